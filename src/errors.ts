@@ -1,0 +1,75 @@
+/**
+ * Every refusal sigchain makes is a {@link SigchainError} with a stable `code`
+ * from {@link ErrorCodes}. Scripts branch on the code; people read the message,
+ * which always says what to do next.
+ *
+ * @example
+ * ```ts
+ * import { SigchainError } from 'sigchain';
+ * try { decodeNKey(input); }
+ * catch (e) { if (e instanceof SigchainError && e.code === 'NKEY_BAD_CHECKSUM') retype(); }
+ * ```
+ */
+
+/** Stable error codes with a one-line meaning. Codes are never renamed or reused. */
+export const ErrorCodes = {
+  // nkeys
+  NKEY_MALFORMED: 'The text is not a well-formed nkey (wrong length or characters).',
+  NKEY_BAD_CHECKSUM: 'The nkey checksum does not match: the key was mistyped or truncated.',
+  NKEY_BAD_PREFIX: 'The nkey has an unknown or unexpected role prefix.',
+  NKEY_WRONG_ROLE: 'The nkey is valid but of a role that is not allowed here.',
+  NKEY_SEED_EXPECTED: 'A seed (private key) was needed but a public key was given.',
+  NKEY_PUBLIC_EXPECTED: 'A public key was needed but a seed was given; never paste seeds where a public key goes.',
+  NKEY_CANNOT_SIGN: 'This key cannot sign: it is public-only or a curve (X) key.',
+  // tokens
+  MALFORMED_TOKEN: 'The token is not a well-formed compact JWT.',
+  BAD_SIGNATURE: 'The token signature does not verify with its issuer key.',
+  UNSUPPORTED_ALGORITHM: 'The token header names an algorithm this format does not use.',
+  TOKEN_TOO_LARGE: 'The token is larger than the 1 MiB NATS limit.',
+  WRONG_CLAIM_TYPE: 'The token holds a different kind of claim than expected.',
+  WRONG_KEY_ROLE: 'A key of the wrong role issued or is the subject of this token.',
+  INVALID_CLAIMS: 'The claims break a rule of the format (bad subject, bad key, bad limit…).',
+  TOKEN_EXPIRED: 'The token has expired.',
+  TOKEN_NOT_YET_VALID: 'The token is not valid yet (nbf is in the future).',
+  // issuing
+  NO_APPROPRIATE_SIGNING_KEY: 'No key that may sign this kind of token was given or found.',
+  // creds
+  MALFORMED_CREDS: 'The creds file does not hold a user JWT and a user seed.',
+  // store
+  STORE_NOT_FOUND: 'The named operator, account, user or key is not in the store.',
+  STORE_EXISTS: 'An entity with that name already exists.',
+  STORE_CORRUPT: 'A file in the store cannot be read as what it should hold.',
+  STORE_LOCKED: 'Another sigchain process is changing the store.',
+  INSECURE_PERMISSIONS: 'A seed file or folder can be read by other users.',
+  NO_CONTEXT: 'No current operator or account is selected and none was named.',
+  AMBIGUOUS_NAME: 'More than one entity matches the name given.',
+  // CLI
+  USAGE: 'The command line is not valid.',
+  IO_ERROR: 'A file could not be read or written.',
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+/** Base class of every error sigchain throws on purpose. */
+export class SigchainError extends Error {
+  /** Stable, documented, machine-readable code. */
+  readonly code: ErrorCode;
+  /** Optional structured facts for `--json` output (never secrets). */
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SigchainError';
+    this.code = code;
+    this.details = details;
+  }
+
+  toJSON(): { code: ErrorCode; message: string; details?: Record<string, unknown> } {
+    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
+  }
+}
+
+/** True when `e` is a SigchainError, optionally with the given code. */
+export function isSigchainError(e: unknown, code?: ErrorCode): e is SigchainError {
+  return e instanceof SigchainError && (code === undefined || e.code === code);
+}

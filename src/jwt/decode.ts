@@ -1,0 +1,95 @@
+import { SigchainError } from '../errors.js';
+import { verifySignature } from '../nkeys/keypair.js';
+import { b64urlDecode } from './base64url.js';
+import { NATS_FORMAT, type TokenFormat } from './formats.js';
+
+/** Tokens larger than this are refused, as nats-server refuses them (jwt v2.8.1+). */
+export const MAX_TOKEN_SIZE = 1024 * 1024;
+
+/** A token split into its parts, signature not yet checked. */
+export interface DecodedJwt<C = Record<string, unknown>> {
+  readonly token: string;
+  readonly header: { typ?: string; alg?: string; [k: string]: unknown };
+  readonly claims: C;
+  /** `header.payload`, the bytes the signature covers. */
+  readonly signingInput: string;
+  readonly signature: Uint8Array;
+}
+
+function malformed(why: string): SigchainError {
+  return new SigchainError('MALFORMED_TOKEN', `The token is not a valid JWT: ${why}. Copy the whole token (three base64url parts joined by dots) again.`);
+}
+
+function parseJsonPart(part: string, what: string): Record<string, unknown> {
+  const bytes = b64urlDecode(part);
+  if (!bytes) throw malformed(`the ${what} is not canonical unpadded base64url`);
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw malformed(`the ${what} is not JSON`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed(`the ${what} is not a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Splits and parses a compact JWT without checking its signature. Use only to inspect;
+ * to trust a token call {@link verifyJwt}.
+ */
+export function decodeJwt<C = Record<string, unknown>>(token: string, format: TokenFormat = NATS_FORMAT): DecodedJwt<C> {
+  if (typeof token !== 'string') throw malformed('it is not a string');
+  token = token.trim();
+  if (token.length > MAX_TOKEN_SIZE) throw new SigchainError('TOKEN_TOO_LARGE', `The token is ${token.length} bytes; NATS refuses tokens over ${MAX_TOKEN_SIZE}. Remove revocations or permissions.`);
+  const first = token.indexOf('.');
+  const second = first < 0 ? -1 : token.indexOf('.', first + 1);
+  if (first < 0 || second < 0 || token.indexOf('.', second + 1) >= 0) throw malformed('it must have exactly three parts');
+  const header = parseJsonPart(token.slice(0, first), 'header');
+  if (!format.algorithms.includes(header.alg as string)) {
+    throw new SigchainError('UNSUPPORTED_ALGORITHM', `The token's algorithm ${JSON.stringify(header.alg)} is not one the ${format.name} format uses (${format.algorithms.join(', ')}). The token was not made for this format, or was tampered with.`);
+  }
+  if (typeof header.typ === 'string' && header.typ.toUpperCase() !== 'JWT') throw malformed(`its header type is ${JSON.stringify(header.typ)}, not JWT`);
+  const claims = parseJsonPart(token.slice(first + 1, second), 'payload');
+  const signature = b64urlDecode(token.slice(second + 1));
+  if (!signature || signature.length !== 64) throw malformed('the signature is not 64 bytes of canonical base64url');
+  return { token, header, claims: claims as C, signingInput: token.slice(0, second), signature };
+}
+
+// Bounded memo of tokens whose signature already verified: verification is the expensive part.
+const VERIFIED_LIMIT = 10_000;
+const verified = new Map<string, DecodedJwt<unknown>>();
+
+/** Empties the verified-token cache (tests, or after a key is banned). */
+export function clearVerifiedCache(): void {
+  verified.clear();
+}
+
+/**
+ * Decodes a compact JWT and verifies its Ed25519 signature with the key named in `iss`.
+ * Checks only the signature and shape: time, roles and the chain are the verifier's job.
+ * Repeated calls with the same token are answered from a bounded cache.
+ *
+ * @example
+ * ```ts
+ * const { claims } = verifyJwt(token); // throws BAD_SIGNATURE if tampered
+ * ```
+ */
+export function verifyJwt<C = Record<string, unknown>>(token: string, format: TokenFormat = NATS_FORMAT): DecodedJwt<C> {
+  const hit = verified.get(token);
+  if (hit) return hit as DecodedJwt<C>;
+  const decoded = decodeJwt<C>(token, format);
+  const iss = (decoded.claims as Record<string, unknown>).iss;
+  let ok: boolean;
+  try {
+    // verifySignature decodes the key only on a cache miss: cheaper than checking it first.
+    ok = typeof iss === 'string' && verifySignature(iss, Buffer.from(decoded.signingInput, 'ascii'), decoded.signature);
+  } catch {
+    throw malformed('its issuer (iss) is not a valid public nkey that can sign');
+  }
+  if (!ok) {
+    throw new SigchainError('BAD_SIGNATURE', `The token signature does not verify with its issuer ${iss}: it was forged or changed after signing. Do not trust it; ask its issuer for a fresh one.`, { iss });
+  }
+  if (verified.size >= VERIFIED_LIMIT) verified.delete(verified.keys().next().value!);
+  verified.set(decoded.token, decoded);
+  return decoded;
+}

@@ -1,0 +1,6 @@
+export { b64urlDecode, b64urlEncode } from './base64url.js';
+export { type DecodedJwt, MAX_TOKEN_SIZE, clearVerifiedCache, decodeJwt, verifyJwt } from './decode.js';
+export { signJwt, signJwtAsync, signingInput } from './encode.js';
+export { NATS_FORMAT, type TokenFormat, WASCAP_FORMAT } from './formats.js';
+export { goJson } from './go-json.js';
+export { goJti, type JtiInput } from './jti.js';
