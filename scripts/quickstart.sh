@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The NATS signing-key walkthrough (nsc's "Signing Keys" guide) done with sigchain, end to end,
+# on the embedded store: operator with a signing key, an account signed by it with its own
+# signing key, a user signed by that, the describe tables and the creds file.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
+npm run build --silent
+
+export SIGCHAIN_HOME="${SIGCHAIN_HOME:-$(mktemp -d "${TMPDIR:-/tmp}/sigchain-quickstart.XXXXXX")}"
+SIGCHAIN="node $PWD/dist/src/cli/main.js"
+run() { printf '\n\033[1m$ sigchain %s\033[0m\n' "$*"; $SIGCHAIN "$@"; }
+field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[process.argv[1]]))' "$1"; }
+
+echo "SIGCHAIN_HOME=$SIGCHAIN_HOME (everything this walkthrough makes lives here)"
+
+run add operator O2
+printf '\n\033[1m$ sigchain generate nkey --operator --store\033[0m\n'
+OP_SK_JSON=$($SIGCHAIN generate nkey --operator --store --json)
+OP_SK=$(echo "$OP_SK_JSON" | field public_key); OP_SK_FILE=$(echo "$OP_SK_JSON" | field path)
+echo "$OP_SK"; echo "operator key stored $OP_SK_FILE"
+run edit operator --sk "$OP_SK"
+run describe operator
+
+run add account A -K "$OP_SK_FILE"
+printf '\n\033[1m$ sigchain generate nkey --account --store\033[0m\n'
+AC_SK_JSON=$($SIGCHAIN generate nkey --account --store --json)
+AC_SK=$(echo "$AC_SK_JSON" | field public_key); AC_SK_FILE=$(echo "$AC_SK_JSON" | field path)
+echo "$AC_SK"; echo "account key stored $AC_SK_FILE"
+run edit account --sk "$AC_SK" -K "$OP_SK_FILE"
+run describe account
+
+run add user U -K "$AC_SK_FILE"
+run describe user
+run list keys
+
+printf '\n\033[1m$ cat %s\033[0m\n' "$SIGCHAIN_HOME/creds/O2/A/U.creds"
+sed -E 's/^(SU[A-Z2-7]{6})[A-Z2-7]+/\1…(seed hidden)/' "$SIGCHAIN_HOME/creds/O2/A/U.creds"
+
+run nats server-config -o "$SIGCHAIN_HOME/server.conf"
+echo
+echo "Done. Start a server with:  nats-server -c $SIGCHAIN_HOME/server.conf"
+echo "and connect with the creds: $SIGCHAIN_HOME/creds/O2/A/U.creds"

@@ -1,0 +1,61 @@
+import type { Printer } from './output/printer.js';
+
+/** One option a command accepts; the description is what `--help` teaches. */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  /** Shown in help as `--name VALUE`. */
+  valueName?: string;
+  description: string;
+}
+
+/** Parsed option values, by long name. */
+export type OptionValues = Record<string, string | boolean | string[] | undefined>;
+
+/** What a command receives: parsed arguments, the environment and a printer. */
+export interface CommandContext {
+  readonly positionals: string[];
+  readonly options: OptionValues;
+  readonly env: NodeJS.ProcessEnv;
+  readonly printer: Printer;
+  /** Reads standard input fully (for `-` arguments). */
+  readStdin(): Promise<string>;
+}
+
+/**
+ * A CLI command. Commands are glue: parse, call the library, print. Each lives in
+ * its own file under `commands/` and is listed in `registry.ts`.
+ */
+export interface Command {
+  /** Words that select it, e.g. `['add', 'operator']`. */
+  readonly words: string[];
+  readonly summary: string;
+  /** Usage line after `sigchain`, e.g. `add operator NAME [flags]`. */
+  readonly usage: string;
+  /** Paragraphs that explain what it does and why. */
+  readonly description: string;
+  readonly examples: string[];
+  readonly options: Record<string, OptionSpec>;
+  /** Smallest and largest number of positionals after the command words. */
+  readonly args?: { min: number; max: number };
+  run(ctx: CommandContext): Promise<void>;
+}
+
+/** Reads a string option. */
+export function str(ctx: CommandContext, name: string): string | undefined {
+  const v = ctx.options[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Reads a boolean option. */
+export function flag(ctx: CommandContext, name: string): boolean {
+  return ctx.options[name] === true;
+}
+
+/** Reads a repeatable option (also splitting comma-separated values, as nsc does). */
+export function list(ctx: CommandContext, name: string): string[] {
+  const v = ctx.options[name];
+  const items = Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+  return items.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+}

@@ -1,0 +1,67 @@
+import { SigchainError } from '../../errors.js';
+
+/**
+ * Where a command's output goes. Status lines (`[ OK ]`, `[WARN]`) go to stderr so that
+ * stdout carries only the result: a table, a raw token, or with `--json` exactly one
+ * JSON object that scripts can parse.
+ */
+export class Printer {
+  readonly json: boolean;
+  readonly #stdout: NodeJS.WritableStream;
+  readonly #stderr: NodeJS.WritableStream;
+  readonly warnings: string[] = [];
+  readonly messages: string[] = [];
+
+  constructor(json: boolean, stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr) {
+    this.json = json;
+    this.#stdout = stdout;
+    this.#stderr = stderr;
+  }
+
+  /** A step that succeeded. */
+  ok(message: string): void {
+    this.messages.push(message);
+    if (!this.json) this.#stderr.write(`[ OK ] ${message}\n`);
+  }
+
+  /** Something that works but carries a risk the user should fix. */
+  warn(message: string): void {
+    this.warnings.push(message);
+    this.#stderr.write(`[WARN] ${message}\n`);
+  }
+
+  /** Human-only information (hidden in JSON mode). */
+  info(message: string): void {
+    if (!this.json) this.#stderr.write(`${message}\n`);
+  }
+
+  /** Writes the command's result: `text` for people, `data` for `--json`. */
+  result(data: unknown, text?: string): void {
+    if (this.json) {
+      const body = data !== null && typeof data === 'object' && !Array.isArray(data) ? { ...data } : { result: data };
+      if (this.warnings.length) (body as Record<string, unknown>).warnings = this.warnings;
+      this.#stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+    } else if (text !== undefined) {
+      this.#stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    }
+  }
+
+  /** Raw text on stdout in any mode (e.g. `describe --raw`, `generate nkey`). */
+  raw(text: string): void {
+    this.#stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /** Prints a refusal. Returns the exit code. */
+  error(e: unknown): number {
+    if (e instanceof SigchainError) {
+      if (this.json) this.#stdout.write(`${JSON.stringify({ error: e.toJSON() }, null, 2)}\n`);
+      else this.#stderr.write(`[ERR ] ${e.message}\n       (code ${e.code})\n`);
+      return e.code === 'USAGE' ? 2 : 1;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    if (this.json) this.#stdout.write(`${JSON.stringify({ error: { code: 'INTERNAL', message } }, null, 2)}\n`);
+    else this.#stderr.write(`[ERR ] unexpected failure: ${message}\n       Please report this; set SIGCHAIN_DEBUG=1 to see where it happened.\n`);
+    if (process.env.SIGCHAIN_DEBUG && e instanceof Error) this.#stderr.write(`${e.stack}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,43 @@
+// Runs the built CLI as a user would: a separate node process with its own environment.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CLI_PATH = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A fresh, empty SIGCHAIN_HOME. */
+export function tempHome(prefix = 'sigchain-home-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Runs `sigchain ...args` with SIGCHAIN_HOME=home (and `env` added). */
+export function runCli(home: string, args: string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_PATH, ...args], {
+      env: { PATH: process.env.PATH, HOME: home, SIGCHAIN_HOME: home, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+/** Like runCli, but throws with the output when the exit code is not 0. */
+export async function cli(home: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const r = await runCli(home, args, env);
+  if (r.code !== 0) throw new Error(`sigchain ${args.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  return r;
+}
