@@ -31,10 +31,15 @@ export const ErrorCodes = {
   INVALID_CLAIMS: 'The claims break a rule of the format (bad subject, bad key, bad limit…).',
   TOKEN_EXPIRED: 'The token has expired.',
   TOKEN_NOT_YET_VALID: 'The token is not valid yet (nbf is in the future).',
+  UNSUPPORTED_VERSION: 'The token is a NATS JWT version sigchain does not read (v1, or newer than v2).',
+  SCOPED_USER_HAS_PERMISSIONS: 'A user issued by a scoped signing key carries its own permissions or limits; nats-server refuses it.',
+  CONNECT_LINE_TOO_LONG: "The user JWT makes the client's CONNECT line longer than nats-server's default max_control_line (4 KiB).",
+  CLAIMS_WARNING: 'The claims are accepted, but something in them is likely a mistake.',
   // issuing
   NO_APPROPRIATE_SIGNING_KEY: 'No key that may sign this kind of token was given or found.',
   // creds
   MALFORMED_CREDS: 'The creds file does not hold a user JWT and a user seed.',
+  CREDS_KEY_MISMATCH: "The seed in the creds does not belong to the user JWT's subject.",
   // store
   STORE_NOT_FOUND: 'The named operator, account, user or key is not in the store.',
   STORE_EXISTS: 'An entity with that name already exists.',
@@ -43,6 +48,7 @@ export const ErrorCodes = {
   INSECURE_PERMISSIONS: 'A seed file or folder can be read by other users.',
   NO_CONTEXT: 'No current operator or account is selected and none was named.',
   AMBIGUOUS_NAME: 'More than one entity matches the name given.',
+  INVALID_NAME: 'An entity name is empty, or holds a path separator, NUL, or is . or .., so it cannot name a file.',
   // CLI
   USAGE: 'The command line is not valid.',
   IO_ERROR: 'A file could not be read or written.',

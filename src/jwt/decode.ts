@@ -76,13 +76,15 @@ export function clearVerifiedCache(): void {
  */
 export function verifyJwt<C = Record<string, unknown>>(token: string, format: TokenFormat = NATS_FORMAT): DecodedJwt<C> {
   const hit = verified.get(token);
-  if (hit) return hit as DecodedJwt<C>;
+  // The cache is shared by all formats: a hit counts only if its algorithm belongs to this one.
+  if (hit && format.algorithms.includes(hit.header.alg as string)) return hit as DecodedJwt<C>;
   const decoded = decodeJwt<C>(token, format);
   const iss = (decoded.claims as Record<string, unknown>).iss;
+  if (typeof iss !== 'string') throw malformed('it has no issuer (iss)');
   let ok: boolean;
   try {
     // verifySignature decodes the key only on a cache miss: cheaper than checking it first.
-    ok = typeof iss === 'string' && verifySignature(iss, Buffer.from(decoded.signingInput, 'ascii'), decoded.signature);
+    ok = verifySignature(iss, Buffer.from(decoded.signingInput, 'ascii'), decoded.signature);
   } catch {
     throw malformed('its issuer (iss) is not a valid public nkey that can sign');
   }

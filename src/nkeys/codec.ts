@@ -52,10 +52,16 @@ function unpack(text: string, kind: 'public key' | 'seed'): Uint8Array {
   return body;
 }
 
-/** Describes a key for messages without ever echoing seed material. */
+// Only text shaped like a public key (a public role letter, then upper-case base32) is quoted.
+// Anything else may be secret: a seed with a stray space, quote or lower case, or a "P…" private key.
+const PUBLIC_SHAPED = /^[OAUNCMVX][A-Z2-7]*$/;
+
+/** Describes a key for messages without ever echoing seed or private-key material. */
 export function describeKeyText(text: string): string {
-  if (text.startsWith('S')) return 'a seed';
-  return text.length > 12 ? `"${text.slice(0, 12)}…"` : `"${text}"`;
+  const t = text.trim();
+  if (/^s/i.test(t)) return 'a seed';
+  if (!PUBLIC_SHAPED.test(t)) return 'the text given';
+  return t.length > 12 ? `"${t.slice(0, 12)}…"` : `"${t}"`;
 }
 
 function rolesList(roles: readonly Role[]): string {

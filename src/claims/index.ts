@@ -1,0 +1,2 @@
+/** Typed claim shapes and builders, by token format. */
+export * from './nats/index.js';

@@ -1,0 +1,50 @@
+import { decodePublicKey, type Role } from '../../nkeys/index.js';
+import type { NatsClaimsOf } from './types.js';
+
+/** Decodes `key` as a public key of one of `roles`; throws the coded nkeys error otherwise. */
+export function requireKey(key: string, roles: readonly Role[]): string {
+  decodePublicKey(key, roles);
+  return key;
+}
+
+/** Seconds since the epoch for a Date, a number of seconds, or now. */
+export function unixSeconds(at?: Date | number): number {
+  if (at === undefined) return Math.floor(Date.now() / 1000);
+  return typeof at === 'number' ? Math.floor(at) : Math.floor(at.getTime() / 1000);
+}
+
+/**
+ * Adds tags as Go's `TagList.Add` does: trimmed, lower-cased, empty ones skipped, no
+ * duplicates. Returns the claims.
+ *
+ * @example
+ * ```ts
+ * addTags(claims, ' Env:Prod ', 'team:a'); // tags: ['env:prod', 'team:a']
+ * ```
+ */
+export function addTags<C extends NatsClaimsOf<{ tags?: string[] }>>(claims: C, ...tags: string[]): C {
+  const list = (claims.nats.tags ??= []);
+  for (const raw of tags) {
+    const t = raw.trim().toLowerCase();
+    if (t && !list.includes(t)) list.push(t);
+  }
+  return claims;
+}
+
+/**
+ * Removes tags (compared trimmed and lower-cased). Returns the claims.
+ *
+ * @example
+ * ```ts
+ * removeTags(claims, 'env:prod');
+ * ```
+ */
+export function removeTags<C extends NatsClaimsOf<{ tags?: string[] }>>(claims: C, ...tags: string[]): C {
+  const drop = new Set(tags.map((t) => t.trim().toLowerCase()));
+  const list = claims.nats.tags;
+  if (list) {
+    claims.nats.tags = list.filter((t) => !drop.has(t));
+    if (claims.nats.tags.length === 0) delete claims.nats.tags;
+  }
+  return claims;
+}

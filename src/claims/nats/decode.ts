@@ -1,0 +1,223 @@
+import { SigchainError, isSigchainError } from '../../errors.js';
+import { type DecodedJwt, verifyJwt } from '../../jwt/index.js';
+import { describeKeyText } from '../../nkeys/index.js';
+import { KINDS, roleOfKey } from './kinds.js';
+import {
+  type AccountClaims,
+  type ActivationClaims,
+  NATS_JWT_VERSION,
+  type NatsClaimType,
+  type NatsClaims,
+  type OperatorClaims,
+  type UserClaims,
+} from './types.js';
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+// The raw, unverified header and payload: only to explain a refusal better.
+function peek(token: string): { header?: Json; claims?: Json } {
+  const parts = typeof token === 'string' ? token.trim().split('.') : [];
+  const parse = (p: string | undefined): Json | undefined => {
+    try {
+      const v: unknown = JSON.parse(Buffer.from(p ?? '', 'base64url').toString('utf8'));
+      return isObject(v) ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  return { header: parse(parts[0]), claims: parse(parts[1]) };
+}
+
+function v1Error(): SigchainError {
+  return new SigchainError(
+    'UNSUPPORTED_VERSION',
+    'This is a NATS JWT v1 token (alg "ed25519", signed over the payload only). nats-server 2.2+ and sigchain use v2 tokens; re-issue it with a current tool (nsc ≥ 2.2, or sigchain).',
+  );
+}
+
+function looksV1(claims: Json | undefined): boolean {
+  if (!claims) return false;
+  const nats = claims.nats;
+  if (typeof claims.type === 'string' && !(isObject(nats) && nats.type)) return true;
+  return isObject(nats) && typeof nats.version === 'number' && nats.version < NATS_JWT_VERSION;
+}
+
+function verified(token: string): DecodedJwt {
+  try {
+    return verifyJwt(token);
+  } catch (e) {
+    if (isSigchainError(e, 'UNSUPPORTED_ALGORITHM') || isSigchainError(e, 'BAD_SIGNATURE')) {
+      const { header, claims } = peek(token);
+      if (header?.alg === 'ed25519' || (isSigchainError(e, 'BAD_SIGNATURE') && looksV1(claims))) throw v1Error();
+    }
+    throw e;
+  }
+}
+
+function keyText(key: unknown): string {
+  return typeof key === 'string' && key ? describeKeyText(key) : '(none)';
+}
+
+// Go's CIDRList also reads a comma-separated string; normalise so callers see one shape.
+function normaliseSrc(holder: unknown): void {
+  if (isObject(holder) && typeof holder.src === 'string') {
+    const list: string[] = [];
+    for (const part of holder.src.toLowerCase().split(',')) {
+      const v = part.trim();
+      if (v && !list.includes(v)) list.push(v);
+    }
+    holder.src = list;
+  }
+}
+
+/**
+ * Decodes a NATS v2 token and verifies it as Go's `jwt.Decode` does: the Ed25519 signature
+ * against `iss`, the version (v1 and versions newer than 2 are refused with
+ * `UNSUPPORTED_VERSION`), and that `iss` and `sub` have roles allowed for the claim type
+ * (`WRONG_KEY_ROLE`). It does not check exp/nbf or the chain of trust: see `validateClaims`.
+ * Tokens from jwt.js (aud "NATS", `locale`, its jti) are accepted; unknown fields are kept.
+ *
+ * @example
+ * ```ts
+ * const c = decodeNatsClaims(token);
+ * if (isUserClaims(c)) console.log(c.nats.pub);
+ * ```
+ */
+export function decodeNatsClaims(token: string): NatsClaims {
+  const decoded = verified(token);
+  // A fresh parse: verifyJwt caches its result, and callers may edit what we return.
+  const input = decoded.signingInput;
+  const claims: unknown = JSON.parse(Buffer.from(input.slice(input.indexOf('.') + 1), 'base64url').toString('utf8'));
+  if (!isObject(claims)) throw new SigchainError('MALFORMED_TOKEN', 'The token payload is not a JSON object.');
+  const nats = claims.nats;
+  if (!isObject(nats)) {
+    if (typeof claims.type === 'string') throw v1Error();
+    throw new SigchainError('MALFORMED_TOKEN', 'The token has no "nats" object: it is not a NATS JWT v2. Check that the right token was given.');
+  }
+  const version = nats.version;
+  if (typeof version === 'number' && version > NATS_JWT_VERSION) {
+    throw new SigchainError(
+      'UNSUPPORTED_VERSION',
+      `The token is NATS JWT version ${version}; this sigchain reads version ${NATS_JWT_VERSION}. It was made by a newer tool: upgrade sigchain.`,
+      { version },
+    );
+  }
+  if (version !== NATS_JWT_VERSION) throw v1Error();
+  const type = nats.type;
+  if (type === 'cluster' || type === 'server') {
+    throw new SigchainError('WRONG_CLAIM_TYPE', `NATS v2 does not support ${type} claims; nats-server ignores them.`);
+  }
+  const kind = typeof type === 'string' ? KINDS[type as NatsClaimType] : undefined;
+  if (kind) {
+    const issRole = roleOfKey(claims.iss);
+    if (!issRole || !kind.issuers.includes(issRole)) {
+      throw new SigchainError(
+        'WRONG_KEY_ROLE',
+        `This ${type} token is signed by ${issRole ? `a ${issRole} key` : 'an unknown key'} (${keyText(claims.iss)}); only ${kind.issuerHint} may sign ${type} tokens. Do not trust it.`,
+        { iss: claims.iss, expected: kind.issuers },
+      );
+    }
+    if (roleOfKey(claims.sub) !== kind.subject) {
+      throw new SigchainError('WRONG_KEY_ROLE', `The subject of a ${type} token must be a ${kind.subject} key; this one is ${keyText(claims.sub)}. The token is malformed.`, {
+        sub: keyText(claims.sub),
+      });
+    }
+    if (type === 'user') normaliseSrc(nats);
+  }
+  return claims as unknown as NatsClaims;
+}
+
+const ARTICLE: Record<string, string> = { operator: 'an operator', account: 'an account', user: 'a user', activation: 'an activation' };
+
+function decodeAs<C extends NatsClaims>(token: string, type: NatsClaimType): C {
+  const c = decodeNatsClaims(token);
+  if (c.nats.type !== type) {
+    const got = typeof c.nats.type === 'string' ? c.nats.type : 'untyped';
+    throw new SigchainError('WRONG_CLAIM_TYPE', `Expected ${ARTICLE[type]} token but this is ${ARTICLE[got] ?? `a "${got}"`} token (nats.type ${JSON.stringify(got)}). Pass the ${type} JWT instead.`, {
+      expected: type,
+      got,
+    });
+  }
+  return c as C;
+}
+
+/**
+ * {@link decodeNatsClaims} for a token that must be a user JWT; other types throw `WRONG_CLAIM_TYPE`.
+ *
+ * @example
+ * ```ts
+ * const user = decodeUser(jwt);
+ * user.nats.issuer_account ?? user.iss; // the account
+ * ```
+ */
+export function decodeUser(token: string): UserClaims {
+  return decodeAs<UserClaims>(token, 'user');
+}
+
+/**
+ * {@link decodeNatsClaims} for a token that must be an account JWT.
+ *
+ * @example
+ * ```ts
+ * const acct = decodeAccount(jwt);
+ * ```
+ */
+export function decodeAccount(token: string): AccountClaims {
+  return decodeAs<AccountClaims>(token, 'account');
+}
+
+/**
+ * {@link decodeNatsClaims} for a token that must be an operator JWT.
+ *
+ * @example
+ * ```ts
+ * const op = decodeOperator(jwt);
+ * ```
+ */
+export function decodeOperator(token: string): OperatorClaims {
+  return decodeAs<OperatorClaims>(token, 'operator');
+}
+
+/**
+ * {@link decodeNatsClaims} for a token that must be an activation JWT.
+ *
+ * @example
+ * ```ts
+ * const act = decodeActivation(importToken);
+ * ```
+ */
+export function decodeActivation(token: string): ActivationClaims {
+  return decodeAs<ActivationClaims>(token, 'activation');
+}
+
+/** What {@link inspectNatsClaims} returns: the parts, never trusted. */
+export interface InspectedToken {
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+  /** 1 for v1 tokens (alg ed25519), else `nats.version` (2 normally). */
+  version: number;
+}
+
+/**
+ * Reads a token's header and claims WITHOUT verifying anything: not the signature, not
+ * the roles, not the version. For displaying foreign or broken tokens only (`describe --raw`);
+ * never make a decision on its result. Throws `MALFORMED_TOKEN` when the parts are not JSON.
+ *
+ * @example
+ * ```ts
+ * const { claims } = inspectNatsClaims(untrusted); // show it, don't trust it
+ * ```
+ */
+export function inspectNatsClaims(token: string): InspectedToken {
+  const { header, claims } = peek(token);
+  if (!header || !claims || (typeof token === 'string' ? token.trim().split('.').length : 0) !== 3) {
+    throw new SigchainError('MALFORMED_TOKEN', 'The text is not a JWT (three base64url JSON parts joined by dots). Copy the whole token again.');
+  }
+  const nats = claims.nats;
+  const version = header.alg === 'ed25519' || looksV1(claims) ? 1 : isObject(nats) && typeof nats.version === 'number' ? nats.version : 0;
+  return { header, claims, version };
+}
