@@ -1,0 +1,21 @@
+/**
+ * The embedded default store, in nsc's on-disk layout: operator stores, the key store
+ * (seeds and creds) and the current context. See each module for details.
+ *
+ * @example
+ * ```ts
+ * import { resolvePaths, FsStore, KeyStore, resolveOperator } from 'sigchain/store';
+ * const paths = resolvePaths(process.env, { nsc: true });
+ * const op = await resolveOperator(FsStore.fromPaths(paths), paths);
+ * const seed = await KeyStore.fromPaths(paths).getKey(operatorPublicKey);
+ * ```
+ */
+export { type AtomicWriteOptions, PRIVATE_DIR_MODE, PUBLIC_FILE_MODE, SECRET_FILE_MODE, ensureDir, isTempName, removeFile, writeFileAtomic } from './atomic.js';
+export { type ContextFile, type CurrentContext, currentContext, readContextFile, resolveAccount, resolveOperator, selectAccount, selectOperator, writeContextFile } from './context.js';
+export { type CreateOperatorOptions, FsStore, NSC_FILE, NSC_STORE_VERSION, nscFileContent } from './fs-store.js';
+export { type JwtFacts, type StoredKind, checkTokenFor, readJwtFile } from './jwt-files.js';
+export { KEYSTORE_GITIGNORE, type KeyEntry, KeyStore, type KeyStoreOptions } from './keystore.js';
+export { DEFAULT_LOCK_TIMEOUT_MS, LOCK_FILE, type LockHolder, type LockOptions, readLockHolder, withStoreLock } from './lock.js';
+export { type NameKind, safeName } from './names.js';
+export { type FoundEntity, type OperatorInfo, OperatorStore } from './operator-store.js';
+export { type Env, type PathFlags, type PathRow, type ResolvedPath, type StorePaths, describePaths, isNscMode, resolvePaths, sigchainHome } from './paths.js';

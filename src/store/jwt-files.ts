@@ -1,0 +1,79 @@
+/**
+ * Reading and checking the raw JWT files of the store. The store keeps tokens as text and only
+ * peeks at `sub`, `name` and the claim type; the claims layer owns their meaning.
+ */
+import { readFile } from 'node:fs/promises';
+import { SigchainError } from '../errors.js';
+import { NATS_FORMAT, type TokenFormat, decodeJwt } from '../jwt/index.js';
+import { ioError } from './atomic.js';
+
+/** What kind of token a store file holds. */
+export type StoredKind = 'operator' | 'account' | 'user';
+
+/** The few claims the store looks at. */
+export interface JwtFacts {
+  /** The subject: the entity's public key. */
+  readonly sub: string;
+  readonly name: string | undefined;
+  readonly iss: string | undefined;
+  /** `nats.type` (v2) or `type` (v1). */
+  readonly type: string | undefined;
+}
+
+// Stores written by older nsc may hold v1 tokens (alg "ed25519"); they are still stored entities.
+const STORE_FORMAT: TokenFormat = { ...NATS_FORMAT, algorithms: ['ed25519-nkey', 'ed25519'] };
+
+function facts(token: string): JwtFacts {
+  const { claims } = decodeJwt<Record<string, unknown>>(token, STORE_FORMAT);
+  const nats = claims.nats as Record<string, unknown> | undefined;
+  const type = typeof nats?.type === 'string' ? nats.type : typeof claims.type === 'string' ? claims.type : undefined;
+  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  return { sub: str(claims.sub) ?? '', name: str(claims.name), iss: str(claims.iss), type };
+}
+
+/**
+ * Checks a token before it is written as a `kind` file: it must be a compact JWT whose claim
+ * type (when it names one) is `kind`. Returns the trimmed token and its facts.
+ *
+ * @example
+ * ```ts
+ * checkTokenFor('account', userJwt); // throws WRONG_CLAIM_TYPE
+ * ```
+ */
+export function checkTokenFor(kind: StoredKind, token: string): { token: string; facts: JwtFacts } {
+  const trimmed = typeof token === 'string' ? token.trim() : token;
+  const f = facts(trimmed);
+  if (f.type !== undefined && f.type !== kind) {
+    throw new SigchainError('WRONG_CLAIM_TYPE', `This is a ${f.type} token; only an ${kind} token can be stored as an ${kind}. Check which file or token you passed.`, { expected: kind, got: f.type });
+  }
+  return { token: trimmed, facts: f };
+}
+
+/**
+ * Reads a stored JWT file. Returns undefined when it does not exist; throws `STORE_CORRUPT`
+ * naming the file when it is not a JWT.
+ *
+ * @example
+ * ```ts
+ * (await readJwtFile(op.accountJwtPath('A')))?.facts.sub; // 'ABC…'
+ * ```
+ */
+export async function readJwtFile(path: string): Promise<{ token: string; facts: JwtFacts } | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if (code === 'EISDIR') throw new SigchainError('STORE_CORRUPT', `${path} should be a JWT file but is a folder. Move it away.`, { path });
+    throw ioError('read', path, e);
+  }
+  const token = text.trim();
+  try {
+    return { token, facts: facts(token) };
+  } catch (e) {
+    // The decoder's own advice ("copy the token again") does not fit a file; keep only its code.
+    const why = e instanceof SigchainError ? e.code : 'unparsable';
+    throw new SigchainError('STORE_CORRUPT', `${path} does not hold a valid JWT (${why}). Restore it from a backup, or re-issue the entity's token.`, { path, cause: why });
+  }
+}

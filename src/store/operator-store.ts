@@ -1,0 +1,289 @@
+/**
+ * One operator's folder in nsc's layout:
+ *
+ * ```
+ * <stores>/<Op>/.nsc                                {"managed":false,"name":"<Op>","kind":"operator","version":"1"}
+ * <stores>/<Op>/<Op>.jwt
+ * <stores>/<Op>/accounts/<Acct>/<Acct>.jwt
+ * <stores>/<Op>/accounts/<Acct>/users/<User>.jwt
+ * ```
+ * Files hold the raw JWT, 0600, in 0700 folders (as nsc writes them).
+ */
+import { randomBytes } from 'node:crypto';
+import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SigchainError } from '../errors.js';
+import { PRIVATE_DIR_MODE, SECRET_FILE_MODE, ioError, removeFile, syncDir, writeFileAtomic } from './atomic.js';
+import { type StoredKind, checkTokenFor, readJwtFile } from './jwt-files.js';
+import { type LockOptions, withStoreLock } from './lock.js';
+import { safeName } from './names.js';
+
+/** The `.nsc` file of an operator folder. */
+export interface OperatorInfo {
+  /** Imported without its key (a hosted operator): accounts are re-signed elsewhere. */
+  readonly managed: boolean;
+  readonly name: string;
+  readonly kind: 'operator';
+  readonly version: string;
+}
+
+/** A stored entity found by public key. */
+export interface FoundEntity {
+  readonly name: string;
+  readonly publicKey: string;
+  readonly token: string;
+  readonly path: string;
+  /** For users: the account folder holding it. */
+  readonly account?: string;
+}
+
+const USERS = 'users';
+
+function errno(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/** Names of folder entries, sorted; [] when the folder is missing. Hidden entries are store internals. */
+export async function listNames(dir: string, want: 'dir' | 'file'): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    if (errno(e) === 'ENOENT' || errno(e) === 'ENOTDIR') return [];
+    throw ioError('list', dir, e);
+  }
+  return entries
+    .filter((d) => !d.name.startsWith('.') && (want === 'dir' ? d.isDirectory() : d.isFile()))
+    .map((d) => d.name)
+    .sort();
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (e) {
+    if (errno(e) === 'ENOENT' || errno(e) === 'ENOTDIR') return false;
+    throw ioError('inspect', path, e);
+  }
+}
+
+function listing(names: string[]): string {
+  return names.length ? names.join(', ') : '(none)';
+}
+
+/**
+ * An operator's store folder. Obtain one from {@link FsStore.openOperator} or
+ * {@link FsStore.createOperator}. Every change is atomic and made under the stores lock.
+ *
+ * @example
+ * ```ts
+ * const op = await FsStore.fromPaths(resolvePaths()).openOperator('ACME');
+ * await op.addAccount('billing', accountJwt);
+ * await op.addUser('billing', 'svc', userJwt);
+ * await op.listUsers('billing'); // ['svc']
+ * ```
+ */
+export class OperatorStore {
+  /** Folder name of the operator (what users type). */
+  readonly name: string;
+  /** `<stores>/<name>`. */
+  readonly dir: string;
+  /** Contents of `.nsc`. */
+  readonly info: OperatorInfo;
+  /** The locked folder: the stores folder, shared by all operators. */
+  readonly lockDir: string;
+  readonly #lock: LockOptions;
+
+  /** @internal Use FsStore. */
+  constructor(storesDir: string, name: string, info: OperatorInfo, lock: LockOptions = {}) {
+    this.name = name;
+    this.dir = join(storesDir, name);
+    this.info = info;
+    this.lockDir = storesDir;
+    this.#lock = lock;
+  }
+
+  #locked<T>(fn: () => Promise<T>): Promise<T> {
+    return withStoreLock(this.lockDir, fn, this.#lock);
+  }
+
+  /** `<Op>/<Op>.jwt`; nsc names it after the name in `.nsc`. */
+  get jwtPath(): string {
+    return join(this.dir, `${this.info.name}.jwt`);
+  }
+
+  /** `<Op>/accounts/<Acct>`. */
+  accountDir(account: string): string {
+    return join(this.dir, 'accounts', safeName(account, 'account'));
+  }
+
+  /** `<Op>/accounts/<Acct>/<Acct>.jwt`. */
+  accountJwtPath(account: string): string {
+    const a = safeName(account, 'account');
+    return join(this.dir, 'accounts', a, `${a}.jwt`);
+  }
+
+  /** `<Op>/accounts/<Acct>/users/<User>.jwt`. */
+  userJwtPath(account: string, user: string): string {
+    return join(this.accountDir(account), USERS, `${safeName(user, 'user')}.jwt`);
+  }
+
+  async #read(path: string, missing: () => Promise<SigchainError>): Promise<string> {
+    const r = await readJwtFile(path);
+    if (!r) throw await missing();
+    return r.token;
+  }
+
+  async #write(kind: StoredKind, path: string, token: string): Promise<void> {
+    const checked = checkTokenFor(kind, token);
+    await writeFileAtomic(path, checked.token, { mode: SECRET_FILE_MODE, dirMode: PRIVATE_DIR_MODE });
+  }
+
+  // --- operator ---------------------------------------------------------------------------
+
+  /** The operator's JWT. `STORE_NOT_FOUND` for a managed operator whose JWT was never stored. */
+  readOperatorJwt(): Promise<string> {
+    return this.#read(this.jwtPath, async () => new SigchainError('STORE_NOT_FOUND', `Operator ${this.name} has no JWT at ${this.jwtPath}. Import the operator's JWT again.`, { path: this.jwtPath }));
+  }
+
+  /** Replaces the operator's JWT. */
+  writeOperatorJwt(token: string): Promise<void> {
+    return this.#locked(() => this.#write('operator', this.jwtPath, token));
+  }
+
+  // --- accounts ---------------------------------------------------------------------------
+
+  /** Account names: folders under `accounts/` holding `<name>/<name>.jwt` (nsc `ListSubContainers`). */
+  async listAccounts(): Promise<string[]> {
+    const dir = join(this.dir, 'accounts');
+    const out: string[] = [];
+    for (const n of await listNames(dir, 'dir')) if (await exists(join(dir, n, `${n}.jwt`))) out.push(n);
+    return out;
+  }
+
+  /** True when the account's JWT file exists. */
+  hasAccount(account: string): Promise<boolean> {
+    return exists(this.accountJwtPath(account));
+  }
+
+  async #noAccount(account: string): Promise<SigchainError> {
+    const a = safeName(account, 'account');
+    return new SigchainError('STORE_NOT_FOUND', `Account ${a} does not exist in operator ${this.name}. Accounts: ${listing(await this.listAccounts())}.`, { kind: 'account', name: a, operator: this.name });
+  }
+
+  /** The account's JWT; `STORE_NOT_FOUND` (listing the accounts) when absent. */
+  readAccountJwt(account: string): Promise<string> {
+    return this.#read(this.accountJwtPath(account), () => this.#noAccount(account));
+  }
+
+  /** Stores a new account; `STORE_EXISTS` when one of that name exists. */
+  addAccount(account: string, token: string): Promise<void> {
+    const path = this.accountJwtPath(account);
+    return this.#locked(async () => {
+      if (await exists(path)) throw new SigchainError('STORE_EXISTS', `Account ${safeName(account, 'account')} already exists in operator ${this.name}. Choose another name, or edit that account.`, { kind: 'account', path });
+      await this.#write('account', path, token);
+    });
+  }
+
+  /** Stores or replaces the account's JWT. */
+  writeAccountJwt(account: string, token: string): Promise<void> {
+    return this.#locked(() => this.#write('account', this.accountJwtPath(account), token));
+  }
+
+  /**
+   * Deletes the account with its users. The folder is first renamed aside, so readers never
+   * see a half-deleted account. Returns false when it did not exist.
+   */
+  deleteAccount(account: string): Promise<boolean> {
+    const dir = this.accountDir(account);
+    return this.#locked(async () => {
+      if (!(await exists(dir))) return false;
+      const aside = join(this.dir, 'accounts', `.deleted-${randomBytes(6).toString('hex')}`);
+      try {
+        await rename(dir, aside);
+        await syncDir(join(this.dir, 'accounts'));
+        await rm(aside, { recursive: true, force: true });
+      } catch (e) {
+        throw ioError('delete', dir, e);
+      }
+      return true;
+    });
+  }
+
+  // --- users ------------------------------------------------------------------------------
+
+  async #requireAccount(account: string): Promise<void> {
+    if (!(await this.hasAccount(account))) throw await this.#noAccount(account);
+  }
+
+  /** User names of an account (nsc `ListEntries`); `STORE_NOT_FOUND` when the account is absent. */
+  async listUsers(account: string): Promise<string[]> {
+    await this.#requireAccount(account);
+    const names = await listNames(join(this.accountDir(account), USERS), 'file');
+    return names.filter((n) => n.endsWith('.jwt')).map((n) => n.slice(0, -4));
+  }
+
+  /** True when the user's JWT file exists. */
+  hasUser(account: string, user: string): Promise<boolean> {
+    return exists(this.userJwtPath(account, user));
+  }
+
+  /** The user's JWT; `STORE_NOT_FOUND` (listing the account's users) when absent. */
+  readUserJwt(account: string, user: string): Promise<string> {
+    return this.#read(this.userJwtPath(account, user), async () => {
+      const u = safeName(user, 'user');
+      const users = await this.listUsers(account);
+      return new SigchainError('STORE_NOT_FOUND', `User ${u} does not exist in account ${safeName(account, 'account')} of operator ${this.name}. Users: ${listing(users)}.`, { kind: 'user', name: u, account, operator: this.name });
+    });
+  }
+
+  /** Stores a new user under an existing account; `STORE_EXISTS` when one of that name exists. */
+  addUser(account: string, user: string, token: string): Promise<void> {
+    const path = this.userJwtPath(account, user);
+    return this.#locked(async () => {
+      await this.#requireAccount(account);
+      if (await exists(path)) throw new SigchainError('STORE_EXISTS', `User ${safeName(user, 'user')} already exists in account ${safeName(account, 'account')}. Choose another name, or edit that user.`, { kind: 'user', path });
+      await this.#write('user', path, token);
+    });
+  }
+
+  /** Stores or replaces a user's JWT (the account must exist). */
+  writeUserJwt(account: string, user: string, token: string): Promise<void> {
+    const path = this.userJwtPath(account, user);
+    return this.#locked(async () => {
+      await this.#requireAccount(account);
+      await this.#write('user', path, token);
+    });
+  }
+
+  /** Deletes a user's JWT; returns false when it did not exist. */
+  deleteUser(account: string, user: string): Promise<boolean> {
+    const path = this.userJwtPath(account, user);
+    return this.#locked(() => removeFile(path));
+  }
+
+  // --- lookups ----------------------------------------------------------------------------
+
+  /** The account whose JWT subject is `publicKey`, if any. */
+  async findAccountByPublicKey(publicKey: string): Promise<FoundEntity | undefined> {
+    for (const name of await this.listAccounts()) {
+      const path = this.accountJwtPath(name);
+      const r = await readJwtFile(path);
+      if (r?.facts.sub === publicKey) return { name, publicKey, token: r.token, path };
+    }
+    return undefined;
+  }
+
+  /** The user whose JWT subject is `publicKey`, in any account (or only in `account`). */
+  async findUserByPublicKey(publicKey: string, account?: string): Promise<FoundEntity | undefined> {
+    for (const a of account === undefined ? await this.listAccounts() : [account]) {
+      for (const name of await this.listUsers(a)) {
+        const path = this.userJwtPath(a, name);
+        const r = await readJwtFile(path);
+        if (r?.facts.sub === publicKey) return { name, publicKey, token: r.token, path, account: a };
+      }
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,92 @@
+import { formatCreds } from '../claims/nats/creds.js';
+import { encodeOperator } from '../claims/nats/encode.js';
+import { newAccountClaims, addSigningKey } from '../claims/nats/account.js';
+import { newOperatorClaims } from '../claims/nats/operator.js';
+import { newUserClaims } from '../claims/nats/user.js';
+import { decodeAccount } from '../claims/nats/decode.js';
+import { KeyPair } from '../nkeys/keypair.js';
+import { issueAccount, issueUser } from './issue.js';
+import type { Workspace } from './workspace.js';
+
+/** Options of {@link addOperator}. */
+export interface AddOperatorOptions {
+  /** Create the system account `SYS` and user `sys` (default true), as `nsc add operator --sys`. */
+  systemAccount?: boolean;
+  /** Generate and list an operator signing key, and sign the system account with it. */
+  generateSigningKey?: boolean;
+  /** Unix seconds; 0/undefined = never. */
+  expiry?: number;
+  start?: number;
+}
+
+/** What {@link addOperator} made. */
+export interface AddOperatorResult {
+  operator: { name: string; publicKey: string; keyPath: string };
+  signingKey?: { publicKey: string; keyPath: string };
+  systemAccount?: { name: string; publicKey: string; signingKey: string };
+  systemUser?: { name: string; publicKey: string; credsPath: string };
+  warnings: string[];
+}
+
+/**
+ * Creates an operator: its identity key (stored), its self-signed JWT, and unless told not
+ * to, the system account `SYS` (with its own signing key) and a system user `sys` signed by
+ * that key, so the system user keeps working when the operator later requires signing keys.
+ * Makes the new operator the current one.
+ *
+ * @example
+ * ```ts
+ * const r = await addOperator(ws, 'O2');
+ * r.operator.publicKey; // 'O…'
+ * ```
+ */
+export async function addOperator(ws: Workspace, name: string, opts: AddOperatorOptions = {}): Promise<AddOperatorResult> {
+  return ws.store.locked(async () => {
+    const identity = KeyPair.create('operator');
+    const claims = newOperatorClaims(name, identity.publicKey);
+    if (opts.expiry) claims.exp = opts.expiry;
+    if (opts.start) claims.nbf = opts.start;
+    let sk: KeyPair | undefined;
+    if (opts.generateSigningKey) {
+      sk = KeyPair.create('operator');
+      claims.nats.signing_keys = [sk.publicKey];
+    }
+    const withSys = opts.systemAccount !== false;
+    const sys = withSys ? KeyPair.create('account') : undefined;
+    if (sys) claims.nats.system_account = sys.publicKey;
+
+    const keyPath = await ws.keys.storeKey(identity);
+    const skPath = sk ? await ws.keys.storeKey(sk) : undefined;
+    const operatorJwt = encodeOperator(claims, identity);
+    const op = await ws.store.createOperator(name, operatorJwt);
+    const result: AddOperatorResult = { operator: { name: op.name, publicKey: identity.publicKey, keyPath }, warnings: [] };
+    if (sk && skPath) result.signingKey = { publicKey: sk.publicKey, keyPath: skPath };
+
+    if (sys) {
+      const sysSk = KeyPair.create('account');
+      await ws.keys.storeKey(sys);
+      await ws.keys.storeKey(sysSk);
+      const acct = newAccountClaims('SYS', sys.publicKey);
+      addSigningKey(acct, sysSk.publicKey);
+      const operator = { name: op.name, token: operatorJwt, claims };
+      const issued = await issueAccount(ws, operator, acct, sk ?? identity);
+      await op.addAccount('SYS', issued.token);
+      const sysUser = KeyPair.create('user');
+      await ws.keys.storeKey(sysUser);
+      const user = await issueUser(ws, { name: 'SYS', token: issued.token, claims: decodeAccount(issued.token) }, false, newUserClaims('sys', sysUser.publicKey), { explicit: sysSk });
+      await op.addUser('SYS', 'sys', user.token);
+      const credsPath = await ws.keys.writeCreds(op.name, 'SYS', 'sys', formatCreds(user.token, sysUser.seed));
+      result.systemAccount = { name: 'SYS', publicKey: sys.publicKey, signingKey: sysSk.publicKey };
+      result.systemUser = { name: 'sys', publicKey: sysUser.publicKey, credsPath };
+    }
+    if (!sk) {
+      result.warnings.push(
+        `Operator "${op.name}" has no signing keys, so the accounts it issues are signed by its identity key${withSys ? ' (the system account SYS already is)' : ''}. ` +
+          'If that key leaks, the whole operator tree must be re-issued. Keep the identity key offline: add a signing key with ' +
+          '`sigchain generate nkey --operator --store` and `sigchain edit operator --sk <PUB>`, and sign accounts with `-K <PUB>`.',
+      );
+    }
+    await ws.select(op.name, withSys ? 'SYS' : null);
+    return result;
+  });
+}

@@ -1,0 +1,150 @@
+import { decodeAccount } from '../claims/nats/decode.js';
+import { encodeOperator } from '../claims/nats/encode.js';
+import { addOperatorSigningKey, removeOperatorSigningKey } from '../claims/nats/operator.js';
+import { addTags, removeTags } from '../claims/nats/common.js';
+import { SigchainError } from '../errors.js';
+import { isPublicKey } from '../nkeys/codec.js';
+import type { KeyPair } from '../nkeys/keypair.js';
+import { issueAccount } from './issue.js';
+import { readOperator } from './read.js';
+import { resolveSigningKeyArg } from './signing-key-arg.js';
+import type { Workspace } from './workspace.js';
+
+/** Options of {@link editOperator}. */
+export interface EditOperatorOptions {
+  operator?: string;
+  /** Signing keys to add: public keys, seeds, .nk paths, or `generate`. */
+  addSigningKeys?: string[];
+  /** Signing keys (public) to remove. */
+  removeSigningKeys?: string[];
+  /** Set (true) or clear (false) NATS `strict_signing_key_usage`. */
+  requireSigningKeys?: boolean;
+  /** System account, by name or public key. */
+  systemAccount?: string;
+  accountServerUrl?: string;
+  serviceUrls?: string[];
+  rmServiceUrls?: string[];
+  tags?: string[];
+  rmTags?: string[];
+  /** Unix seconds; 0 clears. */
+  expiry?: number;
+  start?: number;
+  /** The operator identity key, when its seed is not in the key store. */
+  signer?: KeyPair;
+}
+
+/** What {@link editOperator} changed. */
+export interface EditOperatorResult {
+  operator: { name: string; publicKey: string };
+  added: Array<{ publicKey: string; storedAt?: string; generated: boolean }>;
+  removed: string[];
+  /** Accounts re-signed with a signing key because strict mode barred their identity-key signature. */
+  resigned: string[];
+  messages: string[];
+  warnings: string[];
+}
+
+/**
+ * Changes an operator and re-signs its (self-signed) JWT with its identity key. Turning on
+ * `requireSigningKeys` needs a signing key, and re-signs every account the identity key had
+ * signed with a signing key whose seed is at hand, so nothing silently breaks.
+ *
+ * @example
+ * ```ts
+ * await editOperator(ws, { addSigningKeys: ['generate'], requireSigningKeys: true });
+ * ```
+ */
+export async function editOperator(ws: Workspace, opts: EditOperatorOptions): Promise<EditOperatorResult> {
+  return ws.store.locked(async () => {
+    const op = await ws.operator(opts.operator);
+    const current = await readOperator(op);
+    const claims = current.claims;
+    const identity = claims.sub;
+    let signer = opts.signer;
+    if (signer && signer.publicKey !== identity) {
+      throw new SigchainError('NO_APPROPRIATE_SIGNING_KEY', `An operator token is self-signed: only operator "${op.name}"'s identity key ${identity} can sign it, not ${signer.publicKey}. Pass the identity key with -K, or keep its seed in the key store.`, { allowed: [identity] });
+    }
+    if (!signer) {
+      if (!(await ws.keys.hasKey(identity))) {
+        throw new SigchainError('NO_APPROPRIATE_SIGNING_KEY', `Editing operator "${op.name}" needs its identity key ${identity}, whose seed is not in the key store. Pass it with -K (seed or .nk path).`, { allowed: [identity] });
+      }
+      signer = await ws.keys.getKey(identity);
+    }
+    const result: EditOperatorResult = { operator: { name: op.name, publicKey: identity }, added: [], removed: [], resigned: [], messages: [], warnings: [] };
+
+    for (const spec of opts.addSigningKeys ?? []) {
+      const sk = await resolveSigningKeyArg(ws, spec, 'operator');
+      if (sk.publicKey === identity) throw new SigchainError('USAGE', `${identity} is the operator's identity key; a signing key must be a different key, so the identity key can stay offline.`);
+      addOperatorSigningKey(claims, sk.publicKey);
+      result.added.push(sk);
+    }
+    for (const pub of opts.removeSigningKeys ?? []) {
+      if (!claims.nats.signing_keys?.includes(pub)) {
+        throw new SigchainError('STORE_NOT_FOUND', `${pub} is not a signing key of operator "${op.name}". Its signing keys: ${(claims.nats.signing_keys ?? []).join(', ') || '(none)'}.`);
+      }
+      removeOperatorSigningKey(claims, pub);
+      result.removed.push(pub);
+    }
+    if (opts.requireSigningKeys !== undefined) {
+      if (opts.requireSigningKeys) claims.nats.strict_signing_key_usage = true;
+      else delete claims.nats.strict_signing_key_usage;
+    }
+    if (claims.nats.strict_signing_key_usage && !claims.nats.signing_keys?.length) {
+      throw new SigchainError('NO_APPROPRIATE_SIGNING_KEY', `Operator "${op.name}" requires signing keys, so it needs at least one: nothing could sign accounts otherwise. Add one in the same command with --sk generate (or --sk <PUB>).`);
+    }
+    if (opts.systemAccount !== undefined) {
+      if (isPublicKey(opts.systemAccount, ['account'])) claims.nats.system_account = opts.systemAccount;
+      else claims.nats.system_account = decodeAccount(await op.readAccountJwt(opts.systemAccount)).sub;
+    }
+    if (opts.accountServerUrl !== undefined) {
+      if (opts.accountServerUrl) claims.nats.account_server_url = opts.accountServerUrl;
+      else delete claims.nats.account_server_url;
+    }
+    if (opts.serviceUrls?.length || opts.rmServiceUrls?.length) {
+      const urls = [...(claims.nats.operator_service_urls ?? []), ...(opts.serviceUrls ?? [])].filter((u, i, a) => a.indexOf(u) === i && !opts.rmServiceUrls?.includes(u));
+      if (urls.length) claims.nats.operator_service_urls = urls;
+      else delete claims.nats.operator_service_urls;
+    }
+    if (opts.tags?.length) addTags(claims, ...opts.tags);
+    if (opts.rmTags?.length) removeTags(claims, ...opts.rmTags);
+    if (opts.expiry !== undefined) {
+      if (opts.expiry) claims.exp = opts.expiry;
+      else delete claims.exp;
+    }
+    if (opts.start !== undefined) {
+      if (opts.start) claims.nbf = opts.start;
+      else delete claims.nbf;
+    }
+
+    const token = encodeOperator(claims, signer);
+    await op.writeOperatorJwt(token);
+    const updated = { name: op.name, token, claims };
+    const listed = new Set(claims.nats.signing_keys ?? []);
+
+    // Accounts whose issuer is no longer trusted: re-sign them when a signing key is at hand.
+    for (const name of await op.listAccounts()) {
+      const acct = decodeAccount(await op.readAccountJwt(name));
+      const iss = acct.iss!;
+      const trusted = listed.has(iss) || (iss === identity && !claims.nats.strict_signing_key_usage);
+      if (trusted) continue;
+      const why = iss === identity ? 'is signed by the identity key, which strict signing-key usage bars' : `was signed by ${iss}, which is no longer a signing key`;
+      if (iss === identity) {
+        try {
+          const issued = await issueAccount(ws, updated, acct);
+          await op.writeAccountJwt(name, issued.token);
+          result.resigned.push(name);
+          result.messages.push(`re-signed account "${name}" with signing key ${issued.signer.key.publicKey} (it ${why})`);
+          continue;
+        } catch (e) {
+          if (!(e instanceof SigchainError) || e.code !== 'NO_APPROPRIATE_SIGNING_KEY') throw e;
+        }
+      }
+      result.warnings.push(`Account "${name}" ${why}: servers will refuse it and its users. Re-sign it: \`sigchain edit account ${name} -K <operator signing key>\`.`);
+    }
+    if (!claims.nats.signing_keys?.length) {
+      result.warnings.push(`Operator "${op.name}" has no signing keys: accounts are signed by its identity key. Add one: \`sigchain edit operator --sk generate\`.`);
+    }
+    result.messages.push('nats-server cannot reload an operator JWT: restart every server with the new configuration (`sigchain nats server-config`) for this change to take effect.');
+    return result;
+  });
+}

@@ -1,0 +1,96 @@
+import { encodeAccount, encodeUser } from '../claims/nats/encode.js';
+import { setScoped } from '../claims/nats/user.js';
+import type { AccountClaims, OperatorClaims, UserClaims } from '../claims/nats/types.js';
+import { connectLineSize, DEFAULT_MAX_CONTROL_LINE, validateClaims, validateScopedSigner } from '../claims/nats/validate.js';
+import { SigchainError } from '../errors.js';
+import type { KeyPair } from '../nkeys/keypair.js';
+import { type ChosenSigner, type IssuingParent, chooseSigner } from './choose-signer.js';
+import type { Stored } from './read.js';
+import type { Workspace } from './workspace.js';
+
+/** A freshly signed token, who signed it, and what the user should know. */
+export interface Issued {
+  token: string;
+  signer: ChosenSigner;
+  warnings: string[];
+}
+
+/** The operator as a parent that issues accounts. */
+export function operatorParent(op: Stored<OperatorClaims>): IssuingParent {
+  return { kind: 'operator', name: op.name, identity: op.claims.sub, signingKeys: op.claims.nats.signing_keys ?? [], strict: op.claims.nats.strict_signing_key_usage === true };
+}
+
+/**
+ * The account as a parent that issues users. Under a strict operator the account's identity
+ * key may not issue users either: nats-server drops it from the account's issuers.
+ */
+export function accountParent(account: Stored<AccountClaims>, operatorStrict: boolean): IssuingParent {
+  return { kind: 'account', name: account.name, identity: account.claims.sub, signingKeys: account.claims.nats.signing_keys ?? [], strict: operatorStrict };
+}
+
+function refuseInvalid(what: string, claims: Parameters<typeof validateClaims>[0]): void {
+  const { errors } = validateClaims(claims);
+  const blocking = errors.filter((e) => !e.timeCheck);
+  if (blocking.length) {
+    throw new SigchainError('INVALID_CLAIMS', `The ${what} would be invalid, so it was not signed:\n${blocking.map((e) => `  - ${e.field ? `${e.field}: ` : ''}${e.message}`).join('\n')}`, { issues: blocking });
+  }
+}
+
+async function pick(ws: Workspace, parent: IssuingParent, what: string, explicit: KeyPair | undefined, preferScope?: Parameters<typeof chooseSigner>[2]['preferScope']): Promise<ChosenSigner> {
+  const candidates = [parent.identity, ...parent.signingKeys.map((k) => (typeof k === 'string' ? k : k.key))];
+  const loaded = explicit ? new Map<string, KeyPair>() : await ws.loadSeeds(candidates);
+  return chooseSigner(parent, what, { ...(explicit ? { explicit } : {}), lookup: (k) => loaded.get(k), ...(preferScope ? { preferScope } : {}) });
+}
+
+/**
+ * Signs an account token for `operator`: with `explicit` (the -K key) if given, else with an
+ * operator signing key whose seed is at hand, else the identity key (with a warning).
+ */
+export async function issueAccount(ws: Workspace, operator: Stored<OperatorClaims>, claims: AccountClaims, explicit?: KeyPair): Promise<Issued> {
+  refuseInvalid(`account "${claims.name ?? claims.sub}"`, claims);
+  const signer = await pick(ws, operatorParent(operator), `account tokens`, explicit);
+  const warnings: string[] = [];
+  if (signer.as === 'identity') {
+    warnings.push(
+      `Account "${claims.name}" is signed by operator "${operator.name}"'s identity key. If that key leaks, every account must be re-issued under a new operator. ` +
+        'Keep the identity key offline and sign accounts with an operator signing key: `sigchain generate nkey --operator --store`, `sigchain edit operator --sk <PUB>`, then `-K <PUB>`. ' +
+        'Strict verifiers (Gantry, `edit operator --require-signing-keys`) reject accounts signed by an identity key.',
+    );
+  }
+  return { token: encodeAccount(claims, signer.key), signer, warnings };
+}
+
+/**
+ * Signs a user token for `account`. A signing key sets `issuer_account` (nats-server needs it);
+ * a scoped signing key requires the user to carry no permissions of its own.
+ */
+export async function issueUser(
+  ws: Workspace,
+  account: Stored<AccountClaims>,
+  operatorStrict: boolean,
+  claims: UserClaims,
+  opts: { explicit?: KeyPair; ownPermissions?: boolean } = {},
+): Promise<Issued> {
+  const signer = await pick(ws, accountParent(account, operatorStrict), 'user tokens', opts.explicit);
+  if (signer.as === 'signing-key') claims.nats.issuer_account = account.claims.sub;
+  else delete claims.nats.issuer_account;
+  // A user made under a scoped key gets its permissions from the scope: zero its own defaults.
+  if (signer.scope && !opts.ownPermissions) setScoped(claims);
+  if (signer.scope) {
+    const issues = validateScopedSigner({ ...claims, iss: signer.key.publicKey }, signer.scope);
+    if (issues.length) {
+      throw new SigchainError(
+        'SCOPED_USER_HAS_PERMISSIONS',
+        `User "${claims.name}" would be signed by the scoped signing key ${signer.key.publicKey} (role ${signer.scope.role}), which gives users exactly its template's permissions; the user may not carry its own permissions or limits (${issues.map((i) => i.message).join('; ')}). Drop the permission flags, or sign with an unscoped key.`,
+        { scope: signer.scope.key, role: signer.scope.role },
+      );
+    }
+  }
+  refuseInvalid(`user "${claims.name ?? claims.sub}"`, claims);
+  const token = encodeUser(claims, signer.key);
+  const warnings: string[] = [];
+  if (connectLineSize(token) > DEFAULT_MAX_CONTROL_LINE) {
+    warnings.push(`User "${claims.name}"'s JWT is ${token.length} bytes: with it the client's CONNECT line exceeds nats-server's default max_control_line (${DEFAULT_MAX_CONTROL_LINE}), so the server will refuse the login. Use fewer permissions (or a scoped signing key), or raise max_control_line on every server.`);
+  }
+  return { token, signer, warnings };
+}
