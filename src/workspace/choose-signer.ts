@@ -29,6 +29,10 @@ function skKey(sk: string | UserScope): string {
   return typeof sk === 'string' ? sk : sk.key;
 }
 
+function article(word: string): string {
+  return /^[aeiou]/.test(word) ? 'an' : 'a';
+}
+
 function roleOf(kind: IssuingParent['kind']): Role {
   return kind;
 }
@@ -66,7 +70,7 @@ export function chooseSigner(
 
   if (opts.explicit) {
     const k = opts.explicit;
-    if (k.role !== role) throw refuse(`The key given with -K is a ${k.role} key; ${what} must be signed by an ${role} key of ${parent.kind} "${parent.name}".`);
+    if (k.role !== role) throw refuse(`The key given with -K is ${article(k.role)} ${k.role} key; ${what} must be signed by ${article(role)} ${role} key of ${parent.kind} "${parent.name}".`);
     if (!k.canSign) throw refuse(`The key ${k.publicKey} given with -K has no seed, so it cannot sign.`);
     if (k.publicKey === parent.identity) {
       if (parent.strict) throw refuse(`${parent.kind} "${parent.name}" requires signing keys (strict signing-key usage): its identity key may not sign ${what}.`);

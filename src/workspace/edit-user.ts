@@ -1,0 +1,77 @@
+import { formatCreds } from '../claims/nats/creds.js';
+import { addTags, removeTags } from '../claims/nats/common.js';
+import type { KeyPair } from '../nkeys/keypair.js';
+import { issueUser } from './issue.js';
+import { readAccount, readOperator, readUser } from './read.js';
+import { type UserEdit, applyUserEdit, editSetsPermissions } from './user-edit.js';
+import type { Workspace } from './workspace.js';
+
+/** Options of {@link editUser}. */
+export interface EditUserOptions {
+  operator?: string;
+  account?: string;
+  /** The user's name. */
+  user: string;
+  edit?: UserEdit;
+  tags?: string[];
+  rmTags?: string[];
+  expiry?: number;
+  start?: number;
+  /** The account key that signs (`-K`). */
+  signer?: KeyPair;
+}
+
+/** What {@link editUser} changed. */
+export interface EditUserResult {
+  operator: string;
+  account: string;
+  user: { name: string; publicKey: string; issuer: string; issuerAccount?: string; credsPath?: string };
+  warnings: string[];
+}
+
+/**
+ * Changes a user and re-signs it with an account key (`signer`, else the best at hand); also
+ * the way to re-issue a user after its signing key was removed. Rewrites its creds file when
+ * the user's seed is in the key store.
+ *
+ * @example
+ * ```ts
+ * await editUser(ws, { user: 'U', edit: { allowPub: ['orders.>'] } });
+ * ```
+ */
+export async function editUser(ws: Workspace, opts: EditUserOptions): Promise<EditUserResult> {
+  return ws.store.locked(async () => {
+    const op = await ws.operator(opts.operator);
+    const operator = await readOperator(op);
+    const accountName = await ws.account(op, opts.account);
+    const account = await readAccount(op, accountName);
+    const { claims } = await readUser(op, accountName, opts.user);
+    if (opts.edit) applyUserEdit(claims.nats, opts.edit);
+    if (opts.tags?.length) addTags(claims, ...opts.tags);
+    if (opts.rmTags?.length) removeTags(claims, ...opts.rmTags);
+    if (opts.expiry !== undefined) {
+      if (opts.expiry) claims.exp = opts.expiry;
+      else delete claims.exp;
+    }
+    if (opts.start !== undefined) {
+      if (opts.start) claims.nbf = opts.start;
+      else delete claims.nbf;
+    }
+    const issued = await issueUser(ws, account, operator.claims.nats.strict_signing_key_usage === true, claims, {
+      ...(opts.signer ? { explicit: opts.signer } : {}),
+      ownPermissions: opts.edit ? editSetsPermissions(opts.edit) : false,
+    });
+    await op.writeUserJwt(accountName, opts.user, issued.token);
+    const result: EditUserResult = {
+      operator: op.name,
+      account: accountName,
+      user: { name: opts.user, publicKey: claims.sub, issuer: issued.signer.key.publicKey, ...(claims.nats.issuer_account ? { issuerAccount: claims.nats.issuer_account } : {}) },
+      warnings: issued.warnings,
+    };
+    if (await ws.keys.hasKey(claims.sub)) {
+      const seed = (await ws.keys.getKey(claims.sub)).seed;
+      result.user.credsPath = await ws.keys.writeCreds(op.name, accountName, opts.user, formatCreds(issued.token, seed));
+    }
+    return result;
+  });
+}

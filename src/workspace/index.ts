@@ -1,0 +1,13 @@
+export { Workspace, type WorkspaceOptions } from './workspace.js';
+export { type AddOperatorOptions, type AddOperatorResult, addOperator } from './add-operator.js';
+export { type AddAccountOptions, type AddAccountResult, addAccount } from './add-account.js';
+export { type AddUserOptions, type AddUserResult, addUser } from './add-user.js';
+export { type EditOperatorOptions, type EditOperatorResult, editOperator } from './edit-operator.js';
+export { type EditAccountOptions, type EditAccountResult, editAccount } from './edit-account.js';
+export { type EditUserOptions, type EditUserResult, editUser } from './edit-user.js';
+export { generateCreds } from './generate-creds.js';
+export { type UserEdit, applyUserEdit, editSetsPermissions } from './user-edit.js';
+export { type ChosenSigner, type IssuingParent, chooseSigner } from './choose-signer.js';
+export { type Issued, accountParent, issueAccount, issueUser, operatorParent } from './issue.js';
+export { type Stored, keyNames, readAccount, readOperator, readUser } from './read.js';
+export { type SigningKeyArg, resolveSigningKeyArg } from './signing-key-arg.js';
