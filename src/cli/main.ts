@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SigchainError } from '../errors.js';
 import type { Command, CommandContext, OptionSpec, OptionValues } from './command.js';
@@ -73,9 +75,15 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 }
 
-// Run when executed directly (the package bin), not when imported by tests.
-const invoked = process.argv[1] ? new URL(`file://${process.argv[1]}`).pathname : '';
-if (invoked.endsWith('/cli/main.js') || invoked.endsWith('/bin/sigchain')) {
+// Run when executed directly (also through npm's .bin symlink), not when imported by tests.
+function isEntryPoint(): boolean {
+  try {
+    return !!process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+if (isEntryPoint()) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
