@@ -48,7 +48,8 @@ export function decodeJwt<C = Record<string, unknown>>(token: string, format: To
   if (!format.algorithms.includes(header.alg as string)) {
     throw new SigchainError('UNSUPPORTED_ALGORITHM', `The token's algorithm ${JSON.stringify(header.alg)} is not one the ${format.name} format uses (${format.algorithms.join(', ')}). The token was not made for this format, or was tampered with.`);
   }
-  if (typeof header.typ === 'string' && header.typ.toUpperCase() !== 'JWT') throw malformed(`its header type is ${JSON.stringify(header.typ)}, not JWT`);
+  // Go's Header.Valid (and wascap's header struct) require typ, compared case-insensitively.
+  if (typeof header.typ !== 'string' || header.typ.toUpperCase() !== 'JWT') throw malformed(`its header type is ${JSON.stringify(header.typ)}, not JWT`);
   const claims = parseJsonPart(token.slice(first + 1, second), 'payload');
   const signature = b64urlDecode(token.slice(second + 1));
   if (!signature || signature.length !== 64) throw malformed('the signature is not 64 bytes of canonical base64url');
@@ -67,7 +68,8 @@ export function clearVerifiedCache(): void {
 /**
  * Decodes a compact JWT and verifies its Ed25519 signature with the key named in `iss`.
  * Checks only the signature and shape: time, roles and the chain are the verifier's job.
- * Repeated calls with the same token are answered from a bounded cache.
+ * Repeated calls with the same token are answered from a bounded cache, which returns the
+ * same object each time: treat the result as read-only (the claims decoders copy it).
  *
  * @example
  * ```ts

@@ -96,6 +96,9 @@ export function decodePublicKey(text: string, allowed?: readonly Role[]): { role
 /** Decodes an nkey seed, verifying length, checksum and role. Error messages never contain the seed. */
 export function decodeSeed(text: string, allowed?: readonly Role[]): { role: Role; raw: Uint8Array } {
   if (typeof text !== 'string') throw new SigchainError('NKEY_MALFORMED', 'A seed must be a string.');
+  if (text.startsWith('P') && (text.length === 108 || text.length === PUBLIC_LENGTH)) {
+    throw new SigchainError('NKEY_SEED_EXPECTED', 'That is an encoded private key (P…), not a seed; give the seed (S…) the key was made from.');
+  }
   if (text.length === PUBLIC_LENGTH && !text.startsWith('S')) {
     throw new SigchainError('NKEY_SEED_EXPECTED', `${describeKeyText(text)} is a public key; a seed (starting with S) is needed to sign.`);
   }

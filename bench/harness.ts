@@ -1,0 +1,101 @@
+/**
+ * Time-boxed micro-benchmark harness. Every implementation of one figure ("case") is measured
+ * in the same process and interleaved: each round runs every case once for a fixed time box, the
+ * starting case rotates from round to round (so none always runs first, right after a GC or a
+ * JIT tier-up of another), and the best round counts. Time comes from `process.hrtime.bigint()`.
+ */
+
+/** One implementation of a figure: sync or async, called once per operation. */
+export interface Case {
+  /** `ours` or a peer name such as `node_crypto`. */
+  readonly impl: string;
+  /** One operation. The result is kept (see {@link blackhole}) so it cannot be optimised away. */
+  readonly run: () => unknown;
+  /** True when `run` returns a promise that must be awaited. */
+  readonly async?: boolean;
+  /** True for implementations that take milliseconds per operation: they get the short box. */
+  readonly slow?: boolean;
+}
+
+/** A figure to measure: the cases that compete on the same work. */
+export interface Group {
+  readonly figure: string;
+  readonly cases: readonly Case[];
+}
+
+/** How long to measure. */
+export interface Settings {
+  /** Time box of one case in one round, in ms. */
+  readonly boxMs: number;
+  /** Time box for `slow` cases (pure-JS peers at ~100 ops/s need few samples). */
+  readonly slowBoxMs: number;
+  /** Rounds; the best round of each case is reported. */
+  readonly rounds: number;
+  /** Warm-up per case before the first round (JIT, key caches), in ms. */
+  readonly warmupMs: number;
+}
+
+/**
+ * Full run: best of 10 rounds of 125 ms per fast case (~17 s in all on 2 cores). Many short
+ * interleaved rounds beat a few long ones on a shared machine: a burst of load from elsewhere
+ * spoils one box, and the best-of drops it.
+ */
+export const FULL: Settings = { boxMs: 125, slowBoxMs: 75, rounds: 10, warmupMs: 150 };
+/** Smoke run for tests: only proves that every case runs and the output has its shape. */
+export const QUICK: Settings = { boxMs: 10, slowBoxMs: 1, rounds: 1, warmupMs: 2 };
+
+/** Last result of every operation, so V8 keeps the work. Read by nobody on purpose. */
+export let blackhole: unknown;
+
+const now = (): bigint => process.hrtime.bigint();
+const msSince = (t: bigint): number => Number(now() - t) / 1e6;
+
+// Batches keep the clock read (~50 ns) out of fast operations such as a cache hit.
+async function runBatch(c: Case, batch: number): Promise<void> {
+  if (c.async) {
+    for (let i = 0; i < batch; i++) blackhole = await c.run();
+  } else {
+    for (let i = 0; i < batch; i++) blackhole = c.run();
+  }
+}
+
+/** Warms a case up and returns a batch size whose run takes about 1 ms (at least 1). */
+async function warmUp(c: Case, ms: number): Promise<number> {
+  let batch = 1;
+  const start = now();
+  do {
+    const t = now();
+    await runBatch(c, batch);
+    if (msSince(t) < 1) batch *= 2;
+  } while (msSince(start) < ms);
+  return batch;
+}
+
+/** Operations per second of one time box (at least one batch runs, however long it takes). */
+async function timeBox(c: Case, batch: number, ms: number): Promise<number> {
+  let ops = 0;
+  const start = now();
+  let elapsed: number;
+  do {
+    await runBatch(c, batch);
+    ops += batch;
+    elapsed = msSince(start);
+  } while (elapsed < ms);
+  return (ops * 1000) / elapsed;
+}
+
+/** Measures every case of `group`, interleaved; returns the best ops/s per implementation. */
+export async function measure(group: Group, s: Settings): Promise<Map<string, number>> {
+  const batches = new Map<Case, number>();
+  for (const c of group.cases) batches.set(c, await warmUp(c, c.slow ? Math.min(s.warmupMs, s.slowBoxMs) : s.warmupMs));
+  const best = new Map<string, number>();
+  const n = group.cases.length;
+  for (let r = 0; r < s.rounds; r++) {
+    for (let k = 0; k < n; k++) {
+      const c = group.cases[(r + k) % n]!;
+      const opsPerS = await timeBox(c, batches.get(c)!, c.slow ? s.slowBoxMs : s.boxMs);
+      best.set(c.impl, Math.max(best.get(c.impl) ?? 0, opsPerS));
+    }
+  }
+  return best;
+}

@@ -1,0 +1,31 @@
+/**
+ * `npm run bench [-- --json] [-- --quick]`: sigchain's hot paths against their peers, measured
+ * in one run. `--json` writes exactly one JSON object to stdout (progress goes nowhere);
+ * `--quick` or SIGCHAIN_BENCH_QUICK=1 uses tiny time boxes, for smoke tests only.
+ */
+import { FULL, type Group, QUICK, measure } from './harness.js';
+import { jwtGroups } from './jwt-cases.js';
+import { nkeyGroups } from './nkey-cases.js';
+import { type Report, figuresOf, renderTable } from './report.js';
+
+async function main(argv: string[]): Promise<void> {
+  const json = argv.includes('--json');
+  const quick = argv.includes('--quick') || process.env.SIGCHAIN_BENCH_QUICK === '1';
+  const settings = quick ? QUICK : FULL;
+  const progress = (msg: string): void => {
+    if (!json) process.stderr.write(msg);
+  };
+
+  const groups: Group[] = [...nkeyGroups(), ...jwtGroups()];
+  const report: Report = { figures: {}, settings: { ...settings, quick, node: process.versions.node } };
+  for (const group of groups) {
+    progress(`measuring ${group.figure} (${group.cases.map((c) => c.impl).join(', ')})…\n`);
+    Object.assign(report.figures, figuresOf(group.figure, await measure(group, settings)));
+  }
+  process.stdout.write(json ? `${JSON.stringify(report)}\n` : `\n${renderTable(report)}`);
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,80 @@
+/**
+ * Turns measurements into figures (ours vs each peer) and prints them as a table or as the
+ * stable JSON object scripts read:
+ * `{"figures": {"<name>": {"ops_per_s": N, "vs": {"<peer>": ours/peer}, ...}}, "settings": {...}}`.
+ */
+import type { Settings } from './harness.js';
+
+/** Minimum ratio ours/peer that the issue asks for, per figure. */
+export const GOALS: Record<string, { peer: string; min: number }> = {
+  'jwt.user.decode_verify': { peer: 'node_crypto', min: 0.9 },
+};
+
+/** One reported figure: our throughput and the ratio against every peer measured alongside. */
+export interface Figure {
+  ops_per_s: number;
+  /** ours / peer: above 1 means we are faster. */
+  vs: Record<string, number>;
+  peers_ops_per_s: Record<string, number>;
+  goal?: { peer: string; min_ratio: number; met: boolean };
+}
+
+/** The whole report, as printed by `--json`. */
+export interface Report {
+  figures: Record<string, Figure>;
+  settings: Settings & { quick: boolean; node: string };
+}
+
+const round = (n: number, digits: number): number => Number(n.toFixed(digits));
+
+/**
+ * Builds figures from one group's best ops/s per implementation. Every impl named `ours…`
+ * becomes a figure (`ours_cached` → `<figure>_cached`); every other impl is a peer of all of them.
+ */
+export function figuresOf(figure: string, best: Map<string, number>): Record<string, Figure> {
+  const peers = [...best].filter(([impl]) => !impl.startsWith('ours'));
+  const out: Record<string, Figure> = {};
+  for (const [impl, ops] of best) {
+    if (!impl.startsWith('ours')) continue;
+    const name = impl === 'ours' ? figure : `${figure}${impl.slice('ours'.length)}`;
+    const f: Figure = { ops_per_s: Math.round(ops), vs: {}, peers_ops_per_s: {} };
+    for (const [peer, peerOps] of peers) {
+      f.vs[peer] = round(ops / peerOps, 3);
+      f.peers_ops_per_s[peer] = Math.round(peerOps);
+    }
+    const goal = GOALS[name];
+    if (goal && f.vs[goal.peer] !== undefined) f.goal = { peer: goal.peer, min_ratio: goal.min, met: f.vs[goal.peer]! >= goal.min };
+    out[name] = f;
+  }
+  return out;
+}
+
+const PEER_COLUMNS = ['node_crypto', 'nats_nkeys', 'nats_jwt'];
+
+function fmtOps(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function fmtRatio(r: number | undefined): string {
+  if (r === undefined) return '—';
+  return r >= 100 ? `${r.toFixed(0)}x` : `${r.toFixed(2)}x`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n');
+}
+
+/** The human-readable report: figures with ratios and goals, then the peers' own ops/s. */
+export function renderTable(report: Report): string {
+  const main = [['figure', 'ops/s', ...PEER_COLUMNS.map((p) => `vs ${p}`), 'goal']];
+  const peers = [['figure', ...PEER_COLUMNS.map((p) => `${p} ops/s`)]];
+  for (const [name, f] of Object.entries(report.figures)) {
+    const goal = f.goal ? `>= ${f.goal.min_ratio}x ${f.goal.peer}: ${f.goal.met ? 'met' : 'MISSED'}` : '—';
+    main.push([name, fmtOps(f.ops_per_s), ...PEER_COLUMNS.map((p) => fmtRatio(f.vs[p])), goal]);
+    if (!name.endsWith('_cached')) peers.push([name, ...PEER_COLUMNS.map((p) => (f.peers_ops_per_s[p] === undefined ? '—' : fmtOps(f.peers_ops_per_s[p]!)))]);
+  }
+  const s = report.settings;
+  const how = `${s.rounds === 1 ? 'one round' : `best of ${s.rounds} rounds`}, ${s.boxMs} ms per case (${s.slowBoxMs} ms for pure-JS peers), Node ${s.node}${s.quick ? ', QUICK mode: numbers are not meaningful' : ''}`;
+  return `${table(main)}\n\nratio = ours / peer (above 1: ours is faster)\n\n${table(peers)}\n\n${how}\n`;
+}

@@ -1,0 +1,45 @@
+// `bench --json` in quick mode: stdout is exactly one JSON object of the documented shape.
+// Only the shape is checked; timings on a shared machine prove nothing.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const BENCH = fileURLToPath(new URL('../../bench/main.js', import.meta.url));
+
+const FIGURES: Record<string, string[]> = {
+  'nkey.sign': ['node_crypto', 'nats_nkeys'],
+  'nkey.verify': ['node_crypto', 'nats_nkeys'],
+  'jwt.user.encode': ['node_crypto', 'nats_jwt'],
+  'jwt.user.decode_verify': ['node_crypto', 'nats_jwt'],
+  'jwt.user.decode_verify_cached': ['node_crypto', 'nats_jwt'],
+};
+
+const positive = (n: unknown): boolean => typeof n === 'number' && Number.isFinite(n) && n > 0;
+
+it('bench --json (quick) prints one JSON object with every figure and peer', () => {
+  const r = spawnSync(process.execPath, [BENCH, '--json'], {
+    env: { ...process.env, SIGCHAIN_BENCH_QUICK: '1' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(r.status, 0, `bench failed: ${r.stderr}`);
+  assert.equal(r.stdout.trim().split('\n').length, 1, 'one line of output');
+  const report = JSON.parse(r.stdout) as { figures: Record<string, { ops_per_s: unknown; vs: Record<string, unknown>; goal?: { met: unknown } }>; settings: { quick: unknown } };
+  assert.equal(report.settings.quick, true);
+  for (const [name, peers] of Object.entries(FIGURES)) {
+    const f = report.figures[name];
+    assert.ok(f, `figure ${name} present`);
+    assert.ok(positive(f.ops_per_s), `${name}.ops_per_s is a positive number: ${String(f.ops_per_s)}`);
+    for (const peer of peers) assert.ok(positive(f.vs[peer]), `${name}.vs.${peer} is a positive number: ${String(f.vs[peer])}`);
+  }
+  assert.equal(typeof report.figures['jwt.user.decode_verify']!.goal?.met, 'boolean', 'the decode_verify goal is reported');
+});
+
+it('bench without --json prints a table naming every figure', () => {
+  const r = spawnSync(process.execPath, [BENCH, '--quick'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, `bench failed: ${r.stderr}`);
+  for (const name of Object.keys(FIGURES)) assert.match(r.stdout, new RegExp(`^${name.replaceAll('.', '\\.')}\\s`, 'm'));
+  assert.match(r.stdout, /vs node_crypto/);
+  assert.throws(() => JSON.parse(r.stdout));
+});
