@@ -11,7 +11,7 @@ import { KeyPair, type Role, verifySignature } from '../../src/nkeys/index.js';
 /** Keys per role (seed and public key checked both ways); SIGCHAIN_ORACLE_KEYS overrides. */
 export const ORACLE_KEYS = Number(process.env.SIGCHAIN_ORACLE_KEYS ?? 1000);
 /** Keys per role that are also cross-signed and cross-verified; SIGCHAIN_ORACLE_SIGS overrides. */
-export const ORACLE_SIGS = Math.min(ORACLE_KEYS, Number(process.env.SIGCHAIN_ORACLE_SIGS ?? 100));
+export const ORACLE_SIGS = Math.min(ORACLE_KEYS, Number(process.env.SIGCHAIN_ORACLE_SIGS ?? 1000));
 
 const CREATE: Record<string, () => nats.KeyPair> = {
   operator: nats.createOperator,
