@@ -1,8 +1,8 @@
 // Cross-check against the official @nats-io/nkeys (the oracle) for one role, one test file per role.
 // The oracle is pure JS (tweetnacl): ~5 ms to derive a public key, ~10 ms to sign (it derives the
-// key again), ~9 ms to verify. Every key gets the derivation check; the signature checks, whose
-// Ed25519 math does not depend on the role at all, run on the first ORACLE_SIGS keys of each role.
-// 1,000 keys x 5 roles with signatures on all of them would cost ~125 CPU-seconds.
+// key again), ~9 ms to verify. By default every one of the 1,000 keys per role gets both the
+// derivation check and the signature checks (the issue asks for that); this costs ~20 s per role
+// of CPU. SIGCHAIN_ORACLE_SIGS=100 narrows the signature checks for a quick local run.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as nats from '@nats-io/nkeys';
