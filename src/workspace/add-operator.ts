@@ -4,6 +4,7 @@ import { newAccountClaims, addSigningKey } from '../claims/nats/account.js';
 import { newOperatorClaims } from '../claims/nats/operator.js';
 import { newUserClaims } from '../claims/nats/user.js';
 import { decodeAccount } from '../claims/nats/decode.js';
+import { SigchainError } from '../errors.js';
 import { KeyPair } from '../nkeys/keypair.js';
 import { issueAccount, issueUser } from './issue.js';
 import type { Workspace } from './workspace.js';
@@ -42,6 +43,10 @@ export interface AddOperatorResult {
  */
 export async function addOperator(ws: Workspace, name: string, opts: AddOperatorOptions = {}): Promise<AddOperatorResult> {
   return ws.store.locked(async () => {
+    // Checked before any key is made, so a refused add leaves no orphan seed in the key store.
+    if (await ws.store.hasOperator(name)) {
+      throw new SigchainError('STORE_EXISTS', `Operator ${name} already exists in ${ws.store.dir}. Choose another name, or edit that operator.`, { kind: 'operator', name });
+    }
     const identity = KeyPair.create('operator');
     const claims = newOperatorClaims(name, identity.publicKey);
     if (opts.expiry) claims.exp = opts.expiry;
@@ -58,7 +63,15 @@ export async function addOperator(ws: Workspace, name: string, opts: AddOperator
     const keyPath = await ws.keys.storeKey(identity);
     const skPath = sk ? await ws.keys.storeKey(sk) : undefined;
     const operatorJwt = encodeOperator(claims, identity);
-    const op = await ws.store.createOperator(name, operatorJwt);
+    let op;
+    try {
+      op = await ws.store.createOperator(name, operatorJwt);
+    } catch (e) {
+      // A refused create (STORE_EXISTS…) must not leave the fresh, unused seeds behind.
+      await ws.keys.removeKey(identity.publicKey);
+      if (sk) await ws.keys.removeKey(sk.publicKey);
+      throw e;
+    }
     const result: AddOperatorResult = { operator: { name: op.name, publicKey: identity.publicKey, keyPath }, warnings: [] };
     if (sk && skPath) result.signingKey = { publicKey: sk.publicKey, keyPath: skPath };
 

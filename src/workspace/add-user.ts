@@ -1,3 +1,4 @@
+import { addTags } from '../claims/nats/common.js';
 import { formatCreds } from '../claims/nats/creds.js';
 import { newUserClaims } from '../claims/nats/user.js';
 import { SigchainError } from '../errors.js';
@@ -16,6 +17,8 @@ export interface AddUserOptions {
   signer?: KeyPair;
   /** Permissions and limits to set (nsc's `--allow-pub` etc.). */
   edit?: UserEdit;
+  /** Tags to set (nsc's `--tag`; trimmed and lower-cased as Go does). */
+  tags?: string[];
   expiry?: number;
   start?: number;
 }
@@ -48,6 +51,7 @@ export async function addUser(ws: Workspace, name: string, opts: AddUserOptions 
     const key = KeyPair.create('user');
     const claims = newUserClaims(name, key.publicKey);
     if (opts.edit) applyUserEdit(claims.nats, opts.edit);
+    if (opts.tags?.length) addTags(claims, ...opts.tags);
     if (opts.expiry) claims.exp = opts.expiry;
     if (opts.start) claims.nbf = opts.start;
     const issued = await issueUser(ws, account, operator.claims.nats.strict_signing_key_usage === true, claims, {

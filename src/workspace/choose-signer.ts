@@ -30,7 +30,8 @@ function skKey(sk: string | UserScope): string {
 }
 
 function article(word: string): string {
-  return /^[aeiou]/.test(word) ? 'an' : 'a';
+  // 'a user', 'an operator', 'an account': by sound, not by letter.
+  return /^[aeio]/.test(word) ? 'an' : 'a';
 }
 
 function roleOf(kind: IssuingParent['kind']): Role {

@@ -1,4 +1,4 @@
-import { decodeAccount } from '../claims/nats/decode.js';
+import { decodeAccount, decodeUser } from '../claims/nats/decode.js';
 import { encodeOperator } from '../claims/nats/encode.js';
 import { addOperatorSigningKey, removeOperatorSigningKey } from '../claims/nats/operator.js';
 import { addTags, removeTags } from '../claims/nats/common.js';
@@ -140,6 +140,20 @@ export async function editOperator(ws: Workspace, opts: EditOperatorOptions): Pr
         }
       }
       result.warnings.push(`Account "${name}" ${why}: servers will refuse it and its users. Re-sign it: \`sigchain edit account ${name} -K <operator signing key>\`.`);
+    }
+    // Strict mode cascades: nats-server also bars each account's identity key from signing users.
+    if (claims.nats.strict_signing_key_usage) {
+      for (const name of await op.listAccounts()) {
+        const sub = decodeAccount(await op.readAccountJwt(name)).sub;
+        const users: string[] = [];
+        for (const user of await op.listUsers(name)) if (decodeUser(await op.readUserJwt(name, user)).iss === sub) users.push(user);
+        if (users.length) {
+          result.warnings.push(
+            `Account "${name}" has ${users.length} user(s) signed by its identity key, which strict signing-key usage also bars: servers will refuse ${users.join(', ')}. ` +
+              `Re-issue each with an account signing key: \`sigchain edit user NAME -a ${name} -K <account signing key>\` (add one first with \`sigchain edit account ${name} --sk generate\`).`,
+          );
+        }
+      }
     }
     if (!claims.nats.signing_keys?.length) {
       result.warnings.push(`Operator "${op.name}" has no signing keys: accounts are signed by its identity key. Add one: \`sigchain edit operator --sk generate\`.`);

@@ -1,7 +1,7 @@
 // Starts a real nats-server (the Debian package, installed by .ci/run) on 127.0.0.1.
 // A missing binary fails the test loudly: a skipped server must never look like a pass.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,8 +73,12 @@ export async function startNatsServer(config: string, opts: { debug?: boolean } 
     },
     stop() {
       return new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        const done = () => {
+          rmSync(dir, { recursive: true, force: true });
+          resolve();
+        };
+        if (child.exitCode !== null) return done();
+        child.once('exit', done);
         child.kill('SIGTERM');
       });
     },

@@ -1,0 +1,99 @@
+// Workspace.resolveKey: the -K/--private-key value, as nsc reads it: a seed, a public key whose
+// seed is in the key store, or a path to a file holding a seed (.nk or creds). A seed file others
+// may read is refused, and no error ever echoes seed text.
+import assert from 'node:assert/strict';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { KeyPair } from '../../src/nkeys/keypair.js';
+import { addOperator, addUser } from '../../src/workspace/index.js';
+import { operatorWithAccount, rejectsCode, tempWorkspace } from './helpers.js';
+
+describe('Workspace.resolveKey', () => {
+  it('takes a seed (whitespace around it ignored)', async (t) => {
+    const { ws } = tempWorkspace(t);
+    const k = KeyPair.create('account');
+    const r = await ws.resolveKey(`  ${k.seed}\n`);
+    assert.equal(r.publicKey, k.publicKey);
+    assert.ok(r.canSign);
+  });
+
+  it('takes a public key whose seed is in the key store', async (t) => {
+    const { ws } = tempWorkspace(t);
+    const o = await addOperator(ws, 'O', { generateSigningKey: true });
+    const r = await ws.resolveKey(o.signingKey!.publicKey);
+    assert.equal(r.publicKey, o.signingKey!.publicKey);
+    assert.ok(r.canSign);
+  });
+
+  it('refuses a public key whose seed is not stored, saying where it looked and what to pass', async (t) => {
+    const { ws } = tempWorkspace(t);
+    const k = KeyPair.create('operator');
+    const e = await rejectsCode(ws.resolveKey(k.publicKey), 'NO_APPROPRIATE_SIGNING_KEY');
+    assert.ok(e.message.includes(ws.keys.keyPath(k.publicKey)));
+    assert.match(e.message, /-K/);
+  });
+
+  it('takes the path to a 0600 .nk file', async (t) => {
+    const { ws, home } = tempWorkspace(t);
+    const k = KeyPair.create('operator');
+    const path = join(home, 'op.nk');
+    writeFileSync(path, `${k.seed}\n`, { mode: 0o600 });
+    assert.equal((await ws.resolveKey(path)).publicKey, k.publicKey);
+  });
+
+  it('takes the path to a creds file: the user seed inside it', async (t) => {
+    const { ws } = tempWorkspace(t);
+    await operatorWithAccount(ws);
+    const u = await addUser(ws, 'U');
+    const r = await ws.resolveKey(u.user.credsPath);
+    assert.equal(r.publicKey, u.user.publicKey);
+    assert.equal(r.role, 'user');
+  });
+
+  it('refuses a seed file that others may read, without echoing the seed', async (t) => {
+    const { ws, home } = tempWorkspace(t);
+    const k = KeyPair.create('account');
+    for (const m of [0o644, 0o640, 0o604]) {
+      const path = join(home, `open-${m.toString(8)}.nk`);
+      writeFileSync(path, k.seed);
+      chmodSync(path, m);
+      const e = await rejectsCode(ws.resolveKey(path), 'INSECURE_PERMISSIONS', k.seed);
+      assert.ok(e.message.includes(`chmod 600 ${path}`));
+    }
+  });
+
+  it('a file that holds no seed (or a corrupted one) is STORE_CORRUPT and its content is not echoed', async (t) => {
+    const { ws, home } = tempWorkspace(t);
+    const k = KeyPair.create('account');
+    const broken = `${k.seed.slice(0, -1)}${k.seed.endsWith('A') ? 'B' : 'A'}`; // checksum no longer matches
+    const path = join(home, 'broken.nk');
+    writeFileSync(path, broken, { mode: 0o600 });
+    await rejectsCode(ws.resolveKey(path), 'STORE_CORRUPT', broken);
+  });
+
+  it('a mistyped seed is neither echoed nor taken for a path', async (t) => {
+    const { ws } = tempWorkspace(t);
+    const k = KeyPair.create('operator');
+    for (const typo of [k.seed.slice(0, -1), `${k.seed}X`, `${k.seed.slice(0, 10)}0${k.seed.slice(11)}`]) {
+      const e = await rejectsCode(ws.resolveKey(typo), 'USAGE', typo);
+      assert.match(e.message, /seed \(S…\), a public key whose seed is in the key store, or the path/);
+    }
+  });
+
+  it('a missing path is USAGE', async (t) => {
+    const { ws, home } = tempWorkspace(t);
+    await rejectsCode(ws.resolveKey(join(home, 'nope.nk')), 'USAGE');
+  });
+});
+
+describe('Workspace.loadSeeds', () => {
+  it('returns only the keys whose seeds are stored', async (t) => {
+    const { ws } = tempWorkspace(t);
+    const o = await addOperator(ws, 'O', { generateSigningKey: true });
+    const absent = KeyPair.create('operator').publicKey;
+    const m = await ws.loadSeeds([o.operator.publicKey, absent, o.signingKey!.publicKey, o.operator.publicKey]);
+    assert.deepEqual([...m.keys()].sort(), [o.operator.publicKey, o.signingKey!.publicKey].sort());
+    assert.ok(m.get(o.signingKey!.publicKey)?.canSign);
+  });
+});
