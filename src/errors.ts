@@ -35,6 +35,19 @@ export const ErrorCodes = {
   SCOPED_USER_HAS_PERMISSIONS: 'A user issued by a scoped signing key carries its own permissions or limits; nats-server refuses it.',
   CONNECT_LINE_TOO_LONG: "The user JWT makes the client's CONNECT line longer than nats-server's default max_control_line (4 KiB).",
   CLAIMS_WARNING: 'The claims are accepted, but something in them is likely a mistake.',
+  // trust (verifier verdicts)
+  ISSUER_NOT_TRUSTED: 'The chain does not end at an operator the policy trusts.',
+  SIGNING_KEY_NOT_LISTED: "The issuer is neither the parent's identity key nor a signing key the parent's current token lists.",
+  TOKEN_REVOKED: "The token is revoked (by its account's revocation list, or its jti by the policy).",
+  SCOPE_VIOLATION: 'A scoped signing key signed outside its scope (e.g. a user carrying its own permissions or limits).',
+  KEY_USAGE_VIOLATION: "A key is used against its usage (e.g. an identity key listed among its own entity's signing keys).",
+  SELF_ISSUED: 'A user or actor token is signed by its own key; only its account may vouch for it.',
+  IDENTITY_KEY_MISUSE: "An identity key signed a child token where a signing key is required (strict policy or the operator's strict mode).",
+  KEY_BANNED: 'A key in the chain is banned by the policy (e.g. a rotated-out identity key).',
+  CHAIN_INCOMPLETE: 'A token the chain needs (the account or the operator JWT) was not found.',
+  ISSUER_ACCOUNT_MISSING: 'A user signed by an account signing key does not name its account in issuer_account.',
+  BEARER_NOT_ALLOWED: 'A bearer user token belongs to an account that disallows bearer tokens.',
+  NO_EXPIRY: 'The token never expires (a warning): a leaked copy stays usable until it is revoked.',
   // issuing
   NO_APPROPRIATE_SIGNING_KEY: 'No key that may sign this kind of token was given or found.',
   // creds

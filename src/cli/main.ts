@@ -22,6 +22,28 @@ function findCommand(argv: string[]): { cmd: Command; rest: string[] } | undefin
   return { cmd: best, rest };
 }
 
+/**
+ * parseArgs reads `-1` after `--conns` as a flag; nsc users write limits that way, so a
+ * negative number right after an option that takes a value is joined to it (`--conns=-1`).
+ */
+function joinNegativeValues(args: string[], options: Record<string, OptionSpec>): string[] {
+  const takesValue = new Set<string>();
+  for (const [name, o] of Object.entries(options)) {
+    if (o.type !== 'string') continue;
+    takesValue.add(`--${name}`);
+  }
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const next = args[i + 1];
+    if (takesValue.has(a) && next !== undefined && /^-\d+$/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 function toParseArgs(options: Record<string, OptionSpec>) {
   return Object.fromEntries(Object.entries(options).map(([k, o]) => [k, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }]));
 }
@@ -55,7 +77,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   try {
     let parsed;
     try {
-      parsed = parseArgs({ args: rest, options: toParseArgs({ ...GLOBAL_OPTIONS, ...cmd.options }), allowPositionals: true, strict: true });
+      const all = { ...GLOBAL_OPTIONS, ...cmd.options };
+      parsed = parseArgs({ args: joinNegativeValues(rest, all), options: toParseArgs(all), allowPositionals: true, strict: true });
     } catch (e) {
       throw new SigchainError('USAGE', `${(e as Error).message.replace(/\. To specify a positional.*$/s, '.')}\nRun \`sigchain ${cmd.words.join(' ')} --help\` for the flags it takes.`);
     }

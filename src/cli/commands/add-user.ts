@@ -1,0 +1,73 @@
+import { addUser } from '../../workspace/add-user.js';
+import { type Command, type OptionSpec, list, str } from '../command.js';
+import { USER_FLAG_OPTIONS, userEditFromFlags } from '../parse/user-flags.js';
+import { NAME_OPTION, TIME_OPTIONS, entityName, openWorkspace, printWarnings, signerFrom, snake, timeOptions } from './support.js';
+
+const USAGE = 'add user NAME [-a ACCOUNT] [--operator NAME] [-K KEY] [permission flags] [--expiry WHEN] [--start WHEN]';
+
+// A new user has nothing to remove or undo: offer the setting flags only.
+const PERMISSION_OPTIONS: Record<string, OptionSpec> = {
+  ...Object.fromEntries(Object.entries(USER_FLAG_OPTIONS).filter(([k]) => !k.startsWith('rm') && k !== 'no-bearer')),
+  tag: { type: 'string', multiple: true, valueName: 'TAG', description: 'Tags to set (lower-cased, as NATS does).' },
+};
+
+/** `sigchain add user`: a new user of an account, with its creds file. */
+export const addUserCommand: Command = {
+  words: ['add', 'user'],
+  summary: 'Create a user of an account and write its creds file',
+  usage: USAGE,
+  description: [
+    'Creates a user in the current (or -a) account: a fresh user key (stored), a user JWT signed',
+    'by an account key, and the creds file NATS clients connect with',
+    '(<keystore>/creds/<operator>/<account>/<user>.creds, mode 0600).',
+    '',
+    'Which key signs: -K names it (a seed, a path to its .nk file, or a public key whose seed is',
+    'in the key store); it must be the account identity key or a signing key the account JWT',
+    'lists. Without -K, sigchain picks an account signing key whose seed it holds, then the',
+    'identity key. A user signed by a signing key carries issuer_account (the account), which',
+    'nats-server needs to place it. If the signing key is scoped, the user gets exactly the',
+    "scope's permissions and may not carry its own.",
+    '',
+    'Permission flags work as in nsc: --allow-pub/--deny-sub/… take subjects, repeated or',
+    'comma-separated. Without any, the user may publish and subscribe to everything the',
+    'account allows.',
+  ].join('\n'),
+  examples: [
+    'sigchain add user U',
+    'sigchain add user U -K ~/.local/share/sigchain/keys/A/DU/ADUQ….nk   # sign with an account signing key',
+    'sigchain add user svc -a A --allow-pub "orders.>" --allow-sub "_INBOX.>" --deny-pub orders.admin',
+    'sigchain add user web -a A --allow-pubsub "ui.*,events.>" --conn-type WEBSOCKET --expiry 30d',
+    'sigchain add user api -a A --allow-sub "api.>" --allow-pub-response 1 --response-ttl 5s --json',
+  ],
+  options: {
+    name: NAME_OPTION,
+    account: { type: 'string', short: 'a', valueName: 'NAME', description: 'Account to add the user to; default the current one.' },
+    operator: { type: 'string', valueName: 'NAME', description: 'Operator of the account; default the current one.' },
+    ...PERMISSION_OPTIONS,
+    ...TIME_OPTIONS,
+  },
+  args: { min: 0, max: 1 },
+  async run(ctx) {
+    const name = entityName(ctx, 'user', USAGE)!;
+    const edit = userEditFromFlags(ctx);
+    const times = timeOptions(ctx);
+    const ws = openWorkspace(ctx);
+    const signer = await signerFrom(ctx, ws);
+    const account = str(ctx, 'account');
+    const operator = str(ctx, 'operator');
+    const tags = list(ctx, 'tag');
+    const r = await addUser(ws, name, {
+      ...(operator !== undefined ? { operator } : {}),
+      ...(account !== undefined ? { account } : {}),
+      ...(signer ? { signer } : {}),
+      ...(edit ? { edit } : {}),
+      ...(tags.length ? { tags } : {}),
+      ...times,
+    });
+    ctx.printer.ok(`generated and stored user key "${r.user.publicKey}"`);
+    ctx.printer.ok(`generated user creds file "${r.user.credsPath}"`);
+    ctx.printer.ok(`added user "${r.user.name}" to account "${r.account}"`);
+    printWarnings(ctx, r.warnings);
+    ctx.printer.result(snake({ operator: r.operator, account: r.account, user: r.user }));
+  },
+};

@@ -1,0 +1,80 @@
+import { signingKeyScope } from '../../claims/nats/account.js';
+import type { AccountClaims, UserScope } from '../../claims/nats/types.js';
+import { SigchainError } from '../../errors.js';
+import type { OperatorStore } from '../../store/operator-store.js';
+import { keyNames, readAccount, readOperator } from '../../workspace/read.js';
+import { type CommandContext, type OptionSpec, flag, str } from '../command.js';
+import { type CheckedToken, checkToken, readTokenInput } from '../parse/token-input.js';
+import { type DescribeOptions, type KeyNames, describeClaimsTable } from '../render/describe.js';
+
+/** Flags every `describe` command takes, as nsc spells them. */
+export const DESCRIBE_OPTIONS: Record<string, OptionSpec> = {
+  raw: { type: 'boolean', short: 'R', description: 'Print only the raw JWT on stdout (for piping to other tools).' },
+  file: { type: 'string', short: 'f', valueName: 'FILE', description: 'Describe the token in FILE (a .jwt, a creds file, or - for stdin) instead of the store.' },
+};
+
+/** `--raw` and `--json` ask for two different stdouts: refuse the pair early. */
+export function checkDescribeFlags(ctx: CommandContext): void {
+  if (flag(ctx, 'raw') && ctx.printer.json) throw new SigchainError('USAGE', '--raw prints the JWT itself and --json its decoded claims; give one.');
+}
+
+/** The token given with `-f/--file`, checked; undefined when describing from the store. */
+export async function fileToken(ctx: CommandContext, expect?: string): Promise<CheckedToken | undefined> {
+  const file = str(ctx, 'file');
+  if (file === undefined) return undefined;
+  const checked = checkToken(await readTokenInput(ctx, file));
+  const type = (checked.claims.nats as { type?: unknown } | undefined)?.type;
+  if (expect && type !== expect) {
+    throw new SigchainError('WRONG_CLAIM_TYPE', `${file} holds ${typeof type === 'string' ? `a ${type}` : 'an untyped'} token, not ${expect === 'account' ? 'an' : 'a'} ${expect} token. Use \`sigchain describe jwt -f ${file}\` to describe any token.`, { expected: expect, got: type });
+  }
+  return checked;
+}
+
+/**
+ * Names for the keys an operator's tables mention: entities by name, and signing keys labelled
+ * with their owner, so `Issuer ID` says which signing key signed.
+ */
+export async function storeNames(op: OperatorStore, account?: AccountClaims): Promise<KeyNames> {
+  let names: KeyNames;
+  let operator;
+  try {
+    names = await keyNames(op);
+    operator = await readOperator(op);
+  } catch {
+    // Names are a courtesy: a damaged operator token must not hide the token being described.
+    return new Map();
+  }
+  for (const sk of operator.claims.nats.signing_keys ?? []) names.set(sk, `signing key of operator ${operator.name}`);
+  for (const sk of account?.nats.signing_keys ?? []) {
+    const key = typeof sk === 'string' ? sk : sk.key;
+    names.set(key, `signing key of account ${account!.name ?? account!.sub}${typeof sk === 'string' ? '' : ` (scoped, role ${sk.role})`}`);
+  }
+  return names;
+}
+
+/** The scope of the account signing key that issued a user, if it is scoped. */
+export async function issuerScope(op: OperatorStore, account: string, iss: unknown): Promise<UserScope | undefined> {
+  if (typeof iss !== 'string') return undefined;
+  const scope = signingKeyScope((await readAccount(op, account)).claims, iss);
+  return scope ?? undefined;
+}
+
+/**
+ * Prints a described token: the raw JWT (`--raw`), the claims (`--json`), or the nsc-style
+ * table. A token whose signature fails is still shown, marked, and then refused with
+ * `BAD_SIGNATURE` (non-zero exit); with `--json` its claims travel in the error's details so
+ * stdout stays one JSON object.
+ */
+export function printDescribed(ctx: CommandContext, checked: CheckedToken, opts: Omit<DescribeOptions, 'unverified'> = {}): void {
+  const problem = checked.verified ? undefined : `does not verify with its issuer key ${String(checked.claims.iss ?? '(none)')}`;
+  if (flag(ctx, 'raw')) ctx.printer.raw(checked.token);
+  else if (!ctx.printer.json) ctx.printer.result(undefined, describeClaimsTable(checked.claims, { ...opts, ...(problem ? { unverified: problem } : {}) }));
+  else if (checked.verified) ctx.printer.result(checked.claims);
+  if (!checked.verified) {
+    throw new SigchainError(
+      'BAD_SIGNATURE',
+      `The token's signature ${problem}: it was altered after signing, or forged.${flag(ctx, 'raw') || ctx.printer.json ? '' : ' The table shows what it claims; trust none of it.'} Get a fresh copy from its issuer.`,
+      { header: checked.header, claims: checked.claims },
+    );
+  }
+}

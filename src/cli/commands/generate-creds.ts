@@ -1,0 +1,84 @@
+import { lstat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { SigchainError } from '../../errors.js';
+import { SECRET_FILE_MODE, ioError, writeFileAtomic } from '../../store/atomic.js';
+import { generateCreds } from '../../workspace/generate-creds.js';
+import { type Command, flag, str } from '../command.js';
+import { NAME_OPTION, entityName, openWorkspace } from './support.js';
+
+const USAGE = 'generate creds [NAME] [-a ACCOUNT] [--operator NAME] [-o FILE [--force]]';
+
+/** Refuses to replace an existing file (or anything that is not a file) unless forced. */
+async function checkTarget(path: string, force: boolean): Promise<void> {
+  let st;
+  try {
+    st = await lstat(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw ioError('inspect', path, e);
+  }
+  if (!st.isFile()) throw new SigchainError('IO_ERROR', `${path} exists and is not a regular file. Choose another path for --output.`, { path });
+  if (!force) throw new SigchainError('STORE_EXISTS', `${path} already exists. Pass --force to replace it, or choose another file.`, { path });
+}
+
+/** `sigchain generate creds`: a stored user's creds file, printed or written. */
+export const generateCredsCommand: Command = {
+  words: ['generate', 'creds'],
+  summary: "Print or write a user's creds file (JWT + seed) for NATS clients",
+  usage: USAGE,
+  description: [
+    "Builds a user's creds file from its stored JWT and its seed in the key store, in the exact",
+    'format NATS clients read (Go jwt.FormatUserConfig). The user is NAME (or -n) in the current',
+    '(or -a) account; with a single user in the account, NAME may be left out.',
+    '',
+    'The creds hold the user seed, a secret. Without -o they are printed on stdout, since that',
+    'is what you asked for; prefer -o FILE, which writes the file atomically with mode 0600 and',
+    'refuses to replace an existing file unless --force is given.',
+    '',
+    '`sigchain add user` already writes <keystore>/creds/<operator>/<account>/<user>.creds; use',
+    'this to put a copy where a service expects it, or to refresh it after `edit user`.',
+  ].join('\n'),
+  examples: [
+    'sigchain generate creds U -o ./u.creds',
+    'sigchain generate creds -a A -n U --output /etc/app/nats.creds --force',
+    'sigchain generate creds U > u.creds    # stdout: mind the file mode yourself',
+  ],
+  options: {
+    name: NAME_OPTION,
+    account: { type: 'string', short: 'a', valueName: 'NAME', description: 'Account of the user; default the current one.' },
+    operator: { type: 'string', valueName: 'NAME', description: 'Operator of the account; default the current one.' },
+    output: { type: 'string', short: 'o', valueName: 'FILE', description: 'Write the creds to FILE (mode 0600, atomically) instead of stdout.' },
+    'output-file': { type: 'string', valueName: 'FILE', description: "Same as --output (nsc's name)." },
+    force: { type: 'boolean', short: 'F', description: 'With --output, replace an existing file.' },
+  },
+  args: { min: 0, max: 1 },
+  async run(ctx) {
+    const ws = openWorkspace(ctx);
+    const operatorName = str(ctx, 'operator');
+    const accountName = str(ctx, 'account');
+    let user = entityName(ctx, 'user', USAGE, true);
+    if (user === undefined) {
+      // As nsc does: the only user of the account needs no name.
+      const op = await ws.operator(operatorName);
+      const account = await ws.account(op, accountName);
+      const users = await op.listUsers(account);
+      if (users.length !== 1) {
+        throw new SigchainError('USAGE', `Name the user: account ${account} has ${users.length ? `${users.length} users (${users.join(', ')})` : 'no users'}.\nUsage: sigchain ${USAGE}`);
+      }
+      user = users[0]!;
+    }
+    const creds = await generateCreds(ws, { user, ...(operatorName !== undefined ? { operator: operatorName } : {}), ...(accountName !== undefined ? { account: accountName } : {}) });
+    const out = str(ctx, 'output') ?? str(ctx, 'output-file');
+    const who = { operator: creds.operator, account: creds.account, user: creds.user };
+    if (out === undefined) {
+      if (ctx.printer.json) ctx.printer.result({ ...who, creds: creds.text });
+      else ctx.printer.raw(creds.text);
+      return;
+    }
+    const path = resolve(out);
+    await checkTarget(path, flag(ctx, 'force'));
+    await writeFileAtomic(path, creds.text, { mode: SECRET_FILE_MODE });
+    ctx.printer.ok(`wrote creds of user "${creds.user}" (account "${creds.account}") to "${path}"`);
+    ctx.printer.result({ ...who, path });
+  },
+};

@@ -1,0 +1,43 @@
+import { readUser } from '../../workspace/read.js';
+import { type Command, str } from '../command.js';
+import { renderGrid } from '../output/table.js';
+import { openWorkspace, unreadable } from './support.js';
+
+/** `sigchain list users`: the users of an account. */
+export const listUsersCommand: Command = {
+  words: ['list', 'users'],
+  summary: 'List the users of the current (or -a) account',
+  usage: 'list users [-a ACCOUNT] [--operator NAME]',
+  description: [
+    'Lists the users of the current account (or -a) with their public keys and the account key',
+    'that signed each one: the account identity key, or a signing key (then the user carries',
+    'issuer_account). A user whose JWT cannot be read is listed as unreadable, with a warning.',
+  ].join('\n'),
+  examples: ['sigchain list users', 'sigchain list users -a A', 'sigchain list users --account SYS --json'],
+  options: {
+    account: { type: 'string', short: 'a', valueName: 'NAME', description: 'Account whose users to list; default the current one.' },
+    operator: { type: 'string', valueName: 'NAME', description: 'Operator of the account; default the current one.' },
+  },
+  args: { min: 0, max: 0 },
+  async run(ctx) {
+    const ws = openWorkspace(ctx);
+    const op = await ws.operator(str(ctx, 'operator'));
+    const account = await ws.account(op, str(ctx, 'account'));
+    const users = [];
+    for (const name of await op.listUsers(account)) {
+      let claims;
+      let error: string | undefined;
+      try {
+        claims = (await readUser(op, account, name)).claims;
+      } catch (e) {
+        error = unreadable(ctx, e);
+      }
+      users.push({ name, public_key: claims?.sub ?? null, issuer: claims?.iss ?? null, ...(error ? { error } : {}) });
+    }
+    const rows = users.map((u) => [u.name, u.public_key ?? u.error ?? '', u.issuer ?? '']);
+    const text = users.length
+      ? renderGrid(`Users of ${account}`, ['Name', 'Public Key', 'Signed By'], rows)
+      : `Account ${account} has no users. Create one with \`sigchain add user NAME -a ${account}\`.`;
+    ctx.printer.result({ operator: op.name, account, users }, text);
+  },
+};

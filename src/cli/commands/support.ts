@@ -1,0 +1,101 @@
+/**
+ * Glue shared by the add/generate/list/select/env commands: opening the workspace from the
+ * global flags, reading the entity name, -K, time flags, and shaping `--json` output.
+ */
+import { SigchainError, isSigchainError } from '../../errors.js';
+import { currentContext } from '../../store/context.js';
+import type { KeyPair } from '../../nkeys/keypair.js';
+import { Workspace } from '../../workspace/workspace.js';
+import { type CommandContext, type OptionSpec, flag, str } from '../command.js';
+import { parseTimeFlag } from '../parse/time.js';
+
+/** The workspace the global flags (`--data-dir`, `--keystore-dir`, `--config-dir`, `--nsc`) point at. */
+export function openWorkspace(ctx: CommandContext): Workspace {
+  const dataDir = str(ctx, 'data-dir');
+  const keystoreDir = str(ctx, 'keystore-dir');
+  const configDir = str(ctx, 'config-dir');
+  return Workspace.open({
+    env: ctx.env,
+    flags: { ...(dataDir ? { dataDir } : {}), ...(keystoreDir ? { keystoreDir } : {}), ...(configDir ? { configDir } : {}), nsc: flag(ctx, 'nsc') },
+  });
+}
+
+/** The `-K/--private-key` key, resolved as nsc does, or undefined when not given. */
+export async function signerFrom(ctx: CommandContext, ws: Workspace): Promise<KeyPair | undefined> {
+  const spec = str(ctx, 'private-key');
+  return spec === undefined ? undefined : ws.resolveKey(spec);
+}
+
+/** `-n/--name`, accepted as nsc spells it, besides the positional NAME. */
+export const NAME_OPTION: OptionSpec = { type: 'string', short: 'n', valueName: 'NAME', description: 'The name (nsc style); same as the NAME argument.' };
+
+/** `--expiry` and `--start`, as nsc accepts them. */
+export const TIME_OPTIONS: Record<string, OptionSpec> = {
+  expiry: { type: 'string', valueName: 'WHEN', description: 'When the token expires: 0 (never, the default), an offset (30d, 1y, 12h), a date 2027-01-31, RFC 3339, or Unix seconds.' },
+  start: { type: 'string', valueName: 'WHEN', description: 'When the token becomes valid (same forms as --expiry); default now.' },
+};
+
+/** The entity name from NAME or `--name`; a USAGE error when neither or two different ones are given. */
+export function entityName(ctx: CommandContext, kind: string, usage: string, optional = false): string | undefined {
+  const positional = ctx.positionals[0];
+  const named = str(ctx, 'name');
+  if (positional !== undefined && named !== undefined && positional !== named) {
+    throw new SigchainError('USAGE', `Two names were given for the ${kind} ("${positional}" and --name "${named}"). Give one.\nUsage: sigchain ${usage}`);
+  }
+  const name = positional ?? named;
+  if (name === undefined && !optional) throw new SigchainError('USAGE', `Name the ${kind}: sigchain ${usage}`);
+  return name;
+}
+
+/** `--expiry`/`--start` as Unix seconds (absent when not given or 0). */
+export function timeOptions(ctx: CommandContext): { expiry?: number; start?: number } {
+  const out: { expiry?: number; start?: number } = {};
+  const expiry = str(ctx, 'expiry');
+  const start = str(ctx, 'start');
+  if (expiry !== undefined) out.expiry = parseTimeFlag(expiry, 'expiry');
+  if (start !== undefined) out.start = parseTimeFlag(start, 'start');
+  if (out.expiry && out.start && out.expiry <= out.start) {
+    throw new SigchainError('USAGE', '--expiry is not after --start, so the token would never be valid. Pick an expiry after the start.');
+  }
+  return out;
+}
+
+/** Prints the library's warnings (they also land in `--json` output). */
+export function printWarnings(ctx: CommandContext, warnings: readonly string[]): void {
+  for (const w of warnings) ctx.printer.warn(w);
+}
+
+/**
+ * Converts camelCase keys to snake_case, deeply, so `--json` output uses one style
+ * (the one NATS JWTs and nsc's JSON use).
+ */
+export function snake(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snake);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), snake(v)]),
+  );
+}
+
+/**
+ * The current operator and account, or nothing when the context file is damaged: listings
+ * must still work then (the warning says what is wrong).
+ */
+export async function contextOrNothing(ctx: CommandContext, ws: Workspace): Promise<{ operator: string | undefined; account: string | undefined }> {
+  try {
+    return await currentContext(ws.store, ws.paths);
+  } catch (e) {
+    if (!isSigchainError(e)) throw e;
+    ctx.printer.warn(e.message);
+    return { operator: undefined, account: undefined };
+  }
+}
+
+/** A short cell text for an entity that cannot be read, e.g. `(unreadable: STORE_CORRUPT)`. */
+export function unreadable(ctx: CommandContext, e: unknown): string {
+  if (!isSigchainError(e)) throw e;
+  ctx.printer.warn(e.message);
+  return `(unreadable: ${e.code})`;
+}
