@@ -1,5 +1,4 @@
 import { addSigningKey, removeSigningKey } from '../claims/nats/account.js';
-import { addTags, removeTags } from '../claims/nats/common.js';
 import { decodeUser } from '../claims/nats/decode.js';
 import type { OperatorLimits } from '../claims/nats/types.js';
 import { SigchainError } from '../errors.js';
@@ -7,10 +6,11 @@ import type { KeyPair } from '../nkeys/keypair.js';
 import { issueAccount } from './issue.js';
 import { readAccount, readOperator } from './read.js';
 import { resolveSigningKeyArg } from './signing-key-arg.js';
+import { type ClaimEdit, applyClaimEdit, setOrDelete } from './claim-edit.js';
 import type { Workspace } from './workspace.js';
 
 /** Options of {@link editAccount}. */
-export interface EditAccountOptions {
+export interface EditAccountOptions extends ClaimEdit {
   operator?: string;
   account?: string;
   /** Signing keys to add: public keys, seeds, .nk paths, or `generate`. */
@@ -20,10 +20,6 @@ export interface EditAccountOptions {
   limits?: Partial<OperatorLimits>;
   description?: string;
   infoUrl?: string;
-  tags?: string[];
-  rmTags?: string[];
-  expiry?: number;
-  start?: number;
   /** The operator key that signs (`-K`). */
   signer?: KeyPair;
 }
@@ -73,24 +69,9 @@ export async function editAccount(ws: Workspace, opts: EditAccountOptions): Prom
       for (const [k, v] of Object.entries(opts.limits)) if (v !== undefined) (limits as Record<string, unknown>)[k] = v;
       claims.nats.limits = limits;
     }
-    if (opts.description !== undefined) {
-      if (opts.description) claims.nats.description = opts.description;
-      else delete claims.nats.description;
-    }
-    if (opts.infoUrl !== undefined) {
-      if (opts.infoUrl) claims.nats.info_url = opts.infoUrl;
-      else delete claims.nats.info_url;
-    }
-    if (opts.tags?.length) addTags(claims, ...opts.tags);
-    if (opts.rmTags?.length) removeTags(claims, ...opts.rmTags);
-    if (opts.expiry !== undefined) {
-      if (opts.expiry) claims.exp = opts.expiry;
-      else delete claims.exp;
-    }
-    if (opts.start !== undefined) {
-      if (opts.start) claims.nbf = opts.start;
-      else delete claims.nbf;
-    }
+    setOrDelete(claims.nats, 'description', opts.description);
+    setOrDelete(claims.nats, 'info_url', opts.infoUrl);
+    applyClaimEdit(claims, opts);
 
     const issued = await issueAccount(ws, operator, claims, opts.signer);
     await op.writeAccountJwt(name, issued.token);

@@ -1,17 +1,17 @@
 import { decodeAccount, decodeUser } from '../claims/nats/decode.js';
 import { encodeOperator } from '../claims/nats/encode.js';
 import { addOperatorSigningKey, removeOperatorSigningKey } from '../claims/nats/operator.js';
-import { addTags, removeTags } from '../claims/nats/common.js';
 import { SigchainError } from '../errors.js';
 import { isPublicKey } from '../nkeys/codec.js';
 import type { KeyPair } from '../nkeys/keypair.js';
 import { issueAccount } from './issue.js';
 import { readOperator } from './read.js';
 import { resolveSigningKeyArg } from './signing-key-arg.js';
+import { type ClaimEdit, applyClaimEdit, setOrDelete } from './claim-edit.js';
 import type { Workspace } from './workspace.js';
 
 /** Options of {@link editOperator}. */
-export interface EditOperatorOptions {
+export interface EditOperatorOptions extends ClaimEdit {
   operator?: string;
   /** Signing keys to add: public keys, seeds, .nk paths, or `generate`. */
   addSigningKeys?: string[];
@@ -24,11 +24,6 @@ export interface EditOperatorOptions {
   accountServerUrl?: string;
   serviceUrls?: string[];
   rmServiceUrls?: string[];
-  tags?: string[];
-  rmTags?: string[];
-  /** Unix seconds; 0 clears. */
-  expiry?: number;
-  start?: number;
   /** The operator identity key, when its seed is not in the key store. */
   signer?: KeyPair;
 }
@@ -96,25 +91,13 @@ export async function editOperator(ws: Workspace, opts: EditOperatorOptions): Pr
       if (isPublicKey(opts.systemAccount, ['account'])) claims.nats.system_account = opts.systemAccount;
       else claims.nats.system_account = decodeAccount(await op.readAccountJwt(opts.systemAccount)).sub;
     }
-    if (opts.accountServerUrl !== undefined) {
-      if (opts.accountServerUrl) claims.nats.account_server_url = opts.accountServerUrl;
-      else delete claims.nats.account_server_url;
-    }
+    setOrDelete(claims.nats, 'account_server_url', opts.accountServerUrl);
     if (opts.serviceUrls?.length || opts.rmServiceUrls?.length) {
       const urls = [...(claims.nats.operator_service_urls ?? []), ...(opts.serviceUrls ?? [])].filter((u, i, a) => a.indexOf(u) === i && !opts.rmServiceUrls?.includes(u));
       if (urls.length) claims.nats.operator_service_urls = urls;
       else delete claims.nats.operator_service_urls;
     }
-    if (opts.tags?.length) addTags(claims, ...opts.tags);
-    if (opts.rmTags?.length) removeTags(claims, ...opts.rmTags);
-    if (opts.expiry !== undefined) {
-      if (opts.expiry) claims.exp = opts.expiry;
-      else delete claims.exp;
-    }
-    if (opts.start !== undefined) {
-      if (opts.start) claims.nbf = opts.start;
-      else delete claims.nbf;
-    }
+    applyClaimEdit(claims, opts);
 
     const token = encodeOperator(claims, signer);
     await op.writeOperatorJwt(token);

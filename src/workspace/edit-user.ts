@@ -1,22 +1,18 @@
 import { formatCreds } from '../claims/nats/creds.js';
-import { addTags, removeTags } from '../claims/nats/common.js';
 import type { KeyPair } from '../nkeys/keypair.js';
 import { issueUser } from './issue.js';
 import { readAccount, readOperator, readUser } from './read.js';
 import { type UserEdit, applyUserEdit, editSetsPermissions } from './user-edit.js';
+import { type ClaimEdit, applyClaimEdit } from './claim-edit.js';
 import type { Workspace } from './workspace.js';
 
 /** Options of {@link editUser}. */
-export interface EditUserOptions {
+export interface EditUserOptions extends ClaimEdit {
   operator?: string;
   account?: string;
   /** The user's name. */
   user: string;
   edit?: UserEdit;
-  tags?: string[];
-  rmTags?: string[];
-  expiry?: number;
-  start?: number;
   /** The account key that signs (`-K`). */
   signer?: KeyPair;
 }
@@ -47,16 +43,7 @@ export async function editUser(ws: Workspace, opts: EditUserOptions): Promise<Ed
     const account = await readAccount(op, accountName);
     const { claims } = await readUser(op, accountName, opts.user);
     if (opts.edit) applyUserEdit(claims.nats, opts.edit);
-    if (opts.tags?.length) addTags(claims, ...opts.tags);
-    if (opts.rmTags?.length) removeTags(claims, ...opts.rmTags);
-    if (opts.expiry !== undefined) {
-      if (opts.expiry) claims.exp = opts.expiry;
-      else delete claims.exp;
-    }
-    if (opts.start !== undefined) {
-      if (opts.start) claims.nbf = opts.start;
-      else delete claims.nbf;
-    }
+    applyClaimEdit(claims, opts);
     const issued = await issueUser(ws, account, operator.claims.nats.strict_signing_key_usage === true, claims, {
       ...(opts.signer ? { explicit: opts.signer } : {}),
       ownPermissions: opts.edit ? editSetsPermissions(opts.edit) : false,

@@ -11,3 +11,4 @@ export { type ChosenSigner, type IssuingParent, chooseSigner } from './choose-si
 export { type Issued, accountParent, issueAccount, issueUser, operatorParent } from './issue.js';
 export { type Stored, keyNames, readAccount, readOperator, readUser } from './read.js';
 export { type SigningKeyArg, resolveSigningKeyArg } from './signing-key-arg.js';
+export { type ClaimEdit, applyClaimEdit, setOrDelete } from './claim-edit.js';
