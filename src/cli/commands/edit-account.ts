@@ -4,7 +4,7 @@ import { type EditAccountOptions, editAccount } from '../../workspace/edit-accou
 import { type Command, type CommandContext, type OptionSpec, list, str } from '../command.js';
 import { CLAIM_OPTIONS, claimEditFromFlags, onOff } from '../parse/claim-flags.js';
 import { parseCountFlag, parseSizeFlag } from '../parse/size.js';
-import { entityName, openWorkspace, signerFrom, snake } from './support.js';
+import { entityName, openWorkspace, signerFrom, printSigningKeyChanges, snake } from './support.js';
 
 // A value starting with '-' must be attached (`--conns=-1`): the argument parser reads `--conns -1` as two flags.
 const count = (what: string): OptionSpec => ({ type: 'string', valueName: 'N', description: `${what} (=-1 unlimited).` });
@@ -114,11 +114,7 @@ export const editAccountCommand: Command = {
     if (signer) opts.signer = signer;
 
     const r = await editAccount(ws, opts);
-    for (const k of r.added) {
-      if (k.generated) ctx.printer.ok(`generated and stored account signing key "${k.publicKey}"${k.storedAt ? ` at ${k.storedAt}` : ''}`);
-      ctx.printer.ok(`added signing key "${k.publicKey}"`);
-    }
-    for (const k of r.removed) ctx.printer.ok(`removed signing key "${k}"`);
+    printSigningKeyChanges(ctx, 'account', r.added, r.removed);
     ctx.printer.ok(`edited account "${r.account.name}"`);
     for (const w of r.warnings) ctx.printer.warn(w);
     ctx.printer.result(snake(r));

@@ -2,7 +2,7 @@ import { SigchainError } from '../../errors.js';
 import { type EditOperatorOptions, editOperator } from '../../workspace/edit-operator.js';
 import { type Command, list, str } from '../command.js';
 import { CLAIM_OPTIONS, claimEditFromFlags, onOff } from '../parse/claim-flags.js';
-import { openWorkspace, signerFrom, snake } from './support.js';
+import { openWorkspace, signerFrom, printSigningKeyChanges, snake } from './support.js';
 
 /** `sigchain edit operator`: signing keys, strict mode, system account, URLs, validity. */
 export const editOperatorCommand: Command = {
@@ -69,11 +69,7 @@ export const editOperatorCommand: Command = {
     if (signer) opts.signer = signer;
 
     const r = await editOperator(ws, opts);
-    for (const k of r.added) {
-      if (k.generated) ctx.printer.ok(`generated and stored operator signing key "${k.publicKey}"${k.storedAt ? ` at ${k.storedAt}` : ''}`);
-      ctx.printer.ok(`added signing key "${k.publicKey}"`);
-    }
-    for (const k of r.removed) ctx.printer.ok(`removed signing key "${k}"`);
+    printSigningKeyChanges(ctx, 'operator', r.added, r.removed);
     ctx.printer.ok(`edited operator "${r.operator.name}"`);
     // The library's messages are re-signed accounts (steps done) and the restart note (advice).
     for (const m of r.messages) {

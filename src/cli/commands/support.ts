@@ -65,6 +65,15 @@ export function printWarnings(ctx: CommandContext, warnings: readonly string[]):
   for (const w of warnings) ctx.printer.warn(w);
 }
 
+/** Prints the `[ OK ]` lines for signing keys an edit added and removed. */
+export function printSigningKeyChanges(ctx: CommandContext, kind: 'operator' | 'account', added: ReadonlyArray<{ publicKey: string; storedAt?: string; generated: boolean }>, removed: readonly string[]): void {
+  for (const k of added) {
+    if (k.generated) ctx.printer.ok(`generated and stored ${kind} signing key "${k.publicKey}"${k.storedAt ? ` at ${k.storedAt}` : ''}`);
+    ctx.printer.ok(`added signing key "${k.publicKey}"`);
+  }
+  for (const k of removed) ctx.printer.ok(`removed signing key "${k}"`);
+}
+
 /**
  * Converts camelCase keys to snake_case, deeply, so `--json` output uses one style
  * (the one NATS JWTs and nsc's JSON use).
