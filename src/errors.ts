@@ -47,9 +47,18 @@ export const ErrorCodes = {
   CHAIN_INCOMPLETE: 'A token the chain needs (the account or the operator JWT) was not found.',
   ISSUER_ACCOUNT_MISSING: 'A user signed by an account signing key does not name its account in issuer_account.',
   BEARER_NOT_ALLOWED: 'A bearer user token belongs to an account that disallows bearer tokens.',
+  ACCOUNT_DISABLED: 'The account admits no connections (limits.conn is 0 or absent), so its users are locked out.',
+  CONNECTION_NOT_ALLOWED: 'The user may not connect now, from that address, or over that kind of connection (times, src, allowed_connection_types).',
   NO_EXPIRY: 'The token never expires (a warning): a leaked copy stays usable until it is revoked.',
   // issuing
   NO_APPROPRIATE_SIGNING_KEY: 'No key that may sign this kind of token was given or found.',
+  COMPROMISED_KEY_IS_IDENTITY: "The key reported compromised is an entity's identity key, not a signing key: replacing it is identity rotation, a different operation.",
+  // revocation
+  NOT_REVOKED: 'The user key or jti named has no revocation to remove.',
+  // key usages (fixed when a key is made; KEY_USAGE_VIOLATION above is also what signers refuse with)
+  KEY_RETIRED: 'The key is retired: it may no longer sign (its seed stays so old tokens can still be checked); sign with its replacement.',
+  KEY_USAGE_FIXED: "A key's usages were fixed when it was made and cannot be changed; make a new key with the usages needed.",
+  INVALID_KEY_USAGE: 'Not a key usage or preset (identity, issuing, authentication, protocol; IdentityOnly, IssuingOnly, AuthenticationOnly, ProtocolOnly, All), or no usage at all.',
   // creds
   MALFORMED_CREDS: 'The creds file does not hold a user JWT and a user seed.',
   CREDS_KEY_MISMATCH: "The seed in the creds does not belong to the user JWT's subject.",

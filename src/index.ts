@@ -16,6 +16,7 @@ export * from './errors.js';
 export * from './nkeys/index.js';
 export * from './jwt/index.js';
 export * from './claims/index.js';
+export * from './keys/index.js';
 export * from './store/index.js';
 export * from './workspace/index.js';
 export { type MemoryResolverInput, memoryResolverConfig } from './nats/server-config.js';

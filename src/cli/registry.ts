@@ -12,13 +12,22 @@ import { editUserCommand } from './commands/edit-user.js';
 import { envCommand } from './commands/env.js';
 import { generateCredsCommand } from './commands/generate-creds.js';
 import { generateNkeyCommand } from './commands/generate-nkey.js';
+import { keysListCommand } from './commands/keys-list.js';
+import { keysRetireCommand } from './commands/keys-retire.js';
 import { listAccountsCommand } from './commands/list-accounts.js';
 import { listKeysCommand } from './commands/list-keys.js';
 import { listOperatorsCommand } from './commands/list-operators.js';
 import { listUsersCommand } from './commands/list-users.js';
 import { natsServerConfigCommand } from './commands/nats-server-config.js';
+import { revocationsAddUserCommand } from './commands/revocations-add-user.js';
+import { revocationsDeleteJtiCommand } from './commands/revocations-delete-jti.js';
+import { revocationsDeleteUserCommand } from './commands/revocations-delete-user.js';
+import { revocationsListJtisCommand } from './commands/revocations-list-jtis.js';
+import { revocationsListUsersCommand } from './commands/revocations-list-users.js';
+import { revokeJtiCommand } from './commands/revoke-jti.js';
 import { selectAccountCommand } from './commands/select-account.js';
 import { selectOperatorCommand } from './commands/select-operator.js';
+import { COMMANDS_C } from './registry-c.js';
 
 /** Every CLI command, in the order `sigchain --help` lists them. */
 export const COMMANDS: Command[] = [
@@ -36,10 +45,19 @@ export const COMMANDS: Command[] = [
   listAccountsCommand,
   listUsersCommand,
   listKeysCommand,
+  keysListCommand,
+  keysRetireCommand,
   generateNkeyCommand,
   generateCredsCommand,
   selectOperatorCommand,
   selectAccountCommand,
   envCommand,
   natsServerConfigCommand,
+  revocationsAddUserCommand,
+  revocationsDeleteUserCommand,
+  revocationsListUsersCommand,
+  revokeJtiCommand,
+  revocationsDeleteJtiCommand,
+  revocationsListJtisCommand,
+  ...COMMANDS_C,
 ];

@@ -14,8 +14,10 @@ export { type AtomicWriteOptions, PRIVATE_DIR_MODE, PUBLIC_FILE_MODE, SECRET_FIL
 export { type ContextFile, type CurrentContext, currentContext, readContextFile, resolveAccount, resolveOperator, selectAccount, selectOperator, writeContextFile } from './context.js';
 export { type CreateOperatorOptions, FsStore, NSC_FILE, NSC_STORE_VERSION, nscFileContent } from './fs-store.js';
 export { type JwtFacts, type StoredKind, checkTokenFor, readJwtFile } from './jwt-files.js';
-export { KEYSTORE_GITIGNORE, type KeyEntry, KeyStore, type KeyStoreOptions } from './keystore.js';
+export { KEYSTORE_GITIGNORE, type KeyEntry, type KeyListing, KeyStore, type KeyStoreOptions, type RetireKeyOptions, type StoreKeyOptions } from './keystore.js';
+export { KEY_META_EXTENSION } from './key-meta-file.js';
 export { DEFAULT_LOCK_TIMEOUT_MS, LOCK_FILE, type LockHolder, type LockOptions, readLockHolder, withStoreLock } from './lock.js';
 export { type NameKind, safeName } from './names.js';
 export { type FoundEntity, type OperatorInfo, OperatorStore } from './operator-store.js';
 export { type Env, type PathFlags, type PathRow, type ResolvedPath, type StorePaths, describePaths, isNscMode, resolvePaths, sigchainHome } from './paths.js';
+export { type JtiKeyRevocation, REVOKED_JTIS_FILE, REVOKED_JTIS_VERSION, type RevokedJti, type RevokedJtiList, readRevokedJtis, revokedJtiEntries, revokedJtisPath, writeRevokedJtis } from './revoked-jtis.js';

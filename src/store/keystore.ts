@@ -4,15 +4,20 @@
  * ```
  * <root>/.gitignore                               **\/*.nk, **\/*.creds
  * <root>/keys/<X>/<YZ>/<PUBKEY>.nk                the seed only, 0600, folders 0700
+ * <root>/keys/<X>/<YZ>/<PUBKEY>.json              sigchain only: usages and retirement (key-meta-file.ts)
  * <root>/creds/<Operator>/<Account>/<User>.creds  0600
  * ```
- * where X is the key's role letter and YZ its 2nd and 3rd characters.
+ * where X is the key's role letter and YZ its 2nd and 3rd characters. A key without a `.json`
+ * (made by nsc) counts as having every usage.
  */
 import { lstat, readFile, readdir, rmdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { SigchainError } from '../errors.js';
+import { type KeyInfo, type KeyMeta, legacyMeta } from '../keys/key-meta.js';
+import { KEY_USAGES, type KeyUsage, formatUsages, normalizeUsages, sameUsages } from '../keys/usage.js';
 import { KeyPair, type Role, decodePublicKey, isPublicKey, isSeed, roleOfLetter } from '../nkeys/index.js';
 import { PRIVATE_DIR_MODE, SECRET_FILE_MODE, ensureDir, ioError, removeFile, syncDir, writeFileAtomic } from './atomic.js';
+import { KEY_META_EXTENSION, readKeyMetaFile, writeKeyMetaFile } from './key-meta-file.js';
 import { type LockOptions, withStoreLock } from './lock.js';
 import { safeName } from './names.js';
 import type { StorePaths } from './paths.js';
@@ -25,6 +30,28 @@ export interface KeyEntry {
   readonly publicKey: string;
   readonly role: Role;
   readonly path: string;
+}
+
+/** Options of {@link KeyStore.storeKey}. */
+export interface StoreKeyOptions {
+  /**
+   * The key's usages, recorded once next to the seed and never changed afterwards. Without
+   * them nothing is recorded and the key counts as `All`, as a key nsc made.
+   */
+  usages?: readonly KeyUsage[];
+}
+
+/** Options of {@link KeyStore.retireKey}. */
+export interface RetireKeyOptions {
+  /** Why, for the record (`compromised`, `rotated`…). */
+  reason?: string;
+  /** The public key that takes over the retired key's job (same role). */
+  replacedBy?: string;
+}
+
+/** A stored key with its recorded usages; `problem` is set when its record cannot be read. */
+export interface KeyListing extends KeyInfo {
+  readonly problem?: { code: string; message: string };
 }
 
 /** Options of a {@link KeyStore}. */
@@ -109,6 +136,11 @@ export class KeyStore {
     return join(this.keysDir, publicKey[0]!, publicKey.slice(1, 3), `${publicKey}.nk`);
   }
 
+  /** Path of the sidecar recording the usages of `publicKey` (next to its `.nk`). */
+  metaPath(publicKey: string): string {
+    return this.keyPath(publicKey).slice(0, -'.nk'.length) + KEY_META_EXTENSION;
+  }
+
   /** Path of a user's creds file (nsc `CalcUserCredsPath`). */
   credsPath(operator: string, account: string, user: string): string {
     return join(this.credsDir, safeName(operator, 'operator'), safeName(account, 'account'), `${safeName(user, 'user')}.creds`);
@@ -129,22 +161,83 @@ export class KeyStore {
   }
 
   /**
-   * Stores the seed of `kp` (the seed only, no newline, as nsc writes it). Storing the same key
-   * again is a no-op. Returns the file's path.
+   * Stores the seed of `kp` (the seed only, no newline, as nsc writes it) and, with
+   * `options.usages`, records its usages in the sidecar once. Storing the same key again is a
+   * no-op; asking for other usages than the recorded ones is refused with `KEY_USAGE_FIXED`
+   * (usages never change: make a new key). Returns the seed file's path.
+   *
+   * @example
+   * ```ts
+   * await keys.storeKey(KeyPair.create('operator'), { usages: ['issuing'] }); // an operator signing key
+   * ```
    */
-  async storeKey(kp: KeyPair): Promise<string> {
+  async storeKey(kp: KeyPair, options: StoreKeyOptions = {}): Promise<string> {
     const seed = kp.seed;
     const path = this.keyPath(kp.publicKey);
+    const wanted = options.usages === undefined ? undefined : normalizeUsages(options.usages);
+    if (wanted) checkUsagesFitRole(kp.publicKey, kp.role, wanted);
     return withStoreLock(
       this.root,
       async () => {
         await this.#prepare();
         const existing = await readSecretFile(path);
-        if (existing !== undefined && existing.trim() === seed) return path;
         // A different or unreadable seed under this name is damage; replacing it would hide it.
-        if (existing !== undefined) throw new SigchainError('STORE_CORRUPT', `${path} already exists and does not hold the seed of ${kp.publicKey}. Inspect or move the file away, then store the key again.`, { path });
-        await writeFileAtomic(path, seed, { mode: SECRET_FILE_MODE, dirMode: PRIVATE_DIR_MODE });
+        if (existing !== undefined && existing.trim() !== seed) throw new SigchainError('STORE_CORRUPT', `${path} already exists and does not hold the seed of ${kp.publicKey}. Inspect or move the file away, then store the key again.`, { path });
+        if (wanted) {
+          const recorded = await readKeyMetaFile(this.metaPath(kp.publicKey), kp.publicKey);
+          const current = recorded?.usages ?? (existing !== undefined ? KEY_USAGES : undefined);
+          if (current !== undefined && !sameUsages(current, wanted)) throw usagesFixed(kp.publicKey, current, wanted, recorded === undefined);
+          // The record goes first: a crash before the seed lands leaves a harmless record, never an unrestricted seed.
+          if (current === undefined) await writeKeyMetaFile(this.metaPath(kp.publicKey), { publicKey: kp.publicKey, usages: wanted, legacy: false, created: new Date().toISOString() });
+        }
+        if (existing === undefined) await writeFileAtomic(path, seed, { mode: SECRET_FILE_MODE, dirMode: PRIVATE_DIR_MODE });
         return path;
+      },
+      this.#lock,
+    );
+  }
+
+  /**
+   * What is recorded about `publicKey`: its usages and retirement. A key with no record (made by
+   * nsc, or not in the store at all, e.g. a seed passed with -K) counts as `All`
+   * ({@link legacyMeta}). A record that does not parse is refused (`STORE_CORRUPT`), never read as `All`.
+   *
+   * @example
+   * ```ts
+   * (await keys.getKeyMeta(pub)).usages; // ['issuing']
+   * ```
+   */
+  async getKeyMeta(publicKey: string): Promise<KeyMeta> {
+    return (await readKeyMetaFile(this.metaPath(publicKey), publicKey)) ?? legacyMeta(publicKey);
+  }
+
+  /**
+   * Marks a stored key retired: it signs nothing more (`KEY_RETIRED`), but its seed stays so
+   * tokens it signed can still be checked and re-issued. Retiring is for good; a key already
+   * retired is refused with `KEY_RETIRED`. Returns the new record.
+   *
+   * @example
+   * ```ts
+   * await keys.retireKey(oldSk, { reason: 'rotated', replacedBy: newSk });
+   * ```
+   */
+  async retireKey(publicKey: string, options: RetireKeyOptions = {}): Promise<KeyMeta> {
+    this.keyPath(publicKey); // a malformed key gets its coded error before anything else
+    const replacedBy = options.replacedBy === undefined ? undefined : checkReplacement(publicKey, options.replacedBy);
+    const reason = options.reason?.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+    return withStoreLock(
+      this.root,
+      async () => {
+        if (!(await this.hasKey(publicKey))) {
+          throw new SigchainError('STORE_NOT_FOUND', `The seed of ${publicKey} is not in the key store (${this.keyPath(publicKey)}), so there is nothing to retire here. List the stored keys with \`sigchain keys list\`.`, { publicKey });
+        }
+        const meta = await this.getKeyMeta(publicKey);
+        if (meta.retired !== undefined) {
+          throw new SigchainError('KEY_RETIRED', `${publicKey} was already retired on ${meta.retired}${meta.retiredReason ? ` (${meta.retiredReason})` : ''}; retiring is for good and its record stays as it is.`, { publicKey, retired: meta.retired });
+        }
+        const next: KeyMeta = { ...meta, retired: new Date().toISOString(), ...(reason ? { retiredReason: reason } : {}), ...(replacedBy ? { replacedBy } : {}) };
+        await writeKeyMetaFile(this.metaPath(publicKey), next);
+        return next;
       },
       this.#lock,
     );
@@ -192,6 +285,8 @@ export class KeyStore {
       this.root,
       async () => {
         const removed = await removeFile(path);
+        // The record goes with the seed: a key stored again later gets its usages afresh.
+        await removeFile(this.metaPath(publicKey));
         if (removed) await removeIfEmpty(dirname(path));
         return removed;
       },
@@ -219,6 +314,29 @@ export class KeyStore {
       }
     }
     return out.sort((a, b) => (a.publicKey < b.publicKey ? -1 : a.publicKey > b.publicKey ? 1 : 0));
+  }
+
+  /**
+   * Every key in the store with its recorded usages and retirement (see {@link getKeyMeta}),
+   * sorted by public key. A key whose record cannot be read is listed with `problem` set and
+   * no usages, so one damaged file does not hide the others.
+   *
+   * @example
+   * ```ts
+   * (await keys.listKeyInfo()).filter((k) => k.usages.includes('issuing') && !k.retired);
+   * ```
+   */
+  async listKeyInfo(): Promise<KeyListing[]> {
+    const out: KeyListing[] = [];
+    for (const k of await this.listKeys()) {
+      try {
+        out.push({ ...(await this.getKeyMeta(k.publicKey)), role: k.role, path: k.path });
+      } catch (e) {
+        if (!(e instanceof SigchainError)) throw e;
+        out.push({ publicKey: k.publicKey, role: k.role, path: k.path, usages: [], legacy: false, problem: { code: e.code, message: e.message } });
+      }
+    }
+    return out;
   }
 
   /**
@@ -277,4 +395,35 @@ async function removeIfEmpty(dir: string): Promise<void> {
   } catch {
     // Best effort, as nsc: an empty shard folder left behind is harmless.
   }
+}
+
+// Curve keys never sign, and a signing key with no usage could never be used: both are mistakes.
+function checkUsagesFitRole(publicKey: string, role: Role, usages: readonly KeyUsage[]): void {
+  if (role === 'curve' && usages.length) {
+    throw new SigchainError('INVALID_KEY_USAGE', `${publicKey} is a curve (encryption) key: it never signs, so it takes no usages. Store it without --usage.`, { publicKey, usages: [...usages] });
+  }
+  if (role !== 'curve' && !usages.length) {
+    throw new SigchainError('INVALID_KEY_USAGE', `A ${role} key with no usage could never sign. Give at least one usage (identity, issuing, authentication, protocol).`, { publicKey });
+  }
+}
+
+function usagesFixed(publicKey: string, current: readonly KeyUsage[], wanted: readonly KeyUsage[], legacy: boolean): SigchainError {
+  return new SigchainError(
+    'KEY_USAGE_FIXED',
+    `${publicKey} is already stored with usages ${formatUsages(current)}${legacy ? ' (made without recorded usages, so it counts as all)' : ''}; they were fixed when the key was made and cannot become ${formatUsages(wanted)}. ` +
+      'Make a new key with the usages you need (`sigchain generate nkey --store --usage …`) and retire this one (`sigchain keys retire`).',
+    { publicKey, usages: [...current], requested: [...wanted] },
+  );
+}
+
+function checkReplacement(publicKey: string, replacedBy: string): string {
+  const text = replacedBy.trim();
+  // Never echo what looks like a seed: it would land in terminals and logs.
+  if (isSeed(text)) throw new SigchainError('NKEY_PUBLIC_EXPECTED', 'The replacement must be a public key, but a seed was given. Pass the public key of the new key; keep the seed secret.');
+  decodePublicKey(text);
+  if (text === publicKey) throw new SigchainError('USAGE', `A key cannot replace itself: pass the public key of the new key that takes over from ${publicKey}.`);
+  if (text[0] !== publicKey[0]) {
+    throw new SigchainError('NKEY_WRONG_ROLE', `${text} is a key of role ${roleOfLetter(text[0]!)}, but it would replace ${publicKey}, a key of role ${roleOfLetter(publicKey[0]!)}: a replacement has the same role.`, { publicKey, replacedBy: text });
+  }
+  return text;
 }

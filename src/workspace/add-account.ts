@@ -1,5 +1,6 @@
 import { newAccountClaims } from '../claims/nats/account.js';
 import { SigchainError } from '../errors.js';
+import { defaultUsages } from '../keys/usage.js';
 import { KeyPair } from '../nkeys/keypair.js';
 import { issueAccount } from './issue.js';
 import { readOperator } from './read.js';
@@ -47,7 +48,7 @@ export async function addAccount(ws: Workspace, name: string, opts: AddAccountOp
     if (opts.expiry) claims.exp = opts.expiry;
     if (opts.start) claims.nbf = opts.start;
     const issued = await issueAccount(ws, operator, claims, opts.signer);
-    const keyPath = key ? await ws.keys.storeKey(key) : undefined;
+    const keyPath = key ? await ws.keys.storeKey(key, { usages: defaultUsages('account', 'identity') }) : undefined;
     await op.addAccount(name, issued.token);
     await ws.select(op.name, name);
     return {

@@ -5,8 +5,10 @@ import { newOperatorClaims } from '../claims/nats/operator.js';
 import { newUserClaims } from '../claims/nats/user.js';
 import { decodeAccount } from '../claims/nats/decode.js';
 import { SigchainError } from '../errors.js';
+import { defaultUsages } from '../keys/usage.js';
 import { KeyPair } from '../nkeys/keypair.js';
 import { issueAccount, issueUser } from './issue.js';
+import { assertSignerMay } from './signer-usage.js';
 import type { Workspace } from './workspace.js';
 
 /** Options of {@link addOperator}. */
@@ -60,8 +62,9 @@ export async function addOperator(ws: Workspace, name: string, opts: AddOperator
     const sys = withSys ? KeyPair.create('account') : undefined;
     if (sys) claims.nats.system_account = sys.publicKey;
 
-    const keyPath = await ws.keys.storeKey(identity);
-    const skPath = sk ? await ws.keys.storeKey(sk) : undefined;
+    const keyPath = await ws.keys.storeKey(identity, { usages: defaultUsages('operator', 'identity') });
+    const skPath = sk ? await ws.keys.storeKey(sk, { usages: defaultUsages('operator', 'signing-key') }) : undefined;
+    await assertSignerMay(ws, identity, 'identity', `the token of operator "${name}"`);
     const operatorJwt = encodeOperator(claims, identity);
     let op;
     try {
@@ -77,15 +80,15 @@ export async function addOperator(ws: Workspace, name: string, opts: AddOperator
 
     if (sys) {
       const sysSk = KeyPair.create('account');
-      await ws.keys.storeKey(sys);
-      await ws.keys.storeKey(sysSk);
+      await ws.keys.storeKey(sys, { usages: defaultUsages('account', 'identity') });
+      await ws.keys.storeKey(sysSk, { usages: defaultUsages('account', 'signing-key') });
       const acct = newAccountClaims('SYS', sys.publicKey);
       addSigningKey(acct, sysSk.publicKey);
       const operator = { name: op.name, token: operatorJwt, claims };
       const issued = await issueAccount(ws, operator, acct, sk ?? identity);
       await op.addAccount('SYS', issued.token);
       const sysUser = KeyPair.create('user');
-      await ws.keys.storeKey(sysUser);
+      await ws.keys.storeKey(sysUser, { usages: defaultUsages('user') });
       const user = await issueUser(ws, { name: 'SYS', token: issued.token, claims: decodeAccount(issued.token) }, false, newUserClaims('sys', sysUser.publicKey), { explicit: sysSk });
       await op.addUser('SYS', 'sys', user.token);
       const credsPath = await ws.keys.writeCreds(op.name, 'SYS', 'sys', formatCreds(user.token, sysUser.seed));

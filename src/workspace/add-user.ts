@@ -2,6 +2,7 @@ import { addTags } from '../claims/nats/common.js';
 import { formatCreds } from '../claims/nats/creds.js';
 import { newUserClaims } from '../claims/nats/user.js';
 import { SigchainError } from '../errors.js';
+import { defaultUsages } from '../keys/usage.js';
 import { KeyPair } from '../nkeys/keypair.js';
 import { issueUser } from './issue.js';
 import { readAccount, readOperator } from './read.js';
@@ -58,7 +59,7 @@ export async function addUser(ws: Workspace, name: string, opts: AddUserOptions 
       ...(opts.signer ? { explicit: opts.signer } : {}),
       ownPermissions: opts.edit ? editSetsPermissions(opts.edit) : false,
     });
-    const keyPath = await ws.keys.storeKey(key);
+    const keyPath = await ws.keys.storeKey(key, { usages: defaultUsages('user') });
     await op.addUser(accountName, name, issued.token);
     const credsPath = await ws.keys.writeCreds(op.name, accountName, name, formatCreds(issued.token, key.seed));
     return {

@@ -6,6 +6,7 @@ import { isPublicKey } from '../nkeys/codec.js';
 import type { KeyPair } from '../nkeys/keypair.js';
 import { issueAccount } from './issue.js';
 import { readOperator } from './read.js';
+import { assertSignerMay } from './signer-usage.js';
 import { resolveSigningKeyArg } from './signing-key-arg.js';
 import { type ClaimEdit, applyClaimEdit, setOrDelete } from './claim-edit.js';
 import type { Workspace } from './workspace.js';
@@ -56,15 +57,17 @@ export async function editOperator(ws: Workspace, opts: EditOperatorOptions): Pr
     const claims = current.claims;
     const identity = claims.sub;
     let signer = opts.signer;
-    if (signer && signer.publicKey !== identity) {
-      throw new SigchainError('NO_APPROPRIATE_SIGNING_KEY', `An operator token is self-signed: only operator "${op.name}"'s identity key ${identity} can sign it, not ${signer.publicKey}. Pass the identity key with -K, or keep its seed in the key store.`, { allowed: [identity] });
-    }
     if (!signer) {
       if (!(await ws.keys.hasKey(identity))) {
         throw new SigchainError('NO_APPROPRIATE_SIGNING_KEY', `Editing operator "${op.name}" needs its identity key ${identity}, whose seed is not in the key store. Pass it with -K (seed or .nk path).`, { allowed: [identity] });
       }
       signer = await ws.keys.getKey(identity);
     }
+    if (signer.publicKey !== identity) {
+      throw new SigchainError('NO_APPROPRIATE_SIGNING_KEY', `An operator token is self-signed: only operator "${op.name}"'s identity key ${identity} can sign it, not ${signer.publicKey}. Pass the identity key with -K, or keep its seed in the key store.`, { allowed: [identity] });
+    }
+    // Before any change (not even a generated --sk key is stored when this refuses).
+    await assertSignerMay(ws, signer, 'identity', `the token of operator "${op.name}"`);
     const result: EditOperatorResult = { operator: { name: op.name, publicKey: identity }, added: [], removed: [], resigned: [], messages: [], warnings: [] };
 
     for (const spec of opts.addSigningKeys ?? []) {
@@ -119,7 +122,7 @@ export async function editOperator(ws: Workspace, opts: EditOperatorOptions): Pr
           result.messages.push(`re-signed account "${name}" with signing key ${issued.signer.key.publicKey} (it ${why})`);
           continue;
         } catch (e) {
-          if (!(e instanceof SigchainError) || e.code !== 'NO_APPROPRIATE_SIGNING_KEY') throw e;
+          if (!(e instanceof SigchainError) || !['NO_APPROPRIATE_SIGNING_KEY', 'KEY_USAGE_VIOLATION', 'KEY_RETIRED'].includes(e.code)) throw e;
         }
       }
       result.warnings.push(`Account "${name}" ${why}: servers will refuse it and its users. Re-sign it: \`sigchain edit account ${name} -K <operator signing key>\`.`);

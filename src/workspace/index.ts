@@ -12,3 +12,6 @@ export { type Issued, accountParent, issueAccount, issueUser, operatorParent } f
 export { type Stored, keyNames, readAccount, readOperator, readUser } from './read.js';
 export { type SigningKeyArg, resolveSigningKeyArg } from './signing-key-arg.js';
 export { type ClaimEdit, applyClaimEdit, setOrDelete } from './claim-edit.js';
+export { assertSignerMay, sortByUsage } from './signer-usage.js';
+export { type KeyInventoryFilter, type KeyInventoryRow, type KeyStatus, keyInventory, normalizeFingerprint } from './key-inventory.js';
+export * from './revoke.js';

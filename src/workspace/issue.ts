@@ -2,10 +2,11 @@ import { encodeAccount, encodeUser } from '../claims/nats/encode.js';
 import { setScoped } from '../claims/nats/user.js';
 import type { AccountClaims, OperatorClaims, UserClaims } from '../claims/nats/types.js';
 import { connectLineSize, DEFAULT_MAX_CONTROL_LINE, validateClaims, validateScopedSigner } from '../claims/nats/validate.js';
-import { SigchainError } from '../errors.js';
+import { SigchainError, isSigchainError } from '../errors.js';
 import type { KeyPair } from '../nkeys/keypair.js';
 import { type ChosenSigner, type IssuingParent, chooseSigner } from './choose-signer.js';
 import type { Stored } from './read.js';
+import { assertSignerMay, sortByUsage } from './signer-usage.js';
 import type { Workspace } from './workspace.js';
 
 /** A freshly signed token, who signed it, and what the user should know. */
@@ -37,14 +38,32 @@ function refuseInvalid(what: string, claims: Parameters<typeof validateClaims>[0
 }
 
 async function pick(ws: Workspace, parent: IssuingParent, what: string, explicit: KeyPair | undefined, preferScope?: Parameters<typeof chooseSigner>[2]['preferScope']): Promise<ChosenSigner> {
+  const purpose = `${what} for ${parent.kind} "${parent.name}"`;
+  const scopeOpt = preferScope ? { preferScope } : {};
+  if (explicit) {
+    // Usages after chooseSigner: a wrong-role or unlisted key gets that refusal, whose advice fits better.
+    const signer = chooseSigner(parent, what, { explicit, lookup: () => undefined, ...scopeOpt });
+    await assertSignerMay(ws, signer.key, 'issuing', purpose);
+    return signer;
+  }
   const candidates = [parent.identity, ...parent.signingKeys.map((k) => (typeof k === 'string' ? k : k.key))];
-  const loaded = explicit ? new Map<string, KeyPair>() : await ws.loadSeeds(candidates);
-  return chooseSigner(parent, what, { ...(explicit ? { explicit } : {}), lookup: (k) => loaded.get(k), ...(preferScope ? { preferScope } : {}) });
+  // A retired key, or one without the issuing usage, is skipped so another key at hand can sign.
+  const { usable, refused } = await sortByUsage(ws, await ws.loadSeeds(candidates), 'issuing', purpose);
+  try {
+    return chooseSigner(parent, what, { lookup: (k) => usable.get(k), ...scopeOpt });
+  } catch (e) {
+    // Nothing usable was left: name the key that was at hand and why it may not sign, not "no seed".
+    const why = candidates.map((k) => refused.get(k)).find((r) => r !== undefined);
+    if (why && isSigchainError(e, 'NO_APPROPRIATE_SIGNING_KEY')) throw why;
+    throw e;
+  }
 }
 
 /**
  * Signs an account token for `operator`: with `explicit` (the -K key) if given, else with an
  * operator signing key whose seed is at hand, else the identity key (with a warning).
+ * The key must hold the `issuing` usage and not be retired (`KEY_USAGE_VIOLATION`,
+ * `KEY_RETIRED`, before anything is signed).
  */
 export async function issueAccount(ws: Workspace, operator: Stored<OperatorClaims>, claims: AccountClaims, explicit?: KeyPair): Promise<Issued> {
   refuseInvalid(`account "${claims.name ?? claims.sub}"`, claims);
@@ -62,7 +81,8 @@ export async function issueAccount(ws: Workspace, operator: Stored<OperatorClaim
 
 /**
  * Signs a user token for `account`. A signing key sets `issuer_account` (nats-server needs it);
- * a scoped signing key requires the user to carry no permissions of its own.
+ * a scoped signing key requires the user to carry no permissions of its own. The key must
+ * hold the `issuing` usage and not be retired, as for {@link issueAccount}.
  */
 export async function issueUser(
   ws: Workspace,

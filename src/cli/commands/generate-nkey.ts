@@ -1,10 +1,11 @@
 import { SigchainError } from '../../errors.js';
+import { defaultUsages, formatUsages, parseUsages } from '../../keys/usage.js';
 import { KeyPair } from '../../nkeys/keypair.js';
 import { ALL_ROLES, type Role } from '../../nkeys/roles.js';
-import { type Command, type OptionSpec, flag } from '../command.js';
+import { type Command, type OptionSpec, flag, str } from '../command.js';
 import { openWorkspace } from './support.js';
 
-const USAGE = 'generate nkey --operator|--account|--user|--server|--cluster|--curve|--module|--service [--store] [--show-seed]';
+const USAGE = 'generate nkey --operator|--account|--user|--server|--cluster|--curve|--module|--service [--store [--usage USAGES]] [--show-seed]';
 
 // nsc's short flags for the roles it knows.
 const SHORT: Partial<Record<Role, string>> = { operator: 'o', account: 'a', user: 'u', curve: 'x' };
@@ -42,17 +43,27 @@ export const generateNkeyCommand: Command = {
     '',
     'Typical use: make a signing key, list it with `edit operator --sk` or `edit account --sk`,',
     'and sign with -K so the identity key can stay offline.',
+    '',
+    'A stored key gets usages: what it may ever sign, recorded next to the seed and never',
+    'changed (make a new key and `keys retire` the old one instead). Signing outside them is',
+    'refused with KEY_USAGE_VIOLATION. Defaults: operator and account keys made here are signing',
+    'keys, so `issuing` only; user keys `authentication`; server and cluster keys `protocol`;',
+    'module and service keys `identity`; curve keys none (they never sign). --usage takes a',
+    'preset (IdentityOnly, IssuingOnly, AuthenticationOnly, ProtocolOnly, All) or a list such as',
+    'issuing,authentication (one usage per key is safest). See them with `sigchain keys list`.',
   ].join('\n'),
   examples: [
     'sigchain generate nkey --operator --store     # an operator signing key, kept in the key store',
     'sigchain generate nkey --account --store --json   # {"role","public_key","path"} for scripts',
     'sigchain generate nkey --user                  # prints the seed, then the public key',
     'sigchain generate nkey --curve --store --show-seed',
+    'sigchain generate nkey --user --store --usage AuthenticationOnly',
   ],
   options: {
     ...ROLE_OPTIONS,
     store: { type: 'boolean', short: 'S', description: 'Store the seed in the key store instead of printing it.' },
     'show-seed': { type: 'boolean', description: 'With --store, print the seed too.' },
+    usage: { type: 'string', valueName: 'USAGES', description: 'With --store: what the key may ever sign, a preset (IssuingOnly, …, All) or a list (issuing,authentication). Default per role (see above).' },
   },
   args: { min: 0, max: 0 },
   async run(ctx) {
@@ -63,13 +74,18 @@ export const generateNkeyCommand: Command = {
     const role = roles[0]!;
     const store = flag(ctx, 'store');
     if (flag(ctx, 'show-seed') && !store) throw new SigchainError('USAGE', '--show-seed only applies with --store; without --store the seed is always printed.');
+    const usageText = str(ctx, 'usage');
+    if (usageText !== undefined && !store) throw new SigchainError('USAGE', '--usage only applies with --store: usages are recorded in the key store, next to the seed.');
+    // Operator and account keys made here are signing keys: the identity keys come from `add operator|account`.
+    const usages = usageText === undefined ? defaultUsages(role, 'signing-key') : parseUsages(usageText);
     const kp = KeyPair.create(role);
     if (!store) {
       // The seed is the key: printing it is the point when it is not stored.
       ctx.printer.result({ role, public_key: kp.publicKey, seed: kp.seed }, `${kp.seed}\n${kp.publicKey}`);
       return;
     }
-    const path = await openWorkspace(ctx).keys.storeKey(kp);
+    const path = await openWorkspace(ctx).keys.storeKey(kp, { usages });
+    ctx.printer.info(`usages: ${formatUsages(usages)} (fixed for the life of the key)`);
     const showSeed = flag(ctx, 'show-seed');
     ctx.printer.result(
       { role, public_key: kp.publicKey, path, ...(showSeed ? { seed: kp.seed } : {}) },

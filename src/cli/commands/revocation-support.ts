@@ -1,0 +1,88 @@
+/**
+ * Glue shared by the revocation commands: nsc's user-target flags (-a, -n, -u), --at, the
+ * JTI-or-token argument, and printing what servers need to be told.
+ */
+import { readFile } from 'node:fs/promises';
+import { SigchainError } from '../../errors.js';
+import { formatTime } from '../render/format.js';
+import type { UserKeyTarget } from '../../workspace/revoke-user.js';
+import { type CommandContext, type OptionSpec, str } from '../command.js';
+import { parseTimeFlag } from '../parse/time.js';
+import { extractToken } from '../parse/token-input.js';
+
+/** `-a` and `--operator`, as every revocation command takes them. */
+export const ACCOUNT_OPTIONS: Record<string, OptionSpec> = {
+  account: { type: 'string', short: 'a', valueName: 'NAME', description: 'The account whose revocations to change (default: the current one).' },
+  operator: { type: 'string', valueName: 'NAME', description: 'The operator of the account (default: the current one).' },
+};
+
+/** nsc's way to name the revoked user: a stored user (-n) or a public key / '*' (-u). */
+export const USER_TARGET_OPTIONS: Record<string, OptionSpec> = {
+  ...ACCOUNT_OPTIONS,
+  name: { type: 'string', short: 'n', valueName: 'USER', description: 'A stored user, by name.' },
+  'user-public-key': { type: 'string', short: 'u', valueName: "U…|'*'", description: "A user public key (also one not in this store), or '*' for every user of the account (quote it in the shell)." },
+};
+
+/** `--at`, as nsc takes it. */
+export const AT_OPTION: OptionSpec = {
+  type: 'string',
+  valueName: 'TIME',
+  description: 'Revoke tokens issued at or before this time: Unix seconds, RFC 3339, a date, or an offset (30m, 1d: from now); 0 or absent = now.',
+};
+
+/** The user a revocation command is about, from -n / -u. */
+export function userTarget(ctx: CommandContext, usage: string): UserKeyTarget {
+  const user = str(ctx, 'name');
+  const pub = str(ctx, 'user-public-key');
+  if ((user === undefined) === (pub === undefined)) {
+    throw new SigchainError('USAGE', `Name the user with -n USER (a stored user) or -u PUBLIC_KEY (any user key, or '*' for every user), not both.\nUsage: sigchain ${usage}`);
+  }
+  const target: UserKeyTarget = {};
+  const account = str(ctx, 'account');
+  const operator = str(ctx, 'operator');
+  if (account !== undefined) target.account = account;
+  if (operator !== undefined) target.operator = operator;
+  if (user !== undefined) target.user = user;
+  else if (pub!.trim() === '*') target.all = true;
+  else target.publicKey = pub!;
+  return target;
+}
+
+/** `--at` as Unix seconds, or undefined for now. */
+export function atOption(ctx: CommandContext): number | undefined {
+  const v = str(ctx, 'at');
+  if (v === undefined) return undefined;
+  const t = parseTimeFlag(v, 'at');
+  return t === 0 ? undefined : t;
+}
+
+/** `2026-01-31 10:00:00 UTC` for a revocation time. */
+export function when(t: number): string {
+  return formatTime(t) || '1970-01-01 00:00:00 UTC';
+}
+
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+
+/**
+ * The argument of `revoke jti` / `revocations delete-jti`: a token (inline, `-` for stdin, or
+ * a .jwt / .creds file, whose JWT is taken) or a bare jti.
+ */
+export async function jtiOrToken(ctx: CommandContext, arg: string): Promise<{ token: string } | { jti: string }> {
+  if (arg === '-') return { token: extractToken(await ctx.readStdin()) };
+  const t = arg.trim();
+  if (JWT_SHAPE.test(t)) return { token: t };
+  let text: string;
+  try {
+    text = await readFile(arg, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENAMETOOLONG') return { jti: t };
+    throw new SigchainError('IO_ERROR', `${arg} could not be read (${code}). Check its permissions, or give the jti itself.`, { path: arg });
+  }
+  return { token: extractToken(text) };
+}
+
+/** Prints what servers must be told, and other next steps (people only; --json has them as data). */
+export function printSteps(ctx: CommandContext, lines: readonly string[]): void {
+  for (const l of lines) ctx.printer.info(l);
+}

@@ -1,0 +1,169 @@
+import { readFile } from 'node:fs/promises';
+import { SigchainError } from '../../errors.js';
+import { isPublicKey, isSeed } from '../../nkeys/index.js';
+import { type ChainResolver, type Verdict, definePolicy, jwtsInText, loadChainFiles, memoryResolver, storeResolver, tokenFromText, verifyChain } from '../../trust/index.js';
+import { revokedJtisFromStore } from '../../workspace/revoked-jtis.js';
+import type { Workspace } from '../../workspace/workspace.js';
+import { type Command, type CommandContext, flag, list, str } from '../command.js';
+import { renderGrid } from '../output/table.js';
+import { parseTimeFlag } from '../parse/time.js';
+import { openWorkspace, snake } from './support.js';
+
+const USAGE = 'verify (TOKEN | CREDS_FILE | JWT_FILE | -) [--chain FILE...] [--trust OPERATOR...] [--require-signing-keys] [--ban KEY...] [--clock-skew SECONDS] [--at TIME] [--json]';
+
+const JWT_SHAPE = /^[\w-]+\.[\w-]*\.[\w-]*$/;
+
+/** The token to verify: `-` reads stdin; a token is taken as is; anything else is a file. */
+async function tokenArg(ctx: CommandContext, arg: string): Promise<string> {
+  if (arg === '-') return tokenFromText(await ctx.readStdin(), 'Standard input');
+  const t = arg.trim();
+  if (JWT_SHAPE.test(t)) return t; // even a broken token is judged, not refused here
+  let text: string;
+  try {
+    text = await readFile(arg, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new SigchainError('IO_ERROR', code === 'ENOENT' ? `${arg} is not a token and no such file exists. Give a JWT, a creds or JWT file, or - for standard input.` : `${arg} could not be read (${code}). Check its permissions.`, { path: arg });
+  }
+  return tokenFromText(text, arg);
+}
+
+/** `--trust` values: operator public keys, inline operator JWTs, or files holding operator JWTs. */
+async function trustArgs(values: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const v of values) {
+    if (isPublicKey(v) || isSeed(v) || JWT_SHAPE.test(v)) {
+      out.push(v); // definePolicy checks the role (and refuses seeds)
+      continue;
+    }
+    let text: string;
+    try {
+      text = await readFile(v, 'utf8');
+    } catch {
+      throw new SigchainError('USAGE', `--trust ${v}: not an operator public key (O…), an operator JWT, or a readable file holding one.`);
+    }
+    const found = jwtsInText(text);
+    if (found.length === 0) throw new SigchainError('USAGE', `--trust ${v}: the file holds no operator JWT.`);
+    out.push(...found);
+  }
+  return out;
+}
+
+// Without --trust, the operators of the local store are the roots: the store is what this
+// machine already trusts. A missing or damaged store just trusts nothing.
+async function storeOperators(ws: Workspace): Promise<string[]> {
+  const out: string[] = [];
+  try {
+    for (const name of await ws.store.listOperators()) {
+      try {
+        out.push(await (await ws.store.openOperator(name)).readOperatorJwt());
+      } catch {
+        /* a damaged operator is simply not a root */
+      }
+    }
+  } catch {
+    /* no store */
+  }
+  return out;
+}
+
+function seconds(ctx: CommandContext): number | undefined {
+  const v = str(ctx, 'clock-skew');
+  if (v === undefined) return undefined;
+  const n = Number(v.replace(/s$/, ''));
+  if (!/^\d+(\.\d+)?s?$/.test(v.trim()) || !Number.isFinite(n)) throw new SigchainError('USAGE', `--clock-skew "${v}" is not a number of seconds (e.g. 30).`);
+  return n;
+}
+
+function signedBy(l: Verdict['chain'][number]): string {
+  if (l.source === 'trusted-key') return 'trusted key';
+  if (l.kind === 'operator') return l.signedBy === 'identity' ? 'itself' : 'unknown';
+  return l.signedBy === 'scoped-signing-key' ? `scoped key "${l.scope}"` : l.signedBy.replace('-', ' ');
+}
+
+/** The verdict as people read it: the chain, then errors and warnings with their codes. */
+function renderVerdict(v: Verdict): string {
+  const rows = v.chain.map((l) => [l.kind, l.name ?? '', l.sub, l.kind === 'operator' ? '' : l.iss, signedBy(l), l.valid ? 'ok' : 'INVALID']);
+  const parts: string[] = [];
+  if (rows.length) parts.push(renderGrid('Chain of Trust', ['Link', 'Name', 'Key', 'Signed By Key', 'Signed By', 'Status'], rows));
+  const reasons = (title: string, list: Verdict['errors']) => {
+    if (list.length) parts.push('', `${title}:`, ...list.map((r) => `  ${r.code} (${r.at}${r.field ? ` ${r.field}` : ''}): ${r.message}`));
+  };
+  reasons('Errors', v.errors);
+  reasons('Warnings', v.warnings);
+  parts.push('', v.valid ? `VALID: the chain ends at a trusted operator${v.warnings.length ? ` (${v.warnings.length} warning${v.warnings.length > 1 ? 's' : ''})` : ''}.` : `INVALID: ${v.errors.length} error${v.errors.length > 1 ? 's' : ''}.`);
+  return parts.join('\n');
+}
+
+/** `sigchain verify`: judge a token and the chain above it against an explicit policy. */
+export const verifyCommand: Command = {
+  words: ['verify'],
+  summary: 'Verify a user, account or operator token and its chain up to a trusted operator',
+  usage: USAGE,
+  description: [
+    'Walks user → account → operator and checks every link: signatures, that each issuer is the',
+    "parent's identity key or a signing key its CURRENT token lists (users: the account named by",
+    'issuer_account), key roles, self-issued users, exp/nbf, revocations, scoped signing keys,',
+    "strict operators, banned keys, and that the chain ends at a trusted operator. Every problem is",
+    'listed with a stable code; warnings (e.g. NO_EXPIRY) never make a chain invalid.',
+    '',
+    'The token is given inline, as a creds or JWT file, or on standard input (-). The chain comes',
+    'from the store, or only from --chain files (JWTs, creds, server configs, or an nsc-style store',
+    'folder), so tokens made by other tools can be judged too. The roots are the --trust operators',
+    '(public keys or operator JWTs); without --trust, the operators in the store.',
+    '',
+    'Exit status 0 when valid, 1 when not. With --json, a valid verdict is printed as one object;',
+    'an invalid one as {"error":{"code","message","details":<verdict>}}.',
+  ].join('\n'),
+  examples: [
+    'sigchain verify ~/.local/share/sigchain/creds/O2/A/U.creds',
+    'sigchain verify user.creds --chain account.jwt --trust operator.jwt --json',
+    'cat user.jwt | sigchain verify - --chain ./nsc/stores/O2 --trust OABX… --require-signing-keys',
+    'sigchain verify A.jwt --ban OLDIDENTITY… --clock-skew 30 --at 2027-01-31',
+  ],
+  options: {
+    chain: { type: 'string', multiple: true, valueName: 'FILE', description: 'Take the chain only from these JWT files, creds files or nsc-style store folders (not the store).' },
+    trust: { type: 'string', multiple: true, valueName: 'OPERATOR', description: "A trusted root: an operator public key (O…), an operator JWT, or a file holding one. Default: the store's operators." },
+    'require-signing-keys': { type: 'boolean', description: 'Strict separation of keys: refuse accounts signed by an operator identity key (IDENTITY_KEY_MISUSE).' },
+    ban: { type: 'string', multiple: true, valueName: 'KEY', description: 'Refuse any link signed by or about this key (e.g. a rotated-out operator identity).' },
+    'clock-skew': { type: 'string', valueName: 'SECONDS', description: 'Tolerated clock difference for exp/nbf (default 0, as nats-server).' },
+    at: { type: 'string', valueName: 'TIME', description: 'Judge as of this time (RFC 3339, a date, Unix seconds, or an offset like 30d) instead of now.' },
+  },
+  args: { min: 1, max: 1 },
+  async run(ctx) {
+    const token = await tokenArg(ctx, ctx.positionals[0]!);
+    const chainFiles = list(ctx, 'chain');
+    const ws = openWorkspace(ctx);
+    const resolver: ChainResolver = chainFiles.length ? memoryResolver(await loadChainFiles(chainFiles)) : storeResolver(ws);
+    let trusted = await trustArgs(list(ctx, 'trust'));
+    if (trusted.length === 0) {
+      trusted = await storeOperators(ws);
+      ctx.printer.info(trusted.length ? `Trusting the ${trusted.length} operator${trusted.length > 1 ? 's' : ''} in the store (pass --trust to choose).` : 'No operator is trusted: pass --trust <operator key or JWT>, or verify against a store that holds the operator.');
+    }
+    const at = str(ctx, 'at');
+    const when = at === undefined ? undefined : parseTimeFlag(at, 'at');
+    if (when === 0) throw new SigchainError('USAGE', '--at needs a time (a date, RFC 3339, Unix seconds or an offset), not 0.');
+    const skew = seconds(ctx);
+    const policy = definePolicy({
+      trustedOperators: trusted,
+      requireSigningKeys: flag(ctx, 'require-signing-keys'),
+      bannedKeys: list(ctx, 'ban'),
+      ...(skew !== undefined ? { clockSkewSeconds: skew } : {}),
+      ...(when !== undefined ? { now: when } : {}),
+      // Tokens revoked by jti in the store (`sigchain revoke jti`); a damaged list fails closed.
+      revokedJtis: await revokedJtisFromStore(ws),
+    });
+    const verdict = await verifyChain(token, { resolver, policy });
+    if (!ctx.printer.json) ctx.printer.result(undefined, renderVerdict(verdict));
+    if (verdict.valid) {
+      if (ctx.printer.json) ctx.printer.result(snake(verdict));
+      return;
+    }
+    const first = verdict.errors[0]!;
+    throw new SigchainError(
+      first.code,
+      `The ${verdict.chain[0]?.kind ?? 'token'} is not valid: ${verdict.errors.length} error${verdict.errors.length > 1 ? 's' : ''}, the first ${first.code} at the ${first.at}${ctx.printer.json ? `: ${first.message}` : ' (see above)'}.`,
+      snake(verdict) as Record<string, unknown>,
+    );
+  },
+};

@@ -1,0 +1,14 @@
+/**
+ * The `keys` layer: what a key may do (usages, fixed when it is made) and the checks every
+ * signer makes before it signs.
+ *
+ * @example
+ * ```ts
+ * import { parseUsages, defaultUsages, assertMaySign } from 'sigchain';
+ * await keyStore.storeKey(KeyPair.create('operator'), { usages: parseUsages('IssuingOnly') });
+ * assertMaySign(await keyStore.getKeyMeta(pub), 'issuing', 'account tokens'); // or KEY_USAGE_VIOLATION
+ * ```
+ */
+export { type KeyPurpose, type KeyUsage, KEY_USAGES, USAGE_PRESETS, type UsagePreset, defaultUsages, formatUsages, isKeyUsage, matchesAnyUsage, normalizeUsages, parseUsages, sameUsages } from './usage.js';
+export { type KeyInfo, type KeyMeta, isRetired, legacyMeta } from './key-meta.js';
+export { assertMaySign, assertNotRetired, assertUsage } from './assert-usage.js';

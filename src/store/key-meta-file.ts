@@ -1,0 +1,123 @@
+/**
+ * The sidecar file that records a stored key's usages and retirement:
+ *
+ * ```
+ * <root>/keys/<X>/<YZ>/<PUBKEY>.nk     the seed only, exactly as nsc writes it
+ * <root>/keys/<X>/<YZ>/<PUBKEY>.json   {"publicKey","usages","created","retired"?,"retiredReason"?,"replacedBy"?}
+ * ```
+ *
+ * nsc only reads `*.nk` files, so it ignores the sidecar. The sidecar holds no secret, but it
+ * decides what the key may sign: it is 0600 like every key store file, written atomically, and
+ * one that others could change, or that does not parse, is refused rather than read as "all".
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { SigchainError } from '../errors.js';
+import type { KeyMeta } from '../keys/key-meta.js';
+import { KEY_USAGES, type KeyUsage, isKeyUsage, normalizeUsages } from '../keys/usage.js';
+import { isPublicKey } from '../nkeys/codec.js';
+import { PRIVATE_DIR_MODE, SECRET_FILE_MODE, ioError, writeFileAtomic } from './atomic.js';
+
+/** Extension of the sidecar next to `<PUB>.nk`. */
+export const KEY_META_EXTENSION = '.json';
+
+/** What the sidecar holds on disk (the `legacy` flag marks keys retired before usages were recorded). */
+interface KeyMetaFile {
+  publicKey: string;
+  usages: KeyUsage[];
+  legacy?: true;
+  created?: string;
+  retired?: string;
+  retiredReason?: string;
+  replacedBy?: string;
+}
+
+function errno(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException | undefined)?.code;
+}
+
+function corrupt(path: string, why: string): SigchainError {
+  return new SigchainError(
+    'STORE_CORRUPT',
+    `${path} ${why}, so sigchain cannot tell what this key may sign and will not use it. Restore the file from a backup; if it is lost, make a new key and retire this one.`,
+    { path },
+  );
+}
+
+function optionalString(o: Record<string, unknown>, field: string, path: string): string | undefined {
+  const v = o[field];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw corrupt(path, `has a ${field} that is not text`);
+  return v;
+}
+
+/** Parses a sidecar's text; `publicKey` is the key its path names (a copied sidecar is refused). */
+export function parseKeyMeta(text: string, publicKey: string, path: string): KeyMeta {
+  let o: unknown;
+  try {
+    o = JSON.parse(text);
+  } catch {
+    throw corrupt(path, 'is not valid JSON');
+  }
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) throw corrupt(path, 'is not a JSON object');
+  const rec = o as Record<string, unknown>;
+  if (rec.publicKey !== publicKey) throw corrupt(path, `describes ${typeof rec.publicKey === 'string' ? rec.publicKey : 'no key'}, not ${publicKey}`);
+  if (!Array.isArray(rec.usages) || !rec.usages.every((u) => typeof u === 'string' && isKeyUsage(u))) {
+    throw corrupt(path, `has no valid "usages" list (allowed: ${KEY_USAGES.join(', ')})`);
+  }
+  const replacedBy = optionalString(rec, 'replacedBy', path);
+  if (replacedBy !== undefined && !isPublicKey(replacedBy)) throw corrupt(path, 'has a replacedBy that is not a public key');
+  const fields: Array<[keyof KeyMeta, string | undefined]> = [
+    ['created', optionalString(rec, 'created', path)],
+    ['retired', optionalString(rec, 'retired', path)],
+    ['retiredReason', optionalString(rec, 'retiredReason', path)],
+    ['replacedBy', replacedBy],
+  ];
+  return {
+    publicKey,
+    usages: normalizeUsages(rec.usages as KeyUsage[]),
+    legacy: rec.legacy === true,
+    ...Object.fromEntries(fields.filter(([, v]) => v !== undefined)),
+  };
+}
+
+/** The sidecar's text for `meta` (stable field order, one object, trailing newline). */
+export function serializeKeyMeta(meta: KeyMeta): string {
+  const out: KeyMetaFile = { publicKey: meta.publicKey, usages: normalizeUsages(meta.usages) };
+  if (meta.legacy) out.legacy = true;
+  if (meta.created !== undefined) out.created = meta.created;
+  if (meta.retired !== undefined) out.retired = meta.retired;
+  if (meta.retiredReason !== undefined) out.retiredReason = meta.retiredReason;
+  if (meta.replacedBy !== undefined) out.replacedBy = meta.replacedBy;
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+const CHECK_MODES = process.platform !== 'win32';
+
+/**
+ * Reads the sidecar at `path`; undefined when there is none. One that group or others may
+ * write is refused (`INSECURE_PERMISSIONS`): anyone who can edit it could widen the key's usages.
+ */
+export async function readKeyMetaFile(path: string, publicKey: string): Promise<KeyMeta | undefined> {
+  let text: string;
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) throw corrupt(path, 'is not a file');
+    if (CHECK_MODES && (s.mode & 0o022) !== 0) {
+      throw new SigchainError(
+        'INSECURE_PERMISSIONS',
+        `${path} can be changed by other users (mode ${(s.mode & 0o777).toString(8).padStart(4, '0')}), so the usages it records cannot be trusted. Run \`chmod 600 ${path}\` and check the usages with \`sigchain keys list\`.`,
+        { path, mode: s.mode & 0o777 },
+      );
+    }
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if (errno(e) === 'ENOENT') return undefined;
+    throw ioError('read', path, e);
+  }
+  return parseKeyMeta(text, publicKey, path);
+}
+
+/** Writes the sidecar atomically, 0600 in a 0700 folder. */
+export async function writeKeyMetaFile(path: string, meta: KeyMeta): Promise<void> {
+  await writeFileAtomic(path, serializeKeyMeta(meta), { mode: SECRET_FILE_MODE, dirMode: PRIVATE_DIR_MODE });
+}

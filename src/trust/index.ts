@@ -1,0 +1,20 @@
+/**
+ * The verifier: chains of NATS tokens (user → account → operator) judged against one explicit
+ * policy, answered with a verdict whose reasons carry stable codes.
+ *
+ * @example
+ * ```ts
+ * import { definePolicy, loadChainFiles, memoryResolver, verifyChain } from 'sigchain';
+ * const verdict = await verifyChain(userJwt, {
+ *   resolver: memoryResolver(await loadChainFiles(['account.jwt'])),
+ *   policy: definePolicy({ trustedOperators: [operatorJwt], requireSigningKeys: true }),
+ * });
+ * console.log(verdict.valid, verdict.errors.map((r) => r.code));
+ * ```
+ */
+export { type ChainLink, type LinkKind, type Reason, type SignedBy, type Verdict, errorCodes } from './verdict.js';
+export { type ConnectionContext, type JtiRevocations, type Policy, type PolicyOptions, definePolicy, isPolicy, natsServerPolicy } from './policy.js';
+export { type ChainResolver, type MaybePromise, type SyncChainResolver, memoryResolver, storeResolver } from './resolver.js';
+export { jwtsInText, loadChainFiles, tokenFromText } from './chain-files.js';
+export { type VerifyOptions, type VerifySyncOptions, verifyChain, verifyChainSync } from './verify-chain.js';
+export { type TokenFacts, type TokenIssue, clearTokenFactsCache, tokenFacts } from './token-facts.js';

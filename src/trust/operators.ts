@@ -1,0 +1,122 @@
+/**
+ * Picking the operator that vouches for an account: among the operator JWTs the policy pins
+ * and the resolver knows, the ones whose identity or signing keys include the account's
+ * issuer. A pinned JWT overrides any other JWT of the same operator.
+ */
+import type { Policy } from './policy.js';
+import { type TokenFacts, tokenFacts } from './token-facts.js';
+
+/** Operator JWTs filed by every key that can vouch with them (identity and signing keys). */
+export interface OperatorIndex {
+  readonly bySub: ReadonlyMap<string, TokenFacts>;
+  readonly byKey: ReadonlyMap<string, readonly TokenFacts[]>;
+}
+
+/** The signing keys an operator or account token lists (scoped entries by their key). */
+export function signingKeysOf(nats: Readonly<Record<string, unknown>>): string[] {
+  const list = Array.isArray(nats.signing_keys) ? nats.signing_keys : [];
+  const out: string[] = [];
+  for (const k of list) {
+    if (typeof k === 'string') out.push(k);
+    else if (typeof k === 'object' && k !== null && typeof (k as { key?: unknown }).key === 'string') out.push((k as { key: string }).key);
+  }
+  return out;
+}
+
+// Resolvers hand back the same array while their content is unchanged, and a policy never
+// changes: index each once.
+const byArray = new WeakMap<readonly string[], OperatorIndex>();
+const byPolicy = new WeakMap<Policy, OperatorIndex>();
+
+function build(tokens: Iterable<string>): OperatorIndex {
+  const bySub = new Map<string, TokenFacts>();
+  for (const t of tokens) {
+    const f = tokenFacts(t);
+    if (f.type !== 'operator' || !f.sub) continue;
+    const cur = bySub.get(f.sub);
+    // A verified token beats a forgery; then the newest iat is current.
+    if (!cur || (f.signatureOk && !cur.signatureOk) || (f.signatureOk === cur.signatureOk && (f.iat ?? 0) >= (cur.iat ?? 0))) bySub.set(f.sub, f);
+  }
+  const byKey = new Map<string, TokenFacts[]>();
+  const file = (k: string, f: TokenFacts) => {
+    const list = byKey.get(k);
+    if (list) {
+      if (!list.includes(f)) list.push(f);
+    } else byKey.set(k, [f]);
+  };
+  for (const f of bySub.values()) {
+    file(f.sub, f);
+    for (const k of signingKeysOf(f.nats)) file(k, f);
+  }
+  return { bySub, byKey };
+}
+
+/** The index of a resolver's operator JWTs (cached per returned array). */
+export function indexOperators(tokens: readonly string[]): OperatorIndex {
+  let idx = byArray.get(tokens);
+  if (!idx) {
+    idx = build(tokens);
+    byArray.set(tokens, idx);
+  }
+  return idx;
+}
+
+function pinnedIndex(policy: Policy): OperatorIndex {
+  let idx = byPolicy.get(policy);
+  if (!idx) {
+    idx = build(policy.pinnedOperators.values());
+    byPolicy.set(policy, idx);
+  }
+  return idx;
+}
+
+/** The outcome of looking for the operator above an account. */
+export type OperatorChoice =
+  | { kind: 'token'; facts: TokenFacts; trusted: boolean; source: 'policy' | 'resolver' }
+  | { kind: 'trusted-key'; key: string }
+  | { kind: 'none' };
+
+// Which trusted candidate to judge against when several vouch: one not banned, then one
+// whose signing keys (rather than identity) include the issuer, then the newest.
+function rank(f: TokenFacts, issuer: string, policy: Policy): number {
+  let r = 0;
+  if (!policy.bannedKeys.has(f.sub)) r += 4;
+  if (signingKeysOf(f.nats).includes(issuer)) r += 2;
+  if (f.signatureOk) r += 1;
+  return r;
+}
+
+/**
+ * Finds the operator that vouches for `issuer` (an account token's `iss`): a trusted operator
+ * JWT if there is one, else a bare trusted key equal to the issuer (nats-server's
+ * `trusted_keys`), else an untrusted operator JWT that lists it (to name it in the verdict).
+ *
+ * @example
+ * ```ts
+ * const choice = chooseOperator(account.iss, resolverOperatorJwts, policy);
+ * ```
+ */
+export function chooseOperator(issuer: string, resolverTokens: readonly string[], policy: Policy): OperatorChoice {
+  const pinned = pinnedIndex(policy);
+  const known = indexOperators(resolverTokens);
+  const trusted: { facts: TokenFacts; source: 'policy' | 'resolver' }[] = [];
+  const untrusted: TokenFacts[] = [];
+  for (const f of pinned.byKey.get(issuer) ?? []) trusted.push({ facts: f, source: 'policy' });
+  for (const f of known.byKey.get(issuer) ?? []) {
+    if (pinned.bySub.has(f.sub)) continue; // the pinned JWT is the operator's current token
+    if (policy.trustedKeys.has(f.sub)) trusted.push({ facts: f, source: 'resolver' });
+    else untrusted.push(f);
+  }
+  if (trusted.length > 0) {
+    let best = trusted[0]!;
+    for (const c of trusted.slice(1)) {
+      const d = rank(c.facts, issuer, policy) - rank(best.facts, issuer, policy);
+      if (d > 0 || (d === 0 && (c.facts.iat ?? 0) > (best.facts.iat ?? 0))) best = c;
+    }
+    return { kind: 'token', facts: best.facts, trusted: true, source: best.source };
+  }
+  // A trusted key with no operator JWT anywhere: trusted as a raw key, like `trusted_keys`.
+  if (policy.trustedKeys.has(issuer) && !pinned.bySub.has(issuer) && !known.bySub.has(issuer)) return { kind: 'trusted-key', key: issuer };
+  const other = untrusted[0];
+  return other ? { kind: 'token', facts: other, trusted: false, source: 'resolver' } : { kind: 'none' };
+}

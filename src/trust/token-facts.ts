@@ -1,0 +1,255 @@
+/**
+ * What one token says about itself, independent of any chain, policy or clock: its signature,
+ * its version and type, the roles of its keys, and Go's validation rules. Cached per token, so
+ * a warm chain (account and operator seen before) costs only map lookups above the leaf.
+ */
+import { type ErrorCode, isSigchainError } from '../errors.js';
+import { inspectNatsClaims } from '../claims/nats/decode.js';
+import { NATS_JWT_VERSION, type NatsClaims } from '../claims/nats/types.js';
+import { DEFAULT_MAX_CONTROL_LINE, connectLineSize, validateClaims } from '../claims/nats/validate.js';
+import { verifyJwt } from '../jwt/index.js';
+import { isPublicKey, roleOfLetter } from '../nkeys/index.js';
+
+/** A finding about one token, not yet placed in a chain. */
+export interface TokenIssue {
+  code: ErrorCode;
+  message: string;
+  field?: string;
+}
+
+/** The facts of one token. `claims` is shared and cached: never mutate it. */
+export interface TokenFacts {
+  readonly token: string;
+  /** The payload, or undefined when the token is not a readable JWT at all. */
+  readonly claims: Readonly<Record<string, unknown>> | undefined;
+  /** `nats` of the payload (empty when absent). */
+  readonly nats: Readonly<Record<string, unknown>>;
+  /** `nats.type`. */
+  readonly type: string | undefined;
+  readonly sub: string;
+  readonly iss: string;
+  readonly name: string | undefined;
+  readonly iat: number | undefined;
+  readonly exp: number | undefined;
+  readonly nbf: number | undefined;
+  readonly jti: string | undefined;
+  /** True when the Ed25519 signature verified against `iss` (the claims can be believed). */
+  readonly signatureOk: boolean;
+  readonly errors: readonly TokenIssue[];
+  readonly warnings: readonly TokenIssue[];
+}
+
+const CACHE_LIMIT = 10_000;
+const cache = new Map<string, TokenFacts>();
+
+/**
+ * Empties the token-facts cache. The facts never go stale (they depend on the token alone);
+ * this only frees memory.
+ *
+ * @example
+ * ```ts
+ * clearTokenFactsCache();
+ * ```
+ */
+export function clearTokenFactsCache(): void {
+  cache.clear();
+}
+
+type Json = Record<string, unknown>;
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+function role(key: string): string | undefined {
+  return key.length === 56 ? roleOfLetter(key[0]!) : undefined;
+}
+
+function a(r: string | undefined): string {
+  return r === undefined ? 'an unknown key' : `${/^[aeiou]/.test(r) ? 'an' : 'a'} ${r} key`;
+}
+
+// Which keys may sign and be the subject of each type, in a chain. Go also lets an account key
+// sign an account (nsc's "managed operator" flow), but such a token is vouched for by no operator.
+function roleIssues(type: string, sub: string, iss: string, out: TokenIssue[]): void {
+  const subRole = role(sub);
+  if (subRole !== undefined && !isPublicKey(sub)) {
+    out.push({ code: 'INVALID_CLAIMS', message: `The subject ${sub} is not a valid public key (bad checksum or characters). The token is malformed; do not use it.`, field: 'sub' });
+  }
+  const issRole = role(iss);
+  const wrong = (message: string, field: string) => out.push({ code: 'WRONG_KEY_ROLE', message, field });
+  if (type === 'user') {
+    if (subRole !== 'user') wrong(`The subject of a user token must be a user key (U…); this one is ${a(subRole)}. The token is malformed; do not use it.`, 'sub');
+    if (iss === sub) {
+      out.push({
+        code: 'SELF_ISSUED',
+        message: 'This user token is signed by the user\'s own key: a user cannot vouch for itself. Ask the account owner to issue it with the account key or an account signing key.',
+        field: 'iss',
+      });
+    } else if (issRole !== 'account') {
+      wrong(`This user token is signed by ${a(issRole)} (${iss}); only an account key or account signing key (A…) may sign users. Do not trust it.`, 'iss');
+    }
+  } else if (type === 'account') {
+    if (subRole !== 'account') wrong(`The subject of an account token must be an account key (A…); this one is ${a(subRole)}. The token is malformed.`, 'sub');
+    if (issRole === 'account') {
+      wrong(
+        iss === sub
+          ? 'This account token is self-signed (nsc\'s managed-operator flow): no operator vouches for it. Have the operator sign it with an operator signing key.'
+          : `This account token is signed by another account's key (${iss}): only an operator key or operator signing key (O…) may vouch for an account. Do not trust it.`,
+        'iss',
+      );
+    } else if (issRole !== 'operator') {
+      wrong(`This account token is signed by ${a(issRole)} (${iss}); only an operator key or operator signing key (O…) may sign accounts. Do not trust it.`, 'iss');
+    }
+  } else if (type === 'operator') {
+    if (subRole !== 'operator') wrong(`The subject of an operator token must be an operator key (O…); this one is ${a(subRole)}. It is not an operator token.`, 'sub');
+    if (issRole !== 'operator') wrong(`This operator token is signed by ${a(issRole)} (${iss}); an operator token is signed by the operator's own identity key. Do not trust it.`, 'iss');
+    else if (iss !== sub) {
+      out.push({ code: 'INVALID_CLAIMS', message: `This operator token is signed by ${iss}, not by its own identity key ${sub}: operator tokens are self-signed. Get the operator's genuine JWT.`, field: 'iss' });
+    }
+  }
+}
+
+function signatureIssue(e: unknown, header: Json | undefined): TokenIssue {
+  if (isSigchainError(e, 'UNSUPPORTED_ALGORITHM') && header?.alg === 'ed25519') {
+    return { code: 'UNSUPPORTED_VERSION', message: 'This is a NATS JWT v1 token (alg "ed25519"); nats-server 2.2+ reads only v2 tokens. Re-issue it with a current tool.', field: 'alg' };
+  }
+  if (isSigchainError(e)) return { code: e.code, message: e.message, ...(e.code === 'UNSUPPORTED_ALGORITHM' ? { field: 'alg' } : {}) };
+  return { code: 'MALFORMED_TOKEN', message: `The token could not be read: ${(e as Error)?.message ?? e}.` };
+}
+
+interface Finding {
+  issue: TokenIssue;
+  warning: boolean;
+}
+
+// Go's Validate findings that depend on the claims alone (what nats-server runs on users and
+// accounts). Time checks are redone by the verifier with the policy's clock and skew; the
+// subject check is done by roleIssues; the CONNECT-size estimate is replaced by the exact size
+// of the token in hand. For users, validateClaims' estimate re-encodes the claims (a Go jti hash
+// included), which costs as much as the signature check, while every finding left depends only
+// on `nats`: so findings are memoised by the `nats` object's JSON (users of one account
+// usually share it), keeping a warm chain at about one Ed25519 verify.
+const USER_FINDINGS_LIMIT = 1_000;
+const userFindings = new Map<string, Finding[]>();
+
+function validated(claims: Json): Finding[] {
+  const found = validateClaims(claims as unknown as NatsClaims, { now: Number.MIN_SAFE_INTEGER + 1 });
+  const out: Finding[] = [];
+  for (const i of found.errors) if (!i.timeCheck && i.field !== 'sub') out.push({ issue: issue(i), warning: false });
+  for (const i of found.warnings) if (i.code !== 'CONNECT_LINE_TOO_LONG') out.push({ issue: issue(i), warning: true });
+  return out;
+}
+
+function staticFindings(claims: Json, type: string | undefined): Finding[] {
+  if (type !== 'user') return validated(claims);
+  const key = JSON.stringify(claims.nats);
+  let hit = userFindings.get(key);
+  if (!hit) {
+    hit = validated(claims);
+    if (userFindings.size >= USER_FINDINGS_LIMIT) userFindings.delete(userFindings.keys().next().value!);
+    userFindings.set(key, hit);
+  }
+  return hit;
+}
+
+function build(token: string): TokenFacts {
+  const errors: TokenIssue[] = [];
+  const warnings: TokenIssue[] = [];
+  let claims: Json | undefined;
+  let signatureOk = false;
+  try {
+    claims = verifyJwt(token).claims;
+    signatureOk = true;
+  } catch (e) {
+    // Keep reading an unverified token only to explain more; its claims are never believed.
+    let header: Json | undefined;
+    try {
+      const seen = inspectNatsClaims(token);
+      header = seen.header;
+      claims = seen.claims;
+    } catch {
+      claims = undefined;
+    }
+    errors.push(signatureIssue(e, header));
+  }
+  const nats = (claims && typeof claims.nats === 'object' && claims.nats !== null && !Array.isArray(claims.nats) ? claims.nats : {}) as Json;
+  const type = str(nats.type);
+  const sub = str(claims?.sub) ?? '';
+  const iss = str(claims?.iss) ?? '';
+  if (claims && signatureOk) {
+    const version = nats.version;
+    if (claims.nats === undefined || typeof claims.nats !== 'object') {
+      errors.push({ code: 'MALFORMED_TOKEN', message: 'The token has no "nats" object: it is not a NATS JWT v2. Check that the right token was given.', field: 'nats' });
+    } else if (version !== NATS_JWT_VERSION) {
+      const newer = typeof version === 'number' && version > NATS_JWT_VERSION;
+      errors.push({
+        code: 'UNSUPPORTED_VERSION',
+        message: newer ? `The token is NATS JWT version ${version}; sigchain reads version 2. Upgrade sigchain.` : 'The token is not a NATS JWT v2 (v1 or unversioned); re-issue it with a current tool.',
+        field: 'nats.version',
+      });
+    } else if (type !== 'user' && type !== 'account' && type !== 'operator') {
+      errors.push({ code: 'WRONG_CLAIM_TYPE', message: `The token is ${type ? `a "${type}"` : 'an untyped'} token; a chain is verified from a user, account or operator token.`, field: 'nats.type' });
+    }
+  }
+  if (claims && type) roleIssues(type, sub, iss, errors);
+  if (claims && signatureOk && errors.length === 0) {
+    // Go's Validate (what nats-server runs on users and accounts). Its time checks are redone
+    // by the verifier with the policy's clock and skew; its subject-role check duplicates ours.
+    for (const i of staticFindings(claims, type)) (i.warning ? warnings : errors).push(i.issue);
+    if (type === 'user' && connectLineSize(token) > DEFAULT_MAX_CONTROL_LINE) {
+      warnings.push({
+        code: 'CONNECT_LINE_TOO_LONG',
+        message: `The user JWT is ${token.length} bytes: a client's CONNECT line would exceed nats-server's default max_control_line (${DEFAULT_MAX_CONTROL_LINE}) and the connection would be refused. Trim permissions, use a scoped signing key, or raise max_control_line.`,
+      });
+    }
+  }
+  return {
+    token,
+    claims,
+    nats,
+    type,
+    sub,
+    iss,
+    name: str(claims?.name),
+    iat: num(claims?.iat),
+    exp: num(claims?.exp),
+    nbf: num(claims?.nbf),
+    jti: str(claims?.jti),
+    signatureOk,
+    errors,
+    warnings,
+  };
+}
+
+function issue(i: { code: ErrorCode; message: string; field?: string }): TokenIssue {
+  const message = i.message.charAt(0).toUpperCase() + i.message.slice(1);
+  return i.field ? { code: i.code, message, field: i.field } : { code: i.code, message };
+}
+
+/**
+ * The facts of `token`, from the cache when it was read before. Never throws: an unreadable
+ * token has `claims` undefined and a `MALFORMED_TOKEN` (or similar) error.
+ *
+ * @example
+ * ```ts
+ * const f = tokenFacts(accountJwt);
+ * if (f.signatureOk && f.type === 'account') console.log(f.sub);
+ * ```
+ */
+export function tokenFacts(token: string): TokenFacts {
+  const key = typeof token === 'string' ? token.trim() : '';
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const facts = build(key);
+  // Forgeries are not cached: a stream of distinct bad tokens must not evict good ones.
+  if (facts.signatureOk) {
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    cache.set(key, facts);
+  }
+  return facts;
+}
