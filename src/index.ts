@@ -20,3 +20,4 @@ export * from './keys/index.js';
 export * from './store/index.js';
 export * from './workspace/index.js';
 export { type MemoryResolverInput, memoryResolverConfig } from './nats/server-config.js';
+export * from './trust/index.js';

@@ -27,7 +27,7 @@ import { revocationsListUsersCommand } from './commands/revocations-list-users.j
 import { revokeJtiCommand } from './commands/revoke-jti.js';
 import { selectAccountCommand } from './commands/select-account.js';
 import { selectOperatorCommand } from './commands/select-operator.js';
-import { COMMANDS_C } from './registry-c.js';
+import { verifyCommand } from './commands/verify.js';
 
 /** Every CLI command, in the order `sigchain --help` lists them. */
 export const COMMANDS: Command[] = [
@@ -59,5 +59,5 @@ export const COMMANDS: Command[] = [
   revokeJtiCommand,
   revocationsDeleteJtiCommand,
   revocationsListJtisCommand,
-  ...COMMANDS_C,
+  verifyCommand,
 ];
