@@ -7,6 +7,8 @@ import { FULL, type Group, QUICK, measure } from './harness.js';
 import { jwtGroups } from './jwt-cases.js';
 import { nkeyGroups } from './nkey-cases.js';
 import { type Report, figuresOf, renderTable } from './report.js';
+import { reissueFigures } from './reissue-cases.js';
+import { trustGroups } from './trust-cases.js';
 
 async function main(argv: string[]): Promise<void> {
   const json = argv.includes('--json');
@@ -16,12 +18,13 @@ async function main(argv: string[]): Promise<void> {
     if (!json) process.stderr.write(msg);
   };
 
-  const groups: Group[] = [...nkeyGroups(), ...jwtGroups()];
+  const groups: Group[] = [...nkeyGroups(), ...jwtGroups(), ...trustGroups()];
   const report: Report = { figures: {}, settings: { ...settings, quick, node: process.versions.node } };
   for (const group of groups) {
     progress(`measuring ${group.figure} (${group.cases.map((c) => c.impl).join(', ')})…\n`);
     Object.assign(report.figures, figuresOf(group.figure, await measure(group, settings)));
   }
+  Object.assign(report.figures, await reissueFigures(settings, quick, progress));
   process.stdout.write(json ? `${JSON.stringify(report)}\n` : `\n${renderTable(report)}`);
 }
 

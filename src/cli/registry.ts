@@ -2,16 +2,19 @@ import type { Command } from './command.js';
 import { addAccountCommand } from './commands/add-account.js';
 import { addOperatorCommand } from './commands/add-operator.js';
 import { addUserCommand } from './commands/add-user.js';
+import { checkCoverageCommand } from './commands/check-coverage.js';
 import { describeAccountCommand } from './commands/describe-account.js';
 import { describeJwtCommand } from './commands/describe-jwt.js';
 import { describeOperatorCommand } from './commands/describe-operator.js';
 import { describeUserCommand } from './commands/describe-user.js';
 import { editAccountCommand } from './commands/edit-account.js';
 import { editOperatorCommand } from './commands/edit-operator.js';
+import { editSigningKeyCommand } from './commands/edit-signing-key.js';
 import { editUserCommand } from './commands/edit-user.js';
 import { envCommand } from './commands/env.js';
 import { generateCredsCommand } from './commands/generate-creds.js';
 import { generateNkeyCommand } from './commands/generate-nkey.js';
+import { keysCompromisedCommand } from './commands/keys-compromised.js';
 import { keysListCommand } from './commands/keys-list.js';
 import { keysRetireCommand } from './commands/keys-retire.js';
 import { listAccountsCommand } from './commands/list-accounts.js';
@@ -36,6 +39,7 @@ export const COMMANDS: Command[] = [
   addUserCommand,
   editOperatorCommand,
   editAccountCommand,
+  editSigningKeyCommand,
   editUserCommand,
   describeOperatorCommand,
   describeAccountCommand,
@@ -47,6 +51,7 @@ export const COMMANDS: Command[] = [
   listKeysCommand,
   keysListCommand,
   keysRetireCommand,
+  keysCompromisedCommand,
   generateNkeyCommand,
   generateCredsCommand,
   selectOperatorCommand,
@@ -60,4 +65,5 @@ export const COMMANDS: Command[] = [
   revocationsDeleteJtiCommand,
   revocationsListJtisCommand,
   verifyCommand,
+  checkCoverageCommand,
 ];

@@ -12,3 +12,4 @@
 export { type KeyPurpose, type KeyUsage, KEY_USAGES, USAGE_PRESETS, type UsagePreset, defaultUsages, formatUsages, isKeyUsage, matchesAnyUsage, normalizeUsages, parseUsages, sameUsages } from './usage.js';
 export { type KeyInfo, type KeyMeta, isRetired, legacyMeta } from './key-meta.js';
 export { assertMaySign, assertNotRetired, assertUsage } from './assert-usage.js';
+export { type Restriction, type RestrictingParent, type StatementKind, RESTRICTIONS_FIELD, STATEMENT_KINDS, formatRestriction, mayUnder, missingKinds, parseRestriction, pruneRestrictions, readRestrictions, restrictionOf, setRestriction } from './restrictions.js';

@@ -10,6 +10,7 @@ import { hasEmptyPermissions } from '../claims/nats/user.js';
 import { admitsNoConnections, judgeConnectLimits } from './connect-limits.js';
 import { type Judge, label } from './judge.js';
 import { signingKeysOf } from './operators.js';
+import { judgeRestriction } from './restriction-rules.js';
 import type { TokenFacts } from './token-facts.js';
 import type { ChainLink } from './verdict.js';
 
@@ -66,6 +67,7 @@ export function judgeUser(j: Judge, link: ChainLink, u: TokenFacts, a: TokenFact
       );
     } else {
       link.signedBy = scope === null ? 'signing-key' : 'scoped-signing-key';
+      judgeRestriction(j, 'user', 'user', u, a);
     }
   }
   if (scope) {
@@ -150,6 +152,7 @@ export function judgeAccount(j: Judge, link: ChainLink, a: TokenFacts, op: Token
     }
   } else if (sks.includes(a.iss)) {
     link.signedBy = 'signing-key';
+    judgeRestriction(j, 'account', 'account', a, op);
   } else {
     j.error('account', 'SIGNING_KEY_NOT_LISTED', `This account is signed by ${a.iss}, which is neither the identity key of operator ${opName} nor a signing key its current token lists. Re-sign the account with a current operator signing key.`, 'iss');
   }

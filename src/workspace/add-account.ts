@@ -47,7 +47,7 @@ export async function addAccount(ws: Workspace, name: string, opts: AddAccountOp
     const claims = newAccountClaims(name, publicKey);
     if (opts.expiry) claims.exp = opts.expiry;
     if (opts.start) claims.nbf = opts.start;
-    const issued = await issueAccount(ws, operator, claims, opts.signer);
+    const issued = await issueAccount(ws, operator, claims, opts.signer, { previous: null });
     const keyPath = key ? await ws.keys.storeKey(key, { usages: defaultUsages('account', 'identity') }) : undefined;
     await op.addAccount(name, issued.token);
     await ws.select(op.name, name);

@@ -3,10 +3,11 @@
  * and cannot be re-issued. Reads only. `applyCompromise` acts on the same scan, under the lock.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { isRevoked, signingKeyScope } from '../claims/nats/account.js';
 import type { AccountClaims, Import, OperatorClaims } from '../claims/nats/types.js';
 import { SigchainError, isSigchainError } from '../errors.js';
+import { b64urlDecode } from '../jwt/base64url.js';
 import { decodeJwt } from '../jwt/decode.js';
 import { decodePublicKey, isSeed } from '../nkeys/codec.js';
 import type { KeyPair } from '../nkeys/keypair.js';
@@ -19,6 +20,9 @@ import { type Stored, readAccount, readOperator } from './read.js';
 import type { UserJob } from './reissue-users.js';
 import { assertSignerMay } from './signer-usage.js';
 import type { Workspace } from './workspace.js';
+
+/** The shape of a user public key: also keeps a subject from steering a path. */
+const USER_KEY = /^U[A-Z2-7]{55}$/;
 
 /** A parent with what applying needs beyond the plan's view of it. */
 export interface ParentWork {
@@ -72,20 +76,30 @@ function codeOf(e: unknown): string {
   return isSigchainError(e) ? e.code : 'unreadable';
 }
 
-/** Facts of a stored token without checking its signature (the caller says why that is enough). */
+/**
+ * Facts of a stored token from its payload alone: no signature check (the caller says why that
+ * is enough) and no header parse; the re-issue decodes the whole token again before signing.
+ */
 function peek(token: string): { iss?: string; sub?: string; iat?: number; type?: string } | undefined {
+  const first = token.indexOf('.');
+  const second = token.indexOf('.', first + 1);
+  if (first < 0 || second < 0) return undefined;
+  const bytes = b64urlDecode(token.slice(first + 1, second));
+  if (!bytes) return undefined;
+  let c: Record<string, unknown>;
   try {
-    const c = decodeJwt<Record<string, unknown>>(token).claims;
-    const nats = c.nats as Record<string, unknown> | undefined;
-    return {
-      ...(typeof c.iss === 'string' ? { iss: c.iss } : {}),
-      ...(typeof c.sub === 'string' ? { sub: c.sub } : {}),
-      ...(typeof c.iat === 'number' ? { iat: c.iat } : {}),
-      ...(typeof nats?.type === 'string' ? { type: nats.type } : {}),
-    };
+    c = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
   } catch {
     return undefined;
   }
+  if (!c || typeof c !== 'object') return undefined;
+  const nats = c.nats as Record<string, unknown> | undefined;
+  return {
+    ...(typeof c.iss === 'string' ? { iss: c.iss } : {}),
+    ...(typeof c.sub === 'string' ? { sub: c.sub } : {}),
+    ...(typeof c.iat === 'number' ? { iat: c.iat } : {}),
+    ...(typeof nats?.type === 'string' ? { type: nats.type } : {}),
+  };
 }
 
 function readToken(path: string): string | undefined {
@@ -264,8 +278,12 @@ function scanUsers(ws: Workspace, w: OperatorWork, p: ParentWork, key: string, b
     plan.cannot.push({ kind: 'user', operator: w.op.name, account, name: '*', reason: `the users of account "${account}" cannot be listed (${codeOf(e)})` });
     return;
   }
+  // Paths by concatenation: names come from the folder listing, subjects are checked below,
+  // and path.join with its checks costs more per user than reading the file.
+  const credsDir = dirname(ws.keys.credsPath(w.op.name, account, 'x'));
+  const userKeysDir = join(ws.keys.keysDir, 'U');
   for (const user of names) {
-    const jwtPath = w.op.userJwtPath(account, user);
+    const jwtPath = `${usersDir}${sep}${user}.jwt`;
     let token = readToken(jwtPath);
     let facts = token === undefined ? undefined : peek(token);
     const saved = backup.get(backupKey(account, user));
@@ -283,14 +301,17 @@ function scanUsers(ws: Workspace, w: OperatorWork, p: ParentWork, key: string, b
     }
     if (facts.type !== 'user') continue;
     const sub = facts.sub ?? '';
-    const job: UserJob = { account, user, sub, token, jwtPath, credsPath: ws.keys.credsPath(w.op.name, account, user), seedPath: '', seed: 'none' };
+    if (!USER_KEY.test(sub)) {
+      plan.cannot.push({ kind: 'user', operator: w.op.name, account, name: user, reason: 'its subject is not a user public key' });
+      continue;
+    }
+    const job: UserJob = { account, user, sub, token, jwtPath, credsPath: `${credsDir}${sep}${user}.creds`, seedPath: `${userKeysDir}${sep}${sub.slice(1, 3)}${sep}${sub}.nk`, seed: 'none' };
     if (facts.iss === key) {
       const at = revokedAt(claims.nats.revocations, sub);
       if (isRevoked(claims.nats.revocations, sub, facts.iat ?? 0)) {
         plan.cannot.push({ kind: 'user', operator: w.op.name, account, name: user, reason: `it is revoked (since ${when(at)}): a new token would be issued after the revocation and lift it. It stays signed by the compromised key, which servers refuse` });
         continue;
       }
-      job.seedPath = ws.keys.keyPath(sub);
       job.seed = existsSync(job.seedPath) ? 'key-store' : existsSync(job.credsPath) ? 'creds-file' : 'none';
       jobs.push(job);
       plan.reissue.push({ kind: 'user', operator: w.op.name, account, name: user, publicKey: sub, creds: job.seed, ...(fromBackup ? { fromBackup } : {}) });
@@ -298,7 +319,6 @@ function scanUsers(ws: Workspace, w: OperatorWork, p: ParentWork, key: string, b
     } else if (replacement && facts.iss === replacement) {
       plan.alreadyReissued++;
       if (saved !== undefined) {
-        job.seedPath = ws.keys.keyPath(sub);
         job.seed = existsSync(job.seedPath) ? 'key-store' : existsSync(job.credsPath) ? 'creds-file' : 'none';
         done.push(job);
       }

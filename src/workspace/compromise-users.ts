@@ -32,6 +32,8 @@ export interface UserStepContext {
   /** Moves the journal to phase `children` (durably). */
   markChildren: () => Promise<void>;
   onProgress?: (p: CompromiseProgress) => void;
+  /** Threads for the re-issue (see `runUserJobs`). */
+  workers?: number;
 }
 
 function credsDirOf(ws: Workspace, operator: string, account: string): string {
@@ -77,7 +79,10 @@ export async function applyUserSteps(c: UserStepContext, w: OperatorWork): Promi
     const signer = c.replacements.get(parent.view.publicKey)!;
     if (jobs.some((j) => j.seed !== 'none')) await ensureDir(credsDirOf(c.ws, w.op.name, account), PRIVATE_DIR_MODE);
     const settings = { signerSeed: signer.seed, issuerAccount: parent.view.publicKey, compromised: c.key, iat: c.iat, tag: 'm' };
-    const outcomes = await runUserJobs(jobs, settings, { onChunk: (n) => c.onProgress?.({ phase: 'users', done: base + n, total }) });
+    const outcomes = await runUserJobs(jobs, settings, {
+      onChunk: (n) => c.onProgress?.({ phase: 'users', done: base + n, total }),
+      ...(c.workers !== undefined ? { workers: c.workers } : {}),
+    });
     base += jobs.length;
     outcomes.forEach((o, i) => {
       const j = jobs[i]!;
@@ -96,7 +101,10 @@ async function recheckCreds(c: UserStepContext, w: OperatorWork, account: string
   if (!stale.length) return;
   const r = new UserReissuer({ ...settings, tag: 'c' });
   try {
-    for (const j of stale) if (r.writeCreds(j)) c.result.credsWritten++;
+    for (const j of stale) {
+      if (r.writeCreds(j)) c.result.credsWritten++;
+      else c.result.cannot.push({ kind: 'creds', operator: w.op.name, account, name: j.user, reason: 'its creds file is stale and its seed is not at hand to write a new one' });
+    }
   } finally {
     await r.finish();
   }

@@ -34,6 +34,8 @@ export interface PlanCompromiseOptions {
 export interface ApplyCompromiseOptions extends PlanCompromiseOptions {
   /** Progress of the re-issue (for a progress bar). Throwing from it stops the run; running again finishes it. */
   onProgress?: (p: CompromiseProgress) => void;
+  /** Threads that re-issue users; 0 or 1: inline. Default: one per core (at most 4) from 2,000 users. */
+  workers?: number;
 }
 
 /**
@@ -156,7 +158,8 @@ export async function applyCompromise(ws: Workspace, publicKey: string, opts: Ap
         resigned: [],
         reissued: [],
         credsWritten: 0,
-        cannot: plan.cannot.filter((c) => c.kind !== 'creds' && !(c.kind === 'user' && plan.reissue.some((t) => t.kind === 'user' && t.account === c.account && t.name === c.name))),
+        // Creds outcomes come from the run itself (a seed file may turn out unreadable).
+        cannot: plan.cannot.filter((c) => c.kind !== 'creds'),
         retired: false,
         warnings: [...plan.notes],
         next: [],
@@ -172,7 +175,16 @@ export async function applyCompromise(ws: Workspace, publicKey: string, opts: Ap
           if (!retired) result.retired = retired = await retire(ws, key, result.replacements);
           await applyParentSteps({ ws, key, replacements, signer: opts.signer, iat, result, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) }, w);
           await applyUserSteps(
-            { ws, key, iat, replacements, result, markChildren: () => writeJournal(w.op, journalOf(w, key, 'children')), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) },
+            {
+              ws,
+              key,
+              iat,
+              replacements,
+              result,
+              markChildren: () => writeJournal(w.op, journalOf(w, key, 'children')),
+              ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+              ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+            },
             w,
           );
           await removeJournal(w.op, key);

@@ -2,10 +2,12 @@ import { addSigningKey, removeSigningKey } from '../claims/nats/account.js';
 import { decodeUser } from '../claims/nats/decode.js';
 import type { OperatorLimits } from '../claims/nats/types.js';
 import { SigchainError } from '../errors.js';
+import type { Restriction } from '../keys/restrictions.js';
 import type { KeyPair } from '../nkeys/keypair.js';
 import { issueAccount } from './issue.js';
 import { readAccount, readOperator } from './read.js';
 import { resolveSigningKeyArg } from './signing-key-arg.js';
+import { applyRestrictions } from './restrict-signing-keys.js';
 import { type ClaimEdit, applyClaimEdit, setOrDelete } from './claim-edit.js';
 import type { Workspace } from './workspace.js';
 
@@ -16,6 +18,8 @@ export interface EditAccountOptions extends ClaimEdit {
   /** Signing keys to add: public keys, seeds, .nk paths, or `generate`. */
   addSigningKeys?: string[];
   removeSigningKeys?: string[];
+  /** Delegation restrictions to set, by signing key (public): `user`, `activation`, or both (`CanSignAll`). */
+  restrictSigningKeys?: Record<string, Restriction>;
   /** Limits to set (-1 = unlimited), as nsc's `--conns`, `--data`, … */
   limits?: Partial<OperatorLimits>;
   description?: string;
@@ -50,6 +54,7 @@ export async function editAccount(ws: Workspace, opts: EditAccountOptions): Prom
     const operator = await readOperator(op);
     const name = await ws.account(op, opts.account);
     const { claims } = await readAccount(op, name);
+    const previous = structuredClone(claims);
     const result: EditAccountResult = { operator: op.name, account: { name, publicKey: claims.sub, issuer: '', signedBy: 'identity' }, added: [], removed: [], orphanedUsers: [], warnings: [] };
 
     for (const spec of opts.addSigningKeys ?? []) {
@@ -64,6 +69,7 @@ export async function editAccount(ws: Workspace, opts: EditAccountOptions): Prom
       removeSigningKey(claims, pub);
       result.removed.push(pub);
     }
+    applyRestrictions(claims.nats, 'account', name, (claims.nats.signing_keys ?? []).map((k) => (typeof k === 'string' ? k : k.key)), opts.restrictSigningKeys);
     if (opts.limits) {
       const limits: OperatorLimits = { ...(claims.nats.limits ?? {}) };
       for (const [k, v] of Object.entries(opts.limits)) if (v !== undefined) (limits as Record<string, unknown>)[k] = v;
@@ -73,7 +79,7 @@ export async function editAccount(ws: Workspace, opts: EditAccountOptions): Prom
     setOrDelete(claims.nats, 'info_url', opts.infoUrl);
     applyClaimEdit(claims, opts);
 
-    const issued = await issueAccount(ws, operator, claims, opts.signer);
+    const issued = await issueAccount(ws, operator, claims, opts.signer, { previous });
     await op.writeAccountJwt(name, issued.token);
     result.account.issuer = issued.signer.key.publicKey;
     result.account.signedBy = issued.signer.as;

@@ -3,11 +3,13 @@ import { encodeOperator } from '../claims/nats/encode.js';
 import { addOperatorSigningKey, removeOperatorSigningKey } from '../claims/nats/operator.js';
 import { SigchainError } from '../errors.js';
 import { isPublicKey } from '../nkeys/codec.js';
+import type { Restriction } from '../keys/restrictions.js';
 import type { KeyPair } from '../nkeys/keypair.js';
 import { issueAccount } from './issue.js';
 import { readOperator } from './read.js';
 import { assertSignerMay } from './signer-usage.js';
 import { resolveSigningKeyArg } from './signing-key-arg.js';
+import { applyRestrictions } from './restrict-signing-keys.js';
 import { type ClaimEdit, applyClaimEdit, setOrDelete } from './claim-edit.js';
 import type { Workspace } from './workspace.js';
 
@@ -18,6 +20,8 @@ export interface EditOperatorOptions extends ClaimEdit {
   addSigningKeys?: string[];
   /** Signing keys (public) to remove. */
   removeSigningKeys?: string[];
+  /** Delegation restrictions to set, by signing key (public): e.g. `CanSignAllButSigningKeys`, `['account']`. */
+  restrictSigningKeys?: Record<string, Restriction>;
   /** Set (true) or clear (false) NATS `strict_signing_key_usage`. */
   requireSigningKeys?: boolean;
   /** System account, by name or public key. */
@@ -83,6 +87,7 @@ export async function editOperator(ws: Workspace, opts: EditOperatorOptions): Pr
       removeOperatorSigningKey(claims, pub);
       result.removed.push(pub);
     }
+    applyRestrictions(claims.nats, 'operator', op.name, claims.nats.signing_keys ?? [], opts.restrictSigningKeys);
     if (opts.requireSigningKeys !== undefined) {
       if (opts.requireSigningKeys) claims.nats.strict_signing_key_usage = true;
       else delete claims.nats.strict_signing_key_usage;

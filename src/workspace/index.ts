@@ -15,3 +15,6 @@ export { type ClaimEdit, applyClaimEdit, setOrDelete } from './claim-edit.js';
 export { assertSignerMay, sortByUsage } from './signer-usage.js';
 export { type KeyInventoryFilter, type KeyInventoryRow, type KeyStatus, keyInventory, normalizeFingerprint } from './key-inventory.js';
 export * from './revoke.js';
+export { type EditSigningKeyScopeOptions, type EditSigningKeyScopeResult, editSigningKeyScope, resolveScopedRole, scopeByRole } from './signing-key-scope.js';
+export { type CoverageResult, type CoverageRow, checkCoverage } from './coverage.js';
+export { applyRestrictions } from './restrict-signing-keys.js';

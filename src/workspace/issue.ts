@@ -1,8 +1,10 @@
 import { encodeAccount, encodeUser } from '../claims/nats/encode.js';
+import { sortedDeep } from '../claims/nats/order.js';
 import { setScoped } from '../claims/nats/user.js';
-import type { AccountClaims, OperatorClaims, UserClaims } from '../claims/nats/types.js';
+import type { AccountClaims, OperatorClaims, UserClaims, UserScope } from '../claims/nats/types.js';
 import { connectLineSize, DEFAULT_MAX_CONTROL_LINE, validateClaims, validateScopedSigner } from '../claims/nats/validate.js';
 import { SigchainError, isSigchainError } from '../errors.js';
+import { type StatementKind, readRestrictions } from '../keys/restrictions.js';
 import type { KeyPair } from '../nkeys/keypair.js';
 import { type ChosenSigner, type IssuingParent, chooseSigner } from './choose-signer.js';
 import type { Stored } from './read.js';
@@ -18,7 +20,7 @@ export interface Issued {
 
 /** The operator as a parent that issues accounts. */
 export function operatorParent(op: Stored<OperatorClaims>): IssuingParent {
-  return { kind: 'operator', name: op.name, identity: op.claims.sub, signingKeys: op.claims.nats.signing_keys ?? [], strict: op.claims.nats.strict_signing_key_usage === true };
+  return { kind: 'operator', name: op.name, identity: op.claims.sub, signingKeys: op.claims.nats.signing_keys ?? [], strict: op.claims.nats.strict_signing_key_usage === true, restrictions: readRestrictions(op.claims.nats) };
 }
 
 /**
@@ -26,7 +28,7 @@ export function operatorParent(op: Stored<OperatorClaims>): IssuingParent {
  * key may not issue users either: nats-server drops it from the account's issuers.
  */
 export function accountParent(account: Stored<AccountClaims>, operatorStrict: boolean): IssuingParent {
-  return { kind: 'account', name: account.name, identity: account.claims.sub, signingKeys: account.claims.nats.signing_keys ?? [], strict: operatorStrict };
+  return { kind: 'account', name: account.name, identity: account.claims.sub, signingKeys: account.claims.nats.signing_keys ?? [], strict: operatorStrict, restrictions: readRestrictions(account.claims.nats) };
 }
 
 function refuseInvalid(what: string, claims: Parameters<typeof validateClaims>[0]): void {
@@ -37,9 +39,9 @@ function refuseInvalid(what: string, claims: Parameters<typeof validateClaims>[0
   }
 }
 
-async function pick(ws: Workspace, parent: IssuingParent, what: string, explicit: KeyPair | undefined, preferScope?: Parameters<typeof chooseSigner>[2]['preferScope']): Promise<ChosenSigner> {
+async function pick(ws: Workspace, parent: IssuingParent, what: string, explicit: KeyPair | undefined, kinds: readonly StatementKind[], preferScope?: Parameters<typeof chooseSigner>[2]['preferScope']): Promise<ChosenSigner> {
   const purpose = `${what} for ${parent.kind} "${parent.name}"`;
-  const scopeOpt = preferScope ? { preferScope } : {};
+  const scopeOpt = { kinds, ...(preferScope ? { preferScope } : {}) };
   if (explicit) {
     // Usages after chooseSigner: a wrong-role or unlisted key gets that refusal, whose advice fits better.
     const signer = chooseSigner(parent, what, { explicit, lookup: () => undefined, ...scopeOpt });
@@ -54,7 +56,7 @@ async function pick(ws: Workspace, parent: IssuingParent, what: string, explicit
   } catch (e) {
     // Nothing usable was left: name the key that was at hand and why it may not sign, not "no seed".
     const why = candidates.map((k) => refused.get(k)).find((r) => r !== undefined);
-    if (why && isSigchainError(e, 'NO_APPROPRIATE_SIGNING_KEY')) throw why;
+    if (why && isSigchainError(e, 'NO_APPROPRIATE_SIGNING_KEY') && !e.details?.barred) throw why;
     throw e;
   }
 }
@@ -64,10 +66,23 @@ async function pick(ws: Workspace, parent: IssuingParent, what: string, explicit
  * operator signing key whose seed is at hand, else the identity key (with a warning).
  * The key must hold the `issuing` usage and not be retired (`KEY_USAGE_VIOLATION`,
  * `KEY_RETIRED`, before anything is signed).
+ *
+ * With `opts.previous` (the account's previous claims, or `null` for a new account) a token
+ * whose signing keys, their scopes or their restrictions differ is also a `signing-keys`
+ * statement: only a key allowed both `account` and `signing-keys` may sign it
+ * (`SCOPE_VIOLATION` for a -K key that is not, `NO_APPROPRIATE_SIGNING_KEY` when none is).
+ * Without it, only `account` is checked.
+ *
+ * @example
+ * ```ts
+ * const issued = await issueAccount(ws, operator, claims, undefined, { previous: stored.claims });
+ * ```
  */
-export async function issueAccount(ws: Workspace, operator: Stored<OperatorClaims>, claims: AccountClaims, explicit?: KeyPair): Promise<Issued> {
+export async function issueAccount(ws: Workspace, operator: Stored<OperatorClaims>, claims: AccountClaims, explicit?: KeyPair, opts: { previous?: AccountClaims | null } = {}): Promise<Issued> {
   refuseInvalid(`account "${claims.name ?? claims.sub}"`, claims);
-  const signer = await pick(ws, operatorParent(operator), `account tokens`, explicit);
+  const kinds: StatementKind[] = ['account'];
+  if (opts.previous !== undefined && delegationOf(claims) !== delegationOf(opts.previous)) kinds.push('signing-keys');
+  const signer = await pick(ws, operatorParent(operator), 'account tokens', explicit, kinds);
   const warnings: string[] = [];
   if (signer.as === 'identity') {
     warnings.push(
@@ -77,6 +92,13 @@ export async function issueAccount(ws: Workspace, operator: Stored<OperatorClaim
     );
   }
   return { token: encodeAccount(claims, signer.key), signer, warnings };
+}
+
+/** The account's delegation (signing keys with scopes, and their restrictions) as comparable text. */
+function delegationOf(claims: AccountClaims | null): string {
+  if (!claims) return '[]';
+  const sks = [...(claims.nats.signing_keys ?? [])].map((k: string | UserScope) => (typeof k === 'string' ? k : JSON.stringify(sortedDeep(k)))).sort();
+  return JSON.stringify([sks, [...readRestrictions(claims.nats)].sort(([a], [b]) => (a < b ? -1 : 1))]);
 }
 
 /**
@@ -91,7 +113,7 @@ export async function issueUser(
   claims: UserClaims,
   opts: { explicit?: KeyPair; ownPermissions?: boolean } = {},
 ): Promise<Issued> {
-  const signer = await pick(ws, accountParent(account, operatorStrict), 'user tokens', opts.explicit);
+  const signer = await pick(ws, accountParent(account, operatorStrict), 'user tokens', opts.explicit, ['user']);
   if (signer.as === 'signing-key') claims.nats.issuer_account = account.claims.sub;
   else delete claims.nats.issuer_account;
   // A user made under a scoped key gets its permissions from the scope: zero its own defaults.

@@ -157,7 +157,14 @@ export class UserReissuer {
       return { reissued: false, creds: false, note: 'its token changed shape since it was read (not a user token of this subject signed by the compromised key)' };
     }
     claims.nats.issuer_account = this.#settings.issuerAccount;
-    const token = encodeUser(claims, this.#key, { iat: this.#settings.iat });
+    let token: string;
+    try {
+      token = encodeUser(claims, this.#key, { iat: this.#settings.iat });
+    } catch (e) {
+      // A damaged token (a subject whose checksum fails…) must not stop the other users.
+      if (!isSigchainError(e)) throw e;
+      return { reissued: false, creds: false, note: `its claims cannot be signed again (${e.code}): ${e.message}` };
+    }
 
     const found = seedOf(job);
     let creds = false;

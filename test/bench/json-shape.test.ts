@@ -13,6 +13,8 @@ const FIGURES: Record<string, string[]> = {
   'jwt.user.encode': ['node_crypto', 'nats_jwt'],
   'jwt.user.decode_verify': ['node_crypto', 'nats_jwt'],
   'jwt.user.decode_verify_cached': ['node_crypto', 'nats_jwt'],
+  'reissue.users_10k': ['node_crypto'],
+  'trust.chain_verify_warm': ['node_crypto', 'nats_jwt'],
 };
 
 const positive = (n: unknown): boolean => typeof n === 'number' && Number.isFinite(n) && n > 0;
@@ -34,6 +36,12 @@ it('bench --json (quick) prints one JSON object with every figure and peer', () 
     for (const peer of peers) assert.ok(positive(f.vs[peer]), `${name}.vs.${peer} is a positive number: ${String(f.vs[peer])}`);
   }
   assert.equal(typeof report.figures['jwt.user.decode_verify']!.goal?.met, 'boolean', 'the decode_verify goal is reported');
+  const reissue = report.figures['reissue.users_10k'] as { seconds?: unknown; units?: unknown; goal?: { met: unknown; min_ratio: unknown } };
+  assert.ok(positive(reissue.seconds), 'the re-issue time is reported in seconds');
+  assert.equal(reissue.units, 1000, 'quick mode re-issues 1,000 users');
+  assert.equal(reissue.goal?.min_ratio, 0.8);
+  assert.equal(typeof reissue.goal?.met, 'boolean', 'the re-issue goal is reported');
+  assert.equal(typeof report.figures['trust.chain_verify_warm']!.goal?.met, 'boolean', 'the chain_verify_warm goal is reported');
 });
 
 it('bench without --json prints a table naming every figure', () => {

@@ -21,8 +21,9 @@ export const addUserCommand: Command = {
     'by an account key, and the creds file NATS clients connect with',
     '(<keystore>/creds/<operator>/<account>/<user>.creds, mode 0600).',
     '',
-    'Which key signs: -K names it (a seed, a path to its .nk file, or a public key whose seed is',
-    'in the key store); it must be the account identity key or a signing key the account JWT',
+    'Which key signs: -K names it (a seed, a path to its .nk file, a public key whose seed is',
+    'in the key store, or the role of a scoped signing key, see `edit signing-key`); it must be',
+    'the account identity key or a signing key the account JWT',
     'lists. Without -K, sigchain picks an account signing key whose seed it holds, then the',
     'identity key. A user signed by a signing key carries issuer_account (the account), which',
     'nats-server needs to place it. If the signing key is scoped, the user gets exactly the',
@@ -35,6 +36,7 @@ export const addUserCommand: Command = {
   examples: [
     'sigchain add user U',
     'sigchain add user U -K ~/.local/share/sigchain/keys/A/DU/ADUQ….nk   # sign with an account signing key',
+    'sigchain add user worker -a A -K svc   # signed by the scoped key with role svc: gets its template',
     'sigchain add user svc -a A --allow-pub "orders.>" --allow-sub "_INBOX.>" --deny-pub orders.admin',
     'sigchain add user web -a A --allow-pubsub "ui.*,events.>" --conn-type WEBSOCKET --expiry 30d',
     'sigchain add user api -a A --allow-sub "api.>" --allow-pub-response 1 --response-ttl 5s --json',
@@ -52,9 +54,9 @@ export const addUserCommand: Command = {
     const edit = userEditFromFlags(ctx);
     const times = timeOptions(ctx);
     const ws = openWorkspace(ctx);
-    const signer = await signerFrom(ctx, ws);
     const account = str(ctx, 'account');
     const operator = str(ctx, 'operator');
+    const signer = await signerFrom(ctx, ws, { operator, account });
     const tags = list(ctx, 'tag');
     const r = await addUser(ws, name, {
       ...(operator !== undefined ? { operator } : {}),

@@ -3,6 +3,7 @@ import { SigchainError } from '../../errors.js';
 import { type EditAccountOptions, editAccount } from '../../workspace/edit-account.js';
 import { type Command, type CommandContext, type OptionSpec, list, str } from '../command.js';
 import { CLAIM_OPTIONS, claimEditFromFlags, onOff } from '../parse/claim-flags.js';
+import { restrictSkOption, restrictionsFromFlags } from '../parse/restrict-sk.js';
 import { parseCountFlag, parseSizeFlag } from '../parse/size.js';
 import { entityName, openWorkspace, signerFrom, printSigningKeyChanges, snake } from './support.js';
 
@@ -58,6 +59,10 @@ export const editAccountCommand: Command = {
     'Account signing keys (--sk) sign users, so the account identity key can stay offline.',
     'Removing one (--rm-sk) makes every user it signed invalid: they are listed, and',
     '`sigchain edit user NAME -K <other signing key>` re-issues each.',
+    '--restrict-sk PUB=user limits what a signing key may sign (user, activation, or both:',
+    'CanSignAll); it is kept in this token, so it changes only when the account is re-issued.',
+    'Changing signing keys or their restrictions is a `signing-keys` statement: the operator key',
+    'that signs must be allowed it (see `sigchain check coverage`).',
     '',
     'Limits take -1 for unlimited, attached to the flag (--conns=-1). JetStream is on when --js-mem-storage or --js-disk-storage is',
     'non-zero. Servers pick up account changes on reload (SIGHUP with a memory resolver).',
@@ -67,6 +72,7 @@ export const editAccountCommand: Command = {
     'sigchain edit account A --rm-sk ADUQTJD4TF4O6LTTHCKDKSHKGBN2NECCHHMWFREPKNO6MPA7ZETFEEF7',
     'sigchain edit account A --conns 100 --payload 1M --js-mem-storage 1G --js-disk-storage 10G',
     'sigchain edit account A --conns=-1 --data=-1',
+    'sigchain edit account A --restrict-sk ADUQTJD4TF4O6LTTHCKDKSHKGBN2NECCHHMWFREPKNO6MPA7ZETFEEF7=user',
     'sigchain edit account A --disallow-bearer --description "billing services"',
   ],
   options: {
@@ -74,6 +80,7 @@ export const editAccountCommand: Command = {
     operator: { type: 'string', valueName: 'NAME', description: 'The operator (default: the current one).' },
     sk: { type: 'string', multiple: true, valueName: 'PUB|PATH|SEED|generate', description: 'Add a signing key: a public key (A…), a seed or .nk file (its seed is stored), or "generate".' },
     'rm-sk': { type: 'string', multiple: true, valueName: 'PUB', description: 'Remove a signing key; users it signed stop working and are listed.' },
+    'restrict-sk': restrictSkOption('account'),
     conns: count('Maximum client connections'),
     'leaf-conns': count('Maximum leaf node connections (0 forbids them)'),
     data: size('Maximum data'),
@@ -104,6 +111,8 @@ export const editAccountCommand: Command = {
     const rm = list(ctx, 'rm-sk');
     if (add.length) opts.addSigningKeys = add;
     if (rm.length) opts.removeSigningKeys = rm;
+    const restrictions = restrictionsFromFlags(ctx, 'account');
+    if (restrictions) opts.restrictSigningKeys = restrictions;
     const limits = limitsFromFlags(ctx);
     if (limits) opts.limits = limits;
     const description = str(ctx, 'description');

@@ -2,6 +2,7 @@ import { SigchainError } from '../../errors.js';
 import { type EditOperatorOptions, editOperator } from '../../workspace/edit-operator.js';
 import { type Command, list, str } from '../command.js';
 import { CLAIM_OPTIONS, claimEditFromFlags, onOff } from '../parse/claim-flags.js';
+import { restrictSkOption, restrictionsFromFlags } from '../parse/restrict-sk.js';
 import { openWorkspace, signerFrom, printSigningKeyChanges, snake } from './support.js';
 
 /** `sigchain edit operator`: signing keys, strict mode, system account, URLs, validity. */
@@ -21,6 +22,12 @@ export const editOperatorCommand: Command = {
     'identity key are refused too. Accounts the identity key had signed are re-signed with a',
     'signing key whose seed is at hand; the others are listed to re-sign by hand.',
     '',
+    '--restrict-sk PUB=RESTRICTION limits what an operator signing key may sign: `account`',
+    '(issue or re-issue accounts), `signing-keys` (change an account\'s signing keys), a list of',
+    'both, CanSignAll, or CanSignAllButSigningKeys. It is kept in the operator token (an extension',
+    'nats-server ignores), so it changes only when the operator is re-issued. Check that some key',
+    'can still sign every kind with `sigchain check coverage`.',
+    '',
     'nats-server cannot reload an operator JWT: restart every server with the new',
     'configuration (`sigchain nats server-config`) after editing the operator.',
   ].join('\n'),
@@ -28,12 +35,14 @@ export const editOperatorCommand: Command = {
     'sigchain edit operator --sk generate',
     'sigchain edit operator --sk OAZBRNE7DQGDYT5CSAGWDMI5ENGKOEJ57BXVU6WUTHFEAO3CU5GLQYF5',
     'sigchain edit operator --require-signing-keys',
+    'sigchain edit operator --restrict-sk OAZBRNE7DQGDYT5CSAGWDMI5ENGKOEJ57BXVU6WUTHFEAO3CU5GLQYF5=CanSignAllButSigningKeys',
     'sigchain edit operator --system-account SYS --service-url nats://localhost:4222',
     'sigchain edit operator --tag prod -K ~/offline/operator.nk',
   ],
   options: {
     sk: { type: 'string', multiple: true, valueName: 'PUB|PATH|SEED|generate', description: 'Add a signing key: a public key (O…), a seed or .nk file (its seed is stored), or "generate" to make and store one.' },
     'rm-sk': { type: 'string', multiple: true, valueName: 'PUB', description: 'Remove a signing key. Accounts it signed stop being trusted: re-sign them.' },
+    'restrict-sk': restrictSkOption('operator'),
     'require-signing-keys': { type: 'boolean', description: 'Only signing keys may sign accounts (NATS strict_signing_key_usage); needs at least one signing key.' },
     'no-require-signing-keys': { type: 'boolean', description: 'Let the identity key sign accounts again.' },
     'system-account': { type: 'string', valueName: 'NAME|PUB', description: 'The system account, by name or public key.' },
@@ -53,6 +62,8 @@ export const editOperatorCommand: Command = {
     const rm = list(ctx, 'rm-sk');
     if (add.length) opts.addSigningKeys = add;
     if (rm.length) opts.removeSigningKeys = rm;
+    const restrictions = restrictionsFromFlags(ctx, 'operator');
+    if (restrictions) opts.restrictSigningKeys = restrictions;
     const strict = onOff(ctx, 'require-signing-keys', 'no-require-signing-keys');
     if (strict !== undefined) opts.requireSigningKeys = strict;
     const sys = str(ctx, 'system-account');

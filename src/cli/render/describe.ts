@@ -1,4 +1,5 @@
 import type { AccountClaims, ActivationClaims, NatsClaims, OperatorClaims, Permission, UserClaims, UserScope } from '../../claims/nats/types.js';
+import { formatRestriction, readRestrictions } from '../../keys/restrictions.js';
 import { type TableSection, renderTable } from '../output/table.js';
 import { formatBool, formatBytes, formatCount, formatDuration, formatExpiry, formatTime } from './format.js';
 
@@ -61,8 +62,14 @@ export function describeOperatorTable(c: OperatorClaims, opts: DescribeOptions =
   if (n.assert_server_version) main.push(['Server Version', n.assert_server_version]);
   main.push(['Require Signing Keys', formatBool(n.strict_signing_key_usage)]);
   const sections: TableSection[] = [{ rows: main }];
-  if (n.signing_keys?.length) sections.push({ rows: [['Signing Keys', n.signing_keys]] });
+  if (n.signing_keys?.length) sections.push({ rows: [['Signing Keys', withRestrictions(n, n.signing_keys)]] });
   return renderTable(title('Operator Details', opts), sections);
+}
+
+/** Each signing key's line, with its delegation restriction when it has one. */
+function withRestrictions(nats: object, lines: string[], keys: string[] = lines): string[] {
+  const r = readRestrictions(nats);
+  return lines.map((line, i) => (r.has(keys[i]!) ? `${line} [may sign: ${formatRestriction(r.get(keys[i]!))}]` : line));
 }
 
 function scopeLabel(sk: string | UserScope): string {
@@ -77,7 +84,7 @@ export function describeAccountTable(c: AccountClaims, opts: DescribeOptions = {
   if (n.description) main.push(['Description', n.description]);
   if (n.info_url) main.push(['Info Url', n.info_url]);
   const sections: TableSection[] = [{ rows: main }];
-  if (n.signing_keys?.length) sections.push({ rows: [['Signing Keys', n.signing_keys.map(scopeLabel)]] });
+  if (n.signing_keys?.length) sections.push({ rows: [['Signing Keys', withRestrictions(n, n.signing_keys.map(scopeLabel), n.signing_keys.map((k) => (typeof k === 'string' ? k : k.key)))]] });
   // An absent limit is Go's zero value (the encoder leaves zeros out), not "unlimited" (-1).
   const limits: Rows = [
     ['Max Connections', formatCount(l.conn ?? 0)],
