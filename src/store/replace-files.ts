@@ -15,7 +15,7 @@
  * (see `sync-fs.ts`). Leftover held files after a kill are hidden temp files
  * ({@link isTempName}), removed by {@link removeReplaceLeftovers}.
  */
-import { closeSync, fchmodSync, ftruncateSync, linkSync, openSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, ftruncateSync, linkSync, openSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SECRET_FILE_MODE, TEMP_SUFFIX, ioError } from './atomic.js';
@@ -85,10 +85,12 @@ export class FileReplacer {
       const spare = held.shift()!;
       const fd = openSync(spare, 'r+');
       try {
+        // Metadata changes start a journal transaction: make only those needed.
+        const st = fstatSync(fd);
         writeAll(fd, bytes);
-        ftruncateSync(fd, bytes.length);
+        if (st.size !== bytes.length) ftruncateSync(fd, bytes.length);
         // The inode had another file's mode: give it the one this file must have.
-        fchmodSync(fd, this.#mode);
+        if ((st.mode & 0o7777) !== this.#mode) fchmodSync(fd, this.#mode);
       } finally {
         closeSync(fd);
       }

@@ -23,16 +23,16 @@ async function fsyncPath(path: string): Promise<void> {
 /**
  * Makes everything written under `dirs` durable. On Linux it runs `sync -f DIR` (syncfs(2) of
  * that filesystem; Node has no binding for it), one per folder. Where that is not available it
- * fsyncs every path in `fallback` (the files written, then their folders), 16 at a time.
- * Returns how it synced.
+ * fsyncs every path in `fallback` (the files written, then their folders), 16 at a time; `how:
+ * 'fsync'` asks for that way. Paths that are gone are skipped. Returns how it synced.
  *
  * @example
  * ```ts
  * await syncFileSystems([usersDir, credsDir], [...writtenFiles, usersDir, credsDir]);
  * ```
  */
-export async function syncFileSystems(dirs: readonly string[], fallback: readonly string[] = dirs): Promise<'syncfs' | 'fsync'> {
-  if (process.platform === 'linux') {
+export async function syncFileSystems(dirs: readonly string[], fallback: readonly string[] = dirs, how: 'auto' | 'fsync' = 'auto'): Promise<'syncfs' | 'fsync'> {
+  if (how === 'auto' && process.platform === 'linux') {
     let ok = true;
     for (const dir of new Set(dirs)) {
       const r = spawnSync('sync', ['-f', dir], { stdio: 'ignore', timeout: 120_000 });

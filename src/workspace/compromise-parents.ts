@@ -9,14 +9,38 @@ import { addSigningKey, removeSigningKey } from '../claims/nats/account.js';
 import { decodeActivation, decodeOperator } from '../claims/nats/decode.js';
 import { encodeActivation, encodeOperator } from '../claims/nats/encode.js';
 import { addOperatorSigningKey, removeOperatorSigningKey } from '../claims/nats/operator.js';
-import type { AccountClaims } from '../claims/nats/types.js';
+import type { AccountClaims, OperatorClaims, UserScope } from '../claims/nats/types.js';
 import { SigchainError, isSigchainError } from '../errors.js';
+import { pruneRestrictions, restrictionOf, setRestriction } from '../keys/restrictions.js';
 import type { KeyPair } from '../nkeys/keypair.js';
 import type { OperatorWork } from './compromise-scan.js';
 import type { CompromiseProgress, CompromiseResult } from './compromise-types.js';
 import { issueAccount } from './issue.js';
 import { assertSignerMay } from './signer-usage.js';
 import type { Workspace } from './workspace.js';
+
+/**
+ * Swaps, in place, the compromised key for its replacement in a parent's claims: same scope
+ * (account keys) and same delegation restriction (sigchain's `sigchain_restrictions`), so the
+ * replacement may do exactly what the compromised key could, no more.
+ *
+ * @example
+ * ```ts
+ * swapSigningKey('account', claims, leaked, fresh.publicKey, signingKeyScope(claims, leaked) ?? null);
+ * ```
+ */
+export function swapSigningKey(kind: 'operator' | 'account', claims: OperatorClaims | AccountClaims, key: string, replacement: string, scope: UserScope | null): void {
+  const restriction = restrictionOf(claims.nats, key);
+  if (kind === 'operator') {
+    removeOperatorSigningKey(claims as OperatorClaims, key);
+    addOperatorSigningKey(claims as OperatorClaims, replacement);
+  } else {
+    removeSigningKey(claims as AccountClaims, key);
+    addSigningKey(claims as AccountClaims, scope ? { ...scope, key: replacement } : replacement);
+  }
+  if (restriction !== undefined) setRestriction(claims.nats, replacement, restriction);
+  pruneRestrictions(claims.nats, (claims.nats.signing_keys ?? []).map((k: string | UserScope) => (typeof k === 'string' ? k : k.key)));
+}
 
 /** What the parent steps need besides the scan. */
 export interface ParentStepContext {
@@ -40,8 +64,7 @@ async function resignOperator(c: ParentStepContext, w: OperatorWork): Promise<vo
   if (k.publicKey !== identity) throw new SigchainError('NO_APPROPRIATE_SIGNING_KEY', `Only operator "${w.op.name}"'s identity key ${identity} can re-sign its token. Pass it with -K.`, { allowed: [identity] });
   await assertSignerMay(c.ws, k, 'identity', `the token of operator "${w.op.name}"`);
   const claims = structuredClone(w.operator.claims);
-  removeOperatorSigningKey(claims, c.key);
-  addOperatorSigningKey(claims, c.replacements.get(identity)!.publicKey);
+  swapSigningKey('operator', claims, c.key, c.replacements.get(identity)!.publicKey, null);
   const token = encodeOperator(claims, k);
   await w.op.writeOperatorJwt(token);
   w.operator = { name: w.operator.name, token, claims: decodeOperator(token) };
@@ -63,11 +86,7 @@ async function resignAccounts(c: ParentStepContext, w: OperatorWork): Promise<vo
     const stored = w.accounts.get(name)!;
     const claims: AccountClaims = structuredClone(stored.claims);
     const parent = w.parents.find((p) => p.view.kind === 'account' && p.view.name === name && !p.view.replaced);
-    if (parent) {
-      const replacement = c.replacements.get(parent.view.publicKey)!.publicKey;
-      removeSigningKey(claims, c.key);
-      addSigningKey(claims, parent.view.scope ? { ...parent.view.scope, key: replacement } : replacement);
-    }
+    if (parent) swapSigningKey('account', claims, c.key, c.replacements.get(parent.view.publicKey)!.publicKey, parent.view.scope);
     const activations = w.activationJobs.filter((a) => a.importer === name);
     const reissued: typeof c.result.reissued = [];
     for (const job of activations) {
@@ -84,7 +103,8 @@ async function resignAccounts(c: ParentStepContext, w: OperatorWork): Promise<vo
       }
     }
     try {
-      const issued = await issueAccount(c.ws, w.operator, claims, c.signer);
+      // `previous`: a parent's new signing key is a delegation, which only some keys may sign.
+      const issued = await issueAccount(c.ws, w.operator, claims, c.signer, { previous: stored.claims });
       await w.op.writeAccountJwt(name, issued.token);
       w.accounts.set(name, { name, token: issued.token, claims: structuredClone(claims) });
       c.result.resigned.push({ kind: 'account', operator: w.op.name, name, signer: issued.signer.key.publicKey, as: issued.signer.as });
@@ -107,7 +127,7 @@ async function reissueAccounts(c: ParentStepContext, w: OperatorWork): Promise<v
   for (const name of w.accountJobs) {
     const stored = w.accounts.get(name)!;
     try {
-      const issued = await issueAccount(c.ws, w.operator, structuredClone(stored.claims), replacement);
+      const issued = await issueAccount(c.ws, w.operator, structuredClone(stored.claims), replacement, { previous: stored.claims });
       await w.op.writeAccountJwt(name, issued.token);
       c.result.reissued.push({ kind: 'account', operator: w.op.name, account: name, name, publicKey: stored.claims.sub });
     } catch (e) {

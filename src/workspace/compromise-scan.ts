@@ -5,15 +5,17 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { isRevoked, signingKeyScope } from '../claims/nats/account.js';
+import { restrictionOf } from '../keys/restrictions.js';
 import type { AccountClaims, Import, OperatorClaims } from '../claims/nats/types.js';
 import { SigchainError, isSigchainError } from '../errors.js';
 import { b64urlDecode } from '../jwt/base64url.js';
 import { decodeJwt } from '../jwt/decode.js';
 import { decodePublicKey, isSeed } from '../nkeys/codec.js';
-import type { KeyPair } from '../nkeys/keypair.js';
+import { KeyPair } from '../nkeys/keypair.js';
 import type { Role } from '../nkeys/roles.js';
 import type { OperatorStore } from '../store/operator-store.js';
 import { type CompromiseJournal, backupKey, readBackup, readJournal } from './compromise-journal.js';
+import { swapSigningKey } from './compromise-parents.js';
 import type { CompromiseParent, CompromisePlan } from './compromise-types.js';
 import { issueAccount } from './issue.js';
 import { type Stored, readAccount, readOperator } from './read.js';
@@ -195,6 +197,8 @@ export async function scanCompromise(ws: Workspace, key: string, opts: { signer?
     plan.notes.push(`${key} is ${role === 'user' ? 'a user key' : `a ${role} key`}: in NATS only operator (O…) and account (A…) keys are signing keys, so no entity can list it.`);
   } else if (!plan.cannot.length) {
     plan.notes.push(`No operator or account in the store lists ${key} as a signing key, and no token in the store is signed by it: there is nothing to re-issue (it was never used here, or it was handled already).`);
+  } else {
+    plan.notes.push(`No operator or account in the store lists ${key} as a signing key any more, yet ${plan.cannot.length} token(s) in the store are still signed by it: it was removed without re-issuing what it signed.`);
   }
   return { plan, work };
 }
@@ -206,15 +210,22 @@ function findParents(w: OperatorWork, key: string): void {
   const opKeys = opClaims.nats.signing_keys ?? [];
   const jo = fromJournal('operator', w.op.name);
   if (opKeys.includes(key) || (jo && opKeys.includes(jo.replacement))) {
-    w.parents.push({ view: { kind: 'operator', operator: w.op.name, name: w.op.name, publicKey: opClaims.sub, scope: null, ...(jo ? { replacement: jo.replacement } : {}), replaced: !opKeys.includes(key) } });
+    const restriction = restrictionOf(opClaims.nats, opKeys.includes(key) ? key : jo!.replacement);
+    w.parents.push({
+      view: { kind: 'operator', operator: w.op.name, name: w.op.name, publicKey: opClaims.sub, scope: null, ...(restriction !== undefined ? { restriction } : {}), ...(jo ? { replacement: jo.replacement } : {}), replaced: !opKeys.includes(key) },
+    });
   }
   for (const [name, a] of w.accounts) {
     const listed = signingKeyScope(a.claims, key);
     const ja = fromJournal('account', name);
     const replacementListed = ja ? signingKeyScope(a.claims, ja.replacement) !== undefined : false;
     if (listed === undefined && !replacementListed) continue;
-    const scope = listed !== undefined ? listed : (ja?.scope ?? null);
-    w.parents.push({ view: { kind: 'account', operator: w.op.name, name, publicKey: a.claims.sub, scope, ...(ja ? { replacement: ja.replacement } : {}), replaced: listed === undefined }, account: a });
+    const scope = listed !== undefined ? listed : (signingKeyScope(a.claims, ja!.replacement) ?? null);
+    const restriction = restrictionOf(a.claims.nats, listed !== undefined ? key : ja!.replacement);
+    w.parents.push({
+      view: { kind: 'account', operator: w.op.name, name, publicKey: a.claims.sub, scope, ...(restriction !== undefined ? { restriction } : {}), ...(ja ? { replacement: ja.replacement } : {}), replaced: listed === undefined },
+      account: a,
+    });
   }
 }
 
@@ -238,8 +249,11 @@ async function checkParentSigners(ws: Workspace, w: OperatorWork, key: string, s
         await assertSignerMay(ws, k, 'identity', `the token of operator "${w.op.name}"`);
         p.view.signer = { publicKey: identity, as: 'identity' };
       } else {
-        // A trial signature of the current claims: the same choice (and refusal) the real one makes.
-        const issued = await issueAccount(ws, w.operator, structuredClone(p.account!.claims), signer);
+        // A trial signature of the claims as they will be (a stand-in for the replacement key):
+        // the same choice, and the same refusal, as the real one.
+        const claims = structuredClone(p.account!.claims);
+        swapSigningKey('account', claims, key, KeyPair.create('account').publicKey, p.view.scope);
+        const issued = await issueAccount(ws, w.operator, claims, signer, { previous: p.account!.claims });
         p.view.signer = { publicKey: issued.signer.key.publicKey, as: issued.signer.as };
       }
     } catch (e) {
@@ -315,7 +329,7 @@ function scanUsers(ws: Workspace, w: OperatorWork, p: ParentWork, key: string, b
       job.seed = existsSync(job.seedPath) ? 'key-store' : existsSync(job.credsPath) ? 'creds-file' : 'none';
       jobs.push(job);
       plan.reissue.push({ kind: 'user', operator: w.op.name, account, name: user, publicKey: sub, creds: job.seed, ...(fromBackup ? { fromBackup } : {}) });
-      if (job.seed === 'none') plan.cannot.push({ kind: 'creds', operator: w.op.name, account, name: user, reason: 'its seed is not in the key store and it has no creds file: its new JWT is written, but only the user, who holds the seed, can make its creds' });
+      if (job.seed === 'none') plan.cannot.push({ kind: 'creds', operator: w.op.name, account, name: user, reason: 'no seed at hand (not in the key store, no creds file): it gets its new JWT; its creds are up to the user, who holds the seed' });
     } else if (replacement && facts.iss === replacement) {
       plan.alreadyReissued++;
       if (saved !== undefined) {

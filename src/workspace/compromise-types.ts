@@ -1,6 +1,7 @@
 /** The shapes `planCompromise` and `applyCompromise` return (plain data, ready for `--json`). */
 import type { UserScope } from '../claims/nats/types.js';
 import type { ErrorCode } from '../errors.js';
+import type { Restriction } from '../keys/restrictions.js';
 import type { Role } from '../nkeys/roles.js';
 
 /** An entity whose token lists the compromised key among its signing keys. */
@@ -13,6 +14,8 @@ export interface CompromiseParent {
   publicKey: string;
   /** The scope of the compromised key (account signing keys); the replacement gets the same. `null`: unscoped. */
   scope: UserScope | null;
+  /** sigchain's delegation restriction of the compromised key (absent: it may sign all); the replacement gets the same. */
+  restriction?: Restriction;
   /** The replacement key an interrupted run chose (it will be used again). */
   replacement?: string;
   /** True when its token already lists the replacement instead of the compromised key. */

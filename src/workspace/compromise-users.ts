@@ -92,7 +92,9 @@ export async function applyUserSteps(c: UserStepContext, w: OperatorWork): Promi
     });
     await recheckCreds(c, w, account, settings);
   }
-  await syncFileSystems(dirs);
+  // Where the filesystem cannot be synced at once, every file written is fsynced instead.
+  const written = accounts.flatMap((a) => [...w.userJobs.get(a)!, ...(w.doneUsers.get(a) ?? [])].flatMap((j) => [j.jwtPath, j.credsPath]));
+  await syncFileSystems(dirs, [...written, ...dirs]);
 }
 
 /** Users an interrupted run re-issued: their creds file must hold the new token too. */

@@ -18,3 +18,4 @@ export * from './revoke.js';
 export { type EditSigningKeyScopeOptions, type EditSigningKeyScopeResult, editSigningKeyScope, resolveScopedRole, scopeByRole } from './signing-key-scope.js';
 export { type CoverageResult, type CoverageRow, checkCoverage } from './coverage.js';
 export { applyRestrictions } from './restrict-signing-keys.js';
+export * from './compromised.js';

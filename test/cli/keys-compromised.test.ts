@@ -1,14 +1,15 @@
 // `sigchain keys compromised`: the dry run changes nothing and shows the blast radius and the
 // command to apply; --apply replaces the key, re-issues, reports, and tells what to do on servers.
 import assert from 'node:assert/strict';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseCreds } from '../../src/claims/nats/creds.js';
 import { decodeAccount, decodeUser } from '../../src/claims/nats/decode.js';
 import { addAccount, addOperator, addUser, editAccount } from '../../src/workspace/index.js';
 import { buildUserStore } from '../helpers/big-store.js';
-import { cli, runCli } from '../helpers/cli.js';
+import { CLI_PATH, cli, runCli } from '../helpers/cli.js';
 import { snapshot } from '../workspace/helpers.js';
 import { freshHome, refused, row, rowValues } from './fixtures-b.js';
 
@@ -130,6 +131,41 @@ describe('keys compromised', () => {
     assert.equal(rowValues(r.stdout, 'Re-signed')[0], `account "A" with signing key ${o.signingKey!.publicKey}`);
     const viaSeed = await runCli(home, ['keys', 'compromised', bad, '-K', skSeed]);
     assert.ok(!viaSeed.stdout.includes(skSeed), 'a seed given with -K is never echoed');
+  });
+
+  test('killed (SIGKILL) mid-way: a re-run finishes with the same key, every user re-issued once', async () => {
+    const { home } = freshHome();
+    const s = await buildUserStore(home, 3000);
+    const child = spawn(process.execPath, [CLI_PATH, 'keys', 'compromised', s.signingKey, '--apply'], { env: { PATH: process.env.PATH, HOME: home, SIGCHAIN_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let killedAt = '';
+    child.stderr.on('data', (d: Buffer) => {
+      const line = d.toString().match(/^([\d,]+)\/3,000 users re-issued/m);
+      if (line && !killedAt) {
+        killedAt = line[1]!;
+        child.kill('SIGKILL');
+      }
+    });
+    await new Promise((resolve) => child.on('close', resolve));
+    assert.ok(killedAt, 'it was killed while re-issuing');
+    const journal = join(home, 'stores', 'O', `.compromise-${s.signingKey}.json`);
+    const fresh = (JSON.parse(readFileSync(journal, 'utf8')) as { parents: Array<{ replacement: string }> }).parents[0]!.replacement;
+    const usersDir = join(home, 'stores', 'O', 'accounts', 'A', 'users');
+    const done = s.users.filter((u) => decodeUser(readFileSync(join(usersDir, `${u.name}.jwt`), 'utf8')).iss === fresh).length;
+    assert.ok(done < 3000, `killed mid-way (${done} done)`);
+
+    const dry = await cli(home, ['keys', 'compromised', s.signingKey]);
+    assert.match(dry.stdout, /To finish the interrupted run:/);
+    const r = await cli(home, ['keys', 'compromised', s.signingKey, '--apply', '--json']);
+    const out = JSON.parse(r.stdout) as { resumed: boolean; replacements: Array<{ public_key: string }>; reissued: unknown[]; creds_written: number };
+    assert.equal(out.resumed, true);
+    assert.equal(out.replacements[0]!.public_key, fresh, 'the same replacement key');
+    assert.equal(out.reissued.length, 3000 - done, 'only what was left');
+    for (const u of s.users) {
+      const token = readFileSync(join(usersDir, `${u.name}.jwt`), 'utf8');
+      assert.equal(decodeUser(token).iss, fresh, u.name);
+      assert.deepEqual(parseCreds(readFileSync(join(home, 'creds', 'O', 'A', `${u.name}.creds`), 'utf8')), { jwt: token, seed: u.seed });
+    }
+    assert.deepEqual(readdirSync(usersDir).filter((n) => n.startsWith('.')), [], 'no temp files left');
   });
 
   test('progress on a non-terminal stderr: a few plain lines, not one per user', async () => {

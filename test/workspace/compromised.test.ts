@@ -232,6 +232,39 @@ describe('compromised account signing key', () => {
   });
 });
 
+describe('delegation restrictions', () => {
+  it('the replacement gets the restriction of the leaked key (account and operator)', async (t) => {
+    const { ws, bad, o, op } = await accountStore(t);
+    await editAccount(ws, { account: 'A', restrictSigningKeys: { [bad]: ['user'] } });
+    const plan = await planCompromise(ws, bad);
+    assert.deepEqual(plan.parents[0]!.restriction, ['user']);
+    const r = await applyCompromise(ws, bad);
+    const fresh = r.replacements[0]!.publicKey;
+    const acct = decodeAccount(await op.readAccountJwt('A')) as unknown as { nats: Record<string, unknown> };
+    assert.deepEqual(acct.nats.sigchain_restrictions, { [fresh]: ['user'] }, 'same restriction, none left for the leaked key');
+
+    await editOperator(ws, { restrictSigningKeys: { [o.signingKey!.publicKey]: 'CanSignAllButSigningKeys' } });
+    const ro = await applyCompromise(ws, o.signingKey!.publicKey);
+    const opClaims = decodeOperator(await op.readOperatorJwt()) as unknown as { nats: Record<string, unknown> };
+    assert.deepEqual(opClaims.nats.sigchain_restrictions, { [ro.replacements[0]!.publicKey]: 'CanSignAllButSigningKeys' });
+  });
+
+  it('an operator key that may not delegate cannot re-sign the account with a new signing key: blocked up front', async (t) => {
+    const { ws, home, bad, o } = await accountStore(t);
+    await editOperator(ws, { restrictSigningKeys: { [o.signingKey!.publicKey]: 'CanSignAllButSigningKeys' } });
+    const identity = await ws.keys.getKey(o.operator.publicKey);
+    await ws.keys.removeKey(o.operator.publicKey);
+    const plan = await planCompromise(ws, bad);
+    assert.ok(plan.parents[0]!.blocked, 'the restricted operator signing key is not enough');
+    const before = snapshot(home);
+    await rejectsCode(applyCompromise(ws, bad), plan.parents[0]!.blocked!.code);
+    assert.deepEqual(snapshot(home), before, 'nothing changed');
+    const r = await applyCompromise(ws, bad, { signer: identity });
+    assert.equal(r.resigned[0]!.signer, o.operator.publicKey);
+    assert.equal(r.reissued.length, 3);
+  });
+});
+
 describe('compromised operator signing key', () => {
   it('replaces it in the operator token (re-signed by the identity key) and re-issues only the accounts it signed', async (t) => {
     const { ws, home } = tempWorkspace(t);
@@ -374,6 +407,36 @@ describe('interrupted runs', () => {
     }
     assert.deepEqual(readdirSync(op.dir).filter((n) => n.startsWith('.compromise')), [], 'journal and backup gone');
     assert.deepEqual(readdirSync(join(op.dir, 'accounts', 'A', 'users')).filter((n) => n.startsWith('.')), [], 'no temp files left');
+  });
+
+  it('with worker threads too: stopped mid-way, finished by a re-run, every user exactly once', async (t) => {
+    const { ws, home } = tempWorkspace(t);
+    const { buildUserStore } = await import('../helpers/big-store.js');
+    const s = await buildUserStore(home, 400);
+    const e = await applyCompromise(ws, s.signingKey, {
+      workers: 3,
+      onProgress: (p) => {
+        if (p.phase === 'users' && p.done > 0) throw new Error('stop');
+      },
+    }).catch((x: unknown) => x);
+    assert.equal((e as Error).message, 'stop');
+    const journal = JSON.parse(readFileSync(join(home, 'stores', 'O', `.compromise-${s.signingKey}.json`), 'utf8')) as { parents: Array<{ replacement: string }> };
+    const doneBefore = s.users.filter((u) => decodeUser(readFileSync(userJwt(home, 'A', u.name), 'utf8')).iss === journal.parents[0]!.replacement).length;
+    assert.ok(doneBefore > 0 && doneBefore < s.users.length, `stopped mid-way (${doneBefore} done)`);
+    const r = await applyCompromise(ws, s.signingKey, { workers: 3 });
+    assert.equal(r.reissued.length, s.users.length - doneBefore);
+    assert.equal(r.resumed, true);
+    const fresh = r.replacements[0]!.publicKey;
+    const acct = decodeAccount(await (await ws.operator('O')).readAccountJwt('A'));
+    for (const u of s.users) {
+      const token = readFileSync(userJwt(home, 'A', u.name), 'utf8');
+      const c = decodeUser(token);
+      assert.equal(c.iss, fresh, u.name);
+      assert.ok(accountDidSign(acct, c));
+      assert.deepEqual(parseCreds(readFileSync(creds(home, 'A', u.name), 'utf8')), { jwt: token, seed: u.seed });
+    }
+    assert.deepEqual(readdirSync(join(home, 'stores', 'O', 'accounts', 'A', 'users')).filter((n) => n.startsWith('.')), [], 'temp files of the stopped workers removed');
+    assert.deepEqual(readdirSync(join(home, 'creds', 'O', 'A')).filter((n) => n.startsWith('.')), []);
   });
 
   it('a file damaged after an interruption (power cut) is restored from the backup and re-issued', async (t) => {

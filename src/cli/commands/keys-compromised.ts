@@ -1,4 +1,5 @@
 import { SigchainError } from '../../errors.js';
+import { type Restriction, formatRestriction } from '../../keys/restrictions.js';
 import { isSeed } from '../../nkeys/codec.js';
 import { type CompromisePlan, type CompromiseResult, type NotReissued, applyCompromise, planCompromise } from '../../workspace/compromised.js';
 import { type Command, type CommandContext, flag, str } from '../command.js';
@@ -27,8 +28,9 @@ function cannotRows(list: readonly NotReissued[]): string[] {
   return rows;
 }
 
-function kindOf(role: string, scope: { role: string } | null | undefined): string {
-  return `${role} signing key${scope ? ` (scoped: role ${scope.role})` : ''}`;
+function kindOf(role: string, scope: { role: string } | null | undefined, restriction?: Restriction): string {
+  const notes = [...(scope ? [`scoped: role ${scope.role}`] : []), ...(restriction !== undefined ? [`restricted: ${formatRestriction(restriction)}`] : [])];
+  return `${role} signing key${notes.length ? ` (${notes.join('; ')})` : ''}`;
 }
 
 /** The command that applies what the dry run showed: the same flags, plus --apply. Seeds given with -K are not echoed. */
@@ -45,7 +47,7 @@ function applyCommand(ctx: CommandContext, key: string): string {
 }
 
 function planText(plan: CompromisePlan, apply: string): string {
-  if (plan.status === 'not-listed') return `${plan.notes.join('\n')}${plan.cannot.length ? `\n\nStill signed by ${plan.publicKey}:\n${cannotRows(plan.cannot).map((r) => `  - ${r}`).join('\n')}` : ''}\n`;
+  if (plan.status === 'not-listed') return `${[...plan.notes, ...cannotRows(plan.cannot).map((r) => `  - ${r}`)].join('\n')}\n`;
   const c = counts(plan.reissue);
   const users = plan.reissue.filter((t) => t.kind === 'user');
   const creds = users.filter((u) => u.creds !== 'none').length;
@@ -53,7 +55,7 @@ function planText(plan: CompromisePlan, apply: string): string {
     {
       rows: [
         ['Key', plan.publicKey],
-        ['Kind', kindOf(plan.role, plan.parents[0]?.scope)],
+        ['Kind', kindOf(plan.role, plan.parents[0]?.scope, plan.parents[0]?.restriction)],
         ['Listed by', plan.parents.map((p) => `${p.kind} "${p.name}"${p.kind === 'account' ? ` (operator "${p.operator}")` : ''}`)],
         [
           'Re-signed with',
