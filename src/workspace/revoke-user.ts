@@ -117,6 +117,15 @@ async function targetKey(op: OperatorStore, account: string, t: UserKeyTarget): 
   return found ? { key: pub, user: found.name } : { key: pub };
 }
 
+/** The operator, account and key a revoke or unrevoke acts on. */
+async function loadTarget(ws: Workspace, opts: UserKeyTarget) {
+  const op = await ws.operator(opts.operator);
+  const operator = await readOperator(op);
+  const name = await ws.account(op, opts.account);
+  const account = await readAccount(op, name);
+  return { op, operator, name, account, ...(await targetKey(op, name, opts)) };
+}
+
 /**
  * Revokes a user key in the account JWT as of `at` (default now): every token of that user
  * (or, with `all` / `"*"`, of every user) issued at or before `at` is refused, by sigchain's
@@ -134,11 +143,7 @@ async function targetKey(op: OperatorStore, account: string, t: UserKeyTarget): 
  */
 export async function revokeUser(ws: Workspace, opts: RevokeUserOptions): Promise<RevokeUserResult> {
   return ws.store.locked(async () => {
-    const op = await ws.operator(opts.operator);
-    const operator = await readOperator(op);
-    const name = await ws.account(op, opts.account);
-    const account = await readAccount(op, name);
-    const { key, user } = await targetKey(op, name, opts);
+    const { op, operator, name, account, key, user } = await loadTarget(ws, opts);
     const requested = revocationTime(opts.at);
     const now = Math.floor(Date.now() / 1000);
     const previous = account.claims.nats.revocations?.[key];
@@ -202,11 +207,7 @@ export async function revokeUser(ws: Workspace, opts: RevokeUserOptions): Promis
  */
 export async function unrevokeUser(ws: Workspace, opts: UnrevokeUserOptions): Promise<UnrevokeUserResult> {
   return ws.store.locked(async () => {
-    const op = await ws.operator(opts.operator);
-    const operator = await readOperator(op);
-    const name = await ws.account(op, opts.account);
-    const account = await readAccount(op, name);
-    const { key, user } = await targetKey(op, name, opts);
+    const { op, operator, name, account, key, user } = await loadTarget(ws, opts);
     const removed = account.claims.nats.revocations?.[key];
     const who = key === '*' ? 'every user ("*")' : user ? `user "${user}" (${key})` : `user ${key}`;
     if (removed === undefined) {

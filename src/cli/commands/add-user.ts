@@ -1,7 +1,7 @@
 import { addUser } from '../../workspace/add-user.js';
-import { type Command, type OptionSpec, list, str } from '../command.js';
+import { type Command, type OptionSpec, list } from '../command.js';
 import { USER_FLAG_OPTIONS, userEditFromFlags } from '../parse/user-flags.js';
-import { NAME_OPTION, TIME_OPTIONS, entityName, openWorkspace, printWarnings, signerFrom, snake, timeOptions } from './support.js';
+import { NAME_OPTION, TIME_OPTIONS, entityName, openWorkspace, printWarnings, signerFrom, snake, timeOptions, entityScope } from './support.js';
 
 const USAGE = 'add user NAME [-a ACCOUNT] [--operator NAME] [-K KEY] [permission flags] [--expiry WHEN] [--start WHEN]';
 
@@ -54,13 +54,11 @@ export const addUserCommand: Command = {
     const edit = userEditFromFlags(ctx);
     const times = timeOptions(ctx);
     const ws = openWorkspace(ctx);
-    const account = str(ctx, 'account');
-    const operator = str(ctx, 'operator');
-    const signer = await signerFrom(ctx, ws, { operator, account });
+    const scope = entityScope(ctx);
+    const signer = await signerFrom(ctx, ws, scope);
     const tags = list(ctx, 'tag');
     const r = await addUser(ws, name, {
-      ...(operator !== undefined ? { operator } : {}),
-      ...(account !== undefined ? { account } : {}),
+      ...scope,
       ...(signer ? { signer } : {}),
       ...(edit ? { edit } : {}),
       ...(tags.length ? { tags } : {}),

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { SigchainError } from '../../errors.js';
 import { formatTime } from '../render/format.js';
 import type { UserKeyTarget } from '../../workspace/revoke-user.js';
+import { entityScope } from './support.js';
 import { type CommandContext, type OptionSpec, str } from '../command.js';
 import { parseTimeFlag } from '../parse/time.js';
 import { extractToken } from '../parse/token-input.js';
@@ -37,11 +38,7 @@ export function userTarget(ctx: CommandContext, usage: string): UserKeyTarget {
   if ((user === undefined) === (pub === undefined)) {
     throw new SigchainError('USAGE', `Name the user with -n USER (a stored user) or -u PUBLIC_KEY (any user key, or '*' for every user), not both.\nUsage: sigchain ${usage}`);
   }
-  const target: UserKeyTarget = {};
-  const account = str(ctx, 'account');
-  const operator = str(ctx, 'operator');
-  if (account !== undefined) target.account = account;
-  if (operator !== undefined) target.operator = operator;
+  const target: UserKeyTarget = entityScope(ctx);
   if (user !== undefined) target.user = user;
   else if (pub!.trim() === '*') target.all = true;
   else target.publicKey = pub!;

@@ -1,7 +1,7 @@
 import { unrevokeJti } from '../../workspace/revoke-jti.js';
-import { type Command, flag, str } from '../command.js';
+import { type Command, flag } from '../command.js';
 import { ACCOUNT_OPTIONS, jtiOrToken, printSteps, when } from './revocation-support.js';
-import { openWorkspace, printWarnings, signerFrom, snake } from './support.js';
+import { openWorkspace, printWarnings, signerFrom, snake, entityScope } from './support.js';
 
 /** `sigchain revocations delete-jti`: un-revoke one token. */
 export const revocationsDeleteJtiCommand: Command = {
@@ -28,13 +28,10 @@ export const revocationsDeleteJtiCommand: Command = {
   async run(ctx) {
     const ws = openWorkspace(ctx);
     const what = await jtiOrToken(ctx, ctx.positionals[0]!);
-    const account = str(ctx, 'account');
-    const operator = str(ctx, 'operator');
     const signer = await signerFrom(ctx, ws);
     const r = await unrevokeJti(ws, {
       ...what,
-      ...(account !== undefined ? { account } : {}),
-      ...(operator !== undefined ? { operator } : {}),
+      ...entityScope(ctx),
       ...(flag(ctx, 'jti-only') ? { keyRevocation: false } : {}),
       ...(signer ? { signer } : {}),
     });

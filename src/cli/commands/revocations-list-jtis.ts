@@ -1,8 +1,8 @@
 import { listRevokedJtis } from '../../workspace/revoked-jtis.js';
-import { type Command, str } from '../command.js';
+import { type Command } from '../command.js';
 import { renderGrid } from '../output/table.js';
 import { ACCOUNT_OPTIONS, when } from './revocation-support.js';
-import { openWorkspace, snake } from './support.js';
+import { openWorkspace, snake, entityScope } from './support.js';
 
 /** `sigchain revocations list-jtis`: the tokens revoked one by one. */
 export const revocationsListJtisCommand: Command = {
@@ -21,15 +21,14 @@ export const revocationsListJtisCommand: Command = {
   args: { min: 0, max: 0 },
   async run(ctx) {
     const ws = openWorkspace(ctx);
-    const account = str(ctx, 'account');
-    const operator = str(ctx, 'operator');
-    const r = await listRevokedJtis(ws, { ...(account !== undefined ? { account } : {}), ...(operator !== undefined ? { operator } : {}) });
+    const scope = entityScope(ctx);
+    const r = await listRevokedJtis(ws, scope);
     const rows = r.accounts.flatMap((a) =>
       a.jtis.map((e) => [a.name, e.jti, [e.type, e.name ? `"${e.name}"` : ''].filter(Boolean).join(' '), e.subject ?? '', when(e.at), e.keyRevocation ? `key at ${when(e.keyRevocation.at)}` : 'no (jti only)']),
     );
     const text = rows.length
       ? renderGrid(`Revoked Tokens (operator ${r.operator})`, ['Account', 'JTI', 'Token', 'Subject', 'Refused From', 'Servers Told'], rows)
-      : `No token is revoked by jti${account !== undefined ? ` in account ${account}` : ''}. Revoke one with \`sigchain revoke jti TOKEN_OR_CREDS_FILE\`.`;
+      : `No token is revoked by jti${scope.account !== undefined ? ` in account ${scope.account}` : ''}. Revoke one with \`sigchain revoke jti TOKEN_OR_CREDS_FILE\`.`;
     ctx.printer.result(snake(r), text);
   },
 };

@@ -1,8 +1,8 @@
 import { listRevocations } from '../../workspace/list-revocations.js';
-import { type Command, str } from '../command.js';
+import { type Command } from '../command.js';
 import { renderGrid } from '../output/table.js';
 import { ACCOUNT_OPTIONS, when } from './revocation-support.js';
-import { openWorkspace, snake } from './support.js';
+import { openWorkspace, snake, entityScope } from './support.js';
 
 /** `sigchain revocations list-users`: the account's key revocations. */
 export const revocationsListUsersCommand: Command = {
@@ -22,9 +22,7 @@ export const revocationsListUsersCommand: Command = {
   args: { min: 0, max: 0 },
   async run(ctx) {
     const ws = openWorkspace(ctx);
-    const account = str(ctx, 'account');
-    const operator = str(ctx, 'operator');
-    const r = await listRevocations(ws, { ...(account !== undefined ? { account } : {}), ...(operator !== undefined ? { operator } : {}) });
+    const r = await listRevocations(ws, entityScope(ctx));
     const rows = r.entries.map((e) => [e.key === '*' ? '* (every user)' : e.key, e.name ?? '', when(e.at), e.revokedUsers.map((u) => u.name).join(', ')]);
     const size = `Account JWT: ${Math.ceil(r.tokenBytes / 1024)} KiB of the ${r.tokenLimit / 1024} KiB NATS limit.`;
     const text = r.entries.length

@@ -1,7 +1,7 @@
 import { revokeJti } from '../../workspace/revoke-jti.js';
-import { type Command, flag, str } from '../command.js';
+import { type Command, flag } from '../command.js';
 import { ACCOUNT_OPTIONS, atOption, jtiOrToken, printSteps, when } from './revocation-support.js';
-import { openWorkspace, printWarnings, signerFrom, snake } from './support.js';
+import { openWorkspace, printWarnings, signerFrom, snake, entityScope } from './support.js';
 
 /** `sigchain revoke jti`: revoke one token by its jti. */
 export const revokeJtiCommand: Command = {
@@ -42,14 +42,11 @@ export const revokeJtiCommand: Command = {
   async run(ctx) {
     const ws = openWorkspace(ctx);
     const what = await jtiOrToken(ctx, ctx.positionals[0]!);
-    const account = str(ctx, 'account');
-    const operator = str(ctx, 'operator');
     const at = atOption(ctx);
     const signer = await signerFrom(ctx, ws);
     const r = await revokeJti(ws, {
       ...what,
-      ...(account !== undefined ? { account } : {}),
-      ...(operator !== undefined ? { operator } : {}),
+      ...entityScope(ctx),
       ...(at !== undefined ? { at } : {}),
       ...(flag(ctx, 'jti-only') ? { keyRevocation: false } : {}),
       ...(signer ? { signer } : {}),

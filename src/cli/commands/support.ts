@@ -79,6 +79,19 @@ export function printWarnings(ctx: CommandContext, warnings: readonly string[]):
   for (const w of warnings) ctx.printer.warn(w);
 }
 
+/**
+ * The `--operator` / `-a/--account` flags as library options: only the ones given, so the
+ * library falls back to the current context for the others.
+ */
+export function entityScope(ctx: CommandContext): { operator?: string; account?: string } {
+  const out: { operator?: string; account?: string } = {};
+  const operator = str(ctx, 'operator');
+  const account = str(ctx, 'account');
+  if (operator !== undefined) out.operator = operator;
+  if (account !== undefined) out.account = account;
+  return out;
+}
+
 /** Prints the `[ OK ]` lines for signing keys an edit added and removed. */
 export function printSigningKeyChanges(ctx: CommandContext, kind: 'operator' | 'account', added: ReadonlyArray<{ publicKey: string; storedAt?: string; generated: boolean }>, removed: readonly string[]): void {
   for (const k of added) {
