@@ -73,7 +73,7 @@ const CHECK_MODES = process.platform !== 'win32';
  * others could read may already be copied, and using it quietly would hide that.
  * Returns undefined when the file does not exist.
  */
-async function readSecretFile(path: string): Promise<string | undefined> {
+export async function readSecretFile(path: string): Promise<string | undefined> {
   try {
     const s = await stat(path);
     if (!s.isFile()) throw new SigchainError('STORE_CORRUPT', `${path} should be a file but is not. Move it away; sigchain will not read it.`, { path });

@@ -1,9 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
 import { SigchainError } from '../errors.js';
 import { isPublicKey, isSeed } from '../nkeys/codec.js';
 import { KeyPair } from '../nkeys/keypair.js';
 import { FsStore } from '../store/fs-store.js';
-import { KeyStore } from '../store/keystore.js';
+import { KeyStore, readSecretFile } from '../store/keystore.js';
 import type { LockOptions } from '../store/lock.js';
 import type { OperatorStore } from '../store/operator-store.js';
 import { resolveAccount, resolveOperator, writeContextFile } from '../store/context.js';
@@ -73,16 +72,10 @@ export class Workspace {
       }
       return this.keys.getKey(text);
     }
-    let st;
-    try {
-      st = await stat(text);
-    } catch {
+    const content = await readSecretFile(text);
+    if (content === undefined) {
       throw new SigchainError('USAGE', '-K/--private-key must be a seed (S…), a public key whose seed is in the key store, or the path to a .nk file; the value given is none of these (no such file).');
     }
-    if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
-      throw new SigchainError('INSECURE_PERMISSIONS', `${text} can be read by other users (mode ${(st.mode & 0o777).toString(8)}), so sigchain will not use the seed in it. Run \`chmod 600 ${text}\`, and consider the key exposed.`, { path: text });
-    }
-    const content = await readFile(text, 'utf8');
     // A .nk file holds the seed alone; a creds file holds it on its own line.
     const line = content.split(/\r?\n/).map((l) => l.trim()).find((l) => isSeed(l));
     if (!line) throw new SigchainError('STORE_CORRUPT', `${text} does not hold an nkey seed. Point -K at a .nk file (it holds one line starting with S).`, { path: text });
