@@ -2,10 +2,12 @@
 // Copied from /work/shared/fixtures/wascap (wasmCloud/wasmcloud-otp v0.63.2, Apache-2.0) so the
 // tests run without that folder; when it is present the tests also check these copies against it.
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
 /** Folder of the upstream fixtures, if this machine has it. */
-export const WASCAP_FIXTURES_DIR = process.env.SIGCHAIN_WASCAP_FIXTURES ?? '/work/shared/fixtures/wascap';
+// shared/ sits beside the repository (dist/test/nkeys → repo root is three folders up).
+export const WASCAP_FIXTURES_DIR = process.env.SIGCHAIN_WASCAP_FIXTURES ?? fileURLToPath(new URL('../../../../shared/fixtures/wascap/', import.meta.url));
 
 /** Public test seeds published upstream, and the public key each derives to (MANIFEST.json). */
 export const WASCAP_SEEDS = [
