@@ -83,9 +83,16 @@ export function renderTable(report: Report): string {
   }
   const s = report.settings;
   const how = `${s.rounds === 1 ? 'one round' : `best of ${s.rounds} rounds`}, ${s.boxMs} ms per case (${s.slowBoxMs} ms for pure-JS peers), Node ${s.node}${s.quick ? ', QUICK mode: numbers are not meaningful' : ''}`;
-  const notes = Object.entries(report.figures)
-    .filter(([, f]) => f.note)
-    .map(([name, f]) => `${name}: ${f.note}\n`)
-    .join('');
+  const extraPeers = Object.entries(report.figures).flatMap(([name, f]) =>
+    Object.keys(f.vs)
+      .filter((p) => !PEER_COLUMNS.includes(p))
+      .map((p) => `${name}: vs ${p} ${fmtRatio(f.vs[p])} (${fmtOps(f.peers_ops_per_s[p]!)} ops/s)\n`),
+  );
+  const notes =
+    extraPeers.join('') +
+    Object.entries(report.figures)
+      .filter(([, f]) => f.note)
+      .map(([name, f]) => `${name}: ${f.note}\n`)
+      .join('');
   return `${table(main)}\n\nratio = ours / peer (above 1: ours is faster)\n${notes ? `\n${notes}` : ''}\n${table(peers)}\n\n${how}\n`;
 }

@@ -1,7 +1,9 @@
+import { BoundedMap } from '../bounded-map.js';
 import { SigchainError } from '../errors.js';
 import { verifySignature } from '../nkeys/keypair.js';
-import { b64urlDecode } from './base64url.js';
+import { b64urlDecode, b64urlDecodeUtf8 } from './base64url.js';
 import { NATS_FORMAT, type TokenFormat } from './formats.js';
+import { asciiInScratch } from './scratch.js';
 
 /** Tokens larger than this are refused, as nats-server refuses them (jwt v2.8.1+). */
 export const MAX_TOKEN_SIZE = 1024 * 1024;
@@ -21,16 +23,29 @@ function malformed(why: string): SigchainError {
 }
 
 function parseJsonPart(part: string, what: string): Record<string, unknown> {
-  const bytes = b64urlDecode(part);
-  if (!bytes) throw malformed(`the ${what} is not canonical unpadded base64url`);
+  const text = b64urlDecodeUtf8(part);
+  if (text === undefined) throw malformed(`the ${what} is not canonical unpadded base64url`);
   let value: unknown;
   try {
-    value = JSON.parse(bytes.toString('utf8'));
+    value = JSON.parse(text);
   } catch {
     throw malformed(`the ${what} is not JSON`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed(`the ${what} is not a JSON object`);
   return value as Record<string, unknown>;
+}
+
+// Every token of one format carries the same header text: parse each distinct one once. Bounded,
+// so a stream of odd headers only evicts; the parsed header is frozen since callers share it.
+const HEADER_MEMO_LIMIT = 64;
+const headers = new BoundedMap<string, Readonly<Record<string, unknown>>>(HEADER_MEMO_LIMIT);
+
+function parseHeader(part: string): Readonly<Record<string, unknown>> {
+  let header = headers.get(part);
+  if (header) return header;
+  header = Object.freeze(parseJsonPart(part, 'header'));
+  headers.set(part, header);
+  return header;
 }
 
 /**
@@ -44,7 +59,7 @@ export function decodeJwt<C = Record<string, unknown>>(token: string, format: To
   const first = token.indexOf('.');
   const second = first < 0 ? -1 : token.indexOf('.', first + 1);
   if (first < 0 || second < 0 || token.indexOf('.', second + 1) >= 0) throw malformed('it must have exactly three parts');
-  const header = parseJsonPart(token.slice(0, first), 'header');
+  const header = parseHeader(token.slice(0, first)) as DecodedJwt['header'];
   if (!format.algorithms.includes(header.alg as string)) {
     throw new SigchainError('UNSUPPORTED_ALGORITHM', `The token's algorithm ${JSON.stringify(header.alg)} is not one the ${format.name} format uses (${format.algorithms.join(', ')}). The token was not made for this format, or was tampered with.`);
   }
@@ -58,7 +73,7 @@ export function decodeJwt<C = Record<string, unknown>>(token: string, format: To
 
 // Bounded memo of tokens whose signature already verified: verification is the expensive part.
 const VERIFIED_LIMIT = 10_000;
-const verified = new Map<string, DecodedJwt<unknown>>();
+const verified = new BoundedMap<string, DecodedJwt<unknown>>(VERIFIED_LIMIT);
 
 /** Empties the verified-token cache (tests, or after a key is banned). */
 export function clearVerifiedCache(): void {
@@ -80,20 +95,33 @@ export function verifyJwt<C = Record<string, unknown>>(token: string, format: To
   const hit = verified.get(token);
   // The cache is shared by all formats: a hit counts only if its algorithm belongs to this one.
   if (hit && format.algorithms.includes(hit.header.alg as string)) return hit as DecodedJwt<C>;
+  const decoded = verifyJwtUncached<C>(token, format);
+  verified.set(decoded.token, decoded);
+  return decoded;
+}
+
+/**
+ * {@link verifyJwt} without its cache, for callers that keep their own (the verifier caches
+ * what it learns per token): a fresh object each call, and nothing retained.
+ *
+ * @example
+ * ```ts
+ * const { claims } = verifyJwtUncached(token); // throws BAD_SIGNATURE if tampered
+ * ```
+ */
+export function verifyJwtUncached<C = Record<string, unknown>>(token: string, format: TokenFormat = NATS_FORMAT): DecodedJwt<C> {
   const decoded = decodeJwt<C>(token, format);
   const iss = (decoded.claims as Record<string, unknown>).iss;
   if (typeof iss !== 'string') throw malformed('it has no issuer (iss)');
   let ok: boolean;
   try {
     // verifySignature decodes the key only on a cache miss: cheaper than checking it first.
-    ok = verifySignature(iss, Buffer.from(decoded.signingInput, 'ascii'), decoded.signature);
+    ok = verifySignature(iss, asciiInScratch(decoded.signingInput), decoded.signature);
   } catch {
     throw malformed('its issuer (iss) is not a valid public nkey that can sign');
   }
   if (!ok) {
     throw new SigchainError('BAD_SIGNATURE', `The token signature does not verify with its issuer ${iss}: it was forged or changed after signing. Do not trust it; ask its issuer for a fresh one.`, { iss });
   }
-  if (verified.size >= VERIFIED_LIMIT) verified.delete(verified.keys().next().value!);
-  verified.set(decoded.token, decoded);
   return decoded;
 }

@@ -23,13 +23,21 @@ export function base32Encode(data: Uint8Array): string {
 /** Decodes unpadded upper-case base32; returns undefined on any character outside the alphabet. */
 export function base32Decode(text: string): Uint8Array | undefined {
   const out = new Uint8Array(Math.floor((text.length * 5) / 8));
+  return base32DecodeInto(text, out) ? out : undefined;
+}
+
+/**
+ * Decodes unpadded upper-case base32 into `out` (at least `floor(text.length * 5 / 8)` bytes),
+ * for hot paths that reuse one buffer. False on any character outside the alphabet.
+ */
+export function base32DecodeInto(text: string, out: Uint8Array): boolean {
   let bits = 0;
   let value = 0;
   let index = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     const v = code < 128 ? LOOKUP[code]! : -1;
-    if (v < 0) return undefined;
+    if (v < 0) return false;
     value = ((value << 5) | v) & 0xffff;
     bits += 5;
     if (bits >= 8) {
@@ -37,5 +45,5 @@ export function base32Decode(text: string): Uint8Array | undefined {
       bits -= 8;
     }
   }
-  return out;
+  return true;
 }

@@ -6,9 +6,9 @@ for (let i = 0; i < 256; i++) {
   TABLE[i] = crc;
 }
 
-/** CRC-16/XMODEM of `data`. */
-export function crc16(data: Uint8Array): number {
+/** CRC-16/XMODEM of `data`, or of its first `end` bytes. */
+export function crc16(data: Uint8Array, end: number = data.length): number {
   let crc = 0;
-  for (const b of data) crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >>> 8) ^ b) & 0xff]!;
+  for (let i = 0; i < end; i++) crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >>> 8) ^ data[i]!) & 0xff]!;
   return crc;
 }

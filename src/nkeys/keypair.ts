@@ -1,4 +1,5 @@
 import { type KeyObject, createPrivateKey, createPublicKey, randomBytes, sign as edSign, verify as edVerify } from 'node:crypto';
+import { BoundedMap } from '../bounded-map.js';
 import { SigchainError } from '../errors.js';
 import { decodePublicKey, decodeSeed, encodePublicKey, encodeSeed } from './codec.js';
 import { type Role, roleCanSign } from './roles.js';
@@ -23,7 +24,7 @@ export interface AsyncSigner {
 
 // A bounded cache of imported public keys: importing costs far more than verifying.
 const PUBLIC_CACHE_LIMIT = 4096;
-const publicCache = new Map<string, KeyObject>();
+const publicCache = new BoundedMap<string, KeyObject>(PUBLIC_CACHE_LIMIT);
 
 function b64url(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
@@ -36,7 +37,6 @@ export function publicKeyObject(publicKey: string): KeyObject {
   const { role, raw } = decodePublicKey(publicKey);
   if (!roleCanSign(role)) throw new SigchainError('NKEY_CANNOT_SIGN', `${publicKey} is a curve (X) key; curve keys encrypt and never sign or verify.`);
   key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url(raw) }, format: 'jwk' });
-  if (publicCache.size >= PUBLIC_CACHE_LIMIT) publicCache.delete(publicCache.keys().next().value!);
   publicCache.set(publicKey, key);
   return key;
 }

@@ -28,6 +28,23 @@ export function label(key: string, name?: string): string {
   return name ? `"${name}" (${key})` : key;
 }
 
+// Leaf first, like the chain.
+const ORDER = { input: 0, user: 1, account: 2, operator: 3 } as const;
+
+/** `list` without repeated reasons, leaf first (stable within a link). */
+function sorted(list: Reason[]): Reason[] {
+  if (list.length < 2) return list;
+  const seen = new Set<string>();
+  return list
+    .filter((r) => {
+      const k = `${r.at}\u0000${r.code}\u0000${r.field ?? ''}\u0000${r.message}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    })
+    .sort((x, y) => ORDER[x.at] - ORDER[y.at]);
+}
+
 export class Judge {
   readonly policy: Policy;
   /** Whole seconds, as Go's `time.Now().Unix()` that nats-server compares with. */
@@ -77,12 +94,12 @@ export class Judge {
   #time(at: At, f: TokenFacts): void {
     if (!this.policy.checkTime) return;
     const skew = this.policy.clockSkewSeconds;
-    const what = `This ${at} token${f.name ? ` ("${f.name}")` : ''}`;
+    const what = (): string => `This ${at} token${f.name ? ` ("${f.name}")` : ''}`;
     if (f.exp !== undefined && f.exp > 0 && this.now > f.exp + skew) {
-      this.error(at, 'TOKEN_EXPIRED', `${what} expired at ${iso(f.exp)} (${ago(this.now - f.exp)} ago). Ask its issuer for a new one.`, 'exp');
+      this.error(at, 'TOKEN_EXPIRED', `${what()} expired at ${iso(f.exp)} (${ago(this.now - f.exp)} ago). Ask its issuer for a new one.`, 'exp');
     }
     if (f.nbf !== undefined && f.nbf > 0 && f.nbf > this.now + skew) {
-      this.error(at, 'TOKEN_NOT_YET_VALID', `${what} is not valid before ${iso(f.nbf)} (in ${ago(f.nbf - this.now)}). Wait until then, or check this machine's clock.`, 'nbf');
+      this.error(at, 'TOKEN_NOT_YET_VALID', `${what()} is not valid before ${iso(f.nbf)} (in ${ago(f.nbf - this.now)}). Wait until then, or check this machine's clock.`, 'nbf');
     }
   }
 
@@ -105,18 +122,6 @@ export class Judge {
 
   /** The verdict: each link marked valid iff no error points at it; duplicate reasons dropped. */
   finish(): Verdict {
-    const dedupe = (list: Reason[]) => {
-      const seen = new Set<string>();
-      return list.filter((r) => {
-        const k = `${r.at}\u0000${r.code}\u0000${r.field ?? ''}\u0000${r.message}`;
-        if (seen.has(k)) return false;
-        seen.add(k);
-        return true;
-      });
-    };
-    // Leaf first, like the chain; the sort is stable within a link.
-    const order = { input: 0, user: 1, account: 2, operator: 3 } as const;
-    const sorted = (list: Reason[]) => dedupe(list).sort((x, y) => order[x.at] - order[y.at]);
     const errors = sorted(this.errors);
     const warnings = sorted(this.warnings);
     for (const l of this.chain) l.valid = !errors.some((e) => e.at === l.kind);

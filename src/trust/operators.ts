@@ -12,14 +12,24 @@ export interface OperatorIndex {
   readonly byKey: ReadonlyMap<string, readonly TokenFacts[]>;
 }
 
-/** The signing keys an operator or account token lists (scoped entries by their key). */
-export function signingKeysOf(nats: Readonly<Record<string, unknown>>): string[] {
+// Token facts are cached and never change: list each token's signing keys once.
+const keysByNats = new WeakMap<object, readonly string[]>();
+
+/**
+ * The signing keys an operator or account token lists (scoped entries by their key). `nats`
+ * must be a cached token's (from {@link tokenFacts}): the answer is remembered per object.
+ */
+export function signingKeysOf(nats: Readonly<Record<string, unknown>>): readonly string[] {
+  let out = keysByNats.get(nats);
+  if (out) return out;
   const list = Array.isArray(nats.signing_keys) ? nats.signing_keys : [];
-  const out: string[] = [];
+  const keys: string[] = [];
   for (const k of list) {
-    if (typeof k === 'string') out.push(k);
-    else if (typeof k === 'object' && k !== null && typeof (k as { key?: unknown }).key === 'string') out.push((k as { key: string }).key);
+    if (typeof k === 'string') keys.push(k);
+    else if (typeof k === 'object' && k !== null && typeof (k as { key?: unknown }).key === 'string') keys.push((k as { key: string }).key);
   }
+  out = Object.freeze(keys);
+  keysByNats.set(nats, out);
   return out;
 }
 
@@ -99,10 +109,17 @@ function rank(f: TokenFacts, issuer: string, policy: Policy): number {
 export function chooseOperator(issuer: string, resolverTokens: readonly string[], policy: Policy): OperatorChoice {
   const pinned = pinnedIndex(policy);
   const known = indexOperators(resolverTokens);
+  // The usual case: one operator JWT vouches for the issuer, and the policy trusts it.
+  const fromPolicy = pinned.byKey.get(issuer);
+  const fromResolver = known.byKey.get(issuer);
+  if (!fromPolicy && fromResolver?.length === 1 && !pinned.bySub.has(fromResolver[0]!.sub) && policy.trustedKeys.has(fromResolver[0]!.sub)) {
+    return { kind: 'token', facts: fromResolver[0]!, trusted: true, source: 'resolver' };
+  }
+  if (fromPolicy?.length === 1 && !fromResolver) return { kind: 'token', facts: fromPolicy[0]!, trusted: true, source: 'policy' };
   const trusted: { facts: TokenFacts; source: 'policy' | 'resolver' }[] = [];
   const untrusted: TokenFacts[] = [];
-  for (const f of pinned.byKey.get(issuer) ?? []) trusted.push({ facts: f, source: 'policy' });
-  for (const f of known.byKey.get(issuer) ?? []) {
+  for (const f of fromPolicy ?? []) trusted.push({ facts: f, source: 'policy' });
+  for (const f of fromResolver ?? []) {
     if (pinned.bySub.has(f.sub)) continue; // the pinned JWT is the operator's current token
     if (policy.trustedKeys.has(f.sub)) trusted.push({ facts: f, source: 'resolver' });
     else untrusted.push(f);

@@ -36,7 +36,8 @@ function carried(nats: Readonly<Record<string, unknown>>): string[] {
  */
 export function judgeUser(j: Judge, link: ChainLink, u: TokenFacts, a: TokenFacts, operatorStrict: boolean, operatorName?: string): void {
   const acct = a.claims as unknown as AccountClaims;
-  const who = label(a.sub, a.name);
+  // Only for messages: built when one is.
+  const who = (): string => label(a.sub, a.name);
   let scope: UserScope | null | undefined;
   // A self-issued user or one signed by a non-account key is already refused for its role;
   // matching that key against the account's would only repeat it.
@@ -52,7 +53,7 @@ export function judgeUser(j: Judge, link: ChainLink, u: TokenFacts, a: TokenFact
       j.error(
         'user',
         'IDENTITY_KEY_MISUSE',
-        `This user is signed by the identity key of account ${who}, but operator${operatorName ? ` "${operatorName}"` : ''} requires signing keys (strict_signing_key_usage), so only an account signing key may sign users (nats-server refuses it). Re-issue the user with an account signing key.`,
+        `This user is signed by the identity key of account ${who()}, but operator${operatorName ? ` "${operatorName}"` : ''} requires signing keys (strict_signing_key_usage), so only an account signing key may sign users (nats-server refuses it). Re-issue the user with an account signing key.`,
         'iss',
       );
     }
@@ -62,7 +63,7 @@ export function judgeUser(j: Judge, link: ChainLink, u: TokenFacts, a: TokenFact
       j.error(
         'user',
         'SIGNING_KEY_NOT_LISTED',
-        `This user is signed by ${u.iss}, which is neither the identity key of account ${who} nor a signing key its current token lists (removed, or another account's key). Re-issue the user with a current key of the account.`,
+        `This user is signed by ${u.iss}, which is neither the identity key of account ${who()} nor a signing key its current token lists (removed, or another account's key). Re-issue the user with a current key of the account.`,
         'iss',
       );
     } else {
@@ -92,7 +93,7 @@ export function judgeUser(j: Judge, link: ChainLink, u: TokenFacts, a: TokenFact
     j.error(
       'user',
       'TOKEN_REVOKED',
-      `Account ${who} revokes ${mine ? 'this user' : 'all users ("*")'} for tokens issued at or before ${when(t)}, and this token was issued at ${when(iat)}. Ask for a replacement issued after the revocation time.`,
+      `Account ${who()} revokes ${mine ? 'this user' : 'all users ("*")'} for tokens issued at or before ${when(t)}, and this token was issued at ${when(iat)}. Ask for a replacement issued after the revocation time.`,
       'iat',
     );
   }
@@ -100,7 +101,7 @@ export function judgeUser(j: Judge, link: ChainLink, u: TokenFacts, a: TokenFact
   const bearer = scope ? scope.template?.bearer_token === true : u.nats.bearer_token === true;
   const limits = (a.nats.limits ?? {}) as { disallow_bearer?: unknown };
   if (bearer && limits.disallow_bearer === true) {
-    j.error('user', 'BEARER_NOT_ALLOWED', `This is a bearer user token, but account ${who} disallows bearer tokens. Re-issue it without bearer_token.`, 'nats.bearer_token');
+    j.error('user', 'BEARER_NOT_ALLOWED', `This is a bearer user token, but account ${who()} disallows bearer tokens. Re-issue it without bearer_token.`, 'nats.bearer_token');
   }
   // nats-server checks src and times after swapping a scope's template in.
   judgeConnectLimits(j, u.nats, scope ? ((scope.template ?? {}) as Readonly<Record<string, unknown>>) : u.nats);
@@ -108,7 +109,7 @@ export function judgeUser(j: Judge, link: ChainLink, u: TokenFacts, a: TokenFact
     j.error(
       'account',
       'ACCOUNT_DISABLED',
-      `Account ${who} admits no connections (limits.conn is ${JSON.stringify(((a.nats.limits ?? {}) as { conn?: unknown }).conn ?? 'absent')}), so nats-server refuses every user of it. If that is not meant, re-issue the account with limits.conn -1 (unlimited) or a positive number.`,
+      `Account ${who()} admits no connections (limits.conn is ${JSON.stringify(((a.nats.limits ?? {}) as { conn?: unknown }).conn ?? 'absent')}), so nats-server refuses every user of it. If that is not meant, re-issue the account with limits.conn -1 (unlimited) or a positive number.`,
       'nats.limits.conn',
     );
   }
@@ -124,7 +125,7 @@ export function judgeUser(j: Judge, link: ChainLink, u: TokenFacts, a: TokenFact
 export function judgeAccount(j: Judge, link: ChainLink, a: TokenFacts, op: TokenFacts): void {
   const sks = signingKeysOf(op.nats);
   const strict = op.nats.strict_signing_key_usage === true;
-  const opName = label(op.sub, op.name);
+  const opName = (): string => label(op.sub, op.name);
   const identityListed = sks.includes(op.sub);
   if (a.iss === op.sub) {
     link.signedBy = 'identity';
@@ -132,21 +133,21 @@ export function judgeAccount(j: Judge, link: ChainLink, a: TokenFacts, op: Token
       j.error(
         'account',
         'IDENTITY_KEY_MISUSE',
-        `This account is signed by the identity key of operator ${opName}, but the operator requires signing keys (strict_signing_key_usage), so nats-server does not trust it. Re-sign the account with an operator signing key.`,
+        `This account is signed by the identity key of operator ${opName()}, but the operator requires signing keys (strict_signing_key_usage), so nats-server does not trust it. Re-sign the account with an operator signing key.`,
         'iss',
       );
     } else if (j.policy.requireSigningKeys) {
       j.error(
         'account',
         'IDENTITY_KEY_MISUSE',
-        `This account is signed by the identity key of operator ${opName}, and the policy requires signing keys: a stolen identity key must not be able to mint accounts. Re-sign the account with an operator signing key.`,
+        `This account is signed by the identity key of operator ${opName()}, and the policy requires signing keys: a stolen identity key must not be able to mint accounts. Re-sign the account with an operator signing key.`,
         'iss',
       );
     } else {
       j.warn(
         'account',
         'IDENTITY_KEY_MISUSE',
-        `This account is signed by the identity key of operator ${opName}. It is accepted, but if that key leaks the whole operator must be replaced; re-sign it with an operator signing key and keep the identity key offline.`,
+        `This account is signed by the identity key of operator ${opName()}. It is accepted, but if that key leaks the whole operator must be replaced; re-sign it with an operator signing key and keep the identity key offline.`,
         'iss',
       );
     }
@@ -154,7 +155,7 @@ export function judgeAccount(j: Judge, link: ChainLink, a: TokenFacts, op: Token
     link.signedBy = 'signing-key';
     judgeRestriction(j, 'account', 'account', a, op);
   } else {
-    j.error('account', 'SIGNING_KEY_NOT_LISTED', `This account is signed by ${a.iss}, which is neither the identity key of operator ${opName} nor a signing key its current token lists. Re-sign the account with a current operator signing key.`, 'iss');
+    j.error('account', 'SIGNING_KEY_NOT_LISTED', `This account is signed by ${a.iss}, which is neither the identity key of operator ${opName()} nor a signing key its current token lists. Re-sign the account with a current operator signing key.`, 'iss');
   }
   const acctSks = signingKeysOf(a.nats);
   if (acctSks.includes(a.sub)) {

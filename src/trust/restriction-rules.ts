@@ -8,10 +8,19 @@
  * one token: that needs the account's previous token. They are enforced when sigchain issues
  * the account (`issueAccount` with `previous`), not here.
  */
-import { type StatementKind, formatRestriction, mayUnder, restrictionOf } from '../keys/restrictions.js';
+import { type Restriction, type StatementKind, formatRestriction, mayUnder, readRestrictions } from '../keys/restrictions.js';
 import { type Judge, label } from './judge.js';
 import type { TokenFacts } from './token-facts.js';
 import type { LinkKind } from './verdict.js';
+
+// A parent's token is cached and never changes: read its restrictions once.
+const byNats = new WeakMap<object, ReadonlyMap<string, Restriction>>();
+
+function restrictionsOf(parent: TokenFacts): ReadonlyMap<string, Restriction> {
+  let r = byNats.get(parent.nats);
+  if (!r) byNats.set(parent.nats, (r = readRestrictions(parent.nats)));
+  return r;
+}
 
 /**
  * Refuses `child` when its issuer is a signing key of `parent` restricted away from `kind`.
@@ -24,7 +33,7 @@ import type { LinkKind } from './verdict.js';
  */
 export function judgeRestriction(j: Judge, at: LinkKind, kind: StatementKind, child: TokenFacts, parent: TokenFacts): void {
   if (child.iss === parent.sub) return;
-  const r = restrictionOf(parent.nats, child.iss);
+  const r = restrictionsOf(parent).get(child.iss);
   if (mayUnder(r, kind)) return;
   const parentKind = at === 'account' ? 'operator' : 'account';
   j.error(

@@ -1,6 +1,7 @@
 // Strict decoding: what Go (and so nats-server) refuses, sigchain refuses, each with its code.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { b64urlDecodeUtf8 } from '../../src/jwt/base64url.js';
 import { MAX_TOKEN_SIZE, b64urlDecode, b64urlEncode, clearVerifiedCache, decodeJwt, signJwt, verifyJwt } from '../../src/jwt/index.js';
 import { KeyPair } from '../../src/nkeys/index.js';
 import { throwsCode } from '../nkeys/assert-code.js';
@@ -39,7 +40,8 @@ describe('base64url strictness', () => {
   });
 
   it('refuses stray characters inside a part', () => {
-    for (const c of [' ', '\n', '!', '.', '%', 'é']) {
+    // 'ř' (U+0159) and 'Ł' (U+0141) have the low byte of 'Y' and 'A': a decoder reading bytes would take them.
+    for (const c of [' ', '\n', '!', '.', '%', 'é', 'ř', 'Ł', '=', '\u0000']) {
       const p = P.slice(0, 20) + c + P.slice(20);
       throwsCode(() => decodeJwt(`${H}.${p}.${S}`), 'MALFORMED_TOKEN');
     }
@@ -58,6 +60,37 @@ describe('base64url strictness', () => {
     assert.deepEqual(b64urlDecode('QUI'), Buffer.from('AB'));
     assert.equal(b64urlDecode('QUJ'), undefined);
     assert.equal(b64urlDecode('Q'), undefined, 'a length base64 cannot produce');
+  });
+});
+
+describe('base64url against a reference decoder', () => {
+  // The obvious strict decoder: the URL alphabet only, then the same length and trailing-bit rules.
+  const reference = (text: string): Buffer | undefined => {
+    if (text.length % 4 === 1 || !/^[A-Za-z0-9_-]*$/.test(text)) return undefined;
+    const out = Buffer.from(text, 'base64url');
+    return b64urlEncode(out) === text ? out : undefined;
+  };
+
+  it('agrees on 20,000 random texts over a hostile character set', () => {
+    const chars = 'AQYgw09-_+/= .\nřŁé\u0000\u00ff';
+    let seed = 7;
+    const rand = (k: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % k;
+    };
+    let accepted = 0;
+    for (let i = 0; i < 20_000; i++) {
+      let t = '';
+      const len = rand(12);
+      // Mostly valid characters, so both accepted and refused texts are common.
+      for (let k = 0; k < len; k++) t += rand(4) ? chars[rand(7)] : chars[rand(chars.length)];
+      const ours = b64urlDecode(t);
+      const ref = reference(t);
+      assert.deepEqual(ours, ref, `disagree on ${JSON.stringify(t)}`);
+      assert.equal(b64urlDecodeUtf8(t), ref?.toString('utf8'), `the text decoder disagrees on ${JSON.stringify(t)}`);
+      if (ref) accepted++;
+    }
+    assert.ok(accepted > 1000 && accepted < 19_000, `a useful mix (${accepted} accepted)`);
   });
 });
 

@@ -9,6 +9,7 @@ import {
   decodeSeed,
   isPublicKey,
   isSeed,
+  publicKeyRole,
   verifySignature,
 } from '../../src/nkeys/index.js';
 import { throwsCode } from './assert-code.js';
@@ -188,5 +189,29 @@ describe('signature shape', () => {
     assert.equal(verifySignature(PUB, data, sig), true);
     assert.equal(verifySignature(PUB, data, sig.subarray(0, 63)), false);
     assert.equal(verifySignature(PUB, data, new Uint8Array([...sig, 0])), false);
+  });
+});
+
+describe('publicKeyRole (the verifier\'s allocation-free check)', () => {
+  // decodePublicKey explains what is wrong; publicKeyRole must accept exactly what it accepts.
+  const agree = (text: string): void => {
+    let expected: string | undefined;
+    try {
+      expected = decodePublicKey(text).role;
+    } catch {
+      expected = undefined;
+    }
+    assert.equal(publicKeyRole(text), expected, `disagree on ${text}`);
+  };
+
+  it('agrees with decodePublicKey on every role, every flipped character, and odd prefixes', () => {
+    for (const role of ['operator', 'account', 'user', 'server', 'cluster', 'module', 'service', 'curve'] as const) {
+      const pub = KeyPair.create(role).publicKey;
+      assert.equal(publicKeyRole(pub), role);
+      for (let i = 0; i < pub.length; i++) agree(flip(pub, i));
+    }
+    for (let p = 0; p < 256; p += 3) agree(withCrc([p, ...new Array<number>(32).fill(9)]));
+    for (const odd of [SEED, PUB.toLowerCase(), `${PUB.slice(0, -1)}1`, `${PUB.slice(0, -1)}é`, PUB.slice(1), `${PUB}A`, '']) agree(odd);
+    assert.equal(publicKeyRole(42), undefined);
   });
 });

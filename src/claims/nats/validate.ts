@@ -45,7 +45,11 @@ export interface ValidateOptions {
   now?: number | Date;
   /** For a user: the scope of the signing key that issued it; adds {@link validateScopedSigner}'s findings. */
   scope?: UserScope;
-  /** For a user: the server's max_control_line to check the CONNECT size against (default 4096). */
+  /**
+   * For a user: the server's max_control_line to check the CONNECT size against (default 4096).
+   * `Infinity` skips the estimate, which re-encodes the claims: for callers holding the signed
+   * token, whose exact size {@link connectLineSize} gives.
+   */
   maxControlLine?: number;
 }
 
@@ -194,6 +198,7 @@ function validateUser(r: Results, c: UserClaims, opts: ValidateOptions): void {
   if (c.nats.issuer_account) keyCheck(r, c.nats.issuer_account, ['account'], 'nats.issuer_account', 'issuer_account');
   if (opts.scope) r.errors.push(...validateScopedSigner(c, opts.scope));
   const max = opts.maxControlLine ?? DEFAULT_MAX_CONTROL_LINE;
+  if (max === Number.POSITIVE_INFINITY) return;
   // Size as if signed now: header and signature have fixed lengths.
   const iss = c.iss ?? c.nats.issuer_account ?? 'A'.repeat(56);
   let jwtSize: number;

@@ -1,0 +1,27 @@
+/**
+ * One growable buffer for the synchronous steps of reading a token (decoding its payload,
+ * laying out the bytes a signature covers), so verifying a fresh token allocates no buffer.
+ * Whatever a function here returns is overwritten by the next call: use it before then, and
+ * never across an `await`.
+ */
+let scratch = Buffer.allocUnsafe(4096);
+
+function room(bytes: number): Buffer {
+  if (scratch.length < bytes) scratch = Buffer.allocUnsafe(Math.max(bytes, scratch.length * 2));
+  return scratch;
+}
+
+/**
+ * Decodes base64 or base64url text into the scratch buffer (Node's lenient decoder: callers
+ * check canonical form). Returns the number of bytes written, valid until the next call.
+ */
+export function decodeIntoScratch(text: string): { buffer: Buffer; length: number } {
+  const buffer = room(Math.ceil((text.length * 3) / 4) + 3);
+  return { buffer, length: buffer.write(text, 'base64url') };
+}
+
+/** `text` (ASCII, such as a JWT's signing input) as bytes in the scratch buffer, valid until the next call. */
+export function asciiInScratch(text: string): Buffer {
+  const buffer = room(text.length);
+  return buffer.subarray(0, buffer.write(text, 'latin1'));
+}
