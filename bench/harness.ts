@@ -2,7 +2,8 @@
  * Time-boxed micro-benchmark harness. Every implementation of one figure ("case") is measured
  * in the same process and interleaved: each round runs every case once for a fixed time box, the
  * starting case rotates from round to round (so none always runs first, right after a GC or a
- * JIT tier-up of another), and the best round counts. Time comes from `process.hrtime.bigint()`.
+ * JIT tier-up of another). Each case's best round is its ops/s; ratios between cases are the
+ * median of their per-round ratios (see `report.ts`). Time comes from `process.hrtime.bigint()`.
  */
 
 /** One implementation of a figure: sync or async, called once per operation. */
@@ -36,11 +37,11 @@ export interface Settings {
 }
 
 /**
- * Full run: best of 10 rounds of 125 ms per fast case (~17 s in all on 2 cores). Many short
- * interleaved rounds beat a few long ones on a shared machine: a burst of load from elsewhere
- * spoils one box, and the best-of drops it.
+ * Full run: 30 rounds of 40 ms per fast case. Many short interleaved rounds beat a few long ones
+ * on a shared machine: a burst of load from elsewhere spoils one box, and the best-of drops it;
+ * a slow patch lasting many boxes slows both sides of each round's ratio alike.
  */
-export const FULL: Settings = { boxMs: 125, slowBoxMs: 75, rounds: 10, warmupMs: 150 };
+export const FULL: Settings = { boxMs: 40, slowBoxMs: 25, rounds: 30, warmupMs: 150 };
 /** Smoke run for tests: only proves that every case runs and the output has its shape. */
 export const QUICK: Settings = { boxMs: 10, slowBoxMs: 1, rounds: 1, warmupMs: 2 };
 
@@ -84,18 +85,29 @@ async function timeBox(c: Case, batch: number, ms: number): Promise<number> {
   return (ops * 1000) / elapsed;
 }
 
+/**
+ * The best ops/s per implementation (the map itself), and every round's ops/s in `rounds`
+ * (implementation → one value per round, rounds in order), for paired ratios.
+ */
+export class Measured extends Map<string, number> {
+  readonly rounds = new Map<string, number[]>();
+}
+
 /** Measures every case of `group`, interleaved; returns the best ops/s per implementation. */
-export async function measure(group: Group, s: Settings): Promise<Map<string, number>> {
+export async function measure(group: Group, s: Settings): Promise<Measured> {
   const batches = new Map<Case, number>();
   for (const c of group.cases) batches.set(c, await warmUp(c, c.slow ? Math.min(s.warmupMs, s.slowBoxMs) : s.warmupMs));
-  const best = new Map<string, number>();
+  const out = new Measured();
   const n = group.cases.length;
   for (let r = 0; r < s.rounds; r++) {
     for (let k = 0; k < n; k++) {
       const c = group.cases[(r + k) % n]!;
       const opsPerS = await timeBox(c, batches.get(c)!, c.slow ? s.slowBoxMs : s.boxMs);
-      best.set(c.impl, Math.max(best.get(c.impl) ?? 0, opsPerS));
+      out.set(c.impl, Math.max(out.get(c.impl) ?? 0, opsPerS));
+      let list = out.rounds.get(c.impl);
+      if (!list) out.rounds.set(c.impl, (list = []));
+      list.push(opsPerS);
     }
   }
-  return best;
+  return out;
 }

@@ -2,6 +2,7 @@ import type { AsyncSigner, Signer } from '../nkeys/keypair.js';
 import { b64urlEncode } from './base64url.js';
 import { NATS_FORMAT, type TokenFormat } from './formats.js';
 import { goJson } from './go-json.js';
+import { asciiInScratch, utf8ToB64url } from './scratch.js';
 
 const headerCache = new Map<TokenFormat, string>();
 function encodedHeader(format: TokenFormat): string {
@@ -12,7 +13,7 @@ function encodedHeader(format: TokenFormat): string {
 
 /** The ASCII bytes Ed25519 signs: `b64url(header).b64url(payload)`. */
 export function signingInput(claims: object, format: TokenFormat = NATS_FORMAT): string {
-  return `${encodedHeader(format)}.${b64urlEncode(goJson(claims))}`;
+  return `${encodedHeader(format)}.${utf8ToB64url(goJson(claims))}`;
 }
 
 /**
@@ -26,7 +27,8 @@ export function signingInput(claims: object, format: TokenFormat = NATS_FORMAT):
  */
 export function signJwt(claims: object, signer: Signer, format: TokenFormat = NATS_FORMAT): string {
   const input = signingInput(claims, format);
-  return `${input}.${b64urlEncode(signer.sign(Buffer.from(input, 'ascii')))}`;
+  // Signers sign synchronously, so the bytes can live in the shared scratch buffer.
+  return `${input}.${b64urlEncode(signer.sign(asciiInScratch(input)))}`;
 }
 
 /** {@link signJwt} for signers whose key is held elsewhere (key daemon, HSM, KMS). */

@@ -5,9 +5,13 @@
  * never across an `await`.
  */
 let scratch = Buffer.allocUnsafe(4096);
+// Above this, a one-off buffer: a rare huge token must not pin megabytes for good.
+const SCRATCH_MAX = 256 * 1024;
 
 function room(bytes: number): Buffer {
-  if (scratch.length < bytes) scratch = Buffer.allocUnsafe(Math.max(bytes, scratch.length * 2));
+  if (scratch.length >= bytes) return scratch;
+  if (bytes > SCRATCH_MAX) return Buffer.allocUnsafe(bytes);
+  scratch = Buffer.allocUnsafe(Math.min(SCRATCH_MAX, Math.max(bytes, scratch.length * 2)));
   return scratch;
 }
 
@@ -24,4 +28,10 @@ export function decodeIntoScratch(text: string): { buffer: Buffer; length: numbe
 export function asciiInScratch(text: string): Buffer {
   const buffer = room(text.length);
   return buffer.subarray(0, buffer.write(text, 'latin1'));
+}
+
+/** `text` as UTF-8, encoded as unpadded base64url, through the scratch buffer (no allocation). */
+export function utf8ToB64url(text: string): string {
+  const buffer = room(text.length * 3);
+  return buffer.toString('base64url', 0, buffer.write(text, 'utf8'));
 }

@@ -34,6 +34,8 @@ export interface UserStepContext {
   onProgress?: (p: CompromiseProgress) => void;
   /** Threads for the re-issue (see `runUserJobs`). */
   workers?: number;
+  /** Seconds spent re-issuing users and syncing are added here. */
+  phases: { users: number; sync: number };
 }
 
 function credsDirOf(ws: Workspace, operator: string, account: string): string {
@@ -58,6 +60,8 @@ export async function applyUserSteps(c: UserStepContext, w: OperatorWork): Promi
   const total = accounts.reduce((n, a) => n + w.userJobs.get(a)!.length, 0);
   const recheck = accounts.reduce((n, a) => n + (w.doneUsers.get(a)?.length ?? 0), 0);
   if (!total && !recheck) return;
+  const started = process.hrtime.bigint();
+  const since = (t: bigint): number => Number(process.hrtime.bigint() - t) / 1e9;
   const dirs: string[] = [];
   for (const a of accounts) dirs.push(usersDirOf(w.op, a), credsDirOf(c.ws, w.op.name, a));
   // A killed run may have left held inodes behind (hidden temp files): they are garbage now.
@@ -94,7 +98,10 @@ export async function applyUserSteps(c: UserStepContext, w: OperatorWork): Promi
   }
   // Where the filesystem cannot be synced at once, every file written is fsynced instead.
   const written = accounts.flatMap((a) => [...w.userJobs.get(a)!, ...(w.doneUsers.get(a) ?? [])].flatMap((j) => [j.jwtPath, j.credsPath]));
+  c.phases.users += since(started);
+  const syncing = process.hrtime.bigint();
   await syncFileSystems(dirs, [...written, ...dirs]);
+  c.phases.sync += since(syncing);
 }
 
 /** Users an interrupted run re-issued: their creds file must hold the new token too. */

@@ -112,6 +112,17 @@ async function chooseReplacements(ws: Workspace, w: OperatorWork, key: string, r
   return out;
 }
 
+/** A stopwatch: each call returns the seconds since the previous one (or since it was made). */
+function phaseClock(): () => number {
+  let last = process.hrtime.bigint();
+  return () => {
+    const now = process.hrtime.bigint();
+    const s = Number(now - last) / 1e9;
+    last = now;
+    return s;
+  };
+}
+
 /** Retires the compromised key in the key store (if its seed is there): nothing signs with it again. */
 async function retire(ws: Workspace, key: string, replacements: CompromiseResult['replacements']): Promise<boolean> {
   if (!(await ws.keys.hasKey(key))) return false;
@@ -147,7 +158,9 @@ export async function applyCompromise(ws: Workspace, publicKey: string, opts: Ap
   // Stores first, then the key store: the fixed order every sigchain writer uses.
   return ws.store.locked(() =>
     withStoreLock(ws.keys.root, async () => {
+      const clock = phaseClock();
       const { plan, work } = await scanCompromise(ws, publicKey, opts);
+      const phases = { scan: clock(), parents: 0, users: 0, sync: 0 };
       const key = plan.publicKey;
       const result: CompromiseResult = {
         publicKey: key,
@@ -164,6 +177,7 @@ export async function applyCompromise(ws: Workspace, publicKey: string, opts: Ap
         warnings: [...plan.notes],
         next: [],
         seconds: 0,
+        phases,
       };
       if (plan.status !== 'not-listed') {
         const blocked = plan.parents.find((p) => p.blocked);
@@ -173,7 +187,9 @@ export async function applyCompromise(ws: Workspace, publicKey: string, opts: Ap
         for (const w of work) {
           const replacements = await chooseReplacements(ws, w, key, result);
           if (!retired) result.retired = retired = await retire(ws, key, result.replacements);
+          clock();
           await applyParentSteps({ ws, key, replacements, signer: opts.signer, iat, result, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) }, w);
+          phases.parents += clock();
           await applyUserSteps(
             {
               ws,
@@ -182,6 +198,7 @@ export async function applyCompromise(ws: Workspace, publicKey: string, opts: Ap
               replacements,
               result,
               markChildren: () => writeJournal(w.op, journalOf(w, key, 'children')),
+              phases,
               ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
               ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
             },

@@ -125,7 +125,7 @@ export class UserReissuer {
    * that the seed is the subject's; the rest reuse its exact frame, since those checks cost 12
    * signatures' worth each and the inputs are built the same way.
    */
-  #creds(jwt: string, seed: string): string {
+  credsText(jwt: string, seed: string): string {
     if (!this.#frame) {
       const text = formatCreds(jwt, seed);
       const j = text.indexOf(jwt);
@@ -138,41 +138,48 @@ export class UserReissuer {
   }
 
   /**
-   * Re-issues one user: same claims, same subject, same `issuer_account`, signed by the
-   * replacement key; creds first, then the JWT, so an interruption never leaves a re-issued JWT
-   * beside stale creds (a re-run re-issues any user whose JWT still names the old key).
+   * The new token of one user, in memory: same claims, same subject, same `issuer_account`,
+   * signed by the replacement key; or why it cannot be made.
    *
    * The stored token's signature is not checked again: it was made by the compromised key, so it
    * proves nothing either way, and the store (0600 files under the store lock) is what is trusted.
    * Its shape is checked: a user token about `job.sub`, signed by the compromised key.
    */
-  reissue(job: UserJob): UserOutcome {
+  resign(job: Pick<UserJob, 'token' | 'sub'>): { token: string } | { note: string } {
     let claims: UserClaims;
     try {
       claims = decodeJwt<UserClaims>(job.token).claims;
     } catch (e) {
-      return { reissued: false, creds: false, note: `its token is not a JWT (${isSigchainError(e) ? e.code : 'unreadable'})` };
+      return { note: `its token is not a JWT (${isSigchainError(e) ? e.code : 'unreadable'})` };
     }
     if (claims.nats?.type !== 'user' || claims.sub !== job.sub || claims.iss !== this.#settings.compromised) {
-      return { reissued: false, creds: false, note: 'its token changed shape since it was read (not a user token of this subject signed by the compromised key)' };
+      return { note: 'its token changed shape since it was read (not a user token of this subject signed by the compromised key)' };
     }
     claims.nats.issuer_account = this.#settings.issuerAccount;
-    let token: string;
     try {
-      token = encodeUser(claims, this.#key, { iat: this.#settings.iat });
+      return { token: encodeUser(claims, this.#key, { iat: this.#settings.iat }) };
     } catch (e) {
       // A damaged token (a subject whose checksum fails…) must not stop the other users.
       if (!isSigchainError(e)) throw e;
-      return { reissued: false, creds: false, note: `its claims cannot be signed again (${e.code}): ${e.message}` };
+      return { note: `its claims cannot be signed again (${e.code}): ${e.message}` };
     }
+  }
 
+  /**
+   * Re-issues one user ({@link resign}) and writes its files: creds first, then the JWT, so an
+   * interruption never leaves a re-issued JWT beside stale creds (a re-run re-issues any user
+   * whose JWT still names the old key).
+   */
+  reissue(job: UserJob): UserOutcome {
+    const made = this.resign(job);
+    if ('note' in made) return { reissued: false, creds: false, note: made.note };
     const found = seedOf(job);
     let creds = false;
     if (found.seed) {
-      this.#files.replace(job.credsPath, this.#creds(token, found.seed));
+      this.#files.replace(job.credsPath, this.credsText(made.token, found.seed));
       creds = true;
     }
-    this.#files.replace(job.jwtPath, token);
+    this.#files.replace(job.jwtPath, made.token);
     return found.note && !creds ? { reissued: true, creds, note: found.note } : { reissued: true, creds };
   }
 
@@ -183,7 +190,7 @@ export class UserReissuer {
   writeCreds(job: UserJob): boolean {
     const found = seedOf(job);
     if (!found.seed) return false;
-    this.#files.replace(job.credsPath, this.#creds(job.token, found.seed));
+    this.#files.replace(job.credsPath, this.credsText(job.token, found.seed));
     return true;
   }
 

@@ -14,6 +14,7 @@ const FIGURES: Record<string, string[]> = {
   'jwt.user.decode_verify': ['node_crypto', 'nats_jwt'],
   'jwt.user.decode_verify_cached': ['node_crypto', 'nats_jwt'],
   'reissue.users_10k': ['node_crypto'],
+  'reissue.resign_10k': ['node_crypto'],
   'trust.chain_verify_warm': ['node_crypto', 'node_crypto_one_token', 'nats_jwt'],
 };
 
@@ -41,6 +42,7 @@ it('bench --json (quick) prints one JSON object with every figure and peer', () 
   assert.equal(reissue.units, 1000, 'quick mode re-issues 1,000 users');
   assert.equal(reissue.goal?.min_ratio, 0.8);
   assert.equal(typeof reissue.goal?.met, 'boolean', 'the re-issue goal is reported');
+  assert.equal(typeof report.figures['reissue.resign_10k']!.goal?.met, 'boolean', 'the in-memory re-issue goal is reported');
   assert.equal(typeof report.figures['trust.chain_verify_warm']!.goal?.met, 'boolean', 'the chain_verify_warm goal is reported');
 });
 

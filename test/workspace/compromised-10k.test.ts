@@ -25,7 +25,12 @@ it(`${N.toLocaleString('en-US')} users: every new creds file verifies, no old on
   const s = await buildUserStore(home, N);
   const progress: number[] = [];
   const r = await applyCompromise(s.ws, s.signingKey, { onProgress: (p) => p.phase === 'users' && progress.push(p.done) });
-  t.diagnostic(`re-issued ${N} users in ${r.seconds.toFixed(2)} s (${Math.round(N / r.seconds)} users/s)`);
+  const ph = r.phases;
+  t.diagnostic(`re-issued ${N} users in ${r.seconds.toFixed(2)} s (${Math.round(N / r.seconds)} users/s): scan ${ph.scan.toFixed(2)} s, users ${ph.users.toFixed(2)} s, sync ${ph.sync.toFixed(2)} s`);
+  // The phases account for the run: each measured, none counted twice.
+  for (const [name, v] of Object.entries(ph)) assert.ok(v >= 0 && v <= r.seconds, `${name} ${v} within ${r.seconds}`);
+  assert.ok(ph.scan > 0 && ph.users > 0 && ph.sync > 0, 'every phase that ran was timed');
+  assert.ok(ph.scan + ph.parents + ph.users + ph.sync <= r.seconds + 1e-3, 'phases do not overlap');
 
   assert.equal(r.status, 'done');
   assert.equal(r.reissued.length, N);

@@ -1,6 +1,6 @@
 import { SigchainError } from '../../errors.js';
 import { goJti, signJwt, signJwtAsync } from '../../jwt/index.js';
-import { type AsyncSigner, type Role, type Signer, decodePublicKey, describeKeyText } from '../../nkeys/index.js';
+import { type AsyncSigner, type Signer, describeKeyText, publicKeyRole } from '../../nkeys/index.js';
 import { KINDS, type ClaimKind, roleOfKey } from './kinds.js';
 import { ordered, sortedDeep } from './order.js';
 import {
@@ -13,25 +13,6 @@ import {
   type OperatorClaims,
   type UserClaims,
 } from './types.js';
-
-// Roles of subject keys already decoded (base32 + CRC). Encoding for the same subject again
-// is common (re-issuing, benchmarks) and decoding is the costliest step before signing.
-const CHECKED_LIMIT = 1024;
-const subjectRoles = new Map<string, Role>();
-
-function subjectRole(sub: unknown): Role | undefined {
-  if (typeof sub !== 'string') return undefined;
-  let role = subjectRoles.get(sub);
-  if (role) return role;
-  try {
-    role = decodePublicKey(sub).role;
-  } catch {
-    return undefined;
-  }
-  if (subjectRoles.size >= CHECKED_LIMIT) subjectRoles.clear();
-  subjectRoles.set(sub, role);
-  return role;
-}
 
 const TOP_LEVEL = new Set(['aud', 'exp', 'jti', 'iat', 'iss', 'name', 'nbf', 'sub', 'nats']);
 
@@ -52,7 +33,7 @@ function checkSigner(kind: ClaimKind | undefined, publicKey: string, what: strin
 }
 
 function checkSubject(kind: ClaimKind | undefined, sub: unknown, what: string): void {
-  const role = subjectRole(sub);
+  const role = publicKeyRole(sub);
   if (role && (!kind || role === kind.subject)) return;
   const want = kind ? `${article(kind.subject)} ${kind.subject} public key` : 'a public nkey';
   // describeKeyText never echoes seed material, should someone paste a seed as the subject.

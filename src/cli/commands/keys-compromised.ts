@@ -97,7 +97,7 @@ function resultText(r: CompromiseResult): string {
         ['Re-signed', r.resigned.length ? r.resigned.map((s) => `${s.kind} "${s.name}" with ${s.as === 'identity' ? 'identity key' : 'signing key'} ${s.signer}`) : '(already done)'],
         ['Re-issued', `${plural(c.accounts, 'account')}, ${plural(c.users, 'user')}, ${plural(c.activations, 'activation')}${r.resumed ? ' (finishing an interrupted run)' : ''}`],
         ['Creds written', fmt(r.credsWritten)],
-        ['Took', `${r.seconds.toFixed(2)} s`],
+        ['Took', `${r.seconds.toFixed(2)} s (reading the store ${r.phases.scan.toFixed(2)} s, parents ${r.phases.parents.toFixed(2)} s, users ${r.phases.users.toFixed(2)} s, sync to disk ${r.phases.sync.toFixed(2)} s)`],
       ],
     },
   ];
