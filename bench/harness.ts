@@ -6,6 +6,9 @@
  * median of their per-round ratios (see `report.ts`). Time comes from `process.hrtime.bigint()`.
  */
 
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
 /** One implementation of a figure: sync or async, called once per operation. */
 export interface Case {
   /** `ours` or a peer name such as `node_crypto`. */
@@ -37,13 +40,22 @@ export interface Settings {
 }
 
 /**
- * Full run: 30 rounds of 40 ms per fast case. Many short interleaved rounds beat a few long ones
+ * Full run: 20 rounds of 60 ms per fast case. Many short interleaved rounds beat a few long ones
  * on a shared machine: a burst of load from elsewhere spoils one box, and the best-of drops it;
  * a slow patch lasting many boxes slows both sides of each round's ratio alike.
  */
-export const FULL: Settings = { boxMs: 40, slowBoxMs: 25, rounds: 30, warmupMs: 150 };
+export const FULL: Settings = { boxMs: 60, slowBoxMs: 40, rounds: 20, warmupMs: 150 };
 /** Smoke run for tests: only proves that every case runs and the output has its shape. */
 export const QUICK: Settings = { boxMs: 10, slowBoxMs: 1, rounds: 1, warmupMs: 2 };
+
+/**
+ * A full garbage collection, between families of figures (never inside one): what one family
+ * left behind must not be collected on another's clock.
+ */
+export function collectGarbage(): void {
+  v8.setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 /** Last result of every operation, so V8 keeps the work. Read by nobody on purpose. */
 export let blackhole: unknown;
@@ -91,22 +103,32 @@ async function timeBox(c: Case, batch: number, ms: number): Promise<number> {
  */
 export class Measured extends Map<string, number> {
   readonly rounds = new Map<string, number[]>();
+  /** Implementations measured apart from the others (`slow`): their rounds are not paired. */
+  readonly unpaired = new Set<string>();
 }
 
-/** Measures every case of `group`, interleaved; returns the best ops/s per implementation. */
+/**
+ * Measures every case of `group`, interleaved; returns the best ops/s per implementation. The
+ * `slow` cases (pure-JS peers, 30-300x slower) run after all rounds of the fast ones: they leave
+ * so much garbage that a case running after them pays for its collection, and their ratios are
+ * far too large to need the pairing.
+ */
 export async function measure(group: Group, s: Settings): Promise<Measured> {
   const batches = new Map<Case, number>();
   for (const c of group.cases) batches.set(c, await warmUp(c, c.slow ? Math.min(s.warmupMs, s.slowBoxMs) : s.warmupMs));
   const out = new Measured();
-  const n = group.cases.length;
-  for (let r = 0; r < s.rounds; r++) {
-    for (let k = 0; k < n; k++) {
-      const c = group.cases[(r + k) % n]!;
-      const opsPerS = await timeBox(c, batches.get(c)!, c.slow ? s.slowBoxMs : s.boxMs);
-      out.set(c.impl, Math.max(out.get(c.impl) ?? 0, opsPerS));
-      let list = out.rounds.get(c.impl);
-      if (!list) out.rounds.set(c.impl, (list = []));
-      list.push(opsPerS);
+  for (const cases of [group.cases.filter((c) => !c.slow), group.cases.filter((c) => c.slow)]) {
+    const n = cases.length;
+    for (let r = 0; r < s.rounds; r++) {
+      for (let k = 0; k < n; k++) {
+        const c = cases[(r + k) % n]!;
+        if (c.slow) out.unpaired.add(c.impl);
+        const opsPerS = await timeBox(c, batches.get(c)!, c.slow ? s.slowBoxMs : s.boxMs);
+        out.set(c.impl, Math.max(out.get(c.impl) ?? 0, opsPerS));
+        let list = out.rounds.get(c.impl);
+        if (!list) out.rounds.set(c.impl, (list = []));
+        list.push(opsPerS);
+      }
     }
   }
   return out;

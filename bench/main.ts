@@ -3,7 +3,7 @@
  * in one run. `--json` writes exactly one JSON object to stdout (progress goes nowhere);
  * `--quick` or SIGCHAIN_BENCH_QUICK=1 uses tiny time boxes, for smoke tests only.
  */
-import { FULL, type Group, QUICK, measure } from './harness.js';
+import { FULL, type Group, QUICK, collectGarbage, measure } from './harness.js';
 import { jwtGroups } from './jwt-cases.js';
 import { nkeyGroups } from './nkey-cases.js';
 import { type Report, figuresOf, renderTable } from './report.js';
@@ -18,12 +18,19 @@ async function main(argv: string[]): Promise<void> {
     if (!json) process.stderr.write(msg);
   };
 
-  const groups: Group[] = [...nkeyGroups(), ...jwtGroups(), ...trustGroups()];
+  // Each family's fixtures are built just before it is measured and dropped after, so no
+  // figure runs on a heap swollen by another's token pools (a bigger heap makes every
+  // collection dearer, and only the side that allocates pays).
+  const families: Array<() => Group[]> = [nkeyGroups, jwtGroups, trustGroups];
   const report: Report = { figures: {}, settings: { ...settings, quick, node: process.versions.node } };
-  for (const group of groups) {
-    progress(`measuring ${group.figure} (${group.cases.map((c) => c.impl).join(', ')})…\n`);
-    Object.assign(report.figures, figuresOf(group.figure, await measure(group, settings)));
+  for (const family of families) {
+    collectGarbage();
+    for (const group of family()) {
+      progress(`measuring ${group.figure} (${group.cases.map((c) => c.impl).join(', ')})…\n`);
+      Object.assign(report.figures, figuresOf(group.figure, await measure(group, settings)));
+    }
   }
+  collectGarbage();
   Object.assign(report.figures, await reissueFigures(settings, quick, progress));
   process.stdout.write(json ? `${JSON.stringify(report)}\n` : `\n${renderTable(report)}`);
 }

@@ -43,12 +43,13 @@ function median(values: number[]): number {
 
 /**
  * ours / peer. From a {@link Measured} group: the median of the per-round ratios, since both
- * sides of one round ran back to back, so a slow patch of the machine hits both alike. From
- * plain numbers (one-shot figures): the ratio of the two.
+ * sides of one round ran back to back, so a slow patch of the machine hits both alike. Against
+ * a peer measured apart (the slow pure-JS ones), and for one-shot figures: the ratio of the bests.
  */
 function ratio(best: Map<string, number>, ours: string, peer: string): number {
-  const a = best instanceof Measured ? best.rounds.get(ours) : undefined;
-  const b = best instanceof Measured ? best.rounds.get(peer) : undefined;
+  const paired = best instanceof Measured && !best.unpaired.has(ours) && !best.unpaired.has(peer);
+  const a = paired ? best.rounds.get(ours) : undefined;
+  const b = paired ? best.rounds.get(peer) : undefined;
   if (a && b && a.length === b.length && a.length > 0) return median(a.map((x, i) => x / b[i]!));
   return best.get(ours)! / best.get(peer)!;
 }

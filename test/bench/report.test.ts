@@ -25,3 +25,11 @@ it('a one-shot figure (plain numbers) is the ratio of the two', () => {
   assert.equal(f.vs.node_crypto, 0.2);
   assert.equal(f.goal?.met, false);
 });
+
+it('a peer measured apart (slow) is compared by its best, not paired', () => {
+  const m = new Measured();
+  m.rounds.set('ours', [900, 450]).set('nats_jwt', [10, 9]);
+  m.set('ours', 900).set('nats_jwt', 10);
+  m.unpaired.add('nats_jwt');
+  assert.equal(figuresOf('jwt.user.encode', m)['jwt.user.encode']!.vs.nats_jwt, 90);
+});
