@@ -260,8 +260,9 @@ function issue(i: { code: ErrorCode; message: string; field?: string }): TokenIs
 }
 
 /**
- * The facts of `token`, from the cache when it was read twice before. Never throws: an unreadable
- * token has `claims` undefined and a `MALFORMED_TOKEN` (or similar) error.
+ * The facts of `token`, from the cache when it was read before (facts are kept from a token's
+ * second reading: most user tokens are seen once). Never throws: an unreadable token has
+ * `claims` undefined and a `MALFORMED_TOKEN` (or similar) error.
  *
  * @example
  * ```ts
