@@ -2,7 +2,7 @@ import type { AsyncSigner, Signer } from '../nkeys/keypair.js';
 import { b64urlEncode } from './base64url.js';
 import { NATS_FORMAT, type TokenFormat } from './formats.js';
 import { goJson } from './go-json.js';
-import { asciiInScratch, utf8ToB64url } from './scratch.js';
+import { utf8ToB64url } from './scratch.js';
 
 const headerCache = new Map<TokenFormat, string>();
 function encodedHeader(format: TokenFormat): string {
@@ -27,8 +27,9 @@ export function signingInput(claims: object, format: TokenFormat = NATS_FORMAT):
  */
 export function signJwt(claims: object, signer: Signer, format: TokenFormat = NATS_FORMAT): string {
   const input = signingInput(claims, format);
-  // Signers sign synchronously, so the bytes can live in the shared scratch buffer.
-  return `${input}.${b64urlEncode(signer.sign(asciiInScratch(input)))}`;
+  // Not the shared scratch buffer: a signer is any code (a keyring entry, an audited key) and may
+  // itself encode or decode a token while it signs.
+  return `${input}.${b64urlEncode(signer.sign(Buffer.from(input, 'ascii')))}`;
 }
 
 /** {@link signJwt} for signers whose key is held elsewhere (key daemon, HSM, KMS). */
