@@ -12,12 +12,13 @@ export interface OperatorIndex {
   readonly byKey: ReadonlyMap<string, readonly TokenFacts[]>;
 }
 
-// Token facts are cached and never change: list each token's signing keys once.
+// Token facts never change: list each token's signing keys once.
 const keysByNats = new WeakMap<object, readonly string[]>();
 
 /**
  * The signing keys an operator or account token lists (scoped entries by their key). `nats`
- * must be a cached token's (from {@link tokenFacts}): the answer is remembered per object.
+ * must never change afterwards, as a {@link tokenFacts} one never does: the answer is
+ * remembered per object.
  */
 export function signingKeysOf(nats: Readonly<Record<string, unknown>>): readonly string[] {
   let out = keysByNats.get(nats);

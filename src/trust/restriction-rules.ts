@@ -13,7 +13,7 @@ import { type Judge, label } from './judge.js';
 import type { TokenFacts } from './token-facts.js';
 import type { LinkKind } from './verdict.js';
 
-// A parent's token is cached and never changes: read its restrictions once.
+// A parent's token facts never change: read its restrictions once.
 const byNats = new WeakMap<object, ReadonlyMap<string, Restriction>>();
 
 function restrictionsOf(parent: TokenFacts): ReadonlyMap<string, Restriction> {
