@@ -62,6 +62,7 @@ describe('keys compromised', () => {
     assert.equal(row(r.stdout, 'Seed stored at'), join(home, 'keys', 'A', fresh.slice(1, 3), `${fresh}.nk`));
     assert.equal(row(r.stdout, 'Re-issued'), '0 accounts, 3 users, 0 activations');
     assert.equal(row(r.stdout, 'Creds written'), '3');
+    assert.match(row(r.stdout, 'Took'), /^[\d.]+ s \(reading the store [\d.]+ s, parents [\d.]+ s, users [\d.]+ s, sync to disk [\d.]+ s\)$/);
     assert.match(r.stdout, /Next:\n {2}- Account JWTs changed: regenerate the server configuration \(`sigchain nats server-config`\) and reload the servers \(SIGHUP/);
     assert.match(r.stderr, new RegExp(`\\[ OK \\] added signing key "${fresh}" to account "A" in place of "${bad}"`));
     assert.match(r.stderr, /^3\/3 users re-issued \(100%, [\d.]+ s\)$/m, 'plain progress line when stderr is not a terminal');
@@ -90,8 +91,12 @@ describe('keys compromised', () => {
       reissued: Array<{ kind: string; name: string }>;
       next: string[];
       retired: boolean;
+      seconds: number;
+      phases: Record<string, number>;
     };
     assert.equal(out.status, 'done');
+    assert.deepEqual(Object.keys(out.phases).sort(), ['parents', 'scan', 'sync', 'users']);
+    assert.ok(Object.values(out.phases).every((v) => typeof v === 'number' && v >= 0 && v <= out.seconds), 'phases are seconds within the run');
     assert.equal(out.role, 'operator');
     assert.equal(out.replacements[0]!.kind, 'operator');
     assert.match(out.replacements[0]!.public_key, /^O/);
