@@ -7,7 +7,7 @@
  * signature check, see {@link UserReissuer.reissue}), one Ed25519 signature with the key pair
  * loaded once, one seed read, two atomic file replacements without fsync (`FileReplacer`).
  */
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { formatCreds, parseCreds } from '../claims/nats/creds.js';
 import { encodeUser } from '../claims/nats/encode.js';
 import type { UserClaims } from '../claims/nats/types.js';
@@ -68,9 +68,14 @@ function readSeedFile(path: string): { seed?: string; note?: string } {
     return { note: `its seed file could not be read (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
   }
   try {
+    const st = fstatSync(fd);
     // The key store refuses seeds others may read (they may be copied already): so do we.
-    if (process.platform !== 'win32' && (fstatSync(fd).mode & 0o077) !== 0) return { note: `its seed file ${path} can be read by other users; run \`chmod 600\` on it and consider the user exposed` };
-    const seed = readFileSync(fd, 'utf8').trim();
+    if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) return { note: `its seed file ${path} can be read by other users; run \`chmod 600\` on it and consider the user exposed` };
+    // One read of the size just taken (readFileSync would stat again and read to EOF twice):
+    // this runs once per user of a compromise. A seed file is ~60 bytes; more is not a seed.
+    if (st.size > 4096) return { note: `its seed file ${path} does not hold a user seed` };
+    const buf = Buffer.allocUnsafe(st.size);
+    const seed = buf.toString('utf8', 0, readSync(fd, buf, 0, st.size, 0)).trim();
     // The file's name is the user's public key and the key store checked the pair when it stored
     // it; deriving the public key again would cost more than the signature.
     if (!seed.startsWith('SU') || !isSeed(seed)) return { note: `its seed file ${path} does not hold a user seed` };
