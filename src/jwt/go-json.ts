@@ -11,10 +11,6 @@ const GO_ESCAPES: Record<string, string> = {
   '\\f': '\\u000c',
 };
 
-/**
- * `JSON.stringify` with Go's escaping. Key order is the object's own order, so callers
- * build objects in the Go struct's field order.
- */
 // Most JSON has none of the characters Go escapes: a few native scans (cheaper than one regex
 // pass) prove it. '\\b' and '\\f' may also be an escaped backslash before 'b' or 'f': a false
 // alarm that only costs the full pass.
@@ -22,6 +18,10 @@ function mayNeedGoEscapes(json: string): boolean {
   return json.includes('<') || json.includes('>') || json.includes('&') || json.includes('\u2028') || json.includes('\u2029') || json.includes('\\b') || json.includes('\\f');
 }
 
+/**
+ * `JSON.stringify` with Go's escaping. Key order is the object's own order, so callers
+ * build objects in the Go struct's field order.
+ */
 export function goJson(value: unknown): string {
   const json = JSON.stringify(value);
   if (!mayNeedGoEscapes(json)) return json;

@@ -13,15 +13,15 @@ export interface JtiInput {
   sub: string;
 }
 
+// One-shot hashing (Node 20.12+) skips building a Hash object per token.
+const oneShot = (nodeCrypto as { hash?: (alg: string, data: string, enc: 'buffer') => Buffer }).hash;
+const sha512_256 = oneShot ? (data: string): Buffer => oneShot('sha512-256', data, 'buffer') : (data: string): Buffer => nodeCrypto.createHash('sha512-256').update(data).digest();
+
 /**
  * The `jti` exactly as the Go library (and so nsc) computes it: base32 (no padding) of
  * SHA-512/256 over the JSON of aud, exp, iat, iss, name, nbf, sub with empty ones left out.
  * The `nats` object is not covered, so two tokens with the same standard claims share a jti.
  */
-// One-shot hashing (Node 20.12+) skips building a Hash object per token.
-const oneShot = (nodeCrypto as { hash?: (alg: string, data: string, enc: 'buffer') => Buffer }).hash;
-const sha512_256 = oneShot ? (data: string): Buffer => oneShot('sha512-256', data, 'buffer') : (data: string): Buffer => nodeCrypto.createHash('sha512-256').update(data).digest();
-
 export function goJti(c: JtiInput): string {
   // The JSON Go writes for these fields, built directly: this runs once per token signed.
   let json = '';

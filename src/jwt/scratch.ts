@@ -17,7 +17,8 @@ function room(bytes: number): Buffer {
 
 /**
  * Decodes base64 or base64url text into the scratch buffer (Node's lenient decoder: callers
- * check canonical form). Returns the number of bytes written, valid until the next call.
+ * check canonical form). Returns the buffer and how many bytes were written, valid until the
+ * next call.
  */
 export function decodeIntoScratch(text: string): { buffer: Buffer; length: number } {
   const buffer = room(Math.ceil((text.length * 3) / 4) + 3);
