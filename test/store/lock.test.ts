@@ -54,11 +54,17 @@ test('two processes incrementing a counter under the lock lose no update', async
 });
 
 test('control: the same two processes without the lock do lose updates (so the test above has teeth)', async (t) => {
-  const dir = tempDir(t);
-  const counter = join(dir, 'counter');
-  writeFileSync(counter, '0');
-  await count(dir, counter, 40, true);
-  assert.ok(Number(readFileSync(counter, 'utf8')) < 80);
+  // A race is a matter of chance: on a loaded machine one process may run all its increments
+  // before the other is scheduled. Up to 5 tries; a single lost update proves the point.
+  const totals: number[] = [];
+  for (let attempt = 0; attempt < 5 && !totals.some((n) => n < 80); attempt++) {
+    const dir = tempDir(t);
+    const counter = join(dir, 'counter');
+    writeFileSync(counter, '0');
+    await count(dir, counter, 40, true);
+    totals.push(Number(readFileSync(counter, 'utf8')));
+  }
+  assert.ok(totals.some((n) => n < 80), `no update lost in ${totals.length} tries: ${totals.join(', ')}`);
 });
 
 test('a second process waits for the holder to finish, then gets the lock', async (t) => {
