@@ -13,6 +13,8 @@ export interface JtiInput {
   sub: string;
 }
 
+const NKEY_TEXT = /^[A-Z2-7]*$/;
+
 // One-shot hashing (Node 20.12+) skips building a Hash object per token.
 const oneShot = (nodeCrypto as { hash?: (alg: string, data: string, enc: 'buffer') => Buffer }).hash;
 const sha512_256 = oneShot ? (data: string): Buffer => oneShot('sha512-256', data, 'buffer') : (data: string): Buffer => nodeCrypto.createHash('sha512-256').update(data).digest();
@@ -26,7 +28,8 @@ export function goJti(c: JtiInput): string {
   // The JSON Go writes for these fields, built directly: this runs once per token signed.
   let json = '';
   const add = (key: string, value: string | number | undefined): void => {
-    if (value) json += `${json ? ',' : '{'}"${key}":${goJson(value)}`;
+    // Keys (base32) and whole numbers are written as they are; other text goes through goJson.
+    if (value) json += `${json ? ',' : '{'}"${key}":${typeof value === 'number' ? JSON.stringify(value) : NKEY_TEXT.test(value) ? `"${value}"` : goJson(value)}`;
   };
   add('aud', c.aud);
   add('exp', c.exp);
