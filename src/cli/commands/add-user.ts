@@ -1,7 +1,7 @@
 import { addUser } from '../../workspace/add-user.js';
 import { type Command, type OptionSpec, list } from '../command.js';
 import { USER_FLAG_OPTIONS, userEditFromFlags } from '../parse/user-flags.js';
-import { NAME_OPTION, TIME_OPTIONS, entityName, openWorkspace, printWarnings, signerFrom, snake, timeOptions, entityScope } from './support.js';
+import { entityName, entityScope, NAME_OPTION, openWorkspace, printWarnings, scopeOptions, signerFrom, snake, TIME_OPTIONS, timeOptions } from './support.js';
 
 const USAGE = 'add user NAME [-a ACCOUNT] [--operator NAME] [-K KEY] [permission flags] [--expiry WHEN] [--start WHEN]';
 
@@ -43,8 +43,7 @@ export const addUserCommand: Command = {
   ],
   options: {
     name: NAME_OPTION,
-    account: { type: 'string', short: 'a', valueName: 'NAME', description: 'Account to add the user to; default the current one.' },
-    operator: { type: 'string', valueName: 'NAME', description: 'Operator of the account; default the current one.' },
+    ...scopeOptions('The account to add the user to'),
     ...PERMISSION_OPTIONS,
     ...TIME_OPTIONS,
   },

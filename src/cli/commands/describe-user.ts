@@ -2,7 +2,7 @@ import type { UserScope } from '../../claims/nats/types.js';
 import { readAccount } from '../../workspace/read.js';
 import { type Command, str } from '../command.js';
 import { checkToken } from '../parse/token-input.js';
-import { entityName, openWorkspace } from './support.js';
+import { entityName, openWorkspace, scopeOptions } from './support.js';
 import { userName } from './default-user.js';
 import { DESCRIBE_OPTIONS, checkDescribeFlags, fileToken, issuerScope, printDescribed, storeNames } from './describe-output.js';
 
@@ -24,8 +24,7 @@ export const describeUserCommand: Command = {
   examples: ['sigchain describe user U', 'sigchain describe user U -a A --json', 'sigchain describe user -f U.creds'],
   options: {
     name: { type: 'string', short: 'n', valueName: 'NAME', description: 'The user (instead of the positional NAME).' },
-    account: { type: 'string', short: 'a', valueName: 'NAME', description: 'The account (default: the current one).' },
-    operator: { type: 'string', valueName: 'NAME', description: 'The operator (default: the current one).' },
+    ...scopeOptions('The account'),
     ...DESCRIBE_OPTIONS,
   },
   args: { min: 0, max: 1 },

@@ -1,9 +1,9 @@
 import type { OperatorLimits } from '../../claims/nats/types.js';
 import { SigchainError } from '../../errors.js';
 import { type EditAccountOptions, editAccount } from '../../workspace/edit-account.js';
-import { type Command, type CommandContext, type OptionSpec, list, str } from '../command.js';
+import { type Command, type CommandContext, type OptionSpec, str } from '../command.js';
 import { CLAIM_OPTIONS, claimEditFromFlags, onOff } from '../parse/claim-flags.js';
-import { restrictSkOption, restrictionsFromFlags } from '../parse/restrict-sk.js';
+import { restrictSkOption, signingKeyEditsFromFlags } from '../parse/restrict-sk.js';
 import { parseCountFlag, parseSizeFlag } from '../parse/size.js';
 import { entityName, openWorkspace, signerFrom, printSigningKeyChanges, snake } from './support.js';
 
@@ -102,17 +102,11 @@ export const editAccountCommand: Command = {
   args: { min: 0, max: 1 },
   async run(ctx) {
     const ws = openWorkspace(ctx);
-    const opts: EditAccountOptions = { ...claimEditFromFlags(ctx) };
+    const opts: EditAccountOptions = { ...claimEditFromFlags(ctx), ...signingKeyEditsFromFlags(ctx, 'account') };
     const name = entityName(ctx, 'account', USAGE, true);
     if (name !== undefined) opts.account = name;
     const operator = str(ctx, 'operator');
     if (operator !== undefined) opts.operator = operator;
-    const add = list(ctx, 'sk');
-    const rm = list(ctx, 'rm-sk');
-    if (add.length) opts.addSigningKeys = add;
-    if (rm.length) opts.removeSigningKeys = rm;
-    const restrictions = restrictionsFromFlags(ctx, 'account');
-    if (restrictions) opts.restrictSigningKeys = restrictions;
     const limits = limitsFromFlags(ctx);
     if (limits) opts.limits = limits;
     const description = str(ctx, 'description');

@@ -2,7 +2,7 @@ import { SigchainError } from '../../errors.js';
 import { type EditOperatorOptions, editOperator } from '../../workspace/edit-operator.js';
 import { type Command, list, str } from '../command.js';
 import { CLAIM_OPTIONS, claimEditFromFlags, onOff } from '../parse/claim-flags.js';
-import { restrictSkOption, restrictionsFromFlags } from '../parse/restrict-sk.js';
+import { restrictSkOption, signingKeyEditsFromFlags } from '../parse/restrict-sk.js';
 import { openWorkspace, signerFrom, printSigningKeyChanges, snake } from './support.js';
 
 /** `sigchain edit operator`: signing keys, strict mode, system account, URLs, validity. */
@@ -55,15 +55,9 @@ export const editOperatorCommand: Command = {
   args: { min: 0, max: 1 },
   async run(ctx) {
     const ws = openWorkspace(ctx);
-    const opts: EditOperatorOptions = { ...claimEditFromFlags(ctx) };
+    const opts: EditOperatorOptions = { ...claimEditFromFlags(ctx), ...signingKeyEditsFromFlags(ctx, 'operator') };
     const name = ctx.positionals[0];
     if (name !== undefined) opts.operator = name;
-    const add = list(ctx, 'sk');
-    const rm = list(ctx, 'rm-sk');
-    if (add.length) opts.addSigningKeys = add;
-    if (rm.length) opts.removeSigningKeys = rm;
-    const restrictions = restrictionsFromFlags(ctx, 'operator');
-    if (restrictions) opts.restrictSigningKeys = restrictions;
     const strict = onOff(ctx, 'require-signing-keys', 'no-require-signing-keys');
     if (strict !== undefined) opts.requireSigningKeys = strict;
     const sys = str(ctx, 'system-account');

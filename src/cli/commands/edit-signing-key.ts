@@ -2,7 +2,7 @@ import { SigchainError } from '../../errors.js';
 import { type EditSigningKeyScopeOptions, editSigningKeyScope } from '../../workspace/signing-key-scope.js';
 import { type Command, str } from '../command.js';
 import { USER_FLAG_OPTIONS, userEditFromFlags } from '../parse/user-flags.js';
-import { openWorkspace, printWarnings, signerFrom, snake } from './support.js';
+import { openWorkspace, printWarnings, scopeOptions, signerFrom, snake } from './support.js';
 
 const USAGE = 'edit signing-key -a ACCOUNT --sk PUB|generate --role ROLE [--description TEXT] [template permission flags] [-K OPERATOR_KEY]';
 
@@ -36,8 +36,7 @@ export const editSigningKeyCommand: Command = {
     "sigchain edit signing-key -a A --sk ADUQ… --rm 'telemetry.>' --subs 100 -K ~/.local/share/sigchain/keys/O/AZ/OAZ….nk --json",
   ],
   options: {
-    account: { type: 'string', short: 'a', valueName: 'NAME', description: 'The account (default: the current one).' },
-    operator: { type: 'string', valueName: 'NAME', description: 'The operator (default: the current one).' },
+    ...scopeOptions('The account'),
     sk: { type: 'string', valueName: 'PUB|PATH|SEED|generate', description: 'The account signing key to scope: a public key (A…), a seed or .nk file, or "generate" (a new key, stored). Added to the account if not listed.' },
     role: { type: 'string', valueName: 'ROLE', description: 'The scope\'s role, unique in the account; `add user -K ROLE` signs with this key. Required for a new scope.' },
     description: { type: 'string', valueName: 'TEXT', description: 'A description of the scope ("" clears it).' },

@@ -2,7 +2,7 @@ import { type EditUserOptions, editUser } from '../../workspace/edit-user.js';
 import { type Command, str } from '../command.js';
 import { CLAIM_OPTIONS, claimEditFromFlags } from '../parse/claim-flags.js';
 import { USER_FLAG_OPTIONS, userEditFromFlags } from '../parse/user-flags.js';
-import { entityName, openWorkspace, signerFrom, snake } from './support.js';
+import { entityName, openWorkspace, scopeOptions, signerFrom, snake } from './support.js';
 import { userName } from './default-user.js';
 
 
@@ -33,8 +33,7 @@ export const editUserCommand: Command = {
   ],
   options: {
     name: { type: 'string', short: 'n', valueName: 'NAME', description: 'The user (instead of the positional NAME).' },
-    account: { type: 'string', short: 'a', valueName: 'NAME', description: 'The account (default: the current one).' },
-    operator: { type: 'string', valueName: 'NAME', description: 'The operator (default: the current one).' },
+    ...scopeOptions('The account'),
     ...USER_FLAG_OPTIONS,
     ...CLAIM_OPTIONS,
   },

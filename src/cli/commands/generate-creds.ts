@@ -4,7 +4,7 @@ import { SigchainError } from '../../errors.js';
 import { SECRET_FILE_MODE, ioError, writeFileAtomic } from '../../store/atomic.js';
 import { generateCreds } from '../../workspace/generate-creds.js';
 import { type Command, flag, str } from '../command.js';
-import { NAME_OPTION, entityName, openWorkspace } from './support.js';
+import { entityName, NAME_OPTION, openWorkspace, scopeOptions } from './support.js';
 
 const USAGE = 'generate creds [NAME] [-a ACCOUNT] [--operator NAME] [-o FILE [--force]]';
 
@@ -45,8 +45,7 @@ export const generateCredsCommand: Command = {
   ],
   options: {
     name: NAME_OPTION,
-    account: { type: 'string', short: 'a', valueName: 'NAME', description: 'Account of the user; default the current one.' },
-    operator: { type: 'string', valueName: 'NAME', description: 'Operator of the account; default the current one.' },
+    ...scopeOptions('The account of the user'),
     output: { type: 'string', short: 'o', valueName: 'FILE', description: 'Write the creds to FILE (mode 0600, atomically) instead of stdout.' },
     'output-file': { type: 'string', valueName: 'FILE', description: "Same as --output (nsc's name)." },
     force: { type: 'boolean', short: 'F', description: 'With --output, replace an existing file.' },

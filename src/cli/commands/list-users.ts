@@ -1,7 +1,7 @@
 import { readUser } from '../../workspace/read.js';
 import { type Command, str } from '../command.js';
 import { renderGrid } from '../output/table.js';
-import { openWorkspace, unreadable } from './support.js';
+import { openWorkspace, scopeOptions, unreadable } from './support.js';
 
 /** `sigchain list users`: the users of an account. */
 export const listUsersCommand: Command = {
@@ -15,8 +15,7 @@ export const listUsersCommand: Command = {
   ].join('\n'),
   examples: ['sigchain list users', 'sigchain list users -a A', 'sigchain list users --account SYS --json'],
   options: {
-    account: { type: 'string', short: 'a', valueName: 'NAME', description: 'Account whose users to list; default the current one.' },
-    operator: { type: 'string', valueName: 'NAME', description: 'Operator of the account; default the current one.' },
+    ...scopeOptions('The account whose users to list'),
   },
   args: { min: 0, max: 0 },
   async run(ctx) {

@@ -6,16 +6,13 @@ import { readFile } from 'node:fs/promises';
 import { SigchainError } from '../../errors.js';
 import { formatTime } from '../render/format.js';
 import type { UserKeyTarget } from '../../workspace/revoke-user.js';
-import { entityScope } from './support.js';
+import { entityScope, scopeOptions } from './support.js';
 import { type CommandContext, type OptionSpec, str } from '../command.js';
 import { parseTimeFlag } from '../parse/time.js';
 import { extractToken } from '../parse/token-input.js';
 
 /** `-a` and `--operator`, as every revocation command takes them. */
-export const ACCOUNT_OPTIONS: Record<string, OptionSpec> = {
-  account: { type: 'string', short: 'a', valueName: 'NAME', description: 'The account whose revocations to change (default: the current one).' },
-  operator: { type: 'string', valueName: 'NAME', description: 'The operator of the account (default: the current one).' },
-};
+export const ACCOUNT_OPTIONS: Record<string, OptionSpec> = scopeOptions('The account whose revocations to change');
 
 /** nsc's way to name the revoked user: a stored user (-n) or a public key / '*' (-u). */
 export const USER_TARGET_OPTIONS: Record<string, OptionSpec> = {

@@ -80,6 +80,17 @@ export function printWarnings(ctx: CommandContext, warnings: readonly string[]):
 }
 
 /**
+ * The `-a/--account` and `--operator` options of a command acting on one account (what
+ * {@link entityScope} reads); `account` says what the account is for this command.
+ */
+export function scopeOptions(account: string): Record<'account' | 'operator', OptionSpec> {
+  return {
+    account: { type: 'string', short: 'a', valueName: 'NAME', description: `${account} (default: the current one).` },
+    operator: { type: 'string', valueName: 'NAME', description: 'The operator of the account (default: the current one).' },
+  };
+}
+
+/**
  * The `--operator` / `-a/--account` flags as library options: only the ones given, so the
  * library falls back to the current context for the others.
  */

@@ -1,6 +1,6 @@
 import { SigchainError } from '../../errors.js';
 import { type Restriction, type RestrictingParent, STATEMENT_KINDS, parseRestriction } from '../../keys/restrictions.js';
-import type { CommandContext, OptionSpec } from '../command.js';
+import { type CommandContext, type OptionSpec, list } from '../command.js';
 
 /** The `--restrict-sk` option of `edit operator` and `edit account`. */
 export function restrictSkOption(parent: RestrictingParent): OptionSpec {
@@ -30,5 +30,32 @@ export function restrictionsFromFlags(ctx: CommandContext, parent: RestrictingPa
     if (eq <= 0) throw new SigchainError('USAGE', `--restrict-sk takes PUB=RESTRICTION (e.g. --restrict-sk ${parent === 'operator' ? 'OAB…=CanSignAllButSigningKeys' : 'AAB…=user'}), not ${JSON.stringify(item)}.`);
     out[item.slice(0, eq).trim()] = parseRestriction(item.slice(eq + 1), parent);
   }
+  return out;
+}
+
+/** What `--sk`, `--rm-sk` and `--restrict-sk` ask of an operator or account edit. */
+export interface SigningKeyEdits {
+  addSigningKeys?: string[];
+  removeSigningKeys?: string[];
+  restrictSigningKeys?: Record<string, Restriction>;
+}
+
+/**
+ * The signing-key flags `edit operator` and `edit account` share, as library options: only
+ * the ones given.
+ *
+ * @example
+ * ```ts
+ * const opts: EditOperatorOptions = { ...signingKeyEditsFromFlags(ctx, 'operator') };
+ * ```
+ */
+export function signingKeyEditsFromFlags(ctx: CommandContext, parent: RestrictingParent): SigningKeyEdits {
+  const out: SigningKeyEdits = {};
+  const add = list(ctx, 'sk');
+  const rm = list(ctx, 'rm-sk');
+  if (add.length) out.addSigningKeys = add;
+  if (rm.length) out.removeSigningKeys = rm;
+  const restrictions = restrictionsFromFlags(ctx, parent);
+  if (restrictions) out.restrictSigningKeys = restrictions;
   return out;
 }
