@@ -7,7 +7,7 @@
  * signature check, see {@link UserReissuer.reissue}), one Ed25519 signature with the key pair
  * loaded once, one seed read, two atomic file replacements without fsync (`FileReplacer`).
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { formatCreds, parseCreds } from '../claims/nats/creds.js';
 import { encodeUser } from '../claims/nats/encode.js';
 import type { UserClaims } from '../claims/nats/types.js';
@@ -15,6 +15,7 @@ import { isSigchainError } from '../errors.js';
 import { decodeJwt } from '../jwt/decode.js';
 import { KeyPair } from '../nkeys/keypair.js';
 import { isSeed } from '../nkeys/codec.js';
+import { readSecretFileSync } from '../store/keystore.js';
 import { FileReplacer } from '../store/replace-files.js';
 
 /** One user to re-issue. Plain data: it crosses to worker threads. */
@@ -58,31 +59,22 @@ export interface ReissueSettings {
   tag: string;
 }
 
-/** Reads a user seed from the key store: undefined when absent; a note when unusable. */
+/** Reads a user seed from the key store; a note when absent or unusable. */
 function readSeedFile(path: string): { seed?: string; note?: string } {
-  let fd: number;
+  let text: string | undefined;
   try {
-    fd = openSync(path, 'r');
+    text = readSecretFileSync(path, 4096);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { note: 'its seed is not in the key store' };
-    return { note: `its seed file could not be read (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
-  }
-  try {
-    const st = fstatSync(fd);
     // The key store refuses seeds others may read (they may be copied already): so do we.
-    if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) return { note: `its seed file ${path} can be read by other users; run \`chmod 600\` on it and consider the user exposed` };
-    // One read of the size just taken (readFileSync would stat again and read to EOF twice):
-    // this runs once per user of a compromise. A seed file is ~60 bytes; more is not a seed.
-    if (st.size > 4096) return { note: `its seed file ${path} does not hold a user seed` };
-    const buf = Buffer.allocUnsafe(st.size);
-    const seed = buf.toString('utf8', 0, readSync(fd, buf, 0, st.size, 0)).trim();
-    // The file's name is the user's public key and the key store checked the pair when it stored
-    // it; deriving the public key again would cost more than the signature.
-    if (!seed.startsWith('SU') || !isSeed(seed)) return { note: `its seed file ${path} does not hold a user seed` };
-    return { seed };
-  } finally {
-    closeSync(fd);
+    if (isSigchainError(e, 'INSECURE_PERMISSIONS')) return { note: `its seed file ${path} can be read by other users; run \`chmod 600\` on it and consider the user exposed` };
+    return { note: `its seed file could not be read (${isSigchainError(e) ? e.code : 'error'})` };
   }
+  if (text === undefined) return { note: 'its seed is not in the key store' };
+  const seed = text.trim();
+  // The file's name is the user's public key and the key store checked the pair when it stored
+  // it; deriving the public key again would cost more than the signature.
+  if (!seed.startsWith('SU') || !isSeed(seed)) return { note: `its seed file ${path} does not hold a user seed` };
+  return { seed };
 }
 
 /** The seed of a user whose `.nk` is gone but whose old creds file holds it (nsc users, moved stores). */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { isSigchainError } from '../../src/errors.js';
 import { KeyPair } from '../../src/nkeys/index.js';
-import { KEYSTORE_GITIGNORE, KeyStore } from '../../src/store/keystore.js';
+import { KEYSTORE_GITIGNORE, KeyStore, readSecretFile, readSecretFileSync } from '../../src/store/keystore.js';
 import { mode, tempDir, tree } from './helpers/fixtures.js';
 
 test('stores a seed exactly where and how nsc does: keys/<X>/<YZ>/<PUB>.nk, seed only, 0600 in 0700 folders, nsc .gitignore', async (t) => {
@@ -114,4 +114,35 @@ test('NSC_NO_GIT_IGNORE: no .gitignore; an existing .gitignore is never overwrit
   writeFileSync(join(b, '.gitignore'), 'mine\n');
   await new KeyStore(b).storeKey(KeyPair.create('user'));
   assert.equal(readFileSync(join(b, '.gitignore'), 'utf8'), 'mine\n');
+});
+
+test('readSecretFile and readSecretFileSync agree: missing is undefined, shared or odd files refused with their code', async (t) => {
+  const dir = tempDir(t);
+  const seed = KeyPair.create('user').seed;
+  const ok = join(dir, 'ok.nk');
+  writeFileSync(ok, seed, { mode: 0o600 });
+  chmodSync(ok, 0o600);
+  assert.equal(readSecretFileSync(ok), seed);
+  assert.equal(await readSecretFile(ok), seed);
+  assert.equal(readSecretFileSync(join(dir, 'none.nk')), undefined);
+  assert.equal(await readSecretFile(join(dir, 'none.nk')), undefined);
+  const shared = join(dir, 'shared.nk');
+  writeFileSync(shared, seed);
+  chmodSync(shared, 0o644);
+  const code = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return isSigchainError(e) ? e.code : 'other';
+    }
+    return 'none';
+  };
+  assert.equal(code(() => readSecretFileSync(shared)), 'INSECURE_PERMISSIONS');
+  await assert.rejects(readSecretFile(shared), (e: unknown) => isSigchainError(e, 'INSECURE_PERMISSIONS'));
+  const big = join(dir, 'big.nk');
+  writeFileSync(big, 'S'.repeat(5000), { mode: 0o600 });
+  chmodSync(big, 0o600);
+  assert.equal(code(() => readSecretFileSync(big, 4096)), 'STORE_CORRUPT');
+  mkdirSync(join(dir, 'folder.nk'), { mode: 0o700 });
+  assert.equal(code(() => readSecretFileSync(join(dir, 'folder.nk'))), 'STORE_CORRUPT');
 });

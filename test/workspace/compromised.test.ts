@@ -2,7 +2,7 @@
 // one with the same scope, its entity re-signed, everything it signed re-issued (and nothing else
 // touched), and an interrupted run finishes with the same replacement key.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { accountDidSign, newUserScope, revoke } from '../../src/claims/nats/account.js';
@@ -438,6 +438,25 @@ describe('interrupted runs', () => {
     }
     assert.deepEqual(readdirSync(join(home, 'stores', 'O', 'accounts', 'A', 'users')).filter((n) => n.startsWith('.')), [], 'temp files of the stopped workers removed');
     assert.deepEqual(readdirSync(join(home, 'creds', 'O', 'A')).filter((n) => n.startsWith('.')), []);
+  });
+
+  it('attack: a user seed others may read is not used; the user gets a new JWT, no creds, and the reason', async (t) => {
+    const { ws, home } = tempWorkspace(t);
+    const { buildUserStore } = await import('../helpers/big-store.js');
+    const s = await buildUserStore(home, 5);
+    const exposed = s.users[2]!;
+    const seedPath = join(home, 'keys', 'U', exposed.publicKey.slice(1, 3), `${exposed.publicKey}.nk`);
+    assert.ok(existsSync(seedPath), 'the fixture keeps user seeds in the key store');
+    chmodSync(seedPath, 0o644);
+    const credsBefore = readFileSync(creds(home, 'A', exposed.name), 'utf8');
+    const r = await applyCompromise(ws, s.signingKey, { workers: 1 });
+    assert.equal(r.reissued.length, 5);
+    assert.equal(r.credsWritten, 4);
+    const why = r.cannot.find((c) => c.name === exposed.name);
+    assert.equal(why?.kind, 'creds');
+    assert.match(why!.reason, /can be read by other users; run `chmod 600`/);
+    assert.equal(readFileSync(creds(home, 'A', exposed.name), 'utf8'), credsBefore, 'its creds file is not rewritten with the exposed seed');
+    assert.equal(decodeUser(readFileSync(userJwt(home, 'A', exposed.name), 'utf8')).iss, r.replacements[0]!.publicKey, 'its JWT is re-issued all the same');
   });
 
   it('a file damaged after an interruption (power cut) is restored from the backup and re-issued', async (t) => {
