@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The NATS signing-key walkthrough (nsc's "Signing Keys" guide) done with sigchain, end to end,
 # on the embedded store: operator with a signing key, an account signed by it with its own
-# signing key, a user signed by that, the describe tables and the creds file.
+# signing key, a user signed by that, the describe tables and the creds file; then the chain
+# verified, and the account signing key "leaked" and replaced in one command (old creds refused).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
@@ -36,6 +37,17 @@ run list keys
 
 printf '\n\033[1m$ cat %s\033[0m\n' "$SIGCHAIN_HOME/creds/O2/A/U.creds"
 sed -E 's/^(SU[A-Z2-7]{6})[A-Z2-7]+/\1…(seed hidden)/' "$SIGCHAIN_HOME/creds/O2/A/U.creds"
+
+CREDS="$SIGCHAIN_HOME/creds/O2/A/U.creds"
+run verify "$CREDS"
+
+# The account signing key leaks: one command replaces it and re-issues what it signed.
+cp "$CREDS" "$SIGCHAIN_HOME/U-before.creds"
+run keys compromised "$AC_SK"
+run keys compromised "$AC_SK" --apply
+run verify "$CREDS"
+printf '\n\033[1m$ sigchain verify %s\033[0m   # the creds from before: refused\n' "$SIGCHAIN_HOME/U-before.creds"
+if $SIGCHAIN verify "$SIGCHAIN_HOME/U-before.creds"; then echo "quickstart: the old creds still verify" >&2; exit 1; fi
 
 run nats server-config -o "$SIGCHAIN_HOME/server.conf"
 echo

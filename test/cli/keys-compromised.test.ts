@@ -36,7 +36,7 @@ describe('keys compromised', () => {
     assert.equal(row(r.stdout, 'Kind'), 'account signing key');
     assert.equal(row(r.stdout, 'Listed by'), 'account "A" (operator "O")');
     assert.equal(row(r.stdout, 'Re-signed with'), `signing key ${o.signingKey!.publicKey}`);
-    assert.equal(row(r.stdout, 'Users'), '3 (3 creds files rewritten)');
+    assert.equal(row(r.stdout, 'Users'), '3 (3 creds files to rewrite)');
     assert.equal(row(r.stdout, 'Untouched'), '1 token signed by other keys');
     assert.match(r.stdout, /Dry run: nothing was changed\. To apply:\n {2}sigchain keys compromised [A-Z0-9]{56} --apply\n/);
     assert.ok(r.stdout.includes(`sigchain keys compromised ${bad} --apply`));

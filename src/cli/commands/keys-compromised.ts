@@ -66,7 +66,7 @@ function planText(plan: CompromisePlan, apply: string): string {
     {
       rows: [
         ['Accounts', fmt(c.accounts)],
-        ['Users', `${fmt(c.users)} (${plural(creds, 'creds file')} rewritten)`],
+        ['Users', `${fmt(c.users)} (${plural(creds, 'creds file')} to rewrite)`],
         ['Activations', fmt(c.activations)],
         ...(plan.status === 'resuming' ? ([['Already done', `${fmt(plan.alreadyReissued)} (an interrupted run)`]] as Array<[string, string]>) : []),
         ['Untouched', `${plural(plan.untouched, 'token')} signed by other keys`],
