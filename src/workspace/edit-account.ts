@@ -5,7 +5,7 @@ import { SigchainError } from '../errors.js';
 import type { Restriction } from '../keys/restrictions.js';
 import type { KeyPair } from '../nkeys/keypair.js';
 import { issueAccount } from './issue.js';
-import { readAccount, readOperator } from './read.js';
+import { readAccountInStore } from './read.js';
 import { resolveSigningKeyArg } from './signing-key-arg.js';
 import { applyRestrictions } from './restrict-signing-keys.js';
 import { type ClaimEdit, applyClaimEdit, setOrDelete } from './claim-edit.js';
@@ -50,10 +50,7 @@ export interface EditAccountResult {
  */
 export async function editAccount(ws: Workspace, opts: EditAccountOptions): Promise<EditAccountResult> {
   return ws.store.locked(async () => {
-    const op = await ws.operator(opts.operator);
-    const operator = await readOperator(op);
-    const name = await ws.account(op, opts.account);
-    const { claims } = await readAccount(op, name);
+    const { op, operator, name, account: { claims } } = await readAccountInStore(ws, opts.operator, opts.account);
     const previous = structuredClone(claims);
     const result: EditAccountResult = { operator: op.name, account: { name, publicKey: claims.sub, issuer: '', signedBy: 'identity' }, added: [], removed: [], orphanedUsers: [], warnings: [] };
 

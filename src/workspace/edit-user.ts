@@ -1,7 +1,7 @@
 import { formatCreds } from '../claims/nats/creds.js';
 import type { KeyPair } from '../nkeys/keypair.js';
 import { issueUser } from './issue.js';
-import { readAccount, readOperator, readUser } from './read.js';
+import { readAccountInStore, readUser } from './read.js';
 import { type UserEdit, applyUserEdit, editSetsPermissions } from './user-edit.js';
 import { type ClaimEdit, applyClaimEdit } from './claim-edit.js';
 import type { Workspace } from './workspace.js';
@@ -37,10 +37,7 @@ export interface EditUserResult {
  */
 export async function editUser(ws: Workspace, opts: EditUserOptions): Promise<EditUserResult> {
   return ws.store.locked(async () => {
-    const op = await ws.operator(opts.operator);
-    const operator = await readOperator(op);
-    const accountName = await ws.account(op, opts.account);
-    const account = await readAccount(op, accountName);
+    const { op, operator, name: accountName, account } = await readAccountInStore(ws, opts.operator, opts.account);
     const { claims } = await readUser(op, accountName, opts.user);
     if (opts.edit) applyUserEdit(claims.nats, opts.edit);
     applyClaimEdit(claims, opts);

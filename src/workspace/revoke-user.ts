@@ -9,7 +9,7 @@ import { decodePublicKey } from '../nkeys/codec.js';
 import type { KeyPair } from '../nkeys/keypair.js';
 import type { OperatorStore } from '../store/operator-store.js';
 import { readRevokedJtis, revokedJtiEntries } from '../store/revoked-jtis.js';
-import { readAccount, readOperator, readUser } from './read.js';
+import { readAccountInStore, readUser } from './read.js';
 import { iso, resignForRevocation, revocationTime, serverReminder, storedUserTokens } from './revocation-common.js';
 import type { Workspace } from './workspace.js';
 
@@ -119,11 +119,8 @@ async function targetKey(op: OperatorStore, account: string, t: UserKeyTarget): 
 
 /** The operator, account and key a revoke or unrevoke acts on. */
 async function loadTarget(ws: Workspace, opts: UserKeyTarget) {
-  const op = await ws.operator(opts.operator);
-  const operator = await readOperator(op);
-  const name = await ws.account(op, opts.account);
-  const account = await readAccount(op, name);
-  return { op, operator, name, account, ...(await targetKey(op, name, opts)) };
+  const found = await readAccountInStore(ws, opts.operator, opts.account);
+  return { ...found, ...(await targetKey(found.op, found.name, opts)) };
 }
 
 /**

@@ -5,7 +5,7 @@ import { hasEmptyPermissions } from '../claims/nats/user.js';
 import { SigchainError } from '../errors.js';
 import type { KeyPair } from '../nkeys/keypair.js';
 import { issueAccount } from './issue.js';
-import { type Stored, readAccount, readOperator } from './read.js';
+import { type Stored, readAccountInStore } from './read.js';
 import { resolveSigningKeyArg } from './signing-key-arg.js';
 import { type UserEdit, applyUserEdit } from './user-edit.js';
 import type { Workspace } from './workspace.js';
@@ -61,10 +61,7 @@ function midTokenTemplates(t: UserPermissionLimits): string[] {
  */
 export async function editSigningKeyScope(ws: Workspace, opts: EditSigningKeyScopeOptions): Promise<EditSigningKeyScopeResult> {
   return ws.store.locked(async () => {
-    const op = await ws.operator(opts.operator);
-    const operator = await readOperator(op);
-    const name = await ws.account(op, opts.account);
-    const { claims } = await readAccount(op, name);
+    const { op, operator, name, account: { claims } } = await readAccountInStore(ws, opts.operator, opts.account);
     const sk = await resolveSigningKeyArg(ws, opts.key, 'account');
     if (sk.publicKey === claims.sub) {
       throw new SigchainError('USAGE', `${claims.sub} is the identity key of account "${name}"; only a signing key can be scoped. Use --sk generate for a new one.`);
