@@ -6,6 +6,7 @@
  */
 import { BlockList, isIP } from 'node:net';
 import { CONNECTION_TYPES } from '../claims/nats/types.js';
+import { clockSeconds } from '../claims/nats/validate.js';
 import type { Judge } from './judge.js';
 
 type Json = Readonly<Record<string, unknown>>;
@@ -14,21 +15,30 @@ function list(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
 
-// Seconds since midnight (with the fraction) of `at` on the wall clock of `zone`
-// (the machine's own zone when absent, as Go's time.Local).
+// One formatter per zone: building one costs more than an Ed25519 verify. Only zones that
+// exist get an entry (an unknown one throws first), so the map stays small.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterOf(zone: string | undefined): Intl.DateTimeFormat {
+  const key = zone ?? '';
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { ...(zone ? { timeZone: zone } : {}), hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+// Seconds since midnight (with the fraction) of `at` on the wall clock of `zone` (the machine's
+// own zone when absent or "Local", as Go's time.LoadLocation("Local")).
 function wallSeconds(at: number, zone: string | undefined): number | undefined {
   try {
-    const parts = new Intl.DateTimeFormat('en-US', { ...(zone ? { timeZone: zone } : {}), hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(at * 1000));
+    const parts = formatterOf(zone === 'Local' ? undefined : zone).formatToParts(new Date(at * 1000));
     const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
     return get('hour') * 3600 + get('minute') * 60 + get('second') + (at % 1);
   } catch {
     return undefined;
   }
-}
-
-function clock(v: unknown): number | undefined {
-  const m = typeof v === 'string' ? /^(\d{1,2}):(\d{2}):(\d{2})$/.exec(v) : null;
-  return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : undefined;
 }
 
 /**
@@ -44,8 +54,8 @@ export function insideConnectTimes(limits: Json, at: number): boolean {
   if (now === undefined) return false;
   for (const r of ranges) {
     const { start, end } = (r ?? {}) as { start?: unknown; end?: unknown };
-    const s = clock(start);
-    const e = clock(end);
+    const s = clockSeconds(start);
+    const e = clockSeconds(end);
     if (s === undefined || e === undefined) return false;
     if (s < now && (s > e || e > now)) return true;
   }

@@ -149,6 +149,30 @@ describe('verifyChain', () => {
     assertValid(verifyChainSync(windowed('22:00:00', '06:00:00'), { resolver, policy: at(23) }));
     assertCodes(verifyChainSync(windowed('22:00:00', '06:00:00'), { resolver, policy: at(2) }), ['CONNECTION_NOT_ALLOWED']);
     assertValid(verifyChainSync(windowed('11:00:00', '13:00:00'), { resolver, policy: definePolicy({ trustedOperators: [op.jwt], now: Date.UTC(2027, 0, 1, 14) / 1000, checkTime: false }) }));
+    // Go's time.Parse accepts a fraction (the server drops it), and validation accepts it too.
+    assertValid(verifyChainSync(windowed('11:00:00.5', '13:00:00,25'), { resolver, policy: at(12) }));
+    assertCodes(verifyChainSync(windowed('11:00:00.5', '13:00:00'), { resolver, policy: at(14) }), ['CONNECTION_NOT_ALLOWED']);
+  });
+
+  it('reads times_location "Local" as the machine\'s own zone, as Go does', () => {
+    const op = makeOperator();
+    const acct = makeAccount(op);
+    const resolver = memoryResolver([acct.jwt]);
+    const user = (location: string | undefined) =>
+      makeUser(acct, {
+        exp: Date.UTC(2028, 0, 1) / 1000,
+        edit: (c) => {
+          c.nats.times = [{ start: '11:00:00', end: '13:00:00' }];
+          if (location) c.nats.times_location = location;
+          else delete c.nats.times_location;
+        },
+      }).jwt;
+    // Noon and 14:30 on the machine's wall clock, whatever its zone.
+    const local = (h: number) => definePolicy({ trustedOperators: [op.jwt], now: new Date(2027, 0, 1, h, 30, 0).getTime() / 1000 });
+    for (const location of ['Local', undefined]) {
+      assertValid(verifyChainSync(user(location), { resolver, policy: local(12) }));
+      assertCodes(verifyChainSync(user(location), { resolver, policy: local(14) }), ['CONNECTION_NOT_ALLOWED']);
+    }
   });
 
   it('judges src and connection types only against a given connection; warns otherwise', () => {

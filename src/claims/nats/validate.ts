@@ -127,10 +127,24 @@ function cidrOk(cidr: unknown): boolean {
   return Number(bits) <= (family === 4 ? 32 : 128);
 }
 
-// Go time.Parse("15:04:05"): 1–2 digit hour, 2-digit minute and second, optional fraction.
-function clockOk(t: unknown): boolean {
+/**
+ * A connect-time bound as Go's time.Parse("15:04:05") reads it (1–2 digit hour, 2-digit minute
+ * and second, optional fraction), in whole seconds since midnight: nats-server keeps only hour,
+ * minute and second. Undefined when Go would refuse it.
+ *
+ * @example
+ * ```ts
+ * clockSeconds('08:00:00.5'); // 28800
+ * ```
+ */
+export function clockSeconds(t: unknown): number | undefined {
   const m = typeof t === 'string' ? /^(\d{1,2}):(\d{2}):(\d{2})(?:[.,]\d+)?$/.exec(t) : null;
-  return !!m && Number(m[1]) < 24 && Number(m[2]) < 60 && Number(m[3]) < 60;
+  if (!m || Number(m[1]) >= 24 || Number(m[2]) >= 60 || Number(m[3]) >= 60) return undefined;
+  return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+}
+
+function clockOk(t: unknown): boolean {
+  return clockSeconds(t) !== undefined;
 }
 
 function zoneOk(zone: string): boolean {
