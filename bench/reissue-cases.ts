@@ -31,8 +31,8 @@ import { nodeKeysFor } from './node-keys.js';
 import { type Figure, figuresOf } from './report.js';
 
 /** The figures' names (kept in quick mode, where they count 1,000 users). */
-export const REISSUE_FIGURE = 'reissue.users_10k';
-export const RESIGN_FIGURE = 'reissue.resign_10k';
+const REISSUE_FIGURE = 'reissue.users_10k';
+const RESIGN_FIGURE = 'reissue.resign_10k';
 
 /** The creds text around the JWT and the seed, read from a creds file the store holds. */
 function credsFrame(u: FloorUser): [string, string, string] {
@@ -75,7 +75,8 @@ export async function reissueFigures(settings: Settings, quick: boolean, progres
     const figures = figuresOf(RESIGN_FIGURE, resign);
     figures[RESIGN_FIGURE]!.note = 'per user: parse the stored token, check it, re-sign, build the creds text (one thread, no files)';
 
-    const before = await bare();
+    // The sign rate just before: the resign figure's peer, the same sign of the same bytes.
+    const before = resign.get('node_crypto')!;
     progress(`measuring ${REISSUE_FIGURE} (ours, node_crypto)…\n`);
     const r = await applyCompromise(store.ws, store.signingKey);
     if (r.reissued.length !== n || r.credsWritten !== n) throw new Error(`bench: ${r.reissued.length} users re-issued and ${r.credsWritten} creds written, expected ${n}`);

@@ -51,7 +51,7 @@ function optionalString(o: Record<string, unknown>, field: string, path: string)
 }
 
 /** Parses a sidecar's text; `publicKey` is the key its path names (a copied sidecar is refused). */
-export function parseKeyMeta(text: string, publicKey: string, path: string): KeyMeta {
+function parseKeyMeta(text: string, publicKey: string, path: string): KeyMeta {
   let o: unknown;
   try {
     o = JSON.parse(text);
@@ -81,7 +81,7 @@ export function parseKeyMeta(text: string, publicKey: string, path: string): Key
 }
 
 /** The sidecar's text for `meta` (stable field order, one object, trailing newline). */
-export function serializeKeyMeta(meta: KeyMeta): string {
+function serializeKeyMeta(meta: KeyMeta): string {
   const out: KeyMetaFile = { publicKey: meta.publicKey, usages: normalizeUsages(meta.usages) };
   if (meta.legacy) out.legacy = true;
   if (meta.created !== undefined) out.created = meta.created;

@@ -21,7 +21,7 @@ import { basename, dirname, join } from 'node:path';
 import { SECRET_FILE_MODE, TEMP_SUFFIX, ioError } from './atomic.js';
 
 /** Prefix of the hidden names this module uses; listings skip them as temp files. */
-export const REPLACE_PREFIX = '.replace.';
+const REPLACE_PREFIX = '.replace.';
 
 /**
  * How many replaced inodes wait before one is reused. A reader that opened a file just before it

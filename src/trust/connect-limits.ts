@@ -46,7 +46,7 @@ function wallSeconds(at: number, zone: string | undefined): number | undefined {
  * from today's `start` to tomorrow's `end`, both bounds exclusive. (So after midnight an
  * overnight window counts as closed, exactly as the server decides.)
  */
-export function insideConnectTimes(limits: Json, at: number): boolean {
+function insideConnectTimes(limits: Json, at: number): boolean {
   const ranges = list(limits.times);
   if (ranges.length === 0) return true;
   const zone = typeof limits.times_location === 'string' && limits.times_location ? limits.times_location : undefined;

@@ -63,7 +63,7 @@ function build(tokens: Iterable<string>): OperatorIndex {
 }
 
 /** The index of a resolver's operator JWTs (cached per returned array). */
-export function indexOperators(tokens: readonly string[]): OperatorIndex {
+function indexOperators(tokens: readonly string[]): OperatorIndex {
   let idx = byArray.get(tokens);
   if (!idx) {
     idx = build(tokens);

@@ -22,7 +22,7 @@ export interface RunUserJobsOptions {
 }
 
 /** Fewer users than this are re-issued inline: starting threads would cost more than it saves. */
-export const PARALLEL_FROM = 2000;
+const PARALLEL_FROM = 2000;
 
 function chunkSize(total: number): number {
   // Small stores report often (tests interrupt mid-way); large ones every 256 users.

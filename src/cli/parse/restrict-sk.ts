@@ -20,7 +20,7 @@ export function restrictSkOption(parent: RestrictingParent): OptionSpec {
  * const r = restrictionsFromFlags(ctx, 'operator'); // { OAB…: ['account', 'signing-keys'] }
  * ```
  */
-export function restrictionsFromFlags(ctx: CommandContext, parent: RestrictingParent): Record<string, Restriction> | undefined {
+function restrictionsFromFlags(ctx: CommandContext, parent: RestrictingParent): Record<string, Restriction> | undefined {
   const v = ctx.options['restrict-sk'];
   const items = Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
   if (!items.length) return undefined;
