@@ -1,21 +1,11 @@
+/**
+ * The workspace: the operations users run on a store, in four parts — entities (add, edit,
+ * creds), signing (who signs what, scopes, restrictions, coverage, key inventory), revocation,
+ * and compromise. It joins the store, the keys and the trust layers.
+ */
 export { Workspace, type WorkspaceOptions } from './workspace.js';
-export { type AddOperatorOptions, type AddOperatorResult, addOperator } from './add-operator.js';
-export { type AddAccountOptions, type AddAccountResult, addAccount } from './add-account.js';
-export { type AddUserOptions, type AddUserResult, addUser } from './add-user.js';
-export { type EditOperatorOptions, type EditOperatorResult, editOperator } from './edit-operator.js';
-export { type EditAccountOptions, type EditAccountResult, editAccount } from './edit-account.js';
-export { type EditUserOptions, type EditUserResult, editUser } from './edit-user.js';
-export { generateCreds } from './generate-creds.js';
-export { type UserEdit, applyUserEdit, editSetsPermissions } from './user-edit.js';
-export { type ChosenSigner, type IssuingParent, chooseSigner } from './choose-signer.js';
-export { type Issued, accountParent, issueAccount, issueUser, operatorParent } from './issue.js';
 export { type Stored, keyNames, readAccount, readOperator, readUser } from './read.js';
-export { type SigningKeyArg, resolveSigningKeyArg } from './signing-key-arg.js';
-export { type ClaimEdit, applyClaimEdit, setOrDelete } from './claim-edit.js';
-export { assertSignerMay, sortByUsage } from './signer-usage.js';
-export { type KeyInventoryFilter, type KeyInventoryRow, type KeyStatus, keyInventory, normalizeFingerprint } from './key-inventory.js';
-export * from './revoke.js';
-export { type EditSigningKeyScopeOptions, type EditSigningKeyScopeResult, editSigningKeyScope, resolveScopedRole, scopeByRole } from './signing-key-scope.js';
-export { type CoverageResult, type CoverageRow, checkCoverage } from './coverage.js';
-export { applyRestrictions } from './restrict-signing-keys.js';
-export * from './compromised.js';
+export * from './entities/index.js';
+export * from './signing/index.js';
+export * from './revocation/index.js';
+export * from './compromise/index.js';

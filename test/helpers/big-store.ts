@@ -11,7 +11,7 @@ import { encodeUser } from '../../src/claims/nats/encode.js';
 import { newUserClaims, setScoped } from '../../src/claims/nats/user.js';
 import { encodePublicKey, encodeSeed } from '../../src/nkeys/codec.js';
 import { Workspace, addAccount, addOperator, editAccount } from '../../src/workspace/index.js';
-import { issueAccount } from '../../src/workspace/issue.js';
+import { issueAccount } from '../../src/workspace/signing/issue.js';
 import { readAccount, readOperator } from '../../src/workspace/read.js';
 
 /** One generated user. */

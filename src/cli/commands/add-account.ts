@@ -1,4 +1,4 @@
-import { addAccount } from '../../workspace/add-account.js';
+import { addAccount } from '../../workspace/entities/add-account.js';
 import { type Command, str } from '../command.js';
 import { NAME_OPTION, TIME_OPTIONS, entityName, openWorkspace, printWarnings, signerFrom, snake, timeOptions } from './support.js';
 

@@ -1,5 +1,5 @@
 import { SigchainError } from '../../errors.js';
-import { addOperator } from '../../workspace/add-operator.js';
+import { addOperator } from '../../workspace/entities/add-operator.js';
 import { type Command, flag, str } from '../command.js';
 import { NAME_OPTION, TIME_OPTIONS, entityName, openWorkspace, printWarnings, snake, timeOptions } from './support.js';
 

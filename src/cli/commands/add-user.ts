@@ -1,4 +1,4 @@
-import { addUser } from '../../workspace/add-user.js';
+import { addUser } from '../../workspace/entities/add-user.js';
 import { type Command, type OptionSpec, list } from '../command.js';
 import { USER_FLAG_OPTIONS, userEditFromFlags } from '../parse/user-flags.js';
 import { entityName, entityScope, NAME_OPTION, openWorkspace, printWarnings, scopeOptions, signerFrom, snake, TIME_OPTIONS, timeOptions } from './support.js';

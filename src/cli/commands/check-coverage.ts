@@ -1,4 +1,4 @@
-import { checkCoverage } from '../../workspace/coverage.js';
+import { checkCoverage } from '../../workspace/signing/coverage.js';
 import { type Command, str } from '../command.js';
 import { renderGrid } from '../output/table.js';
 import { openWorkspace, snake } from './support.js';

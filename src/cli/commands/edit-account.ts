@@ -1,6 +1,6 @@
 import type { OperatorLimits } from '../../claims/nats/types.js';
 import { SigchainError } from '../../errors.js';
-import { type EditAccountOptions, editAccount } from '../../workspace/edit-account.js';
+import { type EditAccountOptions, editAccount } from '../../workspace/entities/edit-account.js';
 import { type Command, type CommandContext, type OptionSpec, str } from '../command.js';
 import { CLAIM_OPTIONS, claimEditFromFlags, onOff } from '../parse/claim-flags.js';
 import { restrictSkOption, signingKeyEditsFromFlags } from '../parse/restrict-sk.js';

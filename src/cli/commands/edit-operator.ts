@@ -1,5 +1,5 @@
 import { SigchainError } from '../../errors.js';
-import { type EditOperatorOptions, editOperator } from '../../workspace/edit-operator.js';
+import { type EditOperatorOptions, editOperator } from '../../workspace/entities/edit-operator.js';
 import { type Command, list, str } from '../command.js';
 import { CLAIM_OPTIONS, claimEditFromFlags, onOff } from '../parse/claim-flags.js';
 import { restrictSkOption, signingKeyEditsFromFlags } from '../parse/restrict-sk.js';

@@ -1,5 +1,5 @@
 import { SigchainError } from '../../errors.js';
-import { type EditSigningKeyScopeOptions, editSigningKeyScope } from '../../workspace/signing-key-scope.js';
+import { type EditSigningKeyScopeOptions, editSigningKeyScope } from '../../workspace/signing/signing-key-scope.js';
 import { type Command, str } from '../command.js';
 import { USER_FLAG_OPTIONS, userEditFromFlags } from '../parse/user-flags.js';
 import { openWorkspace, printWarnings, scopeOptions, signerFrom, snake } from './support.js';

@@ -1,4 +1,4 @@
-import { type EditUserOptions, editUser } from '../../workspace/edit-user.js';
+import { type EditUserOptions, editUser } from '../../workspace/entities/edit-user.js';
 import { type Command, str } from '../command.js';
 import { CLAIM_OPTIONS, claimEditFromFlags } from '../parse/claim-flags.js';
 import { USER_FLAG_OPTIONS, userEditFromFlags } from '../parse/user-flags.js';

@@ -2,7 +2,7 @@ import { lstat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { SigchainError } from '../../errors.js';
 import { SECRET_FILE_MODE, ioError, writeFileAtomic } from '../../store/atomic.js';
-import { generateCreds } from '../../workspace/generate-creds.js';
+import { generateCreds } from '../../workspace/entities/generate-creds.js';
 import { type Command, flag, str } from '../command.js';
 import { entityName, NAME_OPTION, openWorkspace, scopeOptions } from './support.js';
 

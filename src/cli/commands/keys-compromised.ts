@@ -1,7 +1,7 @@
 import { SigchainError } from '../../errors.js';
 import { type Restriction, formatRestriction } from '../../keys/restrictions.js';
 import { isSeed } from '../../nkeys/codec.js';
-import { type CompromisePlan, type CompromiseResult, type NotReissued, applyCompromise, planCompromise } from '../../workspace/compromised.js';
+import { type CompromisePlan, type CompromiseResult, type NotReissued, applyCompromise, planCompromise } from '../../workspace/compromise/compromised.js';
 import { type Command, type CommandContext, flag, str } from '../command.js';
 import { progress } from '../output/progress.js';
 import { renderTable, type TableSection } from '../output/table.js';

@@ -1,7 +1,7 @@
 import { SigchainError } from '../../errors.js';
 import { formatUsages, parseUsages } from '../../keys/usage.js';
 import { ALL_ROLES, type Role } from '../../nkeys/roles.js';
-import { type KeyInventoryFilter, type KeyInventoryRow, keyInventory } from '../../workspace/key-inventory.js';
+import { type KeyInventoryFilter, type KeyInventoryRow, keyInventory } from '../../workspace/signing/key-inventory.js';
 import { type Command, type CommandContext, flag, str } from '../command.js';
 import { renderGrid } from '../output/table.js';
 import { openWorkspace } from './support.js';

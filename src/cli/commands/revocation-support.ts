@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { SigchainError } from '../../errors.js';
 import { formatTime } from '../render/format.js';
-import type { UserKeyTarget } from '../../workspace/revoke-user.js';
+import type { UserKeyTarget } from '../../workspace/revocation/revoke-user.js';
 import { entityScope, scopeOptions } from './support.js';
 import { type CommandContext, type OptionSpec, str } from '../command.js';
 import { parseTimeFlag } from '../parse/time.js';

@@ -1,4 +1,4 @@
-import { revokeUser } from '../../workspace/revoke-user.js';
+import { revokeUser } from '../../workspace/revocation/revoke-user.js';
 import type { Command } from '../command.js';
 import { AT_OPTION, USER_TARGET_OPTIONS, atOption, printSteps, userTarget, when } from './revocation-support.js';
 import { openWorkspace, printWarnings, signerFrom, snake } from './support.js';

@@ -1,4 +1,4 @@
-import { unrevokeJti } from '../../workspace/revoke-jti.js';
+import { unrevokeJti } from '../../workspace/revocation/revoke-jti.js';
 import { type Command, flag } from '../command.js';
 import { ACCOUNT_OPTIONS, jtiOrToken, printSteps, when } from './revocation-support.js';
 import { openWorkspace, printWarnings, signerFrom, snake, entityScope } from './support.js';

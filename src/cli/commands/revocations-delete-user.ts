@@ -1,4 +1,4 @@
-import { unrevokeUser } from '../../workspace/revoke-user.js';
+import { unrevokeUser } from '../../workspace/revocation/revoke-user.js';
 import type { Command } from '../command.js';
 import { USER_TARGET_OPTIONS, printSteps, userTarget, when } from './revocation-support.js';
 import { openWorkspace, printWarnings, signerFrom, snake } from './support.js';

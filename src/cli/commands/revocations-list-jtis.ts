@@ -1,4 +1,4 @@
-import { listRevokedJtis } from '../../workspace/revoked-jtis.js';
+import { listRevokedJtis } from '../../workspace/revocation/revoked-jtis.js';
 import { type Command } from '../command.js';
 import { renderGrid } from '../output/table.js';
 import { ACCOUNT_OPTIONS, when } from './revocation-support.js';

@@ -1,4 +1,4 @@
-import { listRevocations } from '../../workspace/list-revocations.js';
+import { listRevocations } from '../../workspace/revocation/list-revocations.js';
 import { type Command } from '../command.js';
 import { renderGrid } from '../output/table.js';
 import { ACCOUNT_OPTIONS, when } from './revocation-support.js';

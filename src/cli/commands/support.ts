@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { SigchainError, isSigchainError } from '../../errors.js';
 import { isPublicKey, isSeed } from '../../nkeys/codec.js';
 import { readAccount } from '../../workspace/read.js';
-import { resolveScopedRole, scopeByRole } from '../../workspace/signing-key-scope.js';
+import { resolveScopedRole, scopeByRole } from '../../workspace/signing/signing-key-scope.js';
 import { currentContext } from '../../store/context.js';
 import type { KeyPair } from '../../nkeys/keypair.js';
 import { Workspace } from '../../workspace/workspace.js';

@@ -1,0 +1,124 @@
+/**
+ * Runs {@link UserReissuer} over many users: inline in chunks, or split over worker threads
+ * when there are enough users to pay for starting them (signing is CPU-bound; on a machine whose
+ * disk keeps up, N threads sign N times as many users per second).
+ *
+ * Progress is reported between chunks. A chunk boundary is also where an interruption lands:
+ * every user is either fully re-issued (creds, then JWT) or untouched; a worker stopped
+ * mid-user leaves at worst fresh creds beside the old JWT, which a re-run re-issues.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { type ErrorCode, SigchainError } from '../../errors.js';
+import { type ReissueSettings, type UserJob, type UserOutcome, UserReissuer } from './reissue-users.js';
+import type { WorkerInput, WorkerMessage } from './reissue-worker.js';
+
+/** Options of {@link runUserJobs}. */
+export interface RunUserJobsOptions {
+  /** Called with the users done so far (of this call). Throwing stops the run. */
+  onChunk?: (done: number) => void;
+  /** Worker threads; 0 or 1 runs inline. Default: one per core (at most 4) from {@link PARALLEL_FROM} users. */
+  workers?: number;
+}
+
+/** Fewer users than this are re-issued inline: starting threads would cost more than it saves. */
+const PARALLEL_FROM = 2000;
+
+function chunkSize(total: number): number {
+  // Small stores report often (tests interrupt mid-way); large ones every 256 users.
+  return Math.max(8, Math.min(256, Math.ceil(total / 50)));
+}
+
+const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** The default number of threads for `n` users. */
+export function defaultWorkers(n: number): number {
+  return n >= PARALLEL_FROM ? Math.min(4, availableParallelism()) : 1;
+}
+
+async function runInline(jobs: readonly UserJob[], settings: ReissueSettings, onChunk: ((done: number) => void) | undefined): Promise<UserOutcome[]> {
+  const out: UserOutcome[] = [];
+  const reissuer = new UserReissuer(settings);
+  const size = chunkSize(jobs.length);
+  try {
+    for (let i = 0; i < jobs.length; i += size) {
+      const end = Math.min(jobs.length, i + size);
+      for (let k = i; k < end; k++) out.push(reissuer.reissue(jobs[k]!));
+      onChunk?.(out.length);
+      await breathe();
+    }
+  } finally {
+    await reissuer.finish();
+  }
+  return out;
+}
+
+async function runWorkers(jobs: readonly UserJob[], settings: ReissueSettings, n: number, onChunk: ((done: number) => void) | undefined): Promise<UserOutcome[]> {
+  const slices = Array.from({ length: n }, (_, k) => jobs.slice(Math.floor((k * jobs.length) / n), Math.floor(((k + 1) * jobs.length) / n)));
+  const done = new Array<number>(n).fill(0);
+  const workers: Worker[] = [];
+  const url = new URL('./reissue-worker.js', import.meta.url);
+  const every = chunkSize(jobs.length);
+  let failed = false;
+  const stopAll = (): void => {
+    failed = true;
+    for (const w of workers) void w.terminate();
+  };
+  try {
+    const results = await Promise.all(
+      slices.map(
+        (slice, k) =>
+          new Promise<UserOutcome[]>((resolve, reject) => {
+            const input: WorkerInput = { settings: { ...settings, tag: `w${k}` }, jobs: slice, every };
+            const w = new Worker(url, { workerData: input });
+            workers.push(w);
+            w.on('message', (m: WorkerMessage) => {
+              if (failed) return;
+              if (m.type === 'progress') {
+                done[k] = m.done;
+                try {
+                  onChunk?.(done.reduce((a, b) => a + b, 0));
+                } catch (e) {
+                  stopAll();
+                  reject(e);
+                }
+              } else if (m.type === 'done') {
+                done[k] = slice.length;
+                resolve(m.outcomes);
+              } else {
+                stopAll();
+                reject(m.code ? new SigchainError(m.code as ErrorCode, m.message, m.details) : new Error(m.message));
+              }
+            });
+            w.on('error', (e) => {
+              stopAll();
+              reject(e);
+            });
+            w.on('exit', (code) => {
+              if (!failed && code !== 0) reject(new Error(`a re-issue worker stopped with code ${code}`));
+            });
+          }),
+      ),
+    );
+    onChunk?.(jobs.length);
+    return results.flat();
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * Re-issues `jobs` with one replacement key and returns one outcome per job, in order. If
+ * `onChunk` throws (or a write fails), the run stops there and the error propagates; the users
+ * done so far stay done, and temp files left by a stopped worker are removed by the next run.
+ *
+ * @example
+ * ```ts
+ * const outcomes = await runUserJobs(jobs, settings, { onChunk: (n) => bar.update(n) });
+ * ```
+ */
+export async function runUserJobs(jobs: readonly UserJob[], settings: ReissueSettings, opts: RunUserJobsOptions = {}): Promise<UserOutcome[]> {
+  if (!jobs.length) return [];
+  const n = Math.min(opts.workers ?? defaultWorkers(jobs.length), Math.ceil(jobs.length / 100));
+  return n > 1 ? runWorkers(jobs, settings, n, opts.onChunk) : runInline(jobs, settings, opts.onChunk);
+}

@@ -1,0 +1,198 @@
+/**
+ * The hot loop of a compromise: re-sign user tokens with the replacement signing key and rewrite
+ * their creds files. Synchronous and self-contained (no Workspace), so it runs the same inline
+ * or in a worker thread (`reissue-worker.ts`).
+ *
+ * Per user it does the least that keeps every guarantee: one parse of the stored token (no
+ * signature check, see {@link UserReissuer.reissue}), one Ed25519 signature with the key pair
+ * loaded once, one seed read, two atomic file replacements without fsync (`FileReplacer`).
+ */
+import { readFileSync } from 'node:fs';
+import { formatCreds, parseCreds } from '../../claims/nats/creds.js';
+import { encodeUser } from '../../claims/nats/encode.js';
+import type { UserClaims } from '../../claims/nats/types.js';
+import { isSigchainError } from '../../errors.js';
+import { decodeJwt } from '../../jwt/decode.js';
+import { KeyPair } from '../../nkeys/keypair.js';
+import { isSeed } from '../../nkeys/codec.js';
+import { readSecretFileSync } from '../../store/keystore.js';
+import { FileReplacer } from '../../store/replace-files.js';
+
+/** One user to re-issue. Plain data: it crosses to worker threads. */
+export interface UserJob {
+  /** Account folder name. */
+  account: string;
+  user: string;
+  /** The user's public key (the token's subject), as the scan read it. */
+  sub: string;
+  /** The token to re-issue: the stored one, or its backup when the stored file was damaged. */
+  token: string;
+  jwtPath: string;
+  credsPath: string;
+  /** The user's `.nk` in the key store. */
+  seedPath: string;
+  /** Where the user's seed is: the key store, only the old creds file, or nowhere we hold. */
+  seed: 'key-store' | 'creds-file' | 'none';
+}
+
+/** What happened to one user. */
+export interface UserOutcome {
+  /** The new token was written. */
+  reissued: boolean;
+  /** The creds file was rewritten with it. */
+  creds: boolean;
+  /** Why the token or the creds could not be written. */
+  note?: string;
+}
+
+/** What every job of one run shares. */
+export interface ReissueSettings {
+  /** Seed of the replacement signing key. Secret: it stays in memory, never in a message. */
+  signerSeed: string;
+  /** The account the users belong to (their `issuer_account`). */
+  issuerAccount: string;
+  /** The compromised key: only tokens it signed are re-issued. */
+  compromised: string;
+  /** Issued-at of every new token, Unix seconds. */
+  iat: number;
+  /** Temp-name tag (one per worker). */
+  tag: string;
+}
+
+/** Reads a user seed from the key store; a note when absent or unusable. */
+function readSeedFile(path: string): { seed?: string; note?: string } {
+  let text: string | undefined;
+  try {
+    text = readSecretFileSync(path, 4096);
+  } catch (e) {
+    // The key store refuses seeds others may read (they may be copied already): so do we.
+    if (isSigchainError(e, 'INSECURE_PERMISSIONS')) return { note: `its seed file ${path} can be read by other users; run \`chmod 600\` on it and consider the user exposed` };
+    return { note: `its seed file could not be read (${isSigchainError(e) ? e.code : 'error'})` };
+  }
+  if (text === undefined) return { note: 'its seed is not in the key store' };
+  const seed = text.trim();
+  // The file's name is the user's public key and the key store checked the pair when it stored
+  // it; deriving the public key again would cost more than the signature.
+  if (!seed.startsWith('SU') || !isSeed(seed)) return { note: `its seed file ${path} does not hold a user seed` };
+  return { seed };
+}
+
+/** The seed of a user whose `.nk` is gone but whose old creds file holds it (nsc users, moved stores). */
+function seedFromCreds(path: string, sub: string): { seed?: string; note?: string } {
+  try {
+    const { jwt, seed } = parseCreds(readFileSync(path, 'utf8'));
+    if (decodeJwt(jwt).claims.sub !== sub) return { note: 'its seed is not in the key store, and its creds file is for another user' };
+    return { seed };
+  } catch (e) {
+    return { note: `its seed is not in the key store, and its creds file cannot be read (${isSigchainError(e) ? e.code : 'error'})` };
+  }
+}
+
+function seedOf(job: UserJob): { seed?: string; note?: string } {
+  if (job.seed === 'key-store') return readSeedFile(job.seedPath);
+  if (job.seed === 'creds-file') return seedFromCreds(job.credsPath, job.sub);
+  return { note: 'its seed is not in the key store and it has no creds file' };
+}
+
+/**
+ * Re-issues users with one replacement key. Not thread-safe; one per thread.
+ *
+ * @example
+ * ```ts
+ * const r = new UserReissuer({ signerSeed, issuerAccount, compromised, iat, tag: 'm' });
+ * const outcomes = jobs.map((j) => r.reissue(j));
+ * await r.finish();
+ * ```
+ */
+export class UserReissuer {
+  readonly #key: KeyPair;
+  readonly #settings: ReissueSettings;
+  readonly #files: FileReplacer;
+  /** The creds text around the JWT and the seed, taken from the first formatCreds call. */
+  #frame: [string, string, string] | undefined;
+
+  constructor(settings: ReissueSettings) {
+    this.#settings = settings;
+    this.#key = KeyPair.fromSeed(settings.signerSeed, ['account']);
+    this.#files = new FileReplacer({ tag: settings.tag });
+  }
+
+  /**
+   * The creds text. The first one comes from `formatCreds`, which checks the JWT's signature and
+   * that the seed is the subject's; the rest reuse its exact frame, since those checks cost 12
+   * signatures' worth each and the inputs are built the same way.
+   */
+  credsText(jwt: string, seed: string): string {
+    if (!this.#frame) {
+      const text = formatCreds(jwt, seed);
+      const j = text.indexOf(jwt);
+      const s = text.indexOf(seed, j + jwt.length);
+      this.#frame = [text.slice(0, j), text.slice(j + jwt.length, s), text.slice(s + seed.length)];
+      return text;
+    }
+    const [head, mid, tail] = this.#frame;
+    return head + jwt + mid + seed + tail;
+  }
+
+  /**
+   * The new token of one user, in memory: same claims, same subject, same `issuer_account`,
+   * signed by the replacement key; or why it cannot be made.
+   *
+   * The stored token's signature is not checked again: it was made by the compromised key, so it
+   * proves nothing either way, and the store (0600 files under the store lock) is what is trusted.
+   * Its shape is checked: a user token about `job.sub`, signed by the compromised key.
+   */
+  resign(job: Pick<UserJob, 'token' | 'sub'>): { token: string } | { note: string } {
+    let claims: UserClaims;
+    try {
+      claims = decodeJwt<UserClaims>(job.token).claims;
+    } catch (e) {
+      return { note: `its token is not a JWT (${isSigchainError(e) ? e.code : 'unreadable'})` };
+    }
+    if (claims.nats?.type !== 'user' || claims.sub !== job.sub || claims.iss !== this.#settings.compromised) {
+      return { note: 'its token changed shape since it was read (not a user token of this subject signed by the compromised key)' };
+    }
+    claims.nats.issuer_account = this.#settings.issuerAccount;
+    try {
+      return { token: encodeUser(claims, this.#key, { iat: this.#settings.iat }) };
+    } catch (e) {
+      // A damaged token (a subject whose checksum fails…) must not stop the other users.
+      if (!isSigchainError(e)) throw e;
+      return { note: `its claims cannot be signed again (${e.code}): ${e.message}` };
+    }
+  }
+
+  /**
+   * Re-issues one user ({@link resign}) and writes its files: creds first, then the JWT, so an
+   * interruption never leaves a re-issued JWT beside stale creds (a re-run re-issues any user
+   * whose JWT still names the old key).
+   */
+  reissue(job: UserJob): UserOutcome {
+    const made = this.resign(job);
+    if ('note' in made) return { reissued: false, creds: false, note: made.note };
+    const found = seedOf(job);
+    let creds = false;
+    if (found.seed) {
+      this.#files.replace(job.credsPath, this.credsText(made.token, found.seed));
+      creds = true;
+    }
+    this.#files.replace(job.jwtPath, made.token);
+    return found.note && !creds ? { reissued: true, creds, note: found.note } : { reissued: true, creds };
+  }
+
+  /**
+   * Rewrites the creds file of a user whose stored JWT already is `job.token` (re-issued by an
+   * interrupted run whose creds write may not have landed). Returns whether it was written.
+   */
+  writeCreds(job: UserJob): boolean {
+    const found = seedOf(job);
+    if (!found.seed) return false;
+    this.#files.replace(job.credsPath, this.credsText(job.token, found.seed));
+    return true;
+  }
+
+  /** Frees the temp inodes; call once, after the last {@link reissue}. */
+  finish(): Promise<void> {
+    return this.#files.finish();
+  }
+}

@@ -1,0 +1,108 @@
+import { formatCreds } from '../../claims/nats/creds.js';
+import { encodeOperator } from '../../claims/nats/encode.js';
+import { newAccountClaims, addSigningKey } from '../../claims/nats/account.js';
+import { newOperatorClaims } from '../../claims/nats/operator.js';
+import { newUserClaims } from '../../claims/nats/user.js';
+import { decodeAccount } from '../../claims/nats/decode.js';
+import { SigchainError } from '../../errors.js';
+import { defaultUsages } from '../../keys/usage.js';
+import { KeyPair } from '../../nkeys/keypair.js';
+import { issueAccount, issueUser } from '../signing/issue.js';
+import { assertSignerMay } from '../signing/signer-usage.js';
+import type { Workspace } from '../workspace.js';
+
+/** Options of {@link addOperator}. */
+export interface AddOperatorOptions {
+  /** Create the system account `SYS` and user `sys` (default true), as `nsc add operator --sys`. */
+  systemAccount?: boolean;
+  /** Generate and list an operator signing key, and sign the system account with it. */
+  generateSigningKey?: boolean;
+  /** Unix seconds; 0/undefined = never. */
+  expiry?: number;
+  start?: number;
+}
+
+/** What {@link addOperator} made. */
+export interface AddOperatorResult {
+  operator: { name: string; publicKey: string; keyPath: string };
+  signingKey?: { publicKey: string; keyPath: string };
+  systemAccount?: { name: string; publicKey: string; signingKey: string };
+  systemUser?: { name: string; publicKey: string; credsPath: string };
+  warnings: string[];
+}
+
+/**
+ * Creates an operator: its identity key (stored), its self-signed JWT, and unless told not
+ * to, the system account `SYS` (with its own signing key) and a system user `sys` signed by
+ * that key, so the system user keeps working when the operator later requires signing keys.
+ * Makes the new operator the current one.
+ *
+ * @example
+ * ```ts
+ * const r = await addOperator(ws, 'O2');
+ * r.operator.publicKey; // 'O…'
+ * ```
+ */
+export async function addOperator(ws: Workspace, name: string, opts: AddOperatorOptions = {}): Promise<AddOperatorResult> {
+  return ws.store.locked(async () => {
+    // Checked before any key is made, so a refused add leaves no orphan seed in the key store.
+    if (await ws.store.hasOperator(name)) {
+      throw new SigchainError('STORE_EXISTS', `Operator ${name} already exists in ${ws.store.dir}. Choose another name, or edit that operator.`, { kind: 'operator', name });
+    }
+    const identity = KeyPair.create('operator');
+    const claims = newOperatorClaims(name, identity.publicKey);
+    if (opts.expiry) claims.exp = opts.expiry;
+    if (opts.start) claims.nbf = opts.start;
+    let sk: KeyPair | undefined;
+    if (opts.generateSigningKey) {
+      sk = KeyPair.create('operator');
+      claims.nats.signing_keys = [sk.publicKey];
+    }
+    const withSys = opts.systemAccount !== false;
+    const sys = withSys ? KeyPair.create('account') : undefined;
+    if (sys) claims.nats.system_account = sys.publicKey;
+
+    const keyPath = await ws.keys.storeKey(identity, { usages: defaultUsages('operator', 'identity') });
+    const skPath = sk ? await ws.keys.storeKey(sk, { usages: defaultUsages('operator', 'signing-key') }) : undefined;
+    await assertSignerMay(ws, identity, 'identity', `the token of operator "${name}"`);
+    const operatorJwt = encodeOperator(claims, identity);
+    let op;
+    try {
+      op = await ws.store.createOperator(name, operatorJwt);
+    } catch (e) {
+      // A refused create (STORE_EXISTS…) must not leave the fresh, unused seeds behind.
+      await ws.keys.removeKey(identity.publicKey);
+      if (sk) await ws.keys.removeKey(sk.publicKey);
+      throw e;
+    }
+    const result: AddOperatorResult = { operator: { name: op.name, publicKey: identity.publicKey, keyPath }, warnings: [] };
+    if (sk && skPath) result.signingKey = { publicKey: sk.publicKey, keyPath: skPath };
+
+    if (sys) {
+      const sysSk = KeyPair.create('account');
+      await ws.keys.storeKey(sys, { usages: defaultUsages('account', 'identity') });
+      await ws.keys.storeKey(sysSk, { usages: defaultUsages('account', 'signing-key') });
+      const acct = newAccountClaims('SYS', sys.publicKey);
+      addSigningKey(acct, sysSk.publicKey);
+      const operator = { name: op.name, token: operatorJwt, claims };
+      const issued = await issueAccount(ws, operator, acct, sk ?? identity);
+      await op.addAccount('SYS', issued.token);
+      const sysUser = KeyPair.create('user');
+      await ws.keys.storeKey(sysUser, { usages: defaultUsages('user') });
+      const user = await issueUser(ws, { name: 'SYS', token: issued.token, claims: decodeAccount(issued.token) }, false, newUserClaims('sys', sysUser.publicKey), { explicit: sysSk });
+      await op.addUser('SYS', 'sys', user.token);
+      const credsPath = await ws.keys.writeCreds(op.name, 'SYS', 'sys', formatCreds(user.token, sysUser.seed));
+      result.systemAccount = { name: 'SYS', publicKey: sys.publicKey, signingKey: sysSk.publicKey };
+      result.systemUser = { name: 'sys', publicKey: sysUser.publicKey, credsPath };
+    }
+    if (!sk) {
+      result.warnings.push(
+        `Operator "${op.name}" has no signing keys, so the accounts it issues are signed by its identity key${withSys ? ' (the system account SYS already is)' : ''}. ` +
+          'If that key leaks, the whole operator tree must be re-issued. Keep the identity key offline: add a signing key with ' +
+          '`sigchain generate nkey --operator --store` and `sigchain edit operator --sk <PUB>`, and sign accounts with `-K <PUB>`.',
+      );
+    }
+    await ws.select(op.name, withSys ? 'SYS' : null);
+    return result;
+  });
+}

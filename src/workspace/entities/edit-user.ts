@@ -1,0 +1,61 @@
+import { formatCreds } from '../../claims/nats/creds.js';
+import type { KeyPair } from '../../nkeys/keypair.js';
+import { issueUser } from '../signing/issue.js';
+import { readAccountInStore, readUser } from '../read.js';
+import { type UserEdit, applyUserEdit, editSetsPermissions } from './user-edit.js';
+import { type ClaimEdit, applyClaimEdit } from './claim-edit.js';
+import type { Workspace } from '../workspace.js';
+
+/** Options of {@link editUser}. */
+export interface EditUserOptions extends ClaimEdit {
+  operator?: string;
+  account?: string;
+  /** The user's name. */
+  user: string;
+  edit?: UserEdit;
+  /** The account key that signs (`-K`). */
+  signer?: KeyPair;
+}
+
+/** What {@link editUser} changed. */
+export interface EditUserResult {
+  operator: string;
+  account: string;
+  user: { name: string; publicKey: string; issuer: string; issuerAccount?: string; credsPath?: string };
+  warnings: string[];
+}
+
+/**
+ * Changes a user and re-signs it with an account key (`signer`, else the best at hand); also
+ * the way to re-issue a user after its signing key was removed. Rewrites its creds file when
+ * the user's seed is in the key store.
+ *
+ * @example
+ * ```ts
+ * await editUser(ws, { user: 'U', edit: { allowPub: ['orders.>'] } });
+ * ```
+ */
+export async function editUser(ws: Workspace, opts: EditUserOptions): Promise<EditUserResult> {
+  return ws.store.locked(async () => {
+    const { op, operator, name: accountName, account } = await readAccountInStore(ws, opts.operator, opts.account);
+    const { claims } = await readUser(op, accountName, opts.user);
+    if (opts.edit) applyUserEdit(claims.nats, opts.edit);
+    applyClaimEdit(claims, opts);
+    const issued = await issueUser(ws, account, operator.claims.nats.strict_signing_key_usage === true, claims, {
+      ...(opts.signer ? { explicit: opts.signer } : {}),
+      ownPermissions: opts.edit ? editSetsPermissions(opts.edit) : false,
+    });
+    await op.writeUserJwt(accountName, opts.user, issued.token);
+    const result: EditUserResult = {
+      operator: op.name,
+      account: accountName,
+      user: { name: opts.user, publicKey: claims.sub, issuer: issued.signer.key.publicKey, ...(claims.nats.issuer_account ? { issuerAccount: claims.nats.issuer_account } : {}) },
+      warnings: issued.warnings,
+    };
+    if (await ws.keys.hasKey(claims.sub)) {
+      const seed = (await ws.keys.getKey(claims.sub)).seed;
+      result.user.credsPath = await ws.keys.writeCreds(op.name, accountName, opts.user, formatCreds(issued.token, seed));
+    }
+    return result;
+  });
+}

@@ -1,0 +1,131 @@
+import type { UserScope } from '../../claims/nats/types.js';
+import { SigchainError } from '../../errors.js';
+import { type Restriction, type StatementKind, formatRestriction, missingKinds } from '../../keys/restrictions.js';
+import type { KeyPair } from '../../nkeys/keypair.js';
+import type { Role } from '../../nkeys/roles.js';
+
+/** The parent whose keys may issue a child token. */
+export interface IssuingParent {
+  /** `operator` issues accounts; `account` issues users and activations. */
+  kind: 'operator' | 'account';
+  name: string;
+  /** The parent's identity key (its public key, the token's `sub`). */
+  identity: string;
+  /** Signing keys the parent's *current* token lists (strings, or scopes for accounts). */
+  signingKeys: ReadonlyArray<string | UserScope>;
+  /** Identity key barred from issuing: NATS `strict_signing_key_usage` (and its cascade to accounts). */
+  strict: boolean;
+  /** Delegation restrictions of the signing keys, from the parent's current token (absent = CanSignAll). */
+  restrictions?: ReadonlyMap<string, Restriction>;
+}
+
+/** The key chosen to sign, and in what capacity. */
+export interface ChosenSigner {
+  key: KeyPair;
+  /** `identity` when the parent's identity key signs (a separation-of-keys risk). */
+  as: 'identity' | 'signing-key';
+  /** Set when the signing key is scoped (users must then carry no permissions). */
+  scope?: UserScope;
+}
+
+function skKey(sk: string | UserScope): string {
+  return typeof sk === 'string' ? sk : sk.key;
+}
+
+function article(word: string): string {
+  // 'a user', 'an operator', 'an account': by sound, not by letter.
+  return /^[aeio]/.test(word) ? 'an' : 'a';
+}
+
+function roleOf(kind: IssuingParent['kind']): Role {
+  return kind;
+}
+
+function missingFor(parent: IssuingParent, key: string, kinds: readonly StatementKind[]): StatementKind[] {
+  return missingKinds(parent.restrictions?.get(key), kinds);
+}
+
+/** The keys that may sign for `parent`, described for an error message. */
+function allowedList(parent: IssuingParent, kinds: readonly StatementKind[] = []): string {
+  const keys = parent.signingKeys.filter((sk) => missingFor(parent, skKey(sk), kinds).length === 0).map((sk) => `${skKey(sk)} (signing key${typeof sk === 'string' ? '' : `, scoped role ${sk.role}`})`);
+  if (!parent.strict) keys.unshift(`${parent.identity} (identity key of ${parent.kind} "${parent.name}")`);
+  const none = kinds.length && parent.signingKeys.length ? 'no listed signing key is allowed to by its restriction' : 'no signing key is listed';
+  return keys.length ? keys.map((k) => `  - ${k}`).join('\n') : `  (none: the identity key is barred by strict signing-key usage and ${none})`;
+}
+
+/**
+ * Picks the key that signs a token issued by `parent`. With `explicit` (the `-K` key) it
+ * checks that key may sign; without it, it prefers a signing key whose seed is at hand
+ * (keeping the identity key offline), then the identity key when allowed.
+ * Refuses with `NO_APPROPRIATE_SIGNING_KEY`, naming the keys that could sign.
+ *
+ * `kinds` are the kinds of statement being signed (see `src/keys/restrictions.ts`): a signing
+ * key whose restriction excludes one is skipped, and given with -K it is refused with
+ * `SCOPE_VIOLATION`. The identity key is never restricted (only strict mode bars it).
+ *
+ * @example
+ * ```ts
+ * const { key, as } = chooseSigner(operatorAsParent, { explicit: KeyPair.fromSeed(seed), lookup });
+ * ```
+ */
+export function chooseSigner(
+  parent: IssuingParent,
+  what: string,
+  opts: { explicit?: KeyPair; lookup: (publicKey: string) => KeyPair | undefined; preferScope?: (scope: UserScope | undefined) => boolean; kinds?: readonly StatementKind[] },
+): ChosenSigner {
+  const kinds = opts.kinds ?? [];
+  const role = roleOf(parent.kind);
+  const scopes = new Map(parent.signingKeys.map((sk) => [skKey(sk), typeof sk === 'string' ? undefined : sk]));
+  const refuse = (why: string, extra: Record<string, unknown> = {}) =>
+    new SigchainError('NO_APPROPRIATE_SIGNING_KEY', `${why}\nKeys that can sign ${what} for ${parent.kind} "${parent.name}":\n${allowedList(parent, kinds)}\nPass one with -K (its seed, its .nk file, or its public key if the seed is in the key store).`, {
+      parent: parent.identity,
+      allowed: [...(parent.strict ? [] : [parent.identity]), ...parent.signingKeys.map(skKey).filter((k) => missingFor(parent, k, kinds).length === 0)],
+      ...(kinds.length ? { kinds: [...kinds] } : {}),
+      ...extra,
+    });
+
+  if (opts.explicit) {
+    const k = opts.explicit;
+    if (k.role !== role) throw refuse(`The key given with -K is ${article(k.role)} ${k.role} key; ${what} must be signed by ${article(role)} ${role} key of ${parent.kind} "${parent.name}".`);
+    if (!k.canSign) throw refuse(`The key ${k.publicKey} given with -K has no seed, so it cannot sign.`);
+    if (k.publicKey === parent.identity) {
+      if (parent.strict) throw refuse(`${parent.kind} "${parent.name}" requires signing keys (strict signing-key usage): its identity key may not sign ${what}.`);
+      return { key: k, as: 'identity' };
+    }
+    if (scopes.has(k.publicKey)) {
+      const missing = missingFor(parent, k.publicKey, kinds);
+      if (missing.length) {
+        const r = formatRestriction(parent.restrictions?.get(k.publicKey));
+        throw new SigchainError(
+          'SCOPE_VIOLATION',
+          `The signing key ${k.publicKey} given with -K is restricted to ${r} by ${parent.kind} "${parent.name}", so it may not sign \`${missing.join('`, `')}\` statements (${what}). Sign with another key of ${parent.kind} "${parent.name}" (omit -K to let sigchain choose), or change the restriction by re-issuing ${parent.kind} "${parent.name}" with \`sigchain edit ${parent.kind} --restrict-sk ${k.publicKey}=…\`.`,
+          { key: k.publicKey, restriction: r, missing },
+        );
+      }
+      const scope = scopes.get(k.publicKey);
+      return scope ? { key: k, as: 'signing-key', scope } : { key: k, as: 'signing-key' };
+    }
+    throw refuse(`The key ${k.publicKey} given with -K is not the identity key of ${parent.kind} "${parent.name}" nor one of the signing keys its current token lists.`);
+  }
+
+  // Unscoped signing keys first: a scoped key limits what it can sign, so use it only when asked.
+  const ordered = [...parent.signingKeys].sort((a, b) => Number(typeof a !== 'string') - Number(typeof b !== 'string'));
+  for (const sk of ordered) {
+    const scope = typeof sk === 'string' ? undefined : sk;
+    if (opts.preferScope && !opts.preferScope(scope)) continue;
+    if (!opts.preferScope && scope) continue;
+    if (missingFor(parent, skKey(sk), kinds).length) continue;
+    const k = opts.lookup(skKey(sk));
+    if (k?.canSign) return scope ? { key: k, as: 'signing-key', scope } : { key: k, as: 'signing-key' };
+  }
+  if (!parent.strict) {
+    const k = opts.lookup(parent.identity);
+    if (k?.canSign) return { key: k, as: 'identity' };
+  }
+  // Name what is missing when the restrictions, not the seeds, are what left nothing to sign.
+  const barred = kinds.filter((kind) => parent.signingKeys.some((sk) => opts.lookup(skKey(sk))?.canSign && missingFor(parent, skKey(sk), [kind]).length));
+  if (barred.length) {
+    throw refuse(`No key of ${parent.kind} "${parent.name}" whose seed is in the key store may sign \`${barred.join('`, `')}\` statements (${what}): the restrictions in force exclude them${parent.strict ? ' and strict signing-key usage bars the identity key' : ''}.`, { barred });
+  }
+  throw refuse(`No seed of a key that may sign ${what} is in the key store.`);
+}

@@ -1,0 +1,138 @@
+import { encodeAccount, encodeUser } from '../../claims/nats/encode.js';
+import { sortedDeep } from '../../claims/nats/order.js';
+import { setScoped } from '../../claims/nats/user.js';
+import type { AccountClaims, OperatorClaims, UserClaims, UserScope } from '../../claims/nats/types.js';
+import { connectLineSize, DEFAULT_MAX_CONTROL_LINE, validateClaims, validateScopedSigner } from '../../claims/nats/validate.js';
+import { SigchainError, isSigchainError } from '../../errors.js';
+import { type StatementKind, readRestrictions } from '../../keys/restrictions.js';
+import type { KeyPair } from '../../nkeys/keypair.js';
+import { type ChosenSigner, type IssuingParent, chooseSigner } from './choose-signer.js';
+import type { Stored } from '../read.js';
+import { assertSignerMay, sortByUsage } from './signer-usage.js';
+import type { Workspace } from '../workspace.js';
+
+/** A freshly signed token, who signed it, and what the user should know. */
+export interface Issued {
+  token: string;
+  signer: ChosenSigner;
+  warnings: string[];
+}
+
+/** The operator as a parent that issues accounts. */
+export function operatorParent(op: Stored<OperatorClaims>): IssuingParent {
+  return { kind: 'operator', name: op.name, identity: op.claims.sub, signingKeys: op.claims.nats.signing_keys ?? [], strict: op.claims.nats.strict_signing_key_usage === true, restrictions: readRestrictions(op.claims.nats) };
+}
+
+/**
+ * The account as a parent that issues users. Under a strict operator the account's identity
+ * key may not issue users either: nats-server drops it from the account's issuers.
+ */
+export function accountParent(account: Stored<AccountClaims>, operatorStrict: boolean): IssuingParent {
+  return { kind: 'account', name: account.name, identity: account.claims.sub, signingKeys: account.claims.nats.signing_keys ?? [], strict: operatorStrict, restrictions: readRestrictions(account.claims.nats) };
+}
+
+function refuseInvalid(what: string, claims: Parameters<typeof validateClaims>[0]): void {
+  const { errors } = validateClaims(claims);
+  const blocking = errors.filter((e) => !e.timeCheck);
+  if (blocking.length) {
+    throw new SigchainError('INVALID_CLAIMS', `The ${what} would be invalid, so it was not signed:\n${blocking.map((e) => `  - ${e.field ? `${e.field}: ` : ''}${e.message}`).join('\n')}`, { issues: blocking });
+  }
+}
+
+async function pick(ws: Workspace, parent: IssuingParent, what: string, explicit: KeyPair | undefined, kinds: readonly StatementKind[], preferScope?: Parameters<typeof chooseSigner>[2]['preferScope']): Promise<ChosenSigner> {
+  const purpose = `${what} for ${parent.kind} "${parent.name}"`;
+  const scopeOpt = { kinds, ...(preferScope ? { preferScope } : {}) };
+  if (explicit) {
+    // Usages after chooseSigner: a wrong-role or unlisted key gets that refusal, whose advice fits better.
+    const signer = chooseSigner(parent, what, { explicit, lookup: () => undefined, ...scopeOpt });
+    await assertSignerMay(ws, signer.key, 'issuing', purpose);
+    return signer;
+  }
+  const candidates = [parent.identity, ...parent.signingKeys.map((k) => (typeof k === 'string' ? k : k.key))];
+  // A retired key, or one without the issuing usage, is skipped so another key at hand can sign.
+  const { usable, refused } = await sortByUsage(ws, await ws.loadSeeds(candidates), 'issuing', purpose);
+  try {
+    return chooseSigner(parent, what, { lookup: (k) => usable.get(k), ...scopeOpt });
+  } catch (e) {
+    // Nothing usable was left: name the key that was at hand and why it may not sign, not "no seed".
+    const why = candidates.map((k) => refused.get(k)).find((r) => r !== undefined);
+    if (why && isSigchainError(e, 'NO_APPROPRIATE_SIGNING_KEY') && !e.details?.barred) throw why;
+    throw e;
+  }
+}
+
+/**
+ * Signs an account token for `operator`: with `explicit` (the -K key) if given, else with an
+ * operator signing key whose seed is at hand, else the identity key (with a warning).
+ * The key must hold the `issuing` usage and not be retired (`KEY_USAGE_VIOLATION`,
+ * `KEY_RETIRED`, before anything is signed).
+ *
+ * With `opts.previous` (the account's previous claims, or `null` for a new account) a token
+ * whose signing keys, their scopes or their restrictions differ is also a `signing-keys`
+ * statement: only a key allowed both `account` and `signing-keys` may sign it
+ * (`SCOPE_VIOLATION` for a -K key that is not, `NO_APPROPRIATE_SIGNING_KEY` when none is).
+ * Without it, only `account` is checked.
+ *
+ * @example
+ * ```ts
+ * const issued = await issueAccount(ws, operator, claims, undefined, { previous: stored.claims });
+ * ```
+ */
+export async function issueAccount(ws: Workspace, operator: Stored<OperatorClaims>, claims: AccountClaims, explicit?: KeyPair, opts: { previous?: AccountClaims | null } = {}): Promise<Issued> {
+  refuseInvalid(`account "${claims.name ?? claims.sub}"`, claims);
+  const kinds: StatementKind[] = ['account'];
+  if (opts.previous !== undefined && delegationOf(claims) !== delegationOf(opts.previous)) kinds.push('signing-keys');
+  const signer = await pick(ws, operatorParent(operator), 'account tokens', explicit, kinds);
+  const warnings: string[] = [];
+  if (signer.as === 'identity') {
+    warnings.push(
+      `Account "${claims.name}" is signed by operator "${operator.name}"'s identity key. If that key leaks, every account must be re-issued under a new operator. ` +
+        'Keep the identity key offline and sign accounts with an operator signing key: `sigchain generate nkey --operator --store`, `sigchain edit operator --sk <PUB>`, then `-K <PUB>`. ' +
+        'Strict verifiers (Gantry, `edit operator --require-signing-keys`) reject accounts signed by an identity key.',
+    );
+  }
+  return { token: encodeAccount(claims, signer.key), signer, warnings };
+}
+
+/** The account's delegation (signing keys with scopes, and their restrictions) as comparable text. */
+function delegationOf(claims: AccountClaims | null): string {
+  if (!claims) return '[]';
+  const sks = [...(claims.nats.signing_keys ?? [])].map((k: string | UserScope) => (typeof k === 'string' ? k : JSON.stringify(sortedDeep(k)))).sort();
+  return JSON.stringify([sks, [...readRestrictions(claims.nats)].sort(([a], [b]) => (a < b ? -1 : 1))]);
+}
+
+/**
+ * Signs a user token for `account`. A signing key sets `issuer_account` (nats-server needs it);
+ * a scoped signing key requires the user to carry no permissions of its own. The key must
+ * hold the `issuing` usage and not be retired, as for {@link issueAccount}.
+ */
+export async function issueUser(
+  ws: Workspace,
+  account: Stored<AccountClaims>,
+  operatorStrict: boolean,
+  claims: UserClaims,
+  opts: { explicit?: KeyPair; ownPermissions?: boolean } = {},
+): Promise<Issued> {
+  const signer = await pick(ws, accountParent(account, operatorStrict), 'user tokens', opts.explicit, ['user']);
+  if (signer.as === 'signing-key') claims.nats.issuer_account = account.claims.sub;
+  else delete claims.nats.issuer_account;
+  // A user made under a scoped key gets its permissions from the scope: zero its own defaults.
+  if (signer.scope && !opts.ownPermissions) setScoped(claims);
+  if (signer.scope) {
+    const issues = validateScopedSigner({ ...claims, iss: signer.key.publicKey }, signer.scope);
+    if (issues.length) {
+      throw new SigchainError(
+        'SCOPED_USER_HAS_PERMISSIONS',
+        `User "${claims.name}" would be signed by the scoped signing key ${signer.key.publicKey} (role ${signer.scope.role}), which gives users exactly its template's permissions; the user may not carry its own permissions or limits (${issues.map((i) => i.message).join('; ')}). Drop the permission flags, or sign with an unscoped key.`,
+        { scope: signer.scope.key, role: signer.scope.role },
+      );
+    }
+  }
+  refuseInvalid(`user "${claims.name ?? claims.sub}"`, claims);
+  const token = encodeUser(claims, signer.key);
+  const warnings: string[] = [];
+  if (connectLineSize(token) > DEFAULT_MAX_CONTROL_LINE) {
+    warnings.push(`User "${claims.name}"'s JWT is ${token.length} bytes: with it the client's CONNECT line exceeds nats-server's default max_control_line (${DEFAULT_MAX_CONTROL_LINE}), so the server will refuse the login. Use fewer permissions (or a scoped signing key), or raise max_control_line on every server.`);
+  }
+  return { token, signer, warnings };
+}
