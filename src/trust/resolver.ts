@@ -2,8 +2,6 @@
  * Where the verifier finds the parents of a token: the account JWT a user names, and the
  * operator JWTs. A resolver only finds tokens; it never decides whether to trust them.
  */
-import { FsStore } from '../store/fs-store.js';
-import type { Workspace } from '../workspace/workspace.js';
 import { signingKeysOf } from './operators.js';
 import { tokenFacts } from './token-facts.js';
 
@@ -84,46 +82,5 @@ export function memoryResolver(tokens: Iterable<string>): SyncChainResolver {
       }
       return bySigningKey.get(signingKey);
     },
-  };
-}
-
-/**
- * A resolver over the store: every operator and account JWT of every operator in the
- * workspace's stores, read once on first use (build a new resolver to see later changes).
- *
- * @example
- * ```ts
- * const ws = Workspace.open();
- * const verdict = await verifyChain(userJwt, { resolver: storeResolver(ws), policy: definePolicy({ trustedOperators: [opKey] }) });
- * ```
- */
-export function storeResolver(ws: Workspace | FsStore): ChainResolver {
-  const store = ws instanceof FsStore ? ws : ws.store;
-  let loaded: Promise<SyncChainResolver> | undefined;
-  const load = (): Promise<SyncChainResolver> => {
-    loaded ??= (async () => {
-      const tokens: string[] = [];
-      // A damaged entry must not stop verifying chains that do not need it; a chain that does
-      // need it gets CHAIN_INCOMPLETE, naming the missing token.
-      const attempt = async (read: () => Promise<string>) => {
-        try {
-          tokens.push(await read());
-        } catch {
-          /* skipped: see above */
-        }
-      };
-      for (const name of await store.listOperators()) {
-        const op = await store.openOperator(name);
-        await attempt(() => op.readOperatorJwt());
-        for (const account of await op.listAccounts()) await attempt(() => op.readAccountJwt(account));
-      }
-      return memoryResolver(tokens);
-    })();
-    return loaded;
-  };
-  return {
-    account: async (publicKey) => (await load()).account(publicKey),
-    operators: async () => (await load()).operators(),
-    accountBySigningKey: async (signingKey) => (await load()).accountBySigningKey?.(signingKey),
   };
 }

@@ -9,3 +9,4 @@ export * from './entities/index.js';
 export * from './signing/index.js';
 export * from './revocation/index.js';
 export * from './compromise/index.js';
+export * from './verify/index.js';

@@ -12,7 +12,8 @@ import { decodeUser } from '../../src/claims/nats/decode.js';
 import { encodeUser } from '../../src/claims/nats/encode.js';
 import { newUserClaims } from '../../src/claims/nats/user.js';
 import { KeyPair } from '../../src/nkeys/keypair.js';
-import { type Verdict, definePolicy, natsServerPolicy, storeResolver, verifyChain } from '../../src/trust/index.js';
+import { type Verdict, definePolicy, natsServerPolicy, verifyChain } from '../../src/trust/index.js';
+import { storeResolver } from '../../src/workspace/index.js';
 import { Workspace, addAccount, addOperator, addUser, editAccount, readOperator, revokeJti, revokeUser, revokedJtisFromStore } from '../../src/workspace/index.js';
 
 type T = { after(fn: () => void): void };

@@ -1,10 +1,7 @@
 // verifyChain as a whole: account and operator tokens on their own, collecting every reason,
 // warnings apart from errors, time with skew and "as of", jti revocations, banned keys, bare
-// trusted keys, the store resolver, and the sync and async drivers agreeing.
+// trusted keys, and the sync and async drivers agreeing.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { KeyPair } from '../../src/nkeys/index.js';
 import {
@@ -14,12 +11,10 @@ import {
   errorCodes,
   memoryResolver,
   natsServerPolicy,
-  storeResolver,
   tokenFacts,
   verifyChain,
   verifyChainSync,
 } from '../../src/trust/index.js';
-import { Workspace, addAccount, addOperator, addUser, readOperator, readUser } from '../../src/workspace/index.js';
 import { assertCodes, assertValid, makeAccount, makeOperator, makeUser, now } from './helpers.js';
 
 describe('verifyChain', () => {
@@ -239,20 +234,5 @@ describe('verifyChain', () => {
     const forged = acct.jwt.slice(0, sigAt) + (acct.jwt[sigAt] === 'A' ? 'B' : 'A') + acct.jwt.slice(sigAt + 1);
     assert.notEqual(tokenFacts(forged), tokenFacts(forged), 'forgeries are not cached');
     assert.deepEqual(errorCodes(verifyChainSync(forged, { policy: natsServerPolicy([op.jwt]) })), ['BAD_SIGNATURE']);
-  });
-
-  it('resolves the chain from the store (storeResolver) for entities made by the workspace', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'sigchain-trust-'));
-    const ws = Workspace.open({ env: { SIGCHAIN_HOME: home } });
-    await addOperator(ws, 'O', { generateSigningKey: true });
-    await addAccount(ws, 'A');
-    await addUser(ws, 'U');
-    const opStore = await ws.operator();
-    const operator = await readOperator(opStore);
-    const user = await readUser(opStore, 'A', 'U');
-    const v = await verifyChain(user.token, { resolver: storeResolver(ws), policy: definePolicy({ trustedOperators: [operator.claims.sub] }) });
-    assertValid(v);
-    assert.deepEqual(v.chain.map((l) => l.name), ['U', 'A', 'O']);
-    assert.equal(v.chain[2]!.source, 'resolver');
   });
 });

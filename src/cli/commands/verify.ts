@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { SigchainError } from '../../errors.js';
 import { isPublicKey, isSeed } from '../../nkeys/index.js';
-import { type ChainResolver, type Verdict, definePolicy, jwtsInText, loadChainFiles, memoryResolver, storeResolver, tokenFromText, verifyChain } from '../../trust/index.js';
+import { type ChainResolver, type Verdict, definePolicy, jwtsInText, loadChainFiles, memoryResolver, tokenFromText, verifyChain } from '../../trust/index.js';
+import { storeResolver } from '../../workspace/verify/store-trust.js';
 import { revokedJtisFromStore } from '../../workspace/revocation/revoked-jtis.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { type Command, type CommandContext, flag, list, str } from '../command.js';

@@ -27,10 +27,14 @@ export interface ListRevokedJtisResult {
   accounts: AccountRevokedJtis[];
 }
 
-async function accountJtis(op: OperatorStore, name: string): Promise<AccountRevokedJtis> {
+/**
+ * The revoked jtis filed under one account. `accountJwt` saves a read when the caller has
+ * the account's token already; a missing or damaged one does not hide the list (fail closed).
+ */
+export async function accountJtis(op: OperatorStore, name: string, accountJwt?: Promise<string> | string): Promise<AccountRevokedJtis> {
   let publicKey: string | undefined;
   try {
-    publicKey = decodeAccount(await op.readAccountJwt(name)).sub;
+    publicKey = decodeAccount(await (accountJwt ?? op.readAccountJwt(name))).sub;
   } catch {
     // A damaged account JWT must not hide the revocations filed under it (fail closed).
   }
@@ -64,7 +68,7 @@ export async function listRevokedJtis(ws: Workspace, opts: ListRevokedJtisOption
  * @example
  * ```ts
  * const policy = definePolicy({ trustedOperators: [operatorJwt], revokedJtis: await revokedJtisFromStore(ws) });
- * const verdict = await verifyChain(userJwt, { resolver: storeResolver(ws), policy });
+ * const verdict = await verifyChain(userJwt, { resolver: storeResolver(ws), policy }); // or readStoreTrust(ws): all three in one read
  * ```
  */
 export async function revokedJtisFromStore(ws: Workspace, opts: { operator?: string } = {}): Promise<Map<string, number>> {
@@ -72,12 +76,15 @@ export async function revokedJtisFromStore(ws: Workspace, opts: { operator?: str
   const operators = opts.operator !== undefined ? [opts.operator] : await ws.store.listOperators();
   for (const o of operators) {
     const op = await ws.store.openOperator(o);
-    for (const name of await op.listAccounts()) {
-      for (const e of (await accountJtis(op, name)).jtis) {
-        const prior = out.get(e.jti);
-        if (prior === undefined || e.at < prior) out.set(e.jti, e.at);
-      }
-    }
+    for (const name of await op.listAccounts()) mergeRevokedJtis(out, await accountJtis(op, name));
   }
   return out;
+}
+
+/** Adds one account's revoked jtis to the policy's map; the earliest revocation of a jti wins. */
+export function mergeRevokedJtis(into: Map<string, number>, account: AccountRevokedJtis): void {
+  for (const e of account.jtis) {
+    const prior = into.get(e.jti);
+    if (prior === undefined || e.at < prior) into.set(e.jti, e.at);
+  }
 }

@@ -1,0 +1,10 @@
+/**
+ * Verifying against the store: the store handed to the verifier (src/trust) through its
+ * resolver, with the store's operators as roots and its revoked jtis.
+ *
+ * @example
+ * ```ts
+ * const { resolver, operators, revokedJtis } = await readStoreTrust(Workspace.open());
+ * ```
+ */
+export { type StoreTrust, readStoreTrust, storeResolver } from './store-trust.js';
