@@ -20,7 +20,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { KeyPair } from '../src/nkeys/index.js';
 import { syncFileSystems } from '../src/store/sync-fs.js';
-import { usersDirOf } from '../src/workspace/compromise/scan.js';
 import { applyCompromise } from '../src/workspace/compromise/compromised.js';
 import { defaultWorkers } from '../src/workspace/compromise/reissue-pool.js';
 import { UserReissuer } from '../src/workspace/compromise/reissue-users.js';
@@ -84,7 +83,7 @@ export async function reissueFigures(settings: Settings, quick: boolean, progres
 
     progress(`measuring ${REISSUE_FIGURE} (disk_floor)…\n`);
     const op = await store.ws.operator(store.operator);
-    const usersDir = usersDirOf(op, store.account);
+    const usersDir = op.usersDir(store.account);
     const floorUsers: FloorUser[] = store.users.map((u) => ({ jwtPath: join(usersDir, `${u.name}.jwt`), credsPath: store.ws.keys.credsPath(store.operator, store.account, u.name), seedPath: store.ws.keys.keyPath(u.publicKey) }));
     const threads = defaultWorkers(n);
     const floor = await diskFloor(floorUsers, threads, credsFrame(floorUsers[0]!), [usersDir, dirname(floorUsers[0]!.credsPath)]);

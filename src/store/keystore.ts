@@ -181,6 +181,19 @@ export class KeyStore {
   }
 
   /** Path of a user's creds file (nsc `CalcUserCredsPath`). */
+  /** `creds/<Op>/<Acct>`: the folder of an account's creds files. */
+  accountCredsDir(operator: string, account: string): string {
+    return join(this.credsDir, safeName(operator, 'operator'), safeName(account, 'account'));
+  }
+
+  /**
+   * `keys/<R>`: the seed folder of one role, where `<YZ>/<PUB>.nk` files live. For bulk work
+   * that builds seed paths of already-checked public keys by concatenation.
+   */
+  roleKeysDir(roleLetter: string): string {
+    return join(this.keysDir, roleLetter);
+  }
+
   credsPath(operator: string, account: string, user: string): string {
     return join(this.credsDir, safeName(operator, 'operator'), safeName(account, 'account'), `${safeName(user, 'user')}.creds`);
   }

@@ -118,6 +118,11 @@ export class OperatorStore {
     return join(this.dir, 'accounts', safeName(account, 'account'));
   }
 
+  /** `<Op>/accounts/<Acct>/users`. */
+  usersDir(account: string): string {
+    return join(this.accountDir(account), USERS);
+  }
+
   /** `<Op>/accounts/<Acct>/<Acct>.jwt`. */
   accountJwtPath(account: string): string {
     const a = safeName(account, 'account');

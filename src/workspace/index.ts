@@ -5,6 +5,7 @@
  */
 export { Workspace, type WorkspaceOptions } from './workspace.js';
 export { type Stored, keyNames, readAccount, readOperator, readUser } from './read.js';
+export * from './edits/index.js';
 export * from './entities/index.js';
 export * from './signing/index.js';
 export * from './revocation/index.js';

@@ -1,6 +1,6 @@
 import { CONNECTION_TYPES } from '../../claims/nats/types.js';
 import { SigchainError } from '../../errors.js';
-import type { UserEdit } from '../../workspace/entities/user-edit.js';
+import type { UserEdit } from '../../workspace/edits/user-edit.js';
 import type { CommandContext, OptionSpec } from '../command.js';
 import { list, str } from '../command.js';
 import { onOff } from './claim-flags.js';

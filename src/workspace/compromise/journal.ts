@@ -12,7 +12,7 @@
  * stale bytes, and the backup is where its claims come back from. Both go once the filesystem
  * has been synced at the end. Hidden names: store listings skip them.
  */
-import { readFile } from 'node:fs/promises';
+import { readTextIfPresent } from '../../store/bulk-read.js';
 import { join } from 'node:path';
 import type { UserScope } from '../../claims/nats/types.js';
 import { SigchainError } from '../../errors.js';
@@ -78,9 +78,8 @@ function corrupt(path: string, why: string): SigchainError {
 
 async function readText(path: string): Promise<string | undefined> {
   try {
-    return await readFile(path, 'utf8');
+    return await readTextIfPresent(path);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw corrupt(path, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
 }

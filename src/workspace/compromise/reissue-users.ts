@@ -7,7 +7,7 @@
  * signature check, see {@link UserReissuer.reissue}), one Ed25519 signature with the key pair
  * loaded once, one seed read, two atomic file replacements without fsync (`FileReplacer`).
  */
-import { readFileSync } from 'node:fs';
+import { readTextSync } from '../../store/bulk-read.js';
 import { formatCreds, parseCreds } from '../../claims/nats/creds.js';
 import { encodeUser } from '../../claims/nats/encode.js';
 import type { UserClaims } from '../../claims/nats/types.js';
@@ -80,7 +80,9 @@ function readSeedFile(path: string): { seed?: string; note?: string } {
 /** The seed of a user whose `.nk` is gone but whose old creds file holds it (nsc users, moved stores). */
 function seedFromCreds(path: string, sub: string): { seed?: string; note?: string } {
   try {
-    const { jwt, seed } = parseCreds(readFileSync(path, 'utf8'));
+    const text = readTextSync(path);
+    if (text === undefined) return { note: 'its seed is not in the key store, and its creds file cannot be read' };
+    const { jwt, seed } = parseCreds(text);
     if (decodeJwt(jwt).claims.sub !== sub) return { note: 'its seed is not in the key store, and its creds file is for another user' };
     return { seed };
   } catch (e) {

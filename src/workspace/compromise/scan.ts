@@ -2,8 +2,7 @@
  * Finding the blast radius of a compromised signing key: who lists it, what it signed, what can
  * and cannot be re-issued. Reads only. `applyCompromise` acts on the same scan, under the lock.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { basename, dirname, join, sep } from 'node:path';
+import { basename, dirname, sep } from 'node:path';
 import { isRevoked, signingKeyScope } from '../../claims/nats/account.js';
 import { restrictionOf } from '../../keys/restrictions.js';
 import type { AccountClaims, Import, OperatorClaims } from '../../claims/nats/types.js';
@@ -14,8 +13,9 @@ import { decodePublicKey, isSeed } from '../../nkeys/codec.js';
 import { KeyPair } from '../../nkeys/keypair.js';
 import type { Role } from '../../nkeys/roles.js';
 import type { OperatorStore } from '../../store/operator-store.js';
+import { jwtNamesSync, namesInDirSync, readTextSync } from '../../store/bulk-read.js';
 import { type CompromiseJournal, backupKey, readBackup, readJournal } from './journal.js';
-import { swapSigningKey } from './parents.js';
+import { swapSigningKey } from './swap-signing-key.js';
 import type { CompromiseParent, CompromisePlan } from './types.js';
 import { issueAccount } from '../signing/issue.js';
 import { type Stored, readAccount, readOperator } from '../read.js';
@@ -105,11 +105,7 @@ function peek(token: string): { iss?: string; sub?: string; iat?: number; type?:
 }
 
 function readToken(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8').trim();
-  } catch {
-    return undefined;
-  }
+  return readTextSync(path)?.trim();
 }
 
 function isJwtImport(imp: Import): imp is Import & { token: string } {
@@ -287,17 +283,10 @@ function seedSources(): (job: UserJob) => UserJob['seed'] {
   const has = (path: string): boolean => {
     const dir = dirname(path);
     let names = listed.get(dir);
-    if (!names) {
-      try {
-        names = new Set(readdirSync(dir));
-      } catch {
-        names = new Set();
-      }
-      listed.set(dir, names);
-    }
+    if (!names) listed.set(dir, (names = namesInDirSync(dir)));
     return names.has(basename(path));
   };
-  return (job) => (has(job.seedPath) ? 'key-store' : existsSync(job.credsPath) ? 'creds-file' : 'none');
+  return (job) => (has(job.seedPath) ? 'key-store' : has(job.credsPath) ? 'creds-file' : 'none');
 }
 
 function scanUsers(ws: Workspace, w: OperatorWork, p: ParentWork, key: string, backup: Map<string, string>, plan: CompromisePlan): void {
@@ -307,18 +296,18 @@ function scanUsers(ws: Workspace, w: OperatorWork, p: ParentWork, key: string, b
   const replacement = p.view.replacement;
   const jobs: UserJob[] = [];
   const done: UserJob[] = [];
-  const usersDir = usersDirOf(w.op, account);
+  const usersDir = w.op.usersDir(account);
   let names: string[];
   try {
-    names = listJwtNames(usersDir);
+    names = jwtNamesSync(usersDir);
   } catch (e) {
     plan.cannot.push({ kind: 'user', operator: w.op.name, account, name: '*', reason: `the users of account "${account}" cannot be listed (${codeOf(e)})` });
     return;
   }
   // Paths by concatenation: names come from the folder listing, subjects are checked below,
   // and path.join with its checks costs more per user than reading the file.
-  const credsDir = dirname(ws.keys.credsPath(w.op.name, account, 'x'));
-  const userKeysDir = join(ws.keys.keysDir, 'U');
+  const credsDir = ws.keys.accountCredsDir(w.op.name, account);
+  const userKeysDir = ws.keys.roleKeysDir('U');
   const seedSource = seedSources();
   for (const user of names) {
     const jwtPath = `${usersDir}${sep}${user}.jwt`;
@@ -411,7 +400,7 @@ function findOrphans(w: OperatorWork, key: string, plan: CompromisePlan): void {
     if (decodePublicKey(key).role !== 'account') continue;
     let names: string[] = [];
     try {
-      names = listJwtNames(usersDirOf(w.op, name));
+      names = jwtNamesSync(w.op.usersDir(name));
     } catch {
       continue;
     }
@@ -421,25 +410,4 @@ function findOrphans(w: OperatorWork, key: string, plan: CompromisePlan): void {
       }
     }
   }
-}
-
-
-/** `<Op>/accounts/<Acct>/users`. */
-export function usersDirOf(op: OperatorStore, account: string): string {
-  return join(op.accountDir(account), 'users');
-}
-
-/** User names in a users folder (files `<name>.jwt`, hidden temp files skipped), sorted. */
-function listJwtNames(dir: string): string[] {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
-  return entries
-    .filter((d) => d.isFile() && !d.name.startsWith('.') && d.name.endsWith('.jwt'))
-    .map((d) => d.name.slice(0, -4))
-    .sort();
 }

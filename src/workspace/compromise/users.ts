@@ -7,14 +7,13 @@
  * not fsynced; the filesystems are synced once at the end, before the journal goes. After a
  * power cut, a re-run finds in the backup what any damaged file held.
  */
-import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { parseCreds } from '../../claims/nats/creds.js';
 import { PRIVATE_DIR_MODE, ensureDir } from '../../store/atomic.js';
 import { removeReplaceLeftovers } from '../../store/replace-files.js';
 import { syncFileSystems } from '../../store/sync-fs.js';
 import { type BackupEntry, backupKey, readBackup, writeBackup } from './journal.js';
-import { type OperatorWork, usersDirOf } from './scan.js';
+import type { OperatorWork } from './scan.js';
+import { readTextSync } from '../../store/bulk-read.js';
 import type { CompromiseProgress, CompromiseResult } from './types.js';
 import type { KeyPair } from '../../nkeys/keypair.js';
 import { runUserJobs } from './reissue-pool.js';
@@ -38,14 +37,11 @@ export interface UserStepContext {
   phases: { users: number; sync: number };
 }
 
-function credsDirOf(ws: Workspace, operator: string, account: string): string {
-  return dirname(ws.keys.credsPath(operator, account, 'x'));
-}
-
 /** True when the creds file holds exactly `token` (the creds of a user an earlier run re-issued). */
 function credsCurrent(path: string, token: string): boolean {
   try {
-    return parseCreds(readFileSync(path, 'utf8')).jwt === token;
+    const text = readTextSync(path);
+    return text !== undefined && parseCreds(text).jwt === token;
   } catch {
     return false;
   }
@@ -63,7 +59,7 @@ export async function applyUserSteps(c: UserStepContext, w: OperatorWork): Promi
   const started = process.hrtime.bigint();
   const since = (t: bigint): number => Number(process.hrtime.bigint() - t) / 1e9;
   const dirs: string[] = [];
-  for (const a of accounts) dirs.push(usersDirOf(w.op, a), credsDirOf(c.ws, w.op.name, a));
+  for (const a of accounts) dirs.push(w.op.usersDir(a), c.ws.keys.accountCredsDir(w.op.name, a));
   // A killed run may have left held inodes behind (hidden temp files): they are garbage now.
   for (const d of dirs) removeReplaceLeftovers(d);
 
@@ -81,7 +77,7 @@ export async function applyUserSteps(c: UserStepContext, w: OperatorWork): Promi
     const jobs = w.userJobs.get(account)!;
     const parent = w.parents.find((p) => p.view.kind === 'account' && p.view.name === account)!;
     const signer = c.replacements.get(parent.view.publicKey)!;
-    if (jobs.some((j) => j.seed !== 'none')) await ensureDir(credsDirOf(c.ws, w.op.name, account), PRIVATE_DIR_MODE);
+    if (jobs.some((j) => j.seed !== 'none')) await ensureDir(c.ws.keys.accountCredsDir(w.op.name, account), PRIVATE_DIR_MODE);
     const settings = { signerSeed: signer.seed, issuerAccount: parent.view.publicKey, compromised: c.key, iat: c.iat, tag: 'm' };
     const outcomes = await runUserJobs(jobs, settings, {
       onChunk: (n) => c.onProgress?.({ phase: 'users', done: base + n, total }),

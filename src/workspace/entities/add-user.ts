@@ -6,7 +6,7 @@ import { defaultUsages } from '../../keys/usage.js';
 import { KeyPair } from '../../nkeys/keypair.js';
 import { issueUser } from '../signing/issue.js';
 import { readAccount, readOperator } from '../read.js';
-import { type UserEdit, applyUserEdit, editSetsPermissions } from './user-edit.js';
+import { type UserEdit, applyUserEdit, editSetsPermissions } from '../edits/user-edit.js';
 import type { Workspace } from '../workspace.js';
 
 /** Options of {@link addUser}. */

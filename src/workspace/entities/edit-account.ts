@@ -8,7 +8,7 @@ import { issueAccount } from '../signing/issue.js';
 import { readAccountInStore } from '../read.js';
 import { resolveSigningKeyArg } from '../signing/signing-key-arg.js';
 import { applyRestrictions } from '../signing/restrict-signing-keys.js';
-import { type ClaimEdit, applyClaimEdit, setOrDelete } from './claim-edit.js';
+import { type ClaimEdit, applyClaimEdit, setOrDelete } from '../edits/claim-edit.js';
 import type { Workspace } from '../workspace.js';
 
 /** Options of {@link editAccount}. */

@@ -10,7 +10,7 @@ import { readOperator } from '../read.js';
 import { assertSignerMay } from '../signing/signer-usage.js';
 import { resolveSigningKeyArg } from '../signing/signing-key-arg.js';
 import { applyRestrictions } from '../signing/restrict-signing-keys.js';
-import { type ClaimEdit, applyClaimEdit, setOrDelete } from './claim-edit.js';
+import { type ClaimEdit, applyClaimEdit, setOrDelete } from '../edits/claim-edit.js';
 import type { Workspace } from '../workspace.js';
 
 /** Options of {@link editOperator}. */

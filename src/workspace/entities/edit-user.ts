@@ -2,8 +2,8 @@ import { formatCreds } from '../../claims/nats/creds.js';
 import type { KeyPair } from '../../nkeys/keypair.js';
 import { issueUser } from '../signing/issue.js';
 import { readAccountInStore, readUser } from '../read.js';
-import { type UserEdit, applyUserEdit, editSetsPermissions } from './user-edit.js';
-import { type ClaimEdit, applyClaimEdit } from './claim-edit.js';
+import { type UserEdit, applyUserEdit, editSetsPermissions } from '../edits/user-edit.js';
+import { type ClaimEdit, applyClaimEdit } from '../edits/claim-edit.js';
 import type { Workspace } from '../workspace.js';
 
 /** Options of {@link editUser}. */

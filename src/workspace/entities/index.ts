@@ -19,5 +19,3 @@ export { type EditOperatorOptions, type EditOperatorResult, editOperator } from 
 export { type EditAccountOptions, type EditAccountResult, editAccount } from './edit-account.js';
 export { type EditUserOptions, type EditUserResult, editUser } from './edit-user.js';
 export { generateCreds } from './generate-creds.js';
-export { type UserEdit, applyUserEdit, editSetsPermissions } from './user-edit.js';
-export { type ClaimEdit, applyClaimEdit } from './claim-edit.js';

@@ -7,7 +7,7 @@ import type { KeyPair } from '../../nkeys/keypair.js';
 import { issueAccount } from './issue.js';
 import { type Stored, readAccountInStore } from '../read.js';
 import { resolveSigningKeyArg } from './signing-key-arg.js';
-import { type UserEdit, applyUserEdit } from '../entities/user-edit.js';
+import { type UserEdit, applyUserEdit } from '../edits/user-edit.js';
 import type { Workspace } from '../workspace.js';
 
 /** Options of {@link editSigningKeyScope}. */

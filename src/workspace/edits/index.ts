@@ -1,0 +1,13 @@
+/**
+ * Edits: changes to claims described as data (permissions, limits, times), applied to a
+ * token's claims in memory before it is re-signed. Shared by the entity commands and by the
+ * user-scoped signing keys, whose templates are user edits.
+ *
+ * @example
+ * ```ts
+ * import { applyUserEdit } from 'sigchain';
+ * applyUserEdit(userClaims, { allowPub: ['svc.>'] });
+ * ```
+ */
+export { type UserEdit, applyUserEdit, editSetsPermissions } from './user-edit.js';
+export { type ClaimEdit, applyClaimEdit } from './claim-edit.js';
