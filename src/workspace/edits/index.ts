@@ -6,7 +6,7 @@
  * @example
  * ```ts
  * import { applyUserEdit } from 'sigchain';
- * applyUserEdit(userClaims, { allowPub: ['svc.>'] });
+ * applyUserEdit(userClaims.nats, { allowPub: ['svc.>'] });
  * ```
  */
 export { type UserEdit, applyUserEdit, editSetsPermissions } from './user-edit.js';
