@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SigchainError } from '../errors.js';
 import { TEMP_SUFFIX, ensureDir, ioError, writeFileAtomic } from './atomic.js';
+import { sweepDeadTempFiles } from './temp-sweep.js';
 
 /** Name of the lock file inside the locked folder. */
 export const LOCK_FILE = '.sigchain.lock';
@@ -192,12 +193,14 @@ export async function withStoreLock<T>(dir: string, fn: () => Promise<T> | T, op
   const content = JSON.stringify({ pid: process.pid, hostname: hostname(), time: new Date().toISOString(), token } satisfies LockHolder);
   const started = Date.now();
   let pause = 5;
+  let brokeStale = false;
   for (;;) {
     if (await createExclusive(path, content, token)) break;
     const r = await readHolderFile(path);
     if (r.state === 'gone') continue;
     if (r.state === 'held' && isStale(path, r.holder)) {
       await breakStale(path, r.holder, token);
+      brokeStale = true;
       continue;
     }
     const waited = Date.now() - started;
@@ -208,6 +211,9 @@ export async function withStoreLock<T>(dir: string, fn: () => Promise<T> | T, op
   }
 
   heldByThisProcess.set(path, token);
+  // A dead holder may have been killed mid-write anywhere below `dir`; a process killed while
+  // taking the lock leaves its lock records here. Either way, its temp files go now.
+  sweepDeadTempFiles(dir, { deep: brokeStale });
   try {
     return await heldInContext.run(new Set([...(held ?? []), path]), fn);
   } finally {
