@@ -56,6 +56,8 @@ export interface OperatorWork {
   /** Users an interrupted run re-issued already, by account (their creds are checked again). */
   doneUsers: Map<string, UserJob[]>;
   activationJobs: ActivationJob[];
+  /** An interrupted run's backup of the user tokens (`account/user` → token), read once here. */
+  backup: Map<string, string>;
 }
 
 /** The plan and the work behind it. */
@@ -170,7 +172,7 @@ export async function scanCompromise(ws: Workspace, key: string, opts: { signer?
     }
 
     const journal = await readJournal(op, key);
-    const w: OperatorWork = { op, operator, journal, parents: [], accounts, accountJobs: [], userJobs: new Map(), doneUsers: new Map(), activationJobs: [] };
+    const w: OperatorWork = { op, operator, journal, parents: [], accounts, accountJobs: [], userJobs: new Map(), doneUsers: new Map(), activationJobs: [], backup: new Map() };
     findParents(w, key);
     if (w.parents.length === 0) {
       if (journal) plan.notes.push(`An interrupted run left ${op.dir}/.compromise-${key}.json, but no parent it names lists ${key} or its replacement any more: the tokens were changed by hand. Delete that file once you have checked them.`);
@@ -178,10 +180,10 @@ export async function scanCompromise(ws: Workspace, key: string, opts: { signer?
       continue;
     }
     await checkParentSigners(ws, w, key, opts.signer);
-    const backup = journal?.phase === 'children' ? await readBackup(op, key) : new Map<string, string>();
+    if (journal?.phase === 'children') w.backup = await readBackup(op, key);
     if (role === 'operator') scanAccounts(w, key, plan);
     else {
-      for (const p of w.parents) scanUsers(ws, w, p, key, backup, plan);
+      for (const p of w.parents) scanUsers(ws, w, p, key, w.backup, plan);
       scanActivations(w, key, plan);
     }
     plan.parents.push(...w.parents.map((p) => p.view));

@@ -11,7 +11,7 @@ import { parseCreds } from '../../claims/nats/creds.js';
 import { PRIVATE_DIR_MODE, ensureDir } from '../../store/atomic.js';
 import { removeReplaceLeftovers } from '../../store/replace-files.js';
 import { syncFileSystems } from '../../store/sync-fs.js';
-import { type BackupEntry, backupKey, readBackup, writeBackup } from './journal.js';
+import { type BackupEntry, backupKey, writeBackup } from './journal.js';
 import type { OperatorWork } from './scan.js';
 import { readTextSync } from '../../store/bulk-read.js';
 import type { CompromiseProgress, CompromiseResult } from './types.js';
@@ -65,7 +65,7 @@ export async function applyUserSteps(c: UserStepContext, w: OperatorWork): Promi
 
   if (total) {
     // Keep the first backup of each user: after a power cut it is the only intact copy.
-    const saved = await readBackup(w.op, c.key);
+    const saved = w.backup;
     const entries: BackupEntry[] = [...saved].map(([k, token]) => ({ account: k.slice(0, k.indexOf('/')), user: k.slice(k.indexOf('/') + 1), token }));
     for (const a of accounts) for (const j of w.userJobs.get(a)!) if (!saved.has(backupKey(a, j.user))) entries.push({ account: a, user: j.user, token: j.token });
     await writeBackup(w.op, c.key, entries);
