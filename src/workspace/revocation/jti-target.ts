@@ -106,7 +106,7 @@ export async function resolveJtiTarget(ws: Workspace, op: OperatorStore, opts: {
   const accounts = opts.account !== undefined ? [await ws.account(op, opts.account)] : await op.listAccounts();
   for (const account of accounts) {
     const hit = (await storedUserTokens(op, account)).find((u) => u.jti === jti);
-    if (hit) return { jti, account, token: tokenForJti(await op.readUserJwt(account, hit.name), 'store').token };
+    if (hit) return { jti, account, token: tokenForJti(hit.token, 'store').token };
   }
   return { jti, account: await ws.account(op, opts.account) };
 }

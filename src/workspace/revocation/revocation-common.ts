@@ -24,6 +24,8 @@ export interface StoredUserToken {
   publicKey: string;
   iat: number;
   jti?: string;
+  /** The token as stored, so a caller that picks one need not read it again. */
+  token: string;
 }
 
 /**
@@ -66,8 +68,9 @@ export async function storedUserTokens(op: OperatorStore, account: string): Prom
   const out: StoredUserToken[] = [];
   for (const name of await op.listUsers(account)) {
     try {
-      const c = decodeUser(await op.readUserJwt(account, name));
-      out.push({ name, publicKey: c.sub, iat: c.iat ?? 0, ...(c.jti ? { jti: c.jti } : {}) });
+      const token = await op.readUserJwt(account, name);
+      const c = decodeUser(token);
+      out.push({ name, publicKey: c.sub, iat: c.iat ?? 0, token, ...(c.jti ? { jti: c.jti } : {}) });
     } catch {
       /* unreadable: see above */
     }

@@ -196,17 +196,24 @@ function stripUser(t: JtiToken): Omit<JtiToken, 'user'> {
 }
 
 // Which accounts' lists hold the jti: the named account's, else every account's.
-async function findRecorded(ws: Workspace, op: Awaited<ReturnType<Workspace['operator']>>, jti: string, account?: string): Promise<string> {
+type Recorded = { name: string; account: Awaited<ReturnType<typeof readAccount>>; list: Awaited<ReturnType<typeof readRevokedJtis>> };
+
+/** The one account whose list revokes `jti`, with the account and the list as read. */
+async function findRecorded(ws: Workspace, op: Awaited<ReturnType<Workspace['operator']>>, jti: string, account?: string): Promise<Recorded> {
   const candidates = account !== undefined ? [await ws.account(op, account)] : await op.listAccounts();
-  const holders: string[] = [];
+  const holders: Recorded[] = [];
   for (const a of candidates) {
     const acct = await readAccount(op, a);
-    if ((await readRevokedJtis(op, a, acct.claims.sub)).jtis[jti]) holders.push(a);
+    const list = await readRevokedJtis(op, a, acct.claims.sub);
+    if (list.jtis[jti]) holders.push({ name: a, account: acct, list });
   }
   if (holders.length === 0) {
     throw new SigchainError('NOT_REVOKED', `jti ${jti} is not revoked in ${account !== undefined ? `account "${candidates[0]}"` : `any account of operator "${op.name}"`}. See \`sigchain revocations list-jtis\`.`, { jti });
   }
-  if (holders.length > 1) throw new SigchainError('AMBIGUOUS_NAME', `jti ${jti} is revoked in several accounts (${holders.join(', ')}): name one with -a.`, { jti, accounts: holders });
+  if (holders.length > 1) {
+    const names = holders.map((h) => h.name);
+    throw new SigchainError('AMBIGUOUS_NAME', `jti ${jti} is revoked in several accounts (${names.join(', ')}): name one with -a.`, { jti, accounts: names });
+  }
   return holders[0]!;
 }
 
@@ -226,9 +233,7 @@ export async function unrevokeJti(ws: Workspace, opts: UnrevokeJtiOptions): Prom
     if ((opts.token === undefined) === (opts.jti === undefined)) throw new SigchainError('USAGE', 'Give either the token or its jti, not both.');
     const op = await ws.operator(opts.operator);
     const jti = opts.token !== undefined ? tokenForJti(opts.token, 'given').jti : checkJti(opts.jti!);
-    const name = await findRecorded(ws, op, jti, opts.account);
-    const account = await readAccount(op, name);
-    const list = await readRevokedJtis(op, name, account.claims.sub);
+    const { name, account, list } = await findRecorded(ws, op, jti, opts.account);
     const removed: RevokedJti = { jti, ...list.jtis[jti]! };
     delete list.jtis[jti];
     const result: UnrevokeJtiResult = { operator: op.name, account: unchangedAccount(name, account.claims), jti, removed, warnings: [], nextSteps: [] };
