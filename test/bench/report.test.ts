@@ -21,9 +21,12 @@ it('a time-boxed ratio is the median of per-round ratios, not the ratio of the b
 });
 
 it('a one-shot figure (plain numbers) is the ratio of the two', () => {
-  const f = figuresOf('reissue.users_10k', new Map([['ours', 5000], ['node_crypto', 25000]]))['reissue.users_10k']!;
+  const f = figuresOf('reissue.users_10k', new Map([['ours', 5000], ['node_crypto', 25000], ['disk_floor', 10000]]))['reissue.users_10k']!;
   assert.equal(f.vs.node_crypto, 0.2);
-  assert.equal(f.goal?.met, false);
+  assert.equal(f.vs.disk_floor, 0.5);
+  assert.deepEqual(f.goal, { peer: 'disk_floor', min_ratio: 0.4, met: true });
+  const slow = figuresOf('reissue.users_10k', new Map([['ours', 3000], ['node_crypto', 25000], ['disk_floor', 10000]]))['reissue.users_10k']!;
+  assert.equal(slow.goal?.met, false);
 });
 
 it('a peer measured apart (slow) is compared by its best, not paired', () => {
