@@ -3,7 +3,7 @@ import { GLOBAL_OPTIONS } from './globals.js';
 
 function optionLines(options: Record<string, OptionSpec>): string[] {
   const entries = Object.entries(options).map(([name, o]) => {
-    const flagText = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.valueName ?? 'VALUE'}` : ''}${o.multiple === 'greedy' ? '... (several values, or repeat it)' : o.multiple ? ' (repeatable)' : ''}`;
+    const flagText = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.valueName ?? 'VALUE'}` : ''}${o.multiple === 'greedy' ? '...' : o.multiple ? ' (repeatable)' : ''}`;
     return [flagText, o.description] as const;
   });
   const w = Math.min(36, Math.max(...entries.map(([f]) => f.length), 0));
