@@ -1,13 +1,15 @@
 /**
- * `npm run bench [-- --json] [-- --quick]`: sigchain's hot paths against their peers, measured
- * in one run. `--json` writes exactly one JSON object to stdout (progress goes nowhere);
- * `--quick` or SIGCHAIN_BENCH_QUICK=1 uses tiny time boxes, for smoke tests only.
+ * `npm run bench [-- --json] [-- --quick] [-- --only FAMILY]`: sigchain's hot paths against
+ * their peers, measured in one run. `--json` writes exactly one JSON object to stdout (progress
+ * goes nowhere); `--quick` or SIGCHAIN_BENCH_QUICK=1 uses tiny time boxes, for smoke tests
+ * only; `--only nkey|jwt|trust|reissue|cli` measures one family of figures.
  */
 import { FULL, type Group, QUICK, collectGarbage, measure } from './harness.js';
 import { jwtGroups } from './jwt-cases.js';
 import { nkeyGroups } from './nkey-cases.js';
 import { type Report, figuresOf, renderTable } from './report.js';
 import { reissueFigures } from './reissue-cases.js';
+import { startupFigures } from './startup-cases.js';
 import { trustGroups } from './trust-cases.js';
 
 async function main(argv: string[]): Promise<void> {
@@ -21,9 +23,14 @@ async function main(argv: string[]): Promise<void> {
   // Each family's fixtures are built just before it is measured and dropped after, so no
   // figure runs on a heap swollen by another's token pools (a bigger heap makes every
   // collection dearer, and only the side that allocates pays).
-  const families: Array<() => Group[]> = [nkeyGroups, jwtGroups, trustGroups];
+  const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
+  const wanted = (family: string): boolean => only === undefined || only === family;
+  const families: Array<[string, () => Group[]]> = [['nkey', nkeyGroups], ['jwt', jwtGroups], ['trust', trustGroups]];
   const report: Report = { figures: {}, settings: { ...settings, quick, node: process.versions.node } };
-  for (const family of families) {
+  // Start-up first: separate processes, timed before this one has built any fixtures.
+  if (wanted('cli')) Object.assign(report.figures, await startupFigures(settings, quick, progress));
+  for (const [name, family] of families) {
+    if (!wanted(name)) continue;
     collectGarbage();
     for (const group of family()) {
       progress(`measuring ${group.figure} (${group.cases.map((c) => c.impl).join(', ')})…\n`);
@@ -31,7 +38,7 @@ async function main(argv: string[]): Promise<void> {
     }
   }
   collectGarbage();
-  Object.assign(report.figures, await reissueFigures(settings, quick, progress));
+  if (wanted('reissue')) Object.assign(report.figures, await reissueFigures(settings, quick, progress));
   process.stdout.write(json ? `${JSON.stringify(report)}\n` : `\n${renderTable(report)}`);
 }
 

@@ -4,7 +4,12 @@ import type { Printer } from './output/printer.js';
 export interface OptionSpec {
   type: 'string' | 'boolean';
   short?: string;
-  multiple?: boolean;
+  /**
+   * `true`: repeatable (`--tag a --tag b`). `'greedy'`: also takes several values after one
+   * flag (`--chain a.jwt b.jwt`, as a shell expands `--chain accounts/*.jwt`), up to the next
+   * option, `-` or `--`; the usage line shows it as `--name VALUE...`.
+   */
+  multiple?: boolean | 'greedy';
   /** Shown in help as `--name VALUE`. */
   valueName?: string;
   description: string;
@@ -39,6 +44,12 @@ export interface Command {
   readonly options: Record<string, OptionSpec>;
   /** Smallest and largest number of positionals after the command words. */
   readonly args?: { min: number; max: number };
+  /**
+   * With `--json`, fields printed beside `error` when the command is refused (bad arguments
+   * included), so that the output keeps one shape whatever the outcome: `verify` sets
+   * `{ valid: false }`.
+   */
+  readonly jsonRefusal?: Readonly<Record<string, unknown>>;
   run(ctx: CommandContext): Promise<void>;
 }
 

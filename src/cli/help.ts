@@ -3,7 +3,7 @@ import { GLOBAL_OPTIONS } from './globals.js';
 
 function optionLines(options: Record<string, OptionSpec>): string[] {
   const entries = Object.entries(options).map(([name, o]) => {
-    const flagText = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.valueName ?? 'VALUE'}` : ''}${o.multiple ? ' (repeatable)' : ''}`;
+    const flagText = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.valueName ?? 'VALUE'}` : ''}${o.multiple === 'greedy' ? '...' : o.multiple ? ' (repeatable)' : ''}`;
     return [flagText, o.description] as const;
   });
   const w = Math.min(36, Math.max(...entries.map(([f]) => f.length), 0));
@@ -20,7 +20,7 @@ export function commandHelp(cmd: Command): string {
 }
 
 /** The top-level help: every command with its summary. */
-export function mainHelp(commands: Command[]): string {
+export function mainHelp(commands: ReadonlyArray<{ readonly words: readonly string[]; readonly summary: string }>): string {
   const w = Math.max(...commands.map((c) => c.words.join(' ').length));
   return [
     'sigchain — chains of signed authority: NATS operators, accounts and users, their keys and tokens.',

@@ -1,69 +1,55 @@
+/**
+ * Every CLI command: the words that select it and its one-line summary (all that `sigchain
+ * --help` and command lookup need), and how to load it. A command's file, and everything it
+ * imports (the workspace, the verifier, the worker pools), is imported only when that command
+ * runs or shows its help: every invocation is a process, and `--version` or a typo should not
+ * pay for loading all 32 commands. `test/cli/registry.test.ts` checks that each entry's words
+ * and summary are those of the command it loads.
+ */
 import type { Command } from './command.js';
-import { addAccountCommand } from './commands/add-account.js';
-import { addOperatorCommand } from './commands/add-operator.js';
-import { addUserCommand } from './commands/add-user.js';
-import { checkCoverageCommand } from './commands/check-coverage.js';
-import { describeAccountCommand } from './commands/describe-account.js';
-import { describeJwtCommand } from './commands/describe-jwt.js';
-import { describeOperatorCommand } from './commands/describe-operator.js';
-import { describeUserCommand } from './commands/describe-user.js';
-import { editAccountCommand } from './commands/edit-account.js';
-import { editOperatorCommand } from './commands/edit-operator.js';
-import { editSigningKeyCommand } from './commands/edit-signing-key.js';
-import { editUserCommand } from './commands/edit-user.js';
-import { envCommand } from './commands/env.js';
-import { generateCredsCommand } from './commands/generate-creds.js';
-import { generateNkeyCommand } from './commands/generate-nkey.js';
-import { keysCompromisedCommand } from './commands/keys-compromised.js';
-import { keysListCommand } from './commands/keys-list.js';
-import { keysRetireCommand } from './commands/keys-retire.js';
-import { listAccountsCommand } from './commands/list-accounts.js';
-import { listKeysCommand } from './commands/list-keys.js';
-import { listOperatorsCommand } from './commands/list-operators.js';
-import { listUsersCommand } from './commands/list-users.js';
-import { natsServerConfigCommand } from './commands/nats-server-config.js';
-import { revocationsAddUserCommand } from './commands/revocations-add-user.js';
-import { revocationsDeleteJtiCommand } from './commands/revocations-delete-jti.js';
-import { revocationsDeleteUserCommand } from './commands/revocations-delete-user.js';
-import { revocationsListJtisCommand } from './commands/revocations-list-jtis.js';
-import { revocationsListUsersCommand } from './commands/revocations-list-users.js';
-import { revokeJtiCommand } from './commands/revoke-jti.js';
-import { selectAccountCommand } from './commands/select-account.js';
-import { selectOperatorCommand } from './commands/select-operator.js';
-import { verifyCommand } from './commands/verify.js';
+
+/** A registered command: what selects it and what the top-level help says, and its loader. */
+export interface CommandEntry {
+  /** Words that select it, e.g. `['add', 'operator']` (the same as the loaded command's). */
+  readonly words: readonly string[];
+  /** One line for `sigchain --help` (the same as the loaded command's). */
+  readonly summary: string;
+  /** Imports the command's file. */
+  load(): Promise<Command>;
+}
 
 /** Every CLI command, in the order `sigchain --help` lists them. */
-export const COMMANDS: Command[] = [
-  addOperatorCommand,
-  addAccountCommand,
-  addUserCommand,
-  editOperatorCommand,
-  editAccountCommand,
-  editSigningKeyCommand,
-  editUserCommand,
-  describeOperatorCommand,
-  describeAccountCommand,
-  describeUserCommand,
-  describeJwtCommand,
-  listOperatorsCommand,
-  listAccountsCommand,
-  listUsersCommand,
-  listKeysCommand,
-  keysListCommand,
-  keysRetireCommand,
-  keysCompromisedCommand,
-  generateNkeyCommand,
-  generateCredsCommand,
-  selectOperatorCommand,
-  selectAccountCommand,
-  envCommand,
-  natsServerConfigCommand,
-  revocationsAddUserCommand,
-  revocationsDeleteUserCommand,
-  revocationsListUsersCommand,
-  revokeJtiCommand,
-  revocationsDeleteJtiCommand,
-  revocationsListJtisCommand,
-  verifyCommand,
-  checkCoverageCommand,
+export const COMMANDS: readonly CommandEntry[] = [
+  { words: ['add', 'operator'], summary: 'Create an operator: the root key every account and user chains up to', load: async () => (await import('./commands/add-operator.js')).addOperatorCommand },
+  { words: ['add', 'account'], summary: 'Create an account, signed by the operator (preferably with an operator signing key)', load: async () => (await import('./commands/add-account.js')).addAccountCommand },
+  { words: ['add', 'user'], summary: 'Create a user of an account and write its creds file', load: async () => (await import('./commands/add-user.js')).addUserCommand },
+  { words: ['edit', 'operator'], summary: 'Change the operator: signing keys, strict signing-key usage, system account, URLs, tags, validity', load: async () => (await import('./commands/edit-operator.js')).editOperatorCommand },
+  { words: ['edit', 'account'], summary: 'Change an account: signing keys, limits, JetStream, description, tags, validity', load: async () => (await import('./commands/edit-account.js')).editAccountCommand },
+  { words: ['edit', 'signing-key'], summary: "Scope an account signing key: a role and the permission template of every user it signs", load: async () => (await import('./commands/edit-signing-key.js')).editSigningKeyCommand },
+  { words: ['edit', 'user'], summary: "Change a user's permissions, limits, tags or validity, or re-issue it with another key", load: async () => (await import('./commands/edit-user.js')).editUserCommand },
+  { words: ['describe', 'operator'], summary: "Show an operator's token: keys, signing keys, system account, strict mode", load: async () => (await import('./commands/describe-operator.js')).describeOperatorCommand },
+  { words: ['describe', 'account'], summary: "Show an account's token: issuer, signing keys, limits, JetStream, imports and exports", load: async () => (await import('./commands/describe-account.js')).describeAccountCommand },
+  { words: ['describe', 'user'], summary: "Show a user's token: issuer, issuer account, scope, permissions and limits", load: async () => (await import('./commands/describe-user.js')).describeUserCommand },
+  { words: ['describe', 'jwt'], summary: 'Show any NATS token (operator, account, user, activation) from a file, a creds file or stdin', load: async () => (await import('./commands/describe-jwt.js')).describeJwtCommand },
+  { words: ['list', 'operators'], summary: 'List the operators in the stores folder; * marks the current one', load: async () => (await import('./commands/list-operators.js')).listOperatorsCommand },
+  { words: ['list', 'accounts'], summary: 'List the accounts of the current (or --operator) operator; * marks the current one', load: async () => (await import('./commands/list-accounts.js')).listAccountsCommand },
+  { words: ['list', 'users'], summary: 'List the users of the current (or -a) account', load: async () => (await import('./commands/list-users.js')).listUsersCommand },
+  { words: ['list', 'keys'], summary: 'List operator, account and user keys, marking signing keys and stored seeds', load: async () => (await import('./commands/list-keys.js')).listKeysCommand },
+  { words: ['keys', 'list'], summary: 'List stored keys with their usages and status (active or retired)', load: async () => (await import('./commands/keys-list.js')).keysListCommand },
+  { words: ['keys', 'retire'], summary: 'Retire a stored key: it may no longer sign anything (its seed is kept)', load: async () => (await import('./commands/keys-retire.js')).keysRetireCommand },
+  { words: ['keys', 'compromised'], summary: 'A signing key leaked: replace it and re-issue everything it signed (dry run unless --apply)', load: async () => (await import('./commands/keys-compromised.js')).keysCompromisedCommand },
+  { words: ['generate', 'nkey'], summary: 'Generate a key (operator, account, user, … signing keys), print it or store it', load: async () => (await import('./commands/generate-nkey.js')).generateNkeyCommand },
+  { words: ['generate', 'creds'], summary: "Print or write a user's creds file (JWT + seed) for NATS clients", load: async () => (await import('./commands/generate-creds.js')).generateCredsCommand },
+  { words: ['select', 'operator'], summary: 'Make an operator the current one (what commands act on when none is named)', load: async () => (await import('./commands/select-operator.js')).selectOperatorCommand },
+  { words: ['select', 'account'], summary: 'Make an account the current one (what commands act on when none is named)', load: async () => (await import('./commands/select-account.js')).selectAccountCommand },
+  { words: ['env'], summary: 'Show where stores, keys and the context live (and why), and the current operator/account', load: async () => (await import('./commands/env.js')).envCommand },
+  { words: ['nats', 'server-config'], summary: 'Write a nats-server config for operator mode: the operator JWT with every account preloaded', load: async () => (await import('./commands/nats-server-config.js')).natsServerConfigCommand },
+  { words: ['revocations', 'add-user'], summary: "Revoke a user's tokens (or every user's, with -u '*') issued at or before a time", load: async () => (await import('./commands/revocations-add-user.js')).revocationsAddUserCommand },
+  { words: ['revocations', 'delete-user'], summary: "Remove a user's revocation (or the '*' one) from the account JWT", load: async () => (await import('./commands/revocations-delete-user.js')).revocationsDeleteUserCommand },
+  { words: ['revocations', 'list-users'], summary: 'List the user keys an account revokes, since when, and which stored users that refuses', load: async () => (await import('./commands/revocations-list-users.js')).revocationsListUsersCommand },
+  { words: ['revoke', 'jti'], summary: 'Revoke one token by its jti (for NATS users, servers are told by a key revocation at its iat)', load: async () => (await import('./commands/revoke-jti.js')).revokeJtiCommand },
+  { words: ['revocations', 'delete-jti'], summary: 'Remove a jti revocation (and the key revocation it made for servers)', load: async () => (await import('./commands/revocations-delete-jti.js')).revocationsDeleteJtiCommand },
+  { words: ['revocations', 'list-jtis'], summary: 'List the tokens revoked by jti, per account', load: async () => (await import('./commands/revocations-list-jtis.js')).revocationsListJtisCommand },
+  { words: ['verify'], summary: 'Verify a user, account or operator token and its chain up to a trusted operator', load: async () => (await import('./commands/verify.js')).verifyCommand },
+  { words: ['check', 'coverage'], summary: 'Warn when signing-key restrictions leave a kind of statement no key may sign', load: async () => (await import('./commands/check-coverage.js')).checkCoverageCommand },
 ];

@@ -16,6 +16,8 @@ const FIGURES: Record<string, string[]> = {
   'reissue.users_10k': ['node_crypto', 'disk_floor'],
   'reissue.resign_10k': ['node_crypto'],
   'trust.chain_verify_warm': ['node_crypto', 'node_crypto_one_token', 'nats_jwt'],
+  'cli.startup.version': ['node_bare'],
+  'cli.startup.describe_operator': ['node_bare'],
 };
 
 const positive = (n: unknown): boolean => typeof n === 'number' && Number.isFinite(n) && n > 0;
@@ -45,6 +47,9 @@ it('bench --json (quick) prints one JSON object with every figure and peer', () 
   assert.equal(typeof reissue.goal?.met, 'boolean', 'the re-issue goal is reported');
   assert.equal(report.figures['reissue.resign_10k']!.goal, undefined, 'the in-memory 0.8x goal was withdrawn');
   assert.equal(typeof report.figures['trust.chain_verify_warm']!.goal?.met, 'boolean', 'the chain_verify_warm goal is reported');
+  for (const name of ['cli.startup.version', 'cli.startup.describe_operator']) {
+    assert.equal(typeof report.figures[name]!.goal?.met, 'boolean', `the ${name} goal is reported`);
+  }
 });
 
 it('bench without --json prints a table naming every figure', () => {

@@ -67,8 +67,8 @@ describe('sigchain verify', () => {
     assert.equal(json.code, 1);
     const out = JSON.parse(json.stdout) as Json;
     assert.equal(out.error.code, 'BAD_SIGNATURE');
-    assert.equal(out.error.details.valid, false);
-    assert.deepEqual(out.error.details.errors.map((e: Json) => e.code), ['BAD_SIGNATURE']);
+    assert.equal(out.valid, false);
+    assert.deepEqual(out.errors.map((e: Json) => e.code), ['BAD_SIGNATURE']);
   });
 
   it('applies --require-signing-keys, --ban, --at and --clock-skew', async () => {
@@ -84,7 +84,7 @@ describe('sigchain verify', () => {
     assert.equal((JSON.parse(strict.stdout) as Json).error.code, 'IDENTITY_KEY_MISUSE');
     const banned = await runCli(home, ['verify', credsPath, '--ban', operatorKey, '--json']);
     assert.equal(banned.code, 1);
-    assert.ok((JSON.parse(banned.stdout) as Json).error.details.errors.some((e: Json) => e.code === 'KEY_BANNED' && e.at === 'operator'));
+    assert.ok((JSON.parse(banned.stdout) as Json).errors.some((e: Json) => e.code === 'KEY_BANNED' && e.at === 'operator'));
     // A user that expires in an hour: invalid as of two hours from now, valid with enough skew.
     await cli(home, ['add', 'user', 'short', '--expiry', '1h']);
     const shortCreds = join(home, 'creds', 'O2', 'A', 'short.creds');
@@ -133,7 +133,7 @@ describe('sigchain verify', () => {
     const bareUser = await jwtjs.encodeUser('u', nkeysjs.createUser(), bareAcct);
     const bad = await runCli(dir, ['verify', bareUser, '--chain', join(dir, 'bare.jwt'), '--trust', opJwt, '--require-signing-keys', '--json']);
     assert.equal(bad.code, 1);
-    assert.deepEqual((JSON.parse(bad.stdout) as Json).error.details.errors.map((e: Json) => e.code).sort(), ['ACCOUNT_DISABLED', 'IDENTITY_KEY_MISUSE']);
+    assert.deepEqual((JSON.parse(bad.stdout) as Json).errors.map((e: Json) => e.code).sort(), ['ACCOUNT_DISABLED', 'IDENTITY_KEY_MISUSE']);
   });
 
   it('refuses bad input with a coded error, never a stack trace', async () => {

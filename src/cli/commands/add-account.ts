@@ -2,7 +2,7 @@ import { addAccount } from '../../workspace/entities/add-account.js';
 import { type Command, str } from '../command.js';
 import { NAME_OPTION, TIME_OPTIONS, entityName, openWorkspace, printWarnings, signerFrom, snake, timeOptions } from './support.js';
 
-const USAGE = 'add account NAME [--operator NAME] [-K KEY] [--public-key A…] [--expiry WHEN] [--start WHEN]';
+const USAGE = 'add account (NAME | -n NAME) [--operator NAME] [-K KEY] [--public-key A…] [--expiry WHEN] [--start WHEN]';
 
 /** `sigchain add account`: a new account under an operator, signed by an operator key. */
 export const addAccountCommand: Command = {

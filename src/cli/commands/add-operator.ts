@@ -3,7 +3,7 @@ import { addOperator } from '../../workspace/entities/add-operator.js';
 import { type Command, flag, str } from '../command.js';
 import { NAME_OPTION, TIME_OPTIONS, entityName, openWorkspace, printWarnings, snake, timeOptions } from './support.js';
 
-const USAGE = 'add operator NAME [--no-sys] [--generate-signing-key] [--expiry WHEN] [--start WHEN]';
+const USAGE = 'add operator (NAME | -n NAME) [--sys | --no-sys] [--generate-signing-key] [--expiry WHEN] [--start WHEN]';
 
 /** `sigchain add operator`: a new operator (the root of trust), with its system account. */
 export const addOperatorCommand: Command = {

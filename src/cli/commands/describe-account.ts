@@ -5,7 +5,7 @@ import { entityName, openWorkspace } from './support.js';
 import { DESCRIBE_OPTIONS, checkDescribeFlags, fileToken, printDescribed, storeNames } from './describe-output.js';
 
 
-const USAGE = 'describe account [NAME] [--operator NAME] [--json | --raw] [-f FILE]';
+const USAGE = 'describe account [NAME | -n NAME] [--operator NAME] [--json | --raw] [-f FILE]';
 /** `sigchain describe account`: an account's token as an nsc-style table, JSON or raw JWT. */
 export const describeAccountCommand: Command = {
   words: ['describe', 'account'],
@@ -33,6 +33,6 @@ export const describeAccountCommand: Command = {
     const op = await ws.operator(str(ctx, 'operator'));
     const name = await ws.account(op, entityName(ctx, 'account', USAGE, true));
     const checked = checkToken(await op.readAccountJwt(name));
-    printDescribed(ctx, checked, { names: await storeNames(op, checked.verified ? (checked.claims as unknown as AccountClaims) : undefined) });
+    await printDescribed(ctx, checked, { names: await storeNames(op, checked.verified ? (checked.claims as unknown as AccountClaims) : undefined) });
   },
 };

@@ -29,6 +29,6 @@ export const describeJwtCommand: Command = {
     const fromFile = await fileToken(ctx);
     if (fromFile) return printDescribed(ctx, fromFile);
     if (inline === undefined) throw new SigchainError('USAGE', 'Name the token to describe: -f FILE (a .jwt or creds file), -f - for stdin, or the token itself.');
-    printDescribed(ctx, checkToken(extractToken(inline)));
+    await printDescribed(ctx, checkToken(extractToken(inline)));
   },
 };

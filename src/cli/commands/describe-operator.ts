@@ -4,7 +4,7 @@ import { entityName, openWorkspace } from './support.js';
 import { DESCRIBE_OPTIONS, checkDescribeFlags, fileToken, printDescribed, storeNames } from './describe-output.js';
 
 
-const USAGE = 'describe operator [NAME] [--json | --raw] [-f FILE]';
+const USAGE = 'describe operator [NAME | -n NAME] [--json | --raw] [-f FILE]';
 /** `sigchain describe operator`: the operator's token as an nsc-style table, JSON or raw JWT. */
 export const describeOperatorCommand: Command = {
   words: ['describe', 'operator'],
@@ -30,6 +30,6 @@ export const describeOperatorCommand: Command = {
     const ws = openWorkspace(ctx);
     const op = await ws.operator(entityName(ctx, 'operator', USAGE, true));
     const checked = checkToken(await op.readOperatorJwt());
-    printDescribed(ctx, checked, { names: await storeNames(op) });
+    await printDescribed(ctx, checked, { names: await storeNames(op) });
   },
 };

@@ -1,11 +1,10 @@
-import { signingKeyScope } from '../../claims/nats/account.js';
 import type { AccountClaims, UserScope } from '../../claims/nats/types.js';
 import { SigchainError } from '../../errors.js';
 import type { OperatorStore } from '../../store/operator-store.js';
 import { keyNames, readAccount, readOperator } from '../../workspace/read.js';
 import { type CommandContext, type OptionSpec, flag, str } from '../command.js';
 import { type CheckedToken, checkToken, readTokenInput } from '../parse/token-input.js';
-import { type DescribeOptions, type KeyNames, describeClaimsTable } from '../render/describe.js';
+import type { DescribeOptions, KeyNames } from '../render/describe.js';
 
 /** Flags every `describe` command takes, as nsc spells them. */
 export const DESCRIBE_OPTIONS: Record<string, OptionSpec> = {
@@ -55,6 +54,7 @@ export async function storeNames(op: OperatorStore, account?: AccountClaims): Pr
 /** The scope of the account signing key that issued a user, if it is scoped. */
 export async function issuerScope(op: OperatorStore, account: string, iss: unknown): Promise<UserScope | undefined> {
   if (typeof iss !== 'string') return undefined;
+  const { signingKeyScope } = await import('../../claims/nats/account.js');
   const scope = signingKeyScope((await readAccount(op, account)).claims, iss);
   return scope ?? undefined;
 }
@@ -65,10 +65,14 @@ export async function issuerScope(op: OperatorStore, account: string, iss: unkno
  * `BAD_SIGNATURE` (non-zero exit); with `--json` its claims travel in the error's details so
  * stdout stays one JSON object.
  */
-export function printDescribed(ctx: CommandContext, checked: CheckedToken, opts: Omit<DescribeOptions, 'unverified'> = {}): void {
+export async function printDescribed(ctx: CommandContext, checked: CheckedToken, opts: Omit<DescribeOptions, 'unverified'> = {}): Promise<void> {
   const problem = checked.verified ? undefined : `does not verify with its issuer key ${String(checked.claims.iss ?? '(none)')}`;
   if (flag(ctx, 'raw')) ctx.printer.raw(checked.token);
-  else if (!ctx.printer.json) ctx.printer.result(undefined, describeClaimsTable(checked.claims, { ...opts, ...(problem ? { unverified: problem } : {}) }));
+  else if (!ctx.printer.json) {
+    // The table renderer is loaded only for people: --json and --raw never need it.
+    const { describeClaimsTable } = await import('../render/describe.js');
+    ctx.printer.result(undefined, describeClaimsTable(checked.claims, { ...opts, ...(problem ? { unverified: problem } : {}) }));
+  }
   else if (checked.verified) ctx.printer.result(checked.claims);
   if (!checked.verified) {
     throw new SigchainError(

@@ -7,7 +7,7 @@ import { userName } from './default-user.js';
 import { DESCRIBE_OPTIONS, checkDescribeFlags, fileToken, issuerScope, printDescribed, storeNames } from './describe-output.js';
 
 
-const USAGE = 'describe user [NAME] [-a ACCOUNT] [--operator NAME] [--json | --raw] [-f FILE]';
+const USAGE = 'describe user [NAME | -n NAME] [-a ACCOUNT] [--operator NAME] [--json | --raw] [-f FILE]';
 /** `sigchain describe user`: a user's token as an nsc-style table, JSON or raw JWT. */
 export const describeUserCommand: Command = {
   words: ['describe', 'user'],
@@ -45,6 +45,6 @@ export const describeUserCommand: Command = {
     } catch {
       // The user is still worth showing when its account token is damaged; the names are extras.
     }
-    printDescribed(ctx, checked, { ...(names ? { names } : {}), ...(scope ? { scope } : {}) });
+    await printDescribed(ctx, checked, { ...(names ? { names } : {}), ...(scope ? { scope } : {}) });
   },
 };

@@ -6,7 +6,7 @@ import { generateCreds } from '../../workspace/entities/generate-creds.js';
 import { type Command, flag, str } from '../command.js';
 import { entityName, NAME_OPTION, openWorkspace, scopeOptions } from './support.js';
 
-const USAGE = 'generate creds [NAME] [-a ACCOUNT] [--operator NAME] [-o FILE [--force]]';
+const USAGE = 'generate creds [NAME | -n NAME] [-a ACCOUNT] [--operator NAME] [(-o | --output-file) FILE [--force]]';
 
 /** Refuses to replace an existing file (or anything that is not a file) unless forced. */
 async function checkTarget(path: string, force: boolean): Promise<void> {

@@ -7,7 +7,7 @@ import { type Command, type CommandContext, flag, str } from '../command.js';
 import { renderGrid } from '../output/table.js';
 import { contextOrNothing, openWorkspace } from './support.js';
 
-const USAGE = 'list keys [-o] [-a] [-u] [-A] [--account NAME] [--user NAME] [-f TEXT] [--not-referenced] [--show-seeds]';
+const USAGE = 'list keys [-o] [-a] [-u] [-x] [-A] [--account NAME] [--user NAME] [-f TEXT] [--not-referenced] [--show-seeds]';
 
 /** One key row: who it belongs to, what it is, and whether its seed is in the key store. */
 interface KeyRow {

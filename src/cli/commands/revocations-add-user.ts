@@ -3,7 +3,7 @@ import type { Command } from '../command.js';
 import { AT_OPTION, USER_TARGET_OPTIONS, atOption, printSteps, userTarget, when } from './revocation-support.js';
 import { openWorkspace, printWarnings, signerFrom, snake } from './support.js';
 
-const USAGE = "revocations add-user [-a ACCOUNT] (-n USER | -u PUBLIC_KEY | -u '*') [--at TIME] [-K OPERATOR_KEY]";
+const USAGE = "revocations add-user [-a ACCOUNT] [--operator NAME] (-n USER | -u PUBLIC_KEY | -u '*') [--at TIME] [-K OPERATOR_KEY]";
 
 /** `sigchain revocations add-user`: revoke a user key (or every user) as of a time. */
 export const revocationsAddUserCommand: Command = {

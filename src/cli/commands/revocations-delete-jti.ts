@@ -7,7 +7,7 @@ import { openWorkspace, printWarnings, signerFrom, snake, entityScope } from './
 export const revocationsDeleteJtiCommand: Command = {
   words: ['revocations', 'delete-jti'],
   summary: 'Remove a jti revocation (and the key revocation it made for servers)',
-  usage: 'revocations delete-jti (JTI | TOKEN | JWT_FILE | CREDS_FILE | -) [-a ACCOUNT] [--jti-only] [-K OPERATOR_KEY]',
+  usage: 'revocations delete-jti (JTI | TOKEN | JWT_FILE | CREDS_FILE | -) [-a ACCOUNT] [--operator NAME] [--jti-only] [-K OPERATOR_KEY]',
   description: [
     "Removes a token's jti from the account's revoked-jti list, so sigchain verifiers accept it",
     'again. If revoking it also revoked the user key in the account JWT (for servers), that entry',

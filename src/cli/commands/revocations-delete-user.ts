@@ -3,7 +3,7 @@ import type { Command } from '../command.js';
 import { USER_TARGET_OPTIONS, printSteps, userTarget, when } from './revocation-support.js';
 import { openWorkspace, printWarnings, signerFrom, snake } from './support.js';
 
-const USAGE = "revocations delete-user [-a ACCOUNT] (-n USER | -u PUBLIC_KEY | -u '*') [-K OPERATOR_KEY]";
+const USAGE = "revocations delete-user [-a ACCOUNT] [--operator NAME] (-n USER | -u PUBLIC_KEY | -u '*') [-K OPERATOR_KEY]";
 
 /** `sigchain revocations delete-user`: remove a user key revocation. */
 export const revocationsDeleteUserCommand: Command = {

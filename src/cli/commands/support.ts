@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs';
 import { SigchainError, isSigchainError } from '../../errors.js';
 import { isPublicKey, isSeed } from '../../nkeys/codec.js';
 import { readAccount } from '../../workspace/read.js';
-import { resolveScopedRole, scopeByRole } from '../../workspace/signing/signing-key-scope.js';
 import { currentContext } from '../../store/context.js';
 import type { KeyPair } from '../../nkeys/keypair.js';
 import { Workspace } from '../../workspace/workspace.js';
@@ -35,6 +34,8 @@ export async function signerFrom(ctx: CommandContext, ws: Workspace, scopedRoleO
   if (scopedRoleOf && !isSeed(spec.trim()) && !isPublicKey(spec.trim()) && !existsSync(spec.trim())) {
     const op = await ws.operator(scopedRoleOf.operator);
     const account = await readAccount(op, await ws.account(op, scopedRoleOf.account));
+    // Imported here: it brings the issuing layer, which commands that only read never need.
+    const { resolveScopedRole, scopeByRole } = await import('../../workspace/signing/signing-key-scope.js');
     if (scopeByRole(account.claims, spec.trim())) return resolveScopedRole(ws, account, spec.trim());
   }
   return ws.resolveKey(spec);

@@ -113,8 +113,12 @@ export const verifyCommand: Command = {
     'folder), so tokens made by other tools can be judged too. The roots are the --trust operators',
     '(public keys or operator JWTs); without --trust, the operators in the store.',
     '',
-    'Exit status 0 when valid, 1 when not. With --json, a valid verdict is printed as one object;',
-    'an invalid one as {"error":{"code","message","details":<verdict>}}.',
+    '--chain, --trust and --ban take several values each (--chain accounts/*.jwt) or repeated;',
+    'give the token first, or after -- when it follows them.',
+    '',
+    'Exit status 0 when valid, 1 when not. With --json, one object that always has "valid": the',
+    'verdict ({"valid":true,"chain","errors","warnings",…}); when invalid or refused, also',
+    '"error":{"code","message","details"} with the first error (jq .valid, jq .error.code).',
   ].join('\n'),
   examples: [
     'sigchain verify ~/.local/share/sigchain/creds/O2/A/U.creds',
@@ -123,14 +127,15 @@ export const verifyCommand: Command = {
     'sigchain verify A.jwt --ban OLDIDENTITY… --clock-skew 30 --at 2027-01-31',
   ],
   options: {
-    chain: { type: 'string', multiple: true, valueName: 'FILE', description: 'Take the chain only from these JWT files, creds files or nsc-style store folders (not the store).' },
-    trust: { type: 'string', multiple: true, valueName: 'OPERATOR', description: "A trusted root: an operator public key (O…), an operator JWT, or a file holding one. Default: the store's operators." },
+    chain: { type: 'string', multiple: 'greedy', valueName: 'FILE', description: 'Take the chain only from these JWT files, creds files or nsc-style store folders (not the store).' },
+    trust: { type: 'string', multiple: 'greedy', valueName: 'OPERATOR', description: "A trusted root: an operator public key (O…), an operator JWT, or a file holding one. Default: the store's operators." },
     'require-signing-keys': { type: 'boolean', description: 'Strict separation of keys: refuse accounts signed by an operator identity key (IDENTITY_KEY_MISUSE).' },
-    ban: { type: 'string', multiple: true, valueName: 'KEY', description: 'Refuse any link signed by or about this key (e.g. a rotated-out operator identity).' },
+    ban: { type: 'string', multiple: 'greedy', valueName: 'KEY', description: 'Refuse any link signed by or about this key (e.g. a rotated-out operator identity).' },
     'clock-skew': { type: 'string', valueName: 'SECONDS', description: 'Tolerated clock difference for exp/nbf (default 0, as nats-server).' },
     at: { type: 'string', valueName: 'TIME', description: 'Judge as of this time (RFC 3339, a date, Unix seconds, or an offset like 30d) instead of now.' },
   },
   args: { min: 1, max: 1 },
+  jsonRefusal: { valid: false },
   async run(ctx) {
     const token = await tokenArg(ctx, ctx.positionals[0]!);
     const chainFiles = list(ctx, 'chain');
@@ -160,11 +165,13 @@ export const verifyCommand: Command = {
       if (ctx.printer.json) ctx.printer.result(snake(verdict));
       return;
     }
+    // The verdict is printed as on success, with `error` beside it (see Printer.besideError).
+    ctx.printer.besideError(snake(verdict) as Record<string, unknown>);
     const first = verdict.errors[0]!;
     throw new SigchainError(
       first.code,
       `The ${verdict.chain[0]?.kind ?? 'token'} is not valid: ${verdict.errors.length} error${verdict.errors.length > 1 ? 's' : ''}, the first ${first.code} at the ${first.at}${ctx.printer.json ? `: ${first.message}` : ' (see above)'}.`,
-      snake(verdict) as Record<string, unknown>,
+      { at: first.at, ...(first.field !== undefined ? { field: first.field } : {}), error_count: verdict.errors.length },
     );
   },
 };

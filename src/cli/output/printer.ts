@@ -11,6 +11,7 @@ export class Printer {
   readonly #stderr: NodeJS.WritableStream;
   readonly warnings: string[] = [];
   readonly messages: string[] = [];
+  #beside: Record<string, unknown> = {};
 
   constructor(json: boolean, stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr) {
     this.json = json;
@@ -51,15 +52,24 @@ export class Printer {
     this.#stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
+  /**
+   * Fields printed before `error` if the command is refused under `--json` (later calls add to
+   * earlier ones), so that a command's JSON keeps its shape on refusal: `verify` prints
+   * `{"valid":false,…,"error":{…}}` where it would print `{"valid":true,…}`.
+   */
+  besideError(fields: Readonly<Record<string, unknown>>): void {
+    this.#beside = { ...this.#beside, ...fields };
+  }
+
   /** Prints a refusal. Returns the exit code. */
   error(e: unknown): number {
     if (e instanceof SigchainError) {
-      if (this.json) this.#stdout.write(`${JSON.stringify({ error: e.toJSON() }, null, 2)}\n`);
+      if (this.json) this.#stdout.write(`${JSON.stringify({ ...this.#beside, error: e.toJSON() }, null, 2)}\n`);
       else this.#stderr.write(`[ERR ] ${e.message}\n       (code ${e.code})\n`);
       return e.code === 'USAGE' ? 2 : 1;
     }
     const message = e instanceof Error ? e.message : String(e);
-    if (this.json) this.#stdout.write(`${JSON.stringify({ error: { code: 'INTERNAL', message } }, null, 2)}\n`);
+    if (this.json) this.#stdout.write(`${JSON.stringify({ ...this.#beside, error: { code: 'INTERNAL', message } }, null, 2)}\n`);
     else this.#stderr.write(`[ERR ] unexpected failure: ${message}\n       Please report this; set SIGCHAIN_DEBUG=1 to see where it happened.\n`);
     if (process.env.SIGCHAIN_DEBUG && e instanceof Error) this.#stderr.write(`${e.stack}\n`);
     return 1;

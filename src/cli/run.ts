@@ -1,0 +1,66 @@
+// The command line, once main.ts has ruled out `--version`. This file imports only what finding
+// a command needs; the command's own file, and with it the workspace, the verifier or the
+// worker pools, is imported when the command runs (registry.ts), and the help text only when
+// asked for. test/cli/startup.test.ts counts the modules a command loads.
+import { SigchainError } from '../errors.js';
+import type { CommandContext } from './command.js';
+import { GLOBAL_OPTIONS } from './globals.js';
+import { Printer } from './output/printer.js';
+import { findCommand, parseCommandArgs, wordsOf } from './parse/argv.js';
+import { COMMANDS } from './registry.js';
+
+const help = () => import('./help.js');
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The flags before `--` (after it, everything is an argument). */
+function flagsOf(argv: string[]): string[] {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).filter((a) => a.startsWith('-'));
+}
+
+/** Runs the CLI with `argv` (without `node` and the script) and returns the exit code. */
+export async function run(argv: string[], env: NodeJS.ProcessEnv, version: string): Promise<number> {
+  const flags = flagsOf(argv);
+  const printer = new Printer(flags.includes('--json'));
+  const words = wordsOf(argv, GLOBAL_OPTIONS);
+  if (words[0]?.word === 'help') {
+    const found = findCommand(argv.filter((_, i) => i !== words[0]!.index), COMMANDS, GLOBAL_OPTIONS);
+    const { commandHelp, mainHelp } = await help();
+    process.stdout.write(found ? commandHelp(await found.entry.load()) : mainHelp(COMMANDS));
+    return 0;
+  }
+  const found = findCommand(argv, COMMANDS, GLOBAL_OPTIONS);
+  if (!found) {
+    if (words[0]?.word === 'version' || (words.length === 0 && flags.includes('--version'))) {
+      process.stdout.write(`${version}\n`);
+      return 0;
+    }
+    if (words.length === 0 && (argv.length === 0 || flags.includes('--help') || flags.includes('-h'))) {
+      process.stdout.write((await help()).mainHelp(COMMANDS));
+      return 0;
+    }
+    const first = words[0]?.word;
+    const near = COMMANDS.filter((c) => c.words[0] === first).map((c) => `sigchain ${c.words.join(' ')}`);
+    if (near.length) return printer.error(new SigchainError('USAGE', `"${words.map((w) => w.word).join(' ')}" is not a command. Did you mean: ${near.join(', ')}?`));
+    return printer.error(new SigchainError('USAGE', first === undefined ? 'Name a command. Run `sigchain --help` to see the commands.' : `Unknown command "${first}". Run \`sigchain --help\` to see the commands.`));
+  }
+  try {
+    const cmd = await found.entry.load();
+    if (cmd.jsonRefusal) printer.besideError(cmd.jsonRefusal);
+    const parsed = parseCommandArgs(found.rest, cmd, GLOBAL_OPTIONS);
+    if (parsed.options.help === true) {
+      process.stdout.write((await help()).commandHelp(cmd));
+      return 0;
+    }
+    const ctx: CommandContext = { positionals: parsed.positionals, options: parsed.options, env, printer, readStdin };
+    await cmd.run(ctx);
+    return printer.warnings.length && env.SIGCHAIN_STRICT_WARNINGS ? 3 : 0;
+  } catch (e) {
+    return printer.error(e);
+  }
+}
