@@ -16,6 +16,7 @@ export * from './errors.js';
 export * from './nkeys/index.js';
 export * from './jwt/index.js';
 export * from './claims/index.js';
+export * from './input/index.js';
 export * from './keys/index.js';
 export * from './store/index.js';
 export * from './workspace/index.js';

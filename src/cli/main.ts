@@ -48,10 +48,10 @@ function toParseArgs(options: Record<string, OptionSpec>) {
   return Object.fromEntries(Object.entries(options).map(([k, o]) => [k, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }]));
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+// Bounded like every untrusted input (src/input); loaded only when a command reads stdin.
+async function readStdin(limit?: number): Promise<string> {
+  const { MAX_TEXT_FILE_SIZE, readBoundedStream } = await import('../input/token-files.js').then(async (m) => ({ ...m, ...(await import('../input/limits.js')) }));
+  return readBoundedStream(process.stdin, limit ?? MAX_TEXT_FILE_SIZE);
 }
 
 /** Runs the CLI with `argv` (without `node` and the script) and returns the exit code. */

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseCreds } from '../claims/nats/creds.js';
+import { parseCreds } from '../input/creds.js';
 import { PRIVATE_DIR_MODE, ensureDir } from '../store/atomic.js';
 import { removeReplaceLeftovers } from '../store/replace-files.js';
 import { syncFileSystems } from '../store/sync-fs.js';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { parseCreds } from '../../src/claims/nats/creds.js';
+import { parseCreds } from '../../src/input/creds.js';
 import { decodeAccount, decodeOperator, decodeUser } from '../../src/claims/nats/decode.js';
 import { KeyPair } from '../../src/nkeys/keypair.js';
 import { revokedJtisPath } from '../../src/store/revoked-jtis.js';
