@@ -88,6 +88,20 @@ describe('tokenFromText', () => {
     assert.throws(() => tokenFromText(`${decorated('ACCOUNT', acct.jwt)}\n${user.key.seed}\n`), refused('WRONG_CLAIM_TYPE'));
   });
 
+  it('returns the whole text or refuses it, for the minimal shapes the fuzzer took substrings of', () => {
+    for (const t of ['eyJ.e.Z.', 'eyJ.e.u=', 'eyJ.e.u/', 'eyJ.e.W+', '.eyJ.0.u', '6eyJ.A.A', 'eyJ.e.u']) {
+      for (const text of [t, formatCreds(user.jwt, user.key.seed).replace(user.jwt, t)]) {
+        let got: string | undefined;
+        try {
+          got = tokenFromText(text);
+        } catch (e) {
+          assert.ok(e instanceof SigchainError && e.code === 'MALFORMED_TOKEN', `${t}: ${String(e)}`);
+        }
+        if (got !== undefined) assert.equal(got, t, 'never a substring');
+      }
+    }
+  });
+
   it('refuses text over its bound at once (TOKEN_TOO_LARGE)', () => {
     assert.throws(() => tokenFromText('a'.repeat(MAX_TOKEN_FILE_SIZE + 1)), refused('TOKEN_TOO_LARGE'));
     assert.throws(() => tokenFromText(`eyJ${'a'.repeat(1024 * 1024)}.b.c`), refused('TOKEN_TOO_LARGE'));
