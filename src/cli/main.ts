@@ -50,7 +50,7 @@ function toParseArgs(options: Record<string, OptionSpec>) {
 
 // Bounded like every untrusted input (src/input); loaded only when a command reads stdin.
 async function readStdin(limit?: number): Promise<string> {
-  const { MAX_TEXT_FILE_SIZE, readBoundedStream } = await import('../input/token-files.js').then(async (m) => ({ ...m, ...(await import('../input/limits.js')) }));
+  const { MAX_TEXT_FILE_SIZE, readBoundedStream } = await import('../input/index.js');
   return readBoundedStream(process.stdin, limit ?? MAX_TEXT_FILE_SIZE);
 }
 
