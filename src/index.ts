@@ -16,6 +16,25 @@ export * from './errors.js';
 export * from './nkeys/index.js';
 export * from './jwt/index.js';
 export * from './claims/index.js';
+export {
+  type Creds,
+  MAX_CHAIN_INPUT_SIZE,
+  MAX_TEXT_FILE_SIZE,
+  MAX_TOKEN_FILE_SIZE,
+  type ReadOptions,
+  type TokenInput,
+  isTokenShaped,
+  jwtsInText,
+  loadChainFiles,
+  parseCreds,
+  readBoundedFile,
+  readBoundedStream,
+  readTokenArg,
+  readTokenFile,
+  readTokenOrJti,
+  readTrustArgs,
+  tokenFromText,
+} from './input/index.js';
 export * from './keys/index.js';
 export * from './store/index.js';
 export * from './workspace/index.js';

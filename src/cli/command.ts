@@ -24,8 +24,8 @@ export interface CommandContext {
   readonly options: OptionValues;
   readonly env: NodeJS.ProcessEnv;
   readonly printer: Printer;
-  /** Reads standard input fully (for `-` arguments). */
-  readStdin(): Promise<string>;
+  /** Reads standard input fully (for `-` arguments), refusing more than `limit` bytes (TOKEN_TOO_LARGE). */
+  readStdin(limit?: number): Promise<string>;
 }
 
 /**

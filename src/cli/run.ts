@@ -11,10 +11,10 @@ import { COMMANDS } from './registry.js';
 
 const help = () => import('./help.js');
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+// Bounded like every untrusted input (src/input); loaded only when a command reads stdin.
+async function readStdin(limit?: number): Promise<string> {
+  const { MAX_TEXT_FILE_SIZE, readBoundedStream } = await import('../input/index.js');
+  return readBoundedStream(process.stdin, limit ?? MAX_TEXT_FILE_SIZE);
 }
 
 /** The flags before `--` (after it, everything is an argument). */

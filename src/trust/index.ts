@@ -15,6 +15,5 @@
 export { type ChainLink, type LinkKind, type Reason, type SignedBy, type Verdict, errorCodes } from './verdict.js';
 export { type ConnectionContext, type JtiRevocations, type Policy, type PolicyOptions, definePolicy, isPolicy, natsServerPolicy } from './policy.js';
 export { type ChainResolver, type MaybePromise, type SyncChainResolver, memoryResolver } from './resolver.js';
-export { jwtsInText, loadChainFiles, tokenFromText } from './chain-files.js';
 export { type VerifyOptions, type VerifySyncOptions, verifyChain, verifyChainSync } from './verify-chain.js';
 export { type TokenFacts, type TokenIssue, clearTokenFactsCache, tokenFacts } from './token-facts.js';

@@ -61,6 +61,17 @@ describe('describe jwt', () => {
     assert.equal((await cli(home, ['describe', 'jwt', '-f', userCreds, '--raw'])).stdout, `${await (await ws.operator()).readUserJwt('SYS', 'sys')}\n`);
   });
 
+  test('the token is taken as verify takes it: a path (creds or .jwt) or - as the argument, like -f', async () => {
+    assert.equal((await cli(home, ['describe', 'jwt', userCreds])).stdout, (await cli(home, ['describe', 'jwt', '-f', userCreds])).stdout);
+    assert.equal((await cli(home, ['describe', 'jwt', file])).stdout, (await cli(home, ['describe', 'jwt', '-f', file])).stdout);
+    const piped = await runCli(home, ['describe', 'jwt', '-'], {}, `${account}\n`);
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.equal(piped.stdout, (await cli(home, ['describe', 'jwt', file])).stdout);
+    // An inline near-token is a malformed token; a missing path is a missing file.
+    await refused(home, ['describe', 'jwt', `${account}==`], 'MALFORMED_TOKEN');
+    await refused(home, ['describe', 'jwt', join(home, 'missing.creds')], 'IO_ERROR');
+  });
+
   test('truncated, padded, re-encoded and garbage tokens are MALFORMED_TOKEN', async () => {
     const [h, p, s] = account.split('.') as [string, string, string];
     const cases = {

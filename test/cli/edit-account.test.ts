@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
-import { parseCreds } from '../../src/claims/nats/creds.js';
+import { parseCreds } from '../../src/input/creds.js';
 import { decodeAccount, decodeUser } from '../../src/claims/nats/decode.js';
 import { KeyPair } from '../../src/nkeys/keypair.js';
 import { addAccount, addOperator, addUser, editAccount } from '../../src/workspace/index.js';

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { parseCreds } from '../../src/claims/nats/creds.js';
+import { parseCreds } from '../../src/input/creds.js';
 import { decodeAccount, decodeUser } from '../../src/claims/nats/decode.js';
 import { addAccount, addOperator, addUser, editAccount } from '../../src/workspace/index.js';
 import { buildUserStore } from '../helpers/big-store.js';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { parseCreds } from '../../src/claims/nats/creds.js';
+import { parseCreds } from '../../src/input/creds.js';
 import { decodeAccount, decodeOperator, decodeUser } from '../../src/claims/nats/decode.js';
 import { KeyPair } from '../../src/nkeys/keypair.js';
 import { revokedJtisPath } from '../../src/store/revoked-jtis.js';
@@ -172,6 +172,9 @@ describe('revoke jti / revocations delete-jti / list-jtis', () => {
     await refused(s.h, ['revoke', 'jti', 'has space'], 'USAGE');
     const [h, p] = readFileSync(paths.userJwt(s.h, 'O2', 'A', 'U'), 'utf8').trim().split('.');
     await refused(s.h, ['revoke', 'jti', `${h}.${p}.${'A'.repeat(86)}`], 'BAD_SIGNATURE');
+    // The token is read as every command reads one: judged whole, never a substring.
+    await refused(s.h, ['revoke', 'jti', `${h}.${p}.${'A'.repeat(86)}==`], 'MALFORMED_TOKEN');
+    await refused(s.h, ['revoke', 'jti', `${h}.${p}.${'A'.repeat(86)}.extra`], 'MALFORMED_TOKEN');
     const e = await refused(s.h, ['revoke', 'jti', paths.creds(s.h, 'O2', 'A', 'U'), '-K', s.acctSkPath], 'NO_APPROPRIATE_SIGNING_KEY');
     assert.match(e.message, /OPERATOR key/);
   });

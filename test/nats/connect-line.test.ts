@@ -5,7 +5,7 @@
 // logs in, and raising max_control_line (the remedy the warning names) lets the large user in.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseCreds } from '../../src/claims/nats/creds.js';
+import { parseCreds } from '../../src/input/creds.js';
 import { connectLineSize, DEFAULT_MAX_CONTROL_LINE } from '../../src/claims/nats/validate.js';
 import { newUserClaims } from '../../src/claims/nats/user.js';
 import { KeyPair } from '../../src/nkeys/keypair.js';

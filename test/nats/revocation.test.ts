@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type NatsConnection } from '@nats-io/transport-node';
-import { formatCreds, parseCreds } from '../../src/claims/nats/creds.js';
+import { formatCreds } from '../../src/claims/nats/creds.js';
+import { parseCreds } from '../../src/input/creds.js';
 import { decodeUser } from '../../src/claims/nats/decode.js';
 import { encodeUser } from '../../src/claims/nats/encode.js';
 import { newUserClaims } from '../../src/claims/nats/user.js';

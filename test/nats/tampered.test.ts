@@ -2,7 +2,7 @@
 // nats-server and by sigchain's decoder alike; the untouched JWT works (the control).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseCreds } from '../../src/claims/nats/creds.js';
+import { parseCreds } from '../../src/input/creds.js';
 import { decodeUser } from '../../src/claims/nats/decode.js';
 import { SigchainError } from '../../src/errors.js';
 import { addUser } from '../../src/workspace/index.js';

@@ -2,7 +2,7 @@
 // and the roots; --chain and --trust for tokens made by the official @nats-io/jwt; the
 // policy flags; exit 0 when valid, 1 when not.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as jwtjs from '@nats-io/jwt';
@@ -146,5 +146,61 @@ describe('sigchain verify', () => {
     const noArg = await runCli(home, ['verify']);
     assert.equal(noArg.code, 2);
     assert.doesNotMatch(`${missing.stderr}${wrongRoot.stderr}${noArg.stderr}`, /\n\s+at /);
+  });
+
+  it('judges exactly the bytes given: every way in goes through the one strict reader', async () => {
+    const creds = readFileSync(credsPath, 'utf8');
+    const acctJwt = readFileSync(join(home, 'stores', 'O2', 'accounts', 'A', 'A.jwt'), 'utf8').trim();
+    await cli(home, ['add', 'user', 'U2']);
+    const otherSeed = /^SU[A-Z2-7]+$/m.exec(readFileSync(join(home, 'creds', 'O2', 'A', 'U2.creds'), 'utf8'))![0];
+    const seed = /^SU[A-Z2-7]+$/m.exec(creds)![0];
+    const dir = join(home, 'attacks');
+    mkdirSync(dir, { recursive: true });
+    const at = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    };
+    const refused = async (args: string[], code: string, input?: string) => {
+      const r = await runCli(home, args, {}, input);
+      assert.equal(r.code, 1, `${args.join(' ').slice(0, 80)}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`\\(code ${code}\\)`), args.join(' ').slice(0, 80));
+      assert.ok(!`${r.stdout}${r.stderr}`.includes(seed.slice(2, 20)) && !`${r.stdout}${r.stderr}`.includes(otherSeed.slice(2, 20)), 'no seed text');
+      assert.doesNotMatch(r.stderr, /\n\s+at /);
+    };
+    // A 4th segment or padding in a creds file was read as the valid token inside it.
+    await refused(['verify', at('extra.creds', creds.replace(userJwt, `${userJwt}.extra`))], 'MALFORMED_TOKEN');
+    await refused(['verify', at('pad.creds', creds.replace(userJwt, `${userJwt}==`))], 'MALFORMED_TOKEN');
+    // The same tokens inline are malformed tokens, not missing files.
+    await refused(['verify', `${userJwt}.extra`], 'MALFORMED_TOKEN');
+    await refused(['verify', `${userJwt}==`], 'MALFORMED_TOKEN');
+    await refused(['verify', '-'], 'MALFORMED_TOKEN', `${userJwt}==\n`);
+    // A creds file is a user credential.
+    await refused(['verify', at('acct.creds', creds.replace(userJwt, acctJwt))], 'WRONG_CLAIM_TYPE');
+    await refused(['verify', at('mixed.creds', creds.replace(seed, otherSeed))], 'CREDS_KEY_MISMATCH');
+    await refused(['verify', at('two.creds', creds.replace('-----BEGIN NATS USER JWT', `-----BEGIN NATS USER JWT-----\n${userJwt}\n------END NATS USER JWT------\n-----BEGIN NATS USER JWT`))], 'MALFORMED_CREDS');
+    // ... also when given to --chain, and the same for describe jwt.
+    await refused(['verify', userJwt, '--chain', join(dir, 'acct.creds')], 'WRONG_CLAIM_TYPE');
+    await refused(['describe', 'jwt', join(dir, 'acct.creds')], 'WRONG_CLAIM_TYPE');
+    await refused(['describe', 'jwt', '-f', join(dir, 'mixed.creds')], 'CREDS_KEY_MISMATCH');
+    await refused(['describe', 'jwt', `${userJwt}.extra`], 'MALFORMED_TOKEN');
+    // A server config with one bad token is refused, naming it.
+    await refused(['verify', userJwt, '--chain', at('server.conf', `operator: ${acctJwt}==\n`)], 'MALFORMED_TOKEN');
+    // A 100 MB (sparse) file is refused from its size, before reading.
+    const huge = join(dir, 'huge.jwt');
+    const fd = openSync(huge, 'w');
+    ftruncateSync(fd, 100 * 1024 * 1024);
+    closeSync(fd);
+    const t0 = performance.now();
+    await refused(['verify', huge], 'TOKEN_TOO_LARGE');
+    await refused(['verify', userJwt, '--chain', huge], 'TOKEN_TOO_LARGE');
+    assert.ok(performance.now() - t0 < 5000);
+    // A --chain folder holding a symlink loop ends, and its tokens are read once.
+    const loop = join(dir, 'loop');
+    mkdirSync(join(loop, 'a'), { recursive: true });
+    writeFileSync(join(loop, 'a', 'A.jwt'), acctJwt);
+    writeFileSync(join(loop, 'O2.jwt'), readFileSync(join(home, 'stores', 'O2', 'O2.jwt')));
+    symlinkSync(loop, join(loop, 'a', 'back'));
+    const ok = await runCli(home, ['verify', credsPath, '--chain', loop, '--trust', operatorKey]);
+    assert.equal(ok.code, 0, ok.stderr);
   });
 });

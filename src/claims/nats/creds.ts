@@ -1,6 +1,5 @@
-import { SigchainError, isSigchainError } from '../../errors.js';
-import { decodeJwt } from '../../jwt/index.js';
-import { KeyPair, isSeed } from '../../nkeys/index.js';
+import { SigchainError } from '../../errors.js';
+import { KeyPair } from '../../nkeys/index.js';
 import { decodeUser } from './decode.js';
 
 /**
@@ -42,46 +41,4 @@ ${seed}
 
 *************************************************************
 `;
-}
-
-// Go's userConfigRE: an armored block is a dashed line, one token line, a dashed line.
-const BLOCK = /\s*(?:(?:-{3,}[^\r\n]*-{3,}\r?\n)([\w\-.=]+)(?:\r?\n-{3,}[^\r\n]*-{3,}(?:\r?\n|$)))/g;
-
-function malformed(why: string): SigchainError {
-  return new SigchainError('MALFORMED_CREDS', `That is not a NATS creds file: ${why}. A creds file holds a "BEGIN NATS USER JWT" block and a "BEGIN USER NKEY SEED" block; get a fresh one from the account owner.`);
-}
-
-/**
- * Reads a creds file (Go, nsc, jwt.js or hand-made; LF or CRLF) into its JWT and seed. Checks
- * their shape only: a three-part JWT and a valid user seed. It does not verify the JWT or
- * that the seed matches it: decode the JWT with `decodeUser` for that. Anything else throws
- * `MALFORMED_CREDS`; messages never contain seed text.
- *
- * @example
- * ```ts
- * const { jwt, seed } = parseCreds(readFileSync('alice.creds', 'utf8'));
- * ```
- */
-export function parseCreds(text: string): { jwt: string; seed: string } {
-  if (typeof text !== 'string') throw malformed('it is not text');
-  const blocks = [...text.matchAll(BLOCK)].map((m) => m[1]!);
-  const jwt = blocks[0];
-  let seed = blocks[1];
-  if (seed === undefined) {
-    // Like Go's ParseDecoratedNKey: without a second block, take a bare seed line.
-    seed = text
-      .split('\n')
-      .map((l) => l.trim())
-      .find((l) => l.startsWith('SU') || l.startsWith('SA') || l.startsWith('SO'));
-  }
-  if (!jwt) throw malformed('no armored JWT block was found');
-  try {
-    decodeJwt(jwt);
-  } catch (e) {
-    throw malformed(`its JWT block is not a JWT (${isSigchainError(e) ? e.code : 'unreadable'})`);
-  }
-  if (!seed) throw malformed('no seed block was found');
-  if (!isSeed(seed)) throw malformed('its seed block is not a valid nkey seed');
-  if (!seed.startsWith('SU')) throw malformed('its seed is not a user seed (it must start with SU)');
-  return { jwt, seed };
 }

@@ -61,4 +61,4 @@ export {
   validateScopedSigner,
 } from './validate.js';
 export { hasWildcards, isContainedIn, subjectProblem } from './subjects.js';
-export { formatCreds, parseCreds } from './creds.js';
+export { formatCreds } from './creds.js';

@@ -3,8 +3,9 @@ import { SigchainError } from '../../errors.js';
 import type { OperatorStore } from '../../store/operator-store.js';
 import { keyNames, readAccount, readOperator } from '../../workspace/read.js';
 import { type CommandContext, type OptionSpec, flag, str } from '../command.js';
-import { type CheckedToken, checkToken, readTokenInput } from '../parse/token-input.js';
-import type { DescribeOptions, KeyNames } from '../render/describe.js';
+import { readTokenFile } from '../../input/index.js';
+import { type CheckedToken, checkToken } from '../parse/token-input.js';
+import { type DescribeOptions, type KeyNames, describeClaimsTable } from '../render/describe.js';
 
 /** Flags every `describe` command takes, as nsc spells them. */
 export const DESCRIBE_OPTIONS: Record<string, OptionSpec> = {
@@ -21,7 +22,7 @@ export function checkDescribeFlags(ctx: CommandContext): void {
 export async function fileToken(ctx: CommandContext, expect?: string): Promise<CheckedToken | undefined> {
   const file = str(ctx, 'file');
   if (file === undefined) return undefined;
-  const checked = checkToken(await readTokenInput(ctx, file));
+  const checked = checkToken((await readTokenFile(file, ctx)).token);
   const type = (checked.claims.nats as { type?: unknown } | undefined)?.type;
   if (expect && type !== expect) {
     throw new SigchainError('WRONG_CLAIM_TYPE', `${file} holds ${typeof type === 'string' ? `a ${type}` : 'an untyped'} token, not ${expect === 'account' ? 'an' : 'a'} ${expect} token. Use \`sigchain describe jwt -f ${file}\` to describe any token.`, { expected: expect, got: type });

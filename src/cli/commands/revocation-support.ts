@@ -2,14 +2,13 @@
  * Glue shared by the revocation commands: nsc's user-target flags (-a, -n, -u), --at, the
  * JTI-or-token argument, and printing what servers need to be told.
  */
-import { readFile } from 'node:fs/promises';
 import { SigchainError } from '../../errors.js';
 import { formatTime } from '../render/format.js';
 import type { UserKeyTarget } from '../../workspace/revocation/revoke-user.js';
 import { entityScope, scopeOptions } from './support.js';
 import { type CommandContext, type OptionSpec, str } from '../command.js';
 import { parseTimeFlag } from '../parse/time.js';
-import { extractToken } from '../parse/token-input.js';
+import { readTokenOrJti } from '../../input/index.js';
 
 /** `-a` and `--operator`, as every revocation command takes them. */
 export const ACCOUNT_OPTIONS: Record<string, OptionSpec> = scopeOptions('The account whose revocations to change');
@@ -55,25 +54,13 @@ export function when(t: number): string {
   return formatTime(t) || '1970-01-01 00:00:00 UTC';
 }
 
-const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
-
 /**
  * The argument of `revoke jti` / `revocations delete-jti`: a token (inline, `-` for stdin, or
- * a .jwt / .creds file, whose JWT is taken) or a bare jti.
+ * a .jwt / .creds file, whose JWT is taken), read as every command reads one, or a bare jti.
  */
 export async function jtiOrToken(ctx: CommandContext, arg: string): Promise<{ token: string } | { jti: string }> {
-  if (arg === '-') return { token: extractToken(await ctx.readStdin()) };
-  const t = arg.trim();
-  if (JWT_SHAPE.test(t)) return { token: t };
-  let text: string;
-  try {
-    text = await readFile(arg, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENAMETOOLONG') return { jti: t };
-    throw new SigchainError('IO_ERROR', `${arg} could not be read (${code}). Check its permissions, or give the jti itself.`, { path: arg });
-  }
-  return { token: extractToken(text) };
+  const what = await readTokenOrJti(arg, ctx);
+  return 'jti' in what ? what : { token: what.token };
 }
 
 /** Prints what servers must be told, and other next steps (people only; --json has them as data). */

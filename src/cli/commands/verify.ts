@@ -1,72 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import { SigchainError } from '../../errors.js';
-import { isPublicKey, isSeed } from '../../nkeys/index.js';
-import { type ChainResolver, type Verdict, definePolicy, jwtsInText, loadChainFiles, memoryResolver, tokenFromText, verifyChain } from '../../trust/index.js';
-import { storeResolver } from '../../workspace/verify/store-trust.js';
-import { revokedJtisFromStore } from '../../workspace/revocation/revoked-jtis.js';
-import type { Workspace } from '../../workspace/workspace.js';
+import { loadChainFiles, readTokenArg, readTrustArgs } from '../../input/index.js';
+import { type ChainResolver, type Verdict, definePolicy, memoryResolver, verifyChain } from '../../trust/index.js';
+import { readStoreTrust } from '../../workspace/verify/store-trust.js';
 import { type Command, type CommandContext, flag, list, str } from '../command.js';
 import { renderGrid } from '../output/table.js';
 import { parseTimeFlag } from '../parse/time.js';
 import { openWorkspace, snake } from './support.js';
 
 const USAGE = 'verify (TOKEN | CREDS_FILE | JWT_FILE | -) [--chain FILE...] [--trust OPERATOR...] [--require-signing-keys] [--ban KEY...] [--clock-skew SECONDS] [--at TIME] [--json]';
-
-const JWT_SHAPE = /^[\w-]+\.[\w-]*\.[\w-]*$/;
-
-/** The token to verify: `-` reads stdin; a token is taken as is; anything else is a file. */
-async function tokenArg(ctx: CommandContext, arg: string): Promise<string> {
-  if (arg === '-') return tokenFromText(await ctx.readStdin(), 'Standard input');
-  const t = arg.trim();
-  if (JWT_SHAPE.test(t)) return t; // even a broken token is judged, not refused here
-  let text: string;
-  try {
-    text = await readFile(arg, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new SigchainError('IO_ERROR', code === 'ENOENT' ? `${arg} is not a token and no such file exists. Give a JWT, a creds or JWT file, or - for standard input.` : `${arg} could not be read (${code}). Check its permissions.`, { path: arg });
-  }
-  return tokenFromText(text, arg);
-}
-
-/** `--trust` values: operator public keys, inline operator JWTs, or files holding operator JWTs. */
-async function trustArgs(values: string[]): Promise<string[]> {
-  const out: string[] = [];
-  for (const v of values) {
-    if (isPublicKey(v) || isSeed(v) || JWT_SHAPE.test(v)) {
-      out.push(v); // definePolicy checks the role (and refuses seeds)
-      continue;
-    }
-    let text: string;
-    try {
-      text = await readFile(v, 'utf8');
-    } catch {
-      throw new SigchainError('USAGE', `--trust ${v}: not an operator public key (O…), an operator JWT, or a readable file holding one.`);
-    }
-    const found = jwtsInText(text);
-    if (found.length === 0) throw new SigchainError('USAGE', `--trust ${v}: the file holds no operator JWT.`);
-    out.push(...found);
-  }
-  return out;
-}
-
-// Without --trust, the operators of the local store are the roots: the store is what this
-// machine already trusts. A missing or damaged store just trusts nothing.
-async function storeOperators(ws: Workspace): Promise<string[]> {
-  const out: string[] = [];
-  try {
-    for (const name of await ws.store.listOperators()) {
-      try {
-        out.push(await (await ws.store.openOperator(name)).readOperatorJwt());
-      } catch {
-        /* a damaged operator is simply not a root */
-      }
-    }
-  } catch {
-    /* no store */
-  }
-  return out;
-}
 
 function seconds(ctx: CommandContext): number | undefined {
   const v = str(ctx, 'clock-skew');
@@ -137,13 +78,15 @@ export const verifyCommand: Command = {
   args: { min: 1, max: 1 },
   jsonRefusal: { valid: false },
   async run(ctx) {
-    const token = await tokenArg(ctx, ctx.positionals[0]!);
+    const { token } = await readTokenArg(ctx.positionals[0]!, ctx);
     const chainFiles = list(ctx, 'chain');
-    const ws = openWorkspace(ctx);
-    const resolver: ChainResolver = chainFiles.length ? memoryResolver(await loadChainFiles(chainFiles)) : storeResolver(ws);
-    let trusted = await trustArgs(list(ctx, 'trust'));
+    // One pass over the store: the chain's tokens, its operators (the default roots, as the store
+    // is what this machine already trusts) and its revoked jtis (a damaged list fails closed).
+    const store = await readStoreTrust(openWorkspace(ctx));
+    const resolver: ChainResolver = chainFiles.length ? memoryResolver(await loadChainFiles(chainFiles)) : store.resolver;
+    let trusted = await readTrustArgs(list(ctx, 'trust'));
     if (trusted.length === 0) {
-      trusted = await storeOperators(ws);
+      trusted = store.operators;
       ctx.printer.info(trusted.length ? `Trusting the ${trusted.length} operator${trusted.length > 1 ? 's' : ''} in the store (pass --trust to choose).` : 'No operator is trusted: pass --trust <operator key or JWT>, or verify against a store that holds the operator.');
     }
     const at = str(ctx, 'at');
@@ -156,8 +99,7 @@ export const verifyCommand: Command = {
       bannedKeys: list(ctx, 'ban'),
       ...(skew !== undefined ? { clockSkewSeconds: skew } : {}),
       ...(when !== undefined ? { now: when } : {}),
-      // Tokens revoked by jti in the store (`sigchain revoke jti`); a damaged list fails closed.
-      revokedJtis: await revokedJtisFromStore(ws),
+      revokedJtis: store.revokedJtis,
     });
     const verdict = await verifyChain(token, { resolver, policy });
     if (!ctx.printer.json) ctx.printer.result(undefined, renderVerdict(verdict));

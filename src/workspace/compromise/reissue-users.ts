@@ -8,7 +8,8 @@
  * loaded once, one seed read, two atomic file replacements without fsync (`FileReplacer`).
  */
 import { readTextSync } from '../../store/bulk-read.js';
-import { formatCreds, parseCreds } from '../../claims/nats/creds.js';
+import { formatCreds } from '../../claims/nats/creds.js';
+import { parseCreds } from '../../input/creds.js';
 import { encodeUser } from '../../claims/nats/encode.js';
 import type { UserClaims } from '../../claims/nats/types.js';
 import { isSigchainError } from '../../errors.js';

@@ -7,7 +7,7 @@
  * not fsynced; the filesystems are synced once at the end, before the journal goes. After a
  * power cut, a re-run finds in the backup what any damaged file held.
  */
-import { parseCreds } from '../../claims/nats/creds.js';
+import { parseCreds } from '../../input/creds.js';
 import { PRIVATE_DIR_MODE, ensureDir } from '../../store/atomic.js';
 import { removeReplaceLeftovers } from '../../store/replace-files.js';
 import { syncFileSystems } from '../../store/sync-fs.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { accountDidSign } from '../../../src/claims/nats/account.js';
-import { parseCreds } from '../../../src/claims/nats/creds.js';
+import { parseCreds } from '../../../src/input/creds.js';
 import { decodeAccount, decodeOperator, decodeUser } from '../../../src/claims/nats/decode.js';
 import { operatorDidSign } from '../../../src/claims/nats/operator.js';
 import type { UserClaims } from '../../../src/claims/nats/types.js';

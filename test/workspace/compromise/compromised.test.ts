@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { accountDidSign, newUserScope, revoke } from '../../../src/claims/nats/account.js';
 import { newActivationClaims } from '../../../src/claims/nats/activation.js';
-import { parseCreds } from '../../../src/claims/nats/creds.js';
+import { parseCreds } from '../../../src/input/creds.js';
 import { decodeAccount, decodeActivation, decodeOperator, decodeUser } from '../../../src/claims/nats/decode.js';
 import { encodeActivation } from '../../../src/claims/nats/encode.js';
 import { operatorDidSign } from '../../../src/claims/nats/operator.js';

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { formatCreds, parseCreds } from '../../../src/claims/nats/creds.js';
+import { formatCreds } from '../../../src/claims/nats/creds.js';
+import { parseCreds } from '../../../src/input/creds.js';
 import { addOperator, readAccount, readOperator, readUser } from '../../../src/workspace/index.js';
 import { mode, rejectsCode, snapshot, storedKeys, tempWorkspace } from '../helpers.js';
 

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { formatCreds, parseCreds } from '../../../src/claims/nats/creds.js';
+import { formatCreds } from '../../../src/claims/nats/creds.js';
+import { parseCreds } from '../../../src/input/creds.js';
 import { KeyPair } from '../../../src/nkeys/keypair.js';
 import { addUser, editAccount, editOperator, editUser, readUser } from '../../../src/workspace/index.js';
 import { operatorWithAccount, rejectsCode, snapshot, tempWorkspace } from '../helpers.js';
