@@ -19,3 +19,4 @@ export { type KeyInventoryFilter, type KeyInventoryRow, type KeyStatus, keyInven
 export { type EditSigningKeyScopeOptions, type EditSigningKeyScopeResult, editSigningKeyScope, resolveScopedRole, scopeByRole } from './signing-key-scope.js';
 export { type CoverageResult, type CoverageRow, checkCoverage } from './coverage.js';
 export { applyRestrictions } from './restrict-signing-keys.js';
+export { resolveUserSigner } from './resolve-signer.js';
