@@ -81,6 +81,11 @@ export interface ApprovingOperator {
 /**
  * True when `key` may approve delegations for `operator`: its identity key (unless the operator
  * is strict), or a listed signing key whose restriction allows `signing-keys`.
+ *
+ * @example
+ * ```ts
+ * mayApproveDelegation({ sub: operator.sub, nats: operator.nats }, skPublicKey); // false when restricted to ['account']
+ * ```
  */
 export function mayApproveDelegation(operator: ApprovingOperator, key: string): boolean {
   const n = operator.nats as Record<string, unknown>;
@@ -107,6 +112,11 @@ export function approveDelegation(accountSub: string, nats: object, signer: Sign
 /**
  * True when the account token's delegation needs no approval (it delegates nothing) or carries
  * one that holds under `operator`: by a key that may approve, over exactly this delegation.
+ *
+ * @example
+ * ```ts
+ * delegationApproved(decodeAccount(jwt), decodeOperator(operatorJwt)); // false: re-issue with a key allowed `signing-keys`
+ * ```
  */
 export function delegationApproved(account: { sub: string; nats: object }, operator: ApprovingOperator): boolean {
   const text = delegationText(account.nats);
@@ -143,7 +153,12 @@ export function accountStatementKinds(account: { sub: string; nats: object }, op
 
 /**
  * Sets (in place) the approval of the delegation in `nats`, or removes it when `approval` is
- * undefined.
+ * undefined. Sign the claims again for it to take effect.
+ *
+ * @example
+ * ```ts
+ * setDelegationApproval(claims.nats, approveDelegation(claims.sub, claims.nats, operatorSigningKey));
+ * ```
  */
 export function setDelegationApproval(nats: object, approval: DelegationApproval | undefined): void {
   const holder = nats as Record<string, unknown>;
