@@ -123,7 +123,7 @@ export async function editOperator(ws: Workspace, opts: EditOperatorOptions): Pr
     for (const name of await op.listAccounts()) {
       const acct = decodeAccount(await op.readAccountJwt(name));
       const iss = acct.iss!;
-      const missing = listed.has(iss) ? missingKinds(restrictions.get(iss), accountStatementKinds(acct, claims)) : [];
+      const missing = listed.has(iss) && restrictions.has(iss) ? missingKinds(restrictions.get(iss), accountStatementKinds(acct, claims)) : [];
       const trusted = (listed.has(iss) && !missing.length) || (iss === identity && !claims.nats.strict_signing_key_usage);
       if (trusted) continue;
       const why =

@@ -12,7 +12,10 @@ describe('signing-key restrictions at issuance', () => {
     const { ws } = tempWorkspace(t);
     const { o } = await operatorWithAccount(ws);
     const sk = o.signingKey!.publicKey;
-    await editOperator(ws, { restrictSigningKeys: { [sk]: 'CanSignAllButSigningKeys' } });
+    // A's signing keys were approved by sk, which may approve no more: A is re-signed (and its
+    // delegation re-approved) by a key allowed to, here the identity key, so nothing breaks.
+    const restricted = await editOperator(ws, { restrictSigningKeys: { [sk]: 'CanSignAllButSigningKeys' } });
+    assert.ok(restricted.messages.some((m) => m.startsWith('re-signed account "A" with the identity key')), restricted.messages.join('\n'));
     const op = await ws.operator();
     assert.equal(restrictionOf((await readOperator(op)).claims.nats, sk), 'CanSignAllButSigningKeys');
 
