@@ -52,6 +52,7 @@ export const ErrorCodes = {
   NO_EXPIRY: 'The token never expires (a warning): a leaked copy stays usable until it is revoked.',
   // issuing
   NO_APPROPRIATE_SIGNING_KEY: 'No key that may sign this kind of token was given or found.',
+  KEY_RESTRICTION_VIOLATION: "A signing key signed (or was asked to sign) a kind of statement its parent's delegation restriction excludes (e.g. an operator key restricted to `account` changing an account's signing keys).",
   COMPROMISED_KEY_IS_IDENTITY: "The key reported compromised is an entity's identity key, not a signing key: replacing it is identity rotation, a different operation.",
   // revocation
   NOT_REVOKED: 'The user key or jti named has no revocation to remove.',

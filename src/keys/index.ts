@@ -13,3 +13,4 @@ export { type KeyPurpose, type KeyUsage, KEY_USAGES, USAGE_PRESETS, type UsagePr
 export { type KeyInfo, type KeyMeta, isRetired, legacyMeta } from './key-meta.js';
 export { assertMaySign, assertNotRetired, assertUsage } from './assert-usage.js';
 export { type Restriction, type RestrictingParent, type StatementKind, RESTRICTIONS_FIELD, STATEMENT_KINDS, formatRestriction, mayUnder, missingKinds, parseRestriction, pruneRestrictions, readRestrictions, restrictionOf, setRestriction } from './restrictions.js';
+export { type ApprovingOperator, type DelegationApproval, DELEGATION_FIELD, accountStatementKinds, approveDelegation, delegationApproved, delegationText, mayApproveDelegation, setDelegationApproval } from './statement-kinds.js';

@@ -40,6 +40,12 @@ export interface StoreKeyOptions {
    * them nothing is recorded and the key counts as `All`, as a key nsc made.
    */
   usages?: readonly KeyUsage[];
+  /**
+   * Usages to record only when the seed is not stored yet; a key already stored keeps what it
+   * has (recorded, or `All` when nsc made it). Decided under the key-store lock, so two
+   * processes storing the same key cannot both think it new. Ignored when `usages` is given.
+   */
+  usagesIfNew?: readonly KeyUsage[];
 }
 
 /** Options of {@link KeyStore.retireKey}. */
@@ -226,13 +232,15 @@ export class KeyStore {
   async storeKey(kp: KeyPair, options: StoreKeyOptions = {}): Promise<string> {
     const seed = kp.seed;
     const path = this.keyPath(kp.publicKey);
-    const wanted = options.usages === undefined ? undefined : normalizeUsages(options.usages);
-    if (wanted) checkUsagesFitRole(kp.publicKey, kp.role, wanted);
+    const given = options.usages ?? options.usagesIfNew;
+    if (given) checkUsagesFitRole(kp.publicKey, kp.role, normalizeUsages(given));
     return withStoreLock(
       this.root,
       async () => {
         await this.#prepare();
         const existing = await readSecretFile(path);
+        const chosen = options.usages ?? (existing === undefined ? options.usagesIfNew : undefined);
+        const wanted = chosen === undefined ? undefined : normalizeUsages(chosen);
         // A different or unreadable seed under this name is damage; replacing it would hide it.
         if (existing !== undefined && existing.trim() !== seed) throw new SigchainError('STORE_CORRUPT', `${path} already exists and does not hold the seed of ${kp.publicKey}. Inspect or move the file away, then store the key again.`, { path });
         if (wanted) {

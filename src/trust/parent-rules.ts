@@ -68,7 +68,7 @@ export function judgeUser(j: Judge, link: ChainLink, u: TokenFacts, a: TokenFact
       );
     } else {
       link.signedBy = scope === null ? 'signing-key' : 'scoped-signing-key';
-      judgeRestriction(j, 'user', 'user', u, a);
+      judgeRestriction(j, 'user', u, a);
     }
   }
   if (scope) {
@@ -153,7 +153,7 @@ export function judgeAccount(j: Judge, link: ChainLink, a: TokenFacts, op: Token
     }
   } else if (sks.includes(a.iss)) {
     link.signedBy = 'signing-key';
-    judgeRestriction(j, 'account', 'account', a, op);
+    judgeRestriction(j, 'account', a, op);
   } else {
     j.error('account', 'SIGNING_KEY_NOT_LISTED', `This account is signed by ${a.iss}, which is neither the identity key of operator ${opName()} nor a signing key its current token lists. Re-sign the account with a current operator signing key.`, 'iss');
   }

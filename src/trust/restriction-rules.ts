@@ -1,14 +1,15 @@
 /**
  * Delegation restrictions (see `src/keys/restrictions.ts`) as a verifier rule: a link signed by
- * a signing key whose restriction, in the parent's CURRENT token, excludes the link's kind of
- * statement is refused with `SCOPE_VIOLATION`. nats-server ignores the restrictions (they are a
- * sigchain extension), so this is sigchain's own, stricter judgement.
+ * a signing key whose restriction, in the parent's CURRENT token, excludes one of the link's
+ * kinds of statement is refused with `KEY_RESTRICTION_VIOLATION`. nats-server ignores the
+ * restrictions (they are a sigchain extension), so this is sigchain's own, stricter judgement.
  *
- * `signing-keys` statements (an account token whose signing keys changed) cannot be judged from
- * one token: that needs the account's previous token. They are enforced when sigchain issues
- * the account (`issueAccount` with `previous`), not here.
+ * An account token's kinds come from `accountStatementKinds` (src/keys/statement-kinds.ts), the
+ * same decision issuing makes: an account that delegates to signing keys no approval vouches
+ * for is a `signing-keys` statement. Seeing one token, the verifier cannot see keys removed.
  */
-import { type Restriction, type StatementKind, formatRestriction, mayUnder, readRestrictions } from '../keys/restrictions.js';
+import { type Restriction, type StatementKind, formatRestriction, mayUnder, missingKinds, readRestrictions } from '../keys/restrictions.js';
+import { accountStatementKinds } from '../keys/statement-kinds.js';
 import { type Judge, label } from './judge.js';
 import type { TokenFacts } from './token-facts.js';
 import type { LinkKind } from './verdict.js';
@@ -23,23 +24,30 @@ function restrictionsOf(parent: TokenFacts): ReadonlyMap<string, Restriction> {
 }
 
 /**
- * Refuses `child` when its issuer is a signing key of `parent` restricted away from `kind`.
- * The identity key is never restricted; call it only for links signed by a listed signing key.
+ * Refuses `child` when its issuer is a signing key of `parent` restricted away from a kind of
+ * statement `child` is (`user` for a user; for an account, see above). The identity key is
+ * never restricted; call it only for links signed by a listed signing key.
  *
  * @example
  * ```ts
- * judgeRestriction(j, 'account', 'account', accountFacts, operatorFacts);
+ * judgeRestriction(j, 'account', accountFacts, operatorFacts);
  * ```
  */
-export function judgeRestriction(j: Judge, at: LinkKind, kind: StatementKind, child: TokenFacts, parent: TokenFacts): void {
+export function judgeRestriction(j: Judge, at: LinkKind, child: TokenFacts, parent: TokenFacts): void {
   if (child.iss === parent.sub) return;
   const r = restrictionsOf(parent).get(child.iss);
-  if (mayUnder(r, kind)) return;
+  const all: readonly StatementKind[] = at === 'account' ? ['account', 'signing-keys'] : ['user'];
+  // The common case (unrestricted, or allowed everything this link could be) costs no more.
+  if (all.every((k) => mayUnder(r, k))) return;
+  const kinds = at === 'account' ? accountStatementKinds(child, parent) : all;
+  const missing = missingKinds(r, kinds);
+  if (!missing.length) return;
   const parentKind = at === 'account' ? 'operator' : 'account';
+  const why = missing.includes('signing-keys') ? ' (it lists signing keys, or restrictions of them, that no operator key allowed `signing-keys` approved)' : '';
   j.error(
     at,
-    'SCOPE_VIOLATION',
-    `This ${at} is signed by the signing key ${child.iss}, which ${parentKind} ${label(parent.sub, parent.name)} restricts to ${formatRestriction(r)}: it may not sign \`${kind}\` statements. Re-issue the ${at} with a key allowed to, or re-issue the ${parentKind} with a wider restriction for that key.`,
+    'KEY_RESTRICTION_VIOLATION',
+    `This ${at} is signed by the signing key ${child.iss}, which ${parentKind} ${label(parent.sub, parent.name)} restricts to ${formatRestriction(r)}: it may not sign \`${missing.join('`, `')}\` statements${why}. Re-issue the ${at} with a key allowed to, or re-issue the ${parentKind} with a wider restriction for that key.`,
     'iss',
   );
 }

@@ -68,7 +68,7 @@ export async function buildUserStore(home: string, n: number, opts: { scoped?: b
   if (opts.scoped) {
     const acct = await readAccount(op, 'A');
     acct.claims.nats.signing_keys = [newUserScope(skPub, 'svc', { pub: { allow: ['svc.{{name()}}.>'] } })];
-    await op.writeAccountJwt('A', (await issueAccount(ws, await readOperator(op), acct.claims)).token);
+    await op.writeAccountJwt('A', (await issueAccount(ws, await readOperator(op), acct.claims, undefined, { previous: acct.claims })).token);
   }
   const sk = await ws.keys.getKey(skPub);
   const accountKey = a.account.publicKey;

@@ -24,7 +24,7 @@ describe('scoped signing keys on a real nats-server', () => {
     const op = await ws.operator();
     const acct = await readAccount(op, 'A');
     addSigningKey(acct.claims, newUserScope(sk.publicKey, 'svc', { pub: { allow: ['svc.{{name()}}.>'] } }));
-    await op.writeAccountJwt('A', (await issueAccount(ws, await readOperator(op), acct.claims)).token);
+    await op.writeAccountJwt('A', (await issueAccount(ws, await readOperator(op), acct.claims, undefined, { previous: acct.claims })).token);
 
     const signer = await ws.resolveKey(sk.publicKey);
     const scoped = await addUser(ws, 'scoped', { signer });

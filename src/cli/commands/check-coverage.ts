@@ -13,7 +13,9 @@ export const checkCoverageCommand: Command = {
     '(operator: account, signing-keys; account: user, activation) and the keys that may sign it',
     'now: the seed is in the key store, the key holds the issuing usage and is not retired, its',
     'restriction (--restrict-sk) allows the kind, and for the identity key, strict signing-key',
-    'usage does not bar it. A kind no key may sign gets a warning: restricting every key away',
+    'usage does not bar it. A signing-keys change re-issues the account, so it needs ONE key',
+    'allowed both `account` and `signing-keys`: a key allowed only `account` and another allowed',
+    'only `signing-keys` cover neither. A kind no key may sign gets a warning: restricting every key away',
     'from `signing-keys`, say, means no account can ever rotate its signing keys again without',
     're-issuing the operator first. Reads only; exits 0 even with warnings.',
   ].join('\n'),
@@ -25,7 +27,12 @@ export const checkCoverageCommand: Command = {
   async run(ctx) {
     const name = str(ctx, 'operator');
     const r = await checkCoverage(openWorkspace(ctx), name !== undefined ? { operator: name } : {});
-    for (const w of r.warnings) ctx.printer.warn(w);
+    // The warnings ARE this command's findings: with --json they are printed once, in the JSON
+    // (still counted for SIGCHAIN_STRICT_WARNINGS), not a second time as [WARN] lines.
+    for (const w of r.warnings) {
+      if (ctx.printer.json) ctx.printer.warnings.push(w);
+      else ctx.printer.warn(w);
+    }
     const table = renderGrid(
       `Signing Coverage of operator "${r.operator}"`,
       ['Entity', 'Statement', 'May Sign'],

@@ -3,7 +3,7 @@ import { SigchainError } from '../../errors.js';
 import { type EditAccountOptions, editAccount } from '../../workspace/entities/edit-account.js';
 import { type Command, type CommandContext, type OptionSpec, str } from '../command.js';
 import { CLAIM_OPTIONS, claimEditFromFlags, onOff } from '../parse/claim-flags.js';
-import { restrictSkOption, signingKeyEditsFromFlags } from '../parse/restrict-sk.js';
+import { STATEMENT_KINDS_HELP, restrictSkOption, signingKeyEditsFromFlags } from '../parse/restrict-sk.js';
 import { parseCountFlag, parseSizeFlag } from '../parse/size.js';
 import { entityName, openWorkspace, signerFrom, printSigningKeyChanges, snake } from './support.js';
 
@@ -66,6 +66,8 @@ export const editAccountCommand: Command = {
     '',
     'Limits take -1 for unlimited, attached to the flag (--conns=-1). JetStream is on when --js-mem-storage or --js-disk-storage is',
     'non-zero. Servers pick up account changes on reload (SIGHUP with a memory resolver).',
+    '',
+    ...STATEMENT_KINDS_HELP,
   ].join('\n'),
   examples: [
     'sigchain edit account A --sk generate -K ~/.nkeys/keys/O/AZ/OAZ….nk',

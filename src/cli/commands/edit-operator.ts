@@ -2,7 +2,7 @@ import { SigchainError } from '../../errors.js';
 import { type EditOperatorOptions, editOperator } from '../../workspace/entities/edit-operator.js';
 import { type Command, list, str } from '../command.js';
 import { CLAIM_OPTIONS, claimEditFromFlags, onOff } from '../parse/claim-flags.js';
-import { restrictSkOption, signingKeyEditsFromFlags } from '../parse/restrict-sk.js';
+import { STATEMENT_KINDS_HELP, restrictSkOption, signingKeyEditsFromFlags } from '../parse/restrict-sk.js';
 import { openWorkspace, signerFrom, printSigningKeyChanges, snake } from './support.js';
 
 /** `sigchain edit operator`: signing keys, strict mode, system account, URLs, validity. */
@@ -30,6 +30,8 @@ export const editOperatorCommand: Command = {
     '',
     'nats-server cannot reload an operator JWT: restart every server with the new',
     'configuration (`sigchain nats server-config`) after editing the operator.',
+    '',
+    ...STATEMENT_KINDS_HELP,
   ].join('\n'),
   examples: [
     'sigchain edit operator --sk generate',

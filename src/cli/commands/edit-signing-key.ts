@@ -1,6 +1,7 @@
 import { SigchainError } from '../../errors.js';
 import { type EditSigningKeyScopeOptions, editSigningKeyScope } from '../../workspace/signing/signing-key-scope.js';
 import { type Command, str } from '../command.js';
+import { STATEMENT_KINDS_HELP } from '../parse/restrict-sk.js';
 import { USER_FLAG_OPTIONS, userEditFromFlags } from '../parse/user-flags.js';
 import { openWorkspace, printWarnings, scopeOptions, signerFrom, snake } from './support.js';
 
@@ -29,6 +30,12 @@ export const editSigningKeyCommand: Command = {
     '',
     'Users this key signed earlier with permissions of their own are listed: servers refuse them',
     'from now on. Servers apply the new scope to connections made after the account update.',
+    '',
+    'Adding or changing a scope changes the account\'s signing keys: a `signing-keys` statement,',
+    'so the operator key that re-signs the account must be allowed `account` and `signing-keys`',
+    '(as for `edit account --sk`); a key restricted to `account` is refused.',
+    '',
+    ...STATEMENT_KINDS_HELP,
   ].join('\n'),
   examples: [
     "sigchain edit signing-key -a A --sk generate --role svc --allow-pub 'svc.{{name()}}.>' --allow-sub '_INBOX.>'   # then: sigchain add user worker -a A -K svc",

@@ -14,7 +14,8 @@ export const editUserCommand: Command = {
   usage: USAGE,
   description: [
     'Changes a user and re-signs it with an account key: the one given with -K (an account',
-    'signing key, or the identity key unless the operator requires signing keys), else a',
+    'signing key, the role of a scoped one as in `add user -K ROLE`, or the identity key unless',
+    'the operator requires signing keys), else a',
     'signing key whose seed is in the key store. A user signed by a signing key carries the',
     'account in issuer_account, which nats-server needs to find it.',
     '',
@@ -30,6 +31,7 @@ export const editUserCommand: Command = {
     'sigchain edit user U -a A --rm "orders.admin.>" --allow-pub-response 1 --response-ttl 5s',
     'sigchain edit user U --source-network 10.0.0.0/8 --time 08:00:00-18:00:00 --locale Europe/Berlin',
     'sigchain edit user U -K ADUQTJD4TF4O6LTTHCKDKSHKGBN2NECCHHMWFREPKNO6MPA7ZETFEEF7   # re-issue with another signing key',
+    'sigchain edit user worker -a A -K svc   # re-issue under the scoped signing key with role svc',
   ],
   options: {
     name: { type: 'string', short: 'n', valueName: 'NAME', description: 'The user (instead of the positional NAME).' },
@@ -46,7 +48,7 @@ export const editUserCommand: Command = {
     const account = await ws.account(op, str(ctx, 'account'));
     const user = await userName(op, account, entityName(ctx, 'user', USAGE, true));
     const opts: EditUserOptions = { operator: op.name, account, user, ...claimEdit, ...(edit ? { edit } : {}) };
-    const signer = await signerFrom(ctx, ws);
+    const signer = await signerFrom(ctx, ws, { operator: op.name, account });
     if (signer) opts.signer = signer;
 
     const r = await editUser(ws, opts);

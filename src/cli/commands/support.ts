@@ -2,10 +2,7 @@
  * Glue shared by the add/generate/list/select/env commands: opening the workspace from the
  * global flags, reading the entity name, -K, time flags, and shaping `--json` output.
  */
-import { existsSync } from 'node:fs';
 import { SigchainError, isSigchainError } from '../../errors.js';
-import { isPublicKey, isSeed } from '../../nkeys/codec.js';
-import { readAccount } from '../../workspace/read.js';
 import { currentContext } from '../../store/context.js';
 import type { KeyPair } from '../../nkeys/keypair.js';
 import { Workspace } from '../../workspace/workspace.js';
@@ -25,20 +22,16 @@ export function openWorkspace(ctx: CommandContext): Workspace {
 
 /**
  * The `-K/--private-key` key, resolved as nsc does, or undefined when not given. With
- * `scopedRoleOf` (commands that sign users), a value that is no seed, key or file but a scoped
- * signing-key role of that account picks the scoped key (`add user -K svc`).
+ * `scopedRoleOf` (commands that sign users), a scoped signing-key role of that account is
+ * accepted too (`add user -K svc`): the workspace's `resolveUserSigner` decides.
  */
 export async function signerFrom(ctx: CommandContext, ws: Workspace, scopedRoleOf?: { operator?: string | undefined; account?: string | undefined }): Promise<KeyPair | undefined> {
   const spec = str(ctx, 'private-key');
   if (spec === undefined) return undefined;
-  if (scopedRoleOf && !isSeed(spec.trim()) && !isPublicKey(spec.trim()) && !existsSync(spec.trim())) {
-    const op = await ws.operator(scopedRoleOf.operator);
-    const account = await readAccount(op, await ws.account(op, scopedRoleOf.account));
-    // Imported here: it brings the issuing layer, which commands that only read never need.
-    const { resolveScopedRole, scopeByRole } = await import('../../workspace/signing/signing-key-scope.js');
-    if (scopeByRole(account.claims, spec.trim())) return resolveScopedRole(ws, account, spec.trim());
-  }
-  return ws.resolveKey(spec);
+  if (!scopedRoleOf) return ws.resolveKey(spec);
+  // Imported here: it brings the issuing layer, which commands that only read never need.
+  const { resolveUserSigner } = await import('../../workspace/signing/resolve-signer.js');
+  return resolveUserSigner(ws, spec, scopedRoleOf);
 }
 
 /** `-n/--name`, accepted as nsc spells it, besides the positional NAME. */

@@ -2,6 +2,27 @@ import { SigchainError } from '../../errors.js';
 import { type Restriction, type RestrictingParent, STATEMENT_KINDS, parseRestriction } from '../../keys/restrictions.js';
 import { type CommandContext, type OptionSpec, list } from '../command.js';
 
+/**
+ * What each kind of statement covers, for the `--help` of every command that signs or
+ * restricts account tokens (`edit operator`, `edit account`, `edit signing-key`).
+ */
+export const STATEMENT_KINDS_HELP: readonly string[] = [
+  'Kinds of statement (what --restrict-sk PUB=… allows a signing key to sign):',
+  '  account                   issuing or re-issuing an account token (operator keys).',
+  '  signing-keys              an account token that adds, removes or re-scopes signing keys or',
+  '                            changes their restrictions (`edit account --sk/--rm-sk/--restrict-sk`,',
+  '                            `edit signing-key`), or lists signing keys no allowed key approved.',
+  '                            It is an account statement too: ONE operator key must be allowed both.',
+  '                            The key writes its approval into the token, so a key restricted to',
+  '                            `account` may re-issue the account later, signing keys unchanged.',
+  '  user                      issuing or re-issuing a user token (account keys).',
+  '  activation                issuing an activation for a private export (account keys).',
+  '  CanSignAll                every kind its parent\'s keys sign (the default).',
+  '  CanSignAllButSigningKeys  every kind but signing-keys.',
+  'A -K key restricted away from a kind the statement is: KEY_RESTRICTION_VIOLATION; `sigchain verify`',
+  'refuses such a token with the same code. A new account without signing keys is `account` only.',
+];
+
 /** The `--restrict-sk` option of `edit operator` and `edit account`. */
 export function restrictSkOption(parent: RestrictingParent): OptionSpec {
   return {

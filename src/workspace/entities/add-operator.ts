@@ -85,7 +85,7 @@ export async function addOperator(ws: Workspace, name: string, opts: AddOperator
       const acct = newAccountClaims('SYS', sys.publicKey);
       addSigningKey(acct, sysSk.publicKey);
       const operator = { name: op.name, token: operatorJwt, claims };
-      const issued = await issueAccount(ws, operator, acct, sk ?? identity);
+      const issued = await issueAccount(ws, operator, acct, sk ?? identity, { previous: null });
       await op.addAccount('SYS', issued.token);
       const sysUser = KeyPair.create('user');
       await ws.keys.storeKey(sysUser, { usages: defaultUsages('user') });

@@ -6,7 +6,7 @@ import type { Restriction } from '../../keys/restrictions.js';
 import type { KeyPair } from '../../nkeys/keypair.js';
 import { issueAccount } from '../signing/issue.js';
 import { readAccountInStore } from '../read.js';
-import { resolveSigningKeyArg } from '../signing/signing-key-arg.js';
+import { type PendingSigningKey, resolveSigningKeyArg, storeSigningKeys } from '../signing/signing-key-arg.js';
 import { applyRestrictions } from '../signing/restrict-signing-keys.js';
 import { type ClaimEdit, applyClaimEdit, setOrDelete } from '../edits/claim-edit.js';
 import type { Workspace } from '../workspace.js';
@@ -54,11 +54,13 @@ export async function editAccount(ws: Workspace, opts: EditAccountOptions): Prom
     const previous = structuredClone(claims);
     const result: EditAccountResult = { operator: op.name, account: { name, publicKey: claims.sub, issuer: '', signedBy: 'identity' }, added: [], removed: [], orphanedUsers: [], warnings: [] };
 
+    // Seeds are stored only once the token is signed: a refused edit writes nothing.
+    const pending: PendingSigningKey[] = [];
     for (const spec of opts.addSigningKeys ?? []) {
       const sk = await resolveSigningKeyArg(ws, spec, 'account');
       if (sk.publicKey === claims.sub) throw new SigchainError('USAGE', `${claims.sub} is the account's identity key; a signing key must be a different key.`);
       addSigningKey(claims, sk.publicKey);
-      result.added.push(sk);
+      pending.push(sk);
     }
     for (const pub of opts.removeSigningKeys ?? []) {
       const listed = (claims.nats.signing_keys ?? []).some((k) => (typeof k === 'string' ? k : k.key) === pub);
@@ -77,6 +79,7 @@ export async function editAccount(ws: Workspace, opts: EditAccountOptions): Prom
     applyClaimEdit(claims, opts);
 
     const issued = await issueAccount(ws, operator, claims, opts.signer, { previous });
+    result.added = await storeSigningKeys(ws, pending);
     await op.writeAccountJwt(name, issued.token);
     result.account.issuer = issued.signer.key.publicKey;
     result.account.signedBy = issued.signer.as;

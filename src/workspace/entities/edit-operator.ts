@@ -3,12 +3,13 @@ import { encodeOperator } from '../../claims/nats/encode.js';
 import { addOperatorSigningKey, removeOperatorSigningKey } from '../../claims/nats/operator.js';
 import { SigchainError } from '../../errors.js';
 import { isPublicKey } from '../../nkeys/codec.js';
-import type { Restriction } from '../../keys/restrictions.js';
+import { type Restriction, missingKinds, readRestrictions } from '../../keys/restrictions.js';
+import { accountStatementKinds } from '../../keys/statement-kinds.js';
 import type { KeyPair } from '../../nkeys/keypair.js';
 import { issueAccount } from '../signing/issue.js';
 import { readOperator } from '../read.js';
 import { assertSignerMay } from '../signing/signer-usage.js';
-import { resolveSigningKeyArg } from '../signing/signing-key-arg.js';
+import { type PendingSigningKey, resolveSigningKeyArg, storeSigningKeys } from '../signing/signing-key-arg.js';
 import { applyRestrictions } from '../signing/restrict-signing-keys.js';
 import { type ClaimEdit, applyClaimEdit, setOrDelete } from '../edits/claim-edit.js';
 import type { Workspace } from '../workspace.js';
@@ -74,11 +75,13 @@ export async function editOperator(ws: Workspace, opts: EditOperatorOptions): Pr
     await assertSignerMay(ws, signer, 'identity', `the token of operator "${op.name}"`);
     const result: EditOperatorResult = { operator: { name: op.name, publicKey: identity }, added: [], removed: [], resigned: [], messages: [], warnings: [] };
 
+    // Seeds are stored only once every check has passed: a refused edit writes nothing.
+    const pending: PendingSigningKey[] = [];
     for (const spec of opts.addSigningKeys ?? []) {
       const sk = await resolveSigningKeyArg(ws, spec, 'operator');
       if (sk.publicKey === identity) throw new SigchainError('USAGE', `${identity} is the operator's identity key; a signing key must be a different key, so the identity key can stay offline.`);
       addOperatorSigningKey(claims, sk.publicKey);
-      result.added.push(sk);
+      pending.push(sk);
     }
     for (const pub of opts.removeSigningKeys ?? []) {
       if (!claims.nats.signing_keys?.includes(pub)) {
@@ -108,26 +111,34 @@ export async function editOperator(ws: Workspace, opts: EditOperatorOptions): Pr
     applyClaimEdit(claims, opts);
 
     const token = encodeOperator(claims, signer);
+    result.added = await storeSigningKeys(ws, pending);
     await op.writeOperatorJwt(token);
     const updated = { name: op.name, token, claims };
     const listed = new Set(claims.nats.signing_keys ?? []);
 
-    // Accounts whose issuer is no longer trusted: re-sign them when a signing key is at hand.
+    // Accounts whose issuer is no longer trusted, or whose issuer's new restriction excludes
+    // what they are (e.g. their delegation was approved by a key now restricted away from
+    // `signing-keys`): re-sign them when a key allowed to is at hand.
+    const restrictions = readRestrictions(claims.nats);
     for (const name of await op.listAccounts()) {
       const acct = decodeAccount(await op.readAccountJwt(name));
       const iss = acct.iss!;
-      const trusted = listed.has(iss) || (iss === identity && !claims.nats.strict_signing_key_usage);
+      const missing = listed.has(iss) && restrictions.has(iss) ? missingKinds(restrictions.get(iss), accountStatementKinds(acct, claims)) : [];
+      const trusted = (listed.has(iss) && !missing.length) || (iss === identity && !claims.nats.strict_signing_key_usage);
       if (trusted) continue;
-      const why = iss === identity ? 'is signed by the identity key, which strict signing-key usage bars' : `was signed by ${iss}, which is no longer a signing key`;
-      if (iss === identity) {
+      const why =
+        iss === identity ? 'is signed by the identity key, which strict signing-key usage bars'
+        : missing.length ? `was signed by ${iss}, now restricted away from \`${missing.join('`, `')}\` statements, which it is`
+        : `was signed by ${iss}, which is no longer a signing key`;
+      if (iss === identity || missing.length) {
         try {
-          const issued = await issueAccount(ws, updated, acct);
+          const issued = await issueAccount(ws, updated, acct, undefined, { previous: structuredClone(acct) });
           await op.writeAccountJwt(name, issued.token);
           result.resigned.push(name);
-          result.messages.push(`re-signed account "${name}" with signing key ${issued.signer.key.publicKey} (it ${why})`);
+          result.messages.push(`re-signed account "${name}" with ${issued.signer.as === 'identity' ? 'the identity key' : 'signing key'} ${issued.signer.key.publicKey} (it ${why})`);
           continue;
         } catch (e) {
-          if (!(e instanceof SigchainError) || !['NO_APPROPRIATE_SIGNING_KEY', 'KEY_USAGE_VIOLATION', 'KEY_RETIRED'].includes(e.code)) throw e;
+          if (!(e instanceof SigchainError) || e.code !== 'NO_APPROPRIATE_SIGNING_KEY') throw e;
         }
       }
       result.warnings.push(`Account "${name}" ${why}: servers will refuse it and its users. Re-sign it: \`sigchain edit account ${name} -K <operator signing key>\`.`);

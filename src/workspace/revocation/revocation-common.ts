@@ -95,7 +95,8 @@ export async function storedUserTokens(op: OperatorStore, account: string): Prom
 export async function resignForRevocation(ws: Workspace, op: OperatorStore, operator: Stored<OperatorClaims>, account: Stored<AccountClaims>, signer?: KeyPair): Promise<Issued> {
   let issued: Issued;
   try {
-    issued = await issueAccount(ws, operator, account.claims, signer);
+    // Revocations are not delegation: the claims as they stand are their own previous delegation.
+    issued = await issueAccount(ws, operator, account.claims, signer, { previous: account.claims });
   } catch (e) {
     if (!isSigchainError(e, 'NO_APPROPRIATE_SIGNING_KEY')) throw e;
     const managed = op.info.managed ? ` Operator "${op.name}" is managed (imported without its keys): send the change to whoever holds its keys.` : '';

@@ -45,12 +45,21 @@ function missingFor(parent: IssuingParent, key: string, kinds: readonly Statemen
   return missingKinds(parent.restrictions?.get(key), kinds);
 }
 
-/** The keys that may sign for `parent`, described for an error message. */
-function allowedList(parent: IssuingParent, kinds: readonly StatementKind[] = []): string {
-  const keys = parent.signingKeys.filter((sk) => missingFor(parent, skKey(sk), kinds).length === 0).map((sk) => `${skKey(sk)} (signing key${typeof sk === 'string' ? '' : `, scoped role ${sk.role}`})`);
-  if (!parent.strict) keys.unshift(`${parent.identity} (identity key of ${parent.kind} "${parent.name}")`);
-  const none = kinds.length && parent.signingKeys.length ? 'no listed signing key is allowed to by its restriction' : 'no signing key is listed';
-  return keys.length ? keys.map((k) => `  - ${k}`).join('\n') : `  (none: the identity key is barred by strict signing-key usage and ${none})`;
+/** True when `key` may sign `kinds` for `parent` as far as restrictions, strict mode and usages go. */
+function fit(parent: IssuingParent, key: string, kinds: readonly StatementKind[], unfit: ReadonlyMap<string, unknown>): boolean {
+  if (unfit.has(key)) return false;
+  if (key === parent.identity) return !parent.strict;
+  return missingFor(parent, key, kinds).length === 0;
+}
+
+/** The keys that may sign for `parent`, described for an error message, and those that may not for their usage. */
+function allowedList(parent: IssuingParent, kinds: readonly StatementKind[], unfit: ReadonlyMap<string, SigchainError>): string {
+  const keys = parent.signingKeys.filter((sk) => fit(parent, skKey(sk), kinds, unfit)).map((sk) => `${skKey(sk)} (signing key${typeof sk === 'string' ? '' : `, scoped role ${sk.role}`})`);
+  if (fit(parent, parent.identity, kinds, unfit)) keys.unshift(`${parent.identity} (identity key of ${parent.kind} "${parent.name}")`);
+  const skipped = [...unfit].map(([k, e]) => `  - not ${k}: ${e.code === 'KEY_RETIRED' ? `retired${e.details?.replacedBy ? ` (replaced by ${String(e.details.replacedBy)})` : ''}` : `its usages (${(e.details?.usages as string[] | undefined)?.join(',') || 'none'}) lack "issuing"`}`);
+  const none = parent.strict && !unfit.has(parent.identity) ? 'the identity key is barred by strict signing-key usage and ' : '';
+  const why = kinds.length && parent.signingKeys.length ? 'no listed signing key is allowed to by its restriction and its usages' : 'no usable signing key is listed';
+  return [...(keys.length ? keys.map((k) => `  - ${k}`) : [`  (none: ${none}${why})`]), ...skipped].join('\n');
 }
 
 /**
@@ -61,7 +70,9 @@ function allowedList(parent: IssuingParent, kinds: readonly StatementKind[] = []
  *
  * `kinds` are the kinds of statement being signed (see `src/keys/restrictions.ts`): a signing
  * key whose restriction excludes one is skipped, and given with -K it is refused with
- * `SCOPE_VIOLATION`. The identity key is never restricted (only strict mode bars it).
+ * `KEY_RESTRICTION_VIOLATION`. The identity key is never restricted (only strict mode bars it).
+ * `unfit` are the parent's keys retired or without the `issuing` usage: never offered as able
+ * to sign; when they are all that is at hand the refusal says so.
  *
  * @example
  * ```ts
@@ -71,16 +82,18 @@ function allowedList(parent: IssuingParent, kinds: readonly StatementKind[] = []
 export function chooseSigner(
   parent: IssuingParent,
   what: string,
-  opts: { explicit?: KeyPair; lookup: (publicKey: string) => KeyPair | undefined; preferScope?: (scope: UserScope | undefined) => boolean; kinds?: readonly StatementKind[] },
+  opts: { explicit?: KeyPair; lookup: (publicKey: string) => KeyPair | undefined; preferScope?: (scope: UserScope | undefined) => boolean; kinds?: readonly StatementKind[]; unfit?: ReadonlyMap<string, SigchainError> },
 ): ChosenSigner {
   const kinds = opts.kinds ?? [];
+  const unfit = opts.unfit ?? new Map<string, SigchainError>();
   const role = roleOf(parent.kind);
   const scopes = new Map(parent.signingKeys.map((sk) => [skKey(sk), typeof sk === 'string' ? undefined : sk]));
   const refuse = (why: string, extra: Record<string, unknown> = {}) =>
-    new SigchainError('NO_APPROPRIATE_SIGNING_KEY', `${why}\nKeys that can sign ${what} for ${parent.kind} "${parent.name}":\n${allowedList(parent, kinds)}\nPass one with -K (its seed, its .nk file, or its public key if the seed is in the key store).`, {
+    new SigchainError('NO_APPROPRIATE_SIGNING_KEY', `${why}\nKeys that can sign ${what} for ${parent.kind} "${parent.name}":\n${allowedList(parent, kinds, unfit)}\nPass one with -K (its seed, its .nk file, or its public key if the seed is in the key store).`, {
       parent: parent.identity,
-      allowed: [...(parent.strict ? [] : [parent.identity]), ...parent.signingKeys.map(skKey).filter((k) => missingFor(parent, k, kinds).length === 0)],
+      allowed: [parent.identity, ...parent.signingKeys.map(skKey)].filter((k) => fit(parent, k, kinds, unfit)),
       ...(kinds.length ? { kinds: [...kinds] } : {}),
+      ...(unfit.size ? { unfit: Object.fromEntries([...unfit].map(([k, e]) => [k, e.code])) } : {}),
       ...extra,
     });
 
@@ -97,7 +110,7 @@ export function chooseSigner(
       if (missing.length) {
         const r = formatRestriction(parent.restrictions?.get(k.publicKey));
         throw new SigchainError(
-          'SCOPE_VIOLATION',
+          'KEY_RESTRICTION_VIOLATION',
           `The signing key ${k.publicKey} given with -K is restricted to ${r} by ${parent.kind} "${parent.name}", so it may not sign \`${missing.join('`, `')}\` statements (${what}). Sign with another key of ${parent.kind} "${parent.name}" (omit -K to let sigchain choose), or change the restriction by re-issuing ${parent.kind} "${parent.name}" with \`sigchain edit ${parent.kind} --restrict-sk ${k.publicKey}=…\`.`,
           { key: k.publicKey, restriction: r, missing },
         );
@@ -126,6 +139,10 @@ export function chooseSigner(
   const barred = kinds.filter((kind) => parent.signingKeys.some((sk) => opts.lookup(skKey(sk))?.canSign && missingFor(parent, skKey(sk), [kind]).length));
   if (barred.length) {
     throw refuse(`No key of ${parent.kind} "${parent.name}" whose seed is in the key store may sign \`${barred.join('`, `')}\` statements (${what}): the restrictions in force exclude them${parent.strict ? ' and strict signing-key usage bars the identity key' : ''}.`, { barred });
+  }
+  if (unfit.size) {
+    // The keys' own refusals carry the way out (a replacement, or how to make a key with the usage).
+    throw refuse(`No key of ${parent.kind} "${parent.name}" whose seed is in the key store may sign ${what}:\n${[...unfit.values()].map((e) => `  - ${e.message}`).join('\n')}`);
   }
   throw refuse(`No seed of a key that may sign ${what} is in the key store.`);
 }

@@ -1,10 +1,10 @@
-import { encodeAccount, encodeUser } from '../../claims/nats/encode.js';
-import { sortedDeep } from '../../claims/nats/order.js';
+import { encodeAccount, encodeUser, natsPayload } from '../../claims/nats/encode.js';
 import { setScoped } from '../../claims/nats/user.js';
-import type { AccountClaims, OperatorClaims, UserClaims, UserScope } from '../../claims/nats/types.js';
+import type { AccountClaims, OperatorClaims, UserClaims } from '../../claims/nats/types.js';
 import { connectLineSize, DEFAULT_MAX_CONTROL_LINE, validateClaims, validateScopedSigner } from '../../claims/nats/validate.js';
-import { SigchainError, isSigchainError } from '../../errors.js';
+import { SigchainError } from '../../errors.js';
 import { type StatementKind, readRestrictions } from '../../keys/restrictions.js';
+import { accountStatementKinds, approveDelegation, mayApproveDelegation, setDelegationApproval } from '../../keys/statement-kinds.js';
 import type { KeyPair } from '../../nkeys/keypair.js';
 import { type ChosenSigner, type IssuingParent, chooseSigner } from './choose-signer.js';
 import type { Stored } from '../read.js';
@@ -41,24 +41,29 @@ function refuseInvalid(what: string, claims: Parameters<typeof validateClaims>[0
 
 async function pick(ws: Workspace, parent: IssuingParent, what: string, explicit: KeyPair | undefined, kinds: readonly StatementKind[], preferScope?: Parameters<typeof chooseSigner>[2]['preferScope']): Promise<ChosenSigner> {
   const purpose = `${what} for ${parent.kind} "${parent.name}"`;
-  const scopeOpt = { kinds, ...(preferScope ? { preferScope } : {}) };
+  const candidates = [parent.identity, ...parent.signingKeys.map((k) => (typeof k === 'string' ? k : k.key))];
+  // What each key of the parent may not do (retired, or no issuing usage), whether or not its
+  // seed is at hand: such a key is never offered as one that can sign.
+  const unfit = new Map<string, SigchainError>();
+  for (const k of candidates) {
+    try {
+      await assertSignerMay(ws, k, 'issuing', purpose);
+    } catch (e) {
+      if (!(e instanceof SigchainError) || (e.code !== 'KEY_USAGE_VIOLATION' && e.code !== 'KEY_RETIRED')) throw e;
+      unfit.set(k, e);
+    }
+  }
+  const scopeOpt = { kinds, unfit, ...(preferScope ? { preferScope } : {}) };
   if (explicit) {
     // Usages after chooseSigner: a wrong-role or unlisted key gets that refusal, whose advice fits better.
     const signer = chooseSigner(parent, what, { explicit, lookup: () => undefined, ...scopeOpt });
     await assertSignerMay(ws, signer.key, 'issuing', purpose);
     return signer;
   }
-  const candidates = [parent.identity, ...parent.signingKeys.map((k) => (typeof k === 'string' ? k : k.key))];
-  // A retired key, or one without the issuing usage, is skipped so another key at hand can sign.
-  const { usable, refused } = await sortByUsage(ws, await ws.loadSeeds(candidates), 'issuing', purpose);
-  try {
-    return chooseSigner(parent, what, { lookup: (k) => usable.get(k), ...scopeOpt });
-  } catch (e) {
-    // Nothing usable was left: name the key that was at hand and why it may not sign, not "no seed".
-    const why = candidates.map((k) => refused.get(k)).find((r) => r !== undefined);
-    if (why && isSigchainError(e, 'NO_APPROPRIATE_SIGNING_KEY') && !e.details?.barred) throw why;
-    throw e;
-  }
+  // A retired key, or one without the issuing usage, is skipped so another key at hand can sign;
+  // when none is left the refusal is NO_APPROPRIATE_SIGNING_KEY, naming why each was skipped.
+  const { usable } = await sortByUsage(ws, await ws.loadSeeds(candidates), 'issuing', purpose);
+  return chooseSigner(parent, what, { lookup: (k) => usable.get(k), ...scopeOpt });
 }
 
 /**
@@ -67,22 +72,31 @@ async function pick(ws: Workspace, parent: IssuingParent, what: string, explicit
  * The key must hold the `issuing` usage and not be retired (`KEY_USAGE_VIOLATION`,
  * `KEY_RETIRED`, before anything is signed).
  *
- * With `opts.previous` (the account's previous claims, or `null` for a new account) a token
- * whose signing keys, their scopes or their restrictions differ is also a `signing-keys`
- * statement: only a key allowed both `account` and `signing-keys` may sign it
- * (`SCOPE_VIOLATION` for a -K key that is not, `NO_APPROPRIATE_SIGNING_KEY` when none is).
- * Without it, only `account` is checked.
+ * `opts.previous` is the account's previous claims (`null` for a new account): every caller says,
+ * so the kinds of statement (`accountStatementKinds`, the decision the verifier makes too) are
+ * always judged. A token whose delegation (signing keys, scopes, restrictions) changed, or is
+ * not approved, is also a `signing-keys` statement: only a key allowed both `account` and
+ * `signing-keys` may sign it (`KEY_RESTRICTION_VIOLATION` for a -K key that is not,
+ * `NO_APPROPRIATE_SIGNING_KEY` when none at hand is). A key that may approve delegations
+ * writes its approval into the token (`sigchain_delegation`), so a key restricted to
+ * `account` can re-issue the account later, delegation unchanged.
  *
  * @example
  * ```ts
- * const issued = await issueAccount(ws, operator, claims, undefined, { previous: stored.claims });
+ * const issued = await issueAccount(ws, operator, claims, signer, { previous: stored.claims });
  * ```
  */
-export async function issueAccount(ws: Workspace, operator: Stored<OperatorClaims>, claims: AccountClaims, explicit?: KeyPair, opts: { previous?: AccountClaims | null } = {}): Promise<Issued> {
+export async function issueAccount(ws: Workspace, operator: Stored<OperatorClaims>, claims: AccountClaims, explicit: KeyPair | undefined, opts: { previous: AccountClaims | null }): Promise<Issued> {
   refuseInvalid(`account "${claims.name ?? claims.sub}"`, claims);
-  const kinds: StatementKind[] = ['account'];
-  if (opts.previous !== undefined && delegationOf(claims) !== delegationOf(opts.previous)) kinds.push('signing-keys');
+  const approving = { sub: operator.claims.sub, nats: operator.claims.nats };
+  const kinds = accountStatementKinds(claims, approving, opts.previous ? opts.previous.nats : null);
   const signer = await pick(ws, operatorParent(operator), 'account tokens', explicit, kinds);
+  // An approving signer vouches for the delegation as it will be encoded; another keeps the
+  // approval the previous token carried (its kinds proved the delegation unchanged and approved).
+  if (mayApproveDelegation(approving, signer.key.publicKey)) {
+    setDelegationApproval(claims.nats, undefined);
+    setDelegationApproval(claims.nats, approveDelegation(claims.sub, natsPayload(claims, signer.key.publicKey).nats as object, signer.key));
+  }
   const warnings: string[] = [];
   if (signer.as === 'identity') {
     warnings.push(
@@ -92,13 +106,6 @@ export async function issueAccount(ws: Workspace, operator: Stored<OperatorClaim
     );
   }
   return { token: encodeAccount(claims, signer.key), signer, warnings };
-}
-
-/** The account's delegation (signing keys with scopes, and their restrictions) as comparable text. */
-function delegationOf(claims: AccountClaims | null): string {
-  if (!claims) return '[]';
-  const sks = [...(claims.nats.signing_keys ?? [])].map((k: string | UserScope) => (typeof k === 'string' ? k : JSON.stringify(sortedDeep(k)))).sort();
-  return JSON.stringify([sks, [...readRestrictions(claims.nats)].sort(([a], [b]) => (a < b ? -1 : 1))]);
 }
 
 /**

@@ -13,18 +13,33 @@ export interface SigningKeyArg {
   generated: boolean;
 }
 
+/** A resolved `--sk` value whose seed (if any) is not stored yet: {@link storeSigningKeys} stores it. */
+export interface PendingSigningKey {
+  publicKey: string;
+  generated: boolean;
+  /** The key with its seed, when one was generated or given; absent for a bare public key. */
+  keyPair?: KeyPair;
+}
+
 /**
- * Resolves an `--sk` value: a public key (seed not needed), `generate` (a new key, stored),
- * or a seed / `.nk` path (the seed is stored so `-K <public key>` finds it later).
- * A key stored here for the first time gets the `issuing` usage only; a key already in the
- * key store keeps what it has (usages never change).
+ * Resolves an `--sk` value: a public key (seed not needed), `generate` (a new key, in memory),
+ * or a seed / `.nk` path. Writes nothing: a refused command must leave the key store as it
+ * was, so the caller stores the seeds with {@link storeSigningKeys} only once every check has
+ * passed and the token is about to be written.
  * The key must be of `role` (operator signing keys are O keys, account ones A keys).
+ *
+ * @example
+ * ```ts
+ * const sk = await resolveSigningKeyArg(ws, 'generate', 'account');
+ * // … add it to the claims, sign the token (may refuse) …
+ * const [stored] = await storeSigningKeys(ws, [sk]);
+ * ```
  */
-export async function resolveSigningKeyArg(ws: Workspace, spec: string, role: Role): Promise<SigningKeyArg> {
+export async function resolveSigningKeyArg(ws: Workspace, spec: string, role: Role): Promise<PendingSigningKey> {
   const text = spec.trim();
   if (text === 'generate') {
     const kp = KeyPair.create(role);
-    return { publicKey: kp.publicKey, storedAt: await ws.keys.storeKey(kp, { usages: defaultUsages(role, 'signing-key') }), generated: true };
+    return { publicKey: kp.publicKey, generated: true, keyPair: kp };
   }
   if (isPublicKey(text)) {
     decodePublicKey(text, [role]);
@@ -34,6 +49,30 @@ export async function resolveSigningKeyArg(ws: Workspace, spec: string, role: Ro
   if (kp.role !== role) {
     throw new SigchainError('NKEY_WRONG_ROLE', `A ${role} signing key must be an ${role} key (${role[0]!.toUpperCase()}…); the key given is a ${kp.role} key. Generate one with \`sigchain generate nkey --${role} --store\`.`, { role: kp.role, expected: role });
   }
-  const fresh = !(await ws.keys.hasKey(kp.publicKey));
-  return { publicKey: kp.publicKey, storedAt: await ws.keys.storeKey(kp, fresh ? { usages: defaultUsages(role, 'signing-key') } : {}), generated: false };
+  return { publicKey: kp.publicKey, generated: false, keyPair: kp };
+}
+
+/**
+ * Stores the seeds of resolved `--sk` keys: a generated key with the signing-key usages
+ * (`issuing`); a given seed gets them too when the key store does not hold it yet, while a
+ * key already stored keeps what it has (usages never change). Call it after every check.
+ *
+ * @example
+ * ```ts
+ * result.added = await storeSigningKeys(ws, pending);
+ * await op.writeAccountJwt(name, issued.token);
+ * ```
+ */
+export async function storeSigningKeys(ws: Workspace, keys: readonly PendingSigningKey[]): Promise<SigningKeyArg[]> {
+  const out: SigningKeyArg[] = [];
+  for (const k of keys) {
+    if (!k.keyPair) {
+      out.push({ publicKey: k.publicKey, generated: false });
+      continue;
+    }
+    const usages = defaultUsages(k.keyPair.role, 'signing-key');
+    const storedAt = await ws.keys.storeKey(k.keyPair, k.generated ? { usages } : { usagesIfNew: usages });
+    out.push({ publicKey: k.publicKey, storedAt, generated: k.generated });
+  }
+  return out;
 }

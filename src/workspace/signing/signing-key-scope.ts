@@ -6,7 +6,7 @@ import { SigchainError } from '../../errors.js';
 import type { KeyPair } from '../../nkeys/keypair.js';
 import { issueAccount } from './issue.js';
 import { type Stored, readAccountInStore } from '../read.js';
-import { resolveSigningKeyArg } from './signing-key-arg.js';
+import { resolveSigningKeyArg, storeSigningKeys } from './signing-key-arg.js';
 import { type UserEdit, applyUserEdit } from '../edits/user-edit.js';
 import type { Workspace } from '../workspace.js';
 
@@ -62,7 +62,10 @@ function midTokenTemplates(t: UserPermissionLimits): string[] {
 export async function editSigningKeyScope(ws: Workspace, opts: EditSigningKeyScopeOptions): Promise<EditSigningKeyScopeResult> {
   return ws.store.locked(async () => {
     const { op, operator, name, account: { claims } } = await readAccountInStore(ws, opts.operator, opts.account);
-    const sk = await resolveSigningKeyArg(ws, opts.key, 'account');
+    const before = structuredClone(claims);
+    // Not stored yet: a refused edit leaves the key store as it was.
+    const pending = await resolveSigningKeyArg(ws, opts.key, 'account');
+    const sk = { publicKey: pending.publicKey, generated: pending.generated };
     if (sk.publicKey === claims.sub) {
       throw new SigchainError('USAGE', `${claims.sub} is the identity key of account "${name}"; only a signing key can be scoped. Use --sk generate for a new one.`);
     }
@@ -86,7 +89,8 @@ export async function editSigningKeyScope(ws: Workspace, opts: EditSigningKeySco
     if (mid.length) {
       warnings.push(`${mid.join(', ')}: a template that is not a whole subject token works only on nats-server 2.11+; 2.9.x rejects users under this key. Write it as a token of its own, e.g. svc.{{name()}}.>.`);
     }
-    const issued = await issueAccount(ws, operator, claims, opts.signer);
+    const issued = await issueAccount(ws, operator, claims, opts.signer, { previous: before });
+    const [stored] = await storeSigningKeys(ws, [pending]);
     await op.writeAccountJwt(name, issued.token);
     warnings.push(...issued.warnings);
 
@@ -108,7 +112,7 @@ export async function editSigningKeyScope(ws: Workspace, opts: EditSigningKeySco
     return {
       operator: op.name,
       account: { name, publicKey: claims.sub, issuer: issued.signer.key.publicKey, signedBy: issued.signer.as },
-      key: sk,
+      key: stored!,
       change: previous ? 'updated' : 'created',
       scope,
       invalidatedUsers,

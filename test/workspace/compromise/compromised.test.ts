@@ -33,7 +33,7 @@ async function setScope(ws: Workspace, account: string, key: string): Promise<vo
   const a = await readAccount(op, account);
   const keys = (a.claims.nats.signing_keys ?? []).filter((k) => (typeof k === 'string' ? k : k.key) !== key);
   a.claims.nats.signing_keys = [...keys, newUserScope(key, 'svc', { pub: { allow: ['svc.{{name()}}.>'] }, sub: { allow: ['_INBOX.>'] } }, 'services')];
-  await op.writeAccountJwt(account, (await issueAccount(ws, await readOperator(op), a.claims)).token);
+  await op.writeAccountJwt(account, (await issueAccount(ws, await readOperator(op), a.claims, undefined, { previous: a.claims })).token);
 }
 
 /**
@@ -155,7 +155,7 @@ describe('compromised account signing key', () => {
     const a = await readAccount(op, 'A');
     const u2 = decodeUser(await op.readUserJwt('A', 'u2'));
     revoke(a.claims, u2.sub, u2.iat! + 1);
-    await op.writeAccountJwt('A', (await issueAccount(ws, await readOperator(op), a.claims)).token);
+    await op.writeAccountJwt('A', (await issueAccount(ws, await readOperator(op), a.claims, undefined, { previous: a.claims })).token);
     const plan = await planCompromise(ws, bad);
     assert.deepEqual(plan.reissue.map((x) => x.name).sort(), ['u1', 'u3']);
     assert.match(plan.cannot.find((c) => c.name === 'u2')?.reason ?? '', /revoked/);
@@ -196,11 +196,11 @@ describe('compromised account signing key', () => {
     const opStored = await readOperator(op);
     const exporter = await readAccount(op, 'A');
     exporter.claims.nats.exports = [{ name: 'svc', subject: 'svc.>', type: 'service', token_req: true }];
-    await op.writeAccountJwt('A', (await issueAccount(ws, opStored, exporter.claims)).token);
+    await op.writeAccountJwt('A', (await issueAccount(ws, opStored, exporter.claims, undefined, { previous: exporter.claims })).token);
     const importer = await readAccount(op, 'B');
     const act = encodeActivation(newActivationClaims('grant', importer.claims.sub, 'svc.>', 'service', a.account.publicKey), badKp);
     importer.claims.nats.imports = [{ name: 'svc', subject: 'svc.>', account: a.account.publicKey, type: 'service', token: act }];
-    await op.writeAccountJwt('B', (await issueAccount(ws, opStored, importer.claims)).token);
+    await op.writeAccountJwt('B', (await issueAccount(ws, opStored, importer.claims, undefined, { previous: importer.claims })).token);
     const plan = await planCompromise(ws, bad);
     assert.ok(plan.reissue.some((x) => x.kind === 'activation' && x.account === 'B' && x.name === 'svc'));
     const r = await applyCompromise(ws, bad);
@@ -298,8 +298,10 @@ describe('compromised operator signing key', () => {
       assert.ok(operatorDidSign(opClaims, acct));
     }
     const newA = decodeAccount(await op.readAccountJwt('A'));
-    const strip = ({ iat: _i, jti: _j, iss: _s, ...rest }: AccountClaims) => rest;
+    // The approval of A's signing keys is renewed by the fresh key: the compromised one approved it.
+    const strip = ({ iat: _i, jti: _j, iss: _s, ...rest }: AccountClaims) => ({ ...rest, nats: { ...rest.nats, sigchain_delegation: undefined } });
     assert.deepEqual(strip(newA), strip(oldA), 'same account claims (signing keys, limits…)');
+    assert.equal((newA.nats as Record<string, any>).sigchain_delegation.key, fresh);
     const after = snapshot(home);
     for (const [path, text] of before) {
       if (/accounts\/C\/|\/users\/|\.creds$/.test(path)) assert.equal(after.get(path), text, `${path} untouched byte for byte`);

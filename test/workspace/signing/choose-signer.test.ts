@@ -137,7 +137,7 @@ describe('chooseSigner picking a key from the store', () => {
   it('says so when strict mode leaves no key at all', () => {
     const k = keys();
     const e = throwsCode(() => chooseSigner(operatorParent(k, true, []), 'account tokens', { lookup: lookupOf(k.opId) }), 'NO_APPROPRIATE_SIGNING_KEY');
-    assert.match(e.message, /no signing key is listed/);
+    assert.match(e.message, /no usable signing key is listed/);
     assert.ok(e instanceof SigchainError);
   });
 });

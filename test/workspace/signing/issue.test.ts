@@ -15,7 +15,7 @@ async function scopeSigningKey(ws: Workspace, sk: string): Promise<void> {
   const op = await ws.operator();
   const acct = await readAccount(op, 'A');
   addSigningKey(acct.claims, newUserScope(sk, 'svc', { pub: { allow: ['svc.{{name()}}.>'] } }, 'service users'));
-  const issued = await issueAccount(ws, await readOperator(op), acct.claims);
+  const issued = await issueAccount(ws, await readOperator(op), acct.claims, undefined, { previous: acct.claims });
   await op.writeAccountJwt('A', issued.token);
 }
 
@@ -50,7 +50,7 @@ describe('issueAccount', () => {
     const operator = await readOperator(await ws.operator());
     const claims = newAccountClaims('bad', KeyPair.create('account').publicKey);
     claims.nats.exports = [{ name: 'e', subject: 'foo..bar', type: 'stream' }];
-    const e = await rejectsCode(issueAccount(ws, operator, claims), 'INVALID_CLAIMS');
+    const e = await rejectsCode(issueAccount(ws, operator, claims, undefined, { previous: claims }), 'INVALID_CLAIMS');
     assert.match(e.message, /nats\.exports\[0\]/);
   });
 });

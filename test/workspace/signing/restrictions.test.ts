@@ -12,7 +12,10 @@ describe('signing-key restrictions at issuance', () => {
     const { ws } = tempWorkspace(t);
     const { o } = await operatorWithAccount(ws);
     const sk = o.signingKey!.publicKey;
-    await editOperator(ws, { restrictSigningKeys: { [sk]: 'CanSignAllButSigningKeys' } });
+    // A's signing keys were approved by sk, which may approve no more: A is re-signed (and its
+    // delegation re-approved) by a key allowed to, here the identity key, so nothing breaks.
+    const restricted = await editOperator(ws, { restrictSigningKeys: { [sk]: 'CanSignAllButSigningKeys' } });
+    assert.ok(restricted.messages.some((m) => m.startsWith('re-signed account "A" with the identity key')), restricted.messages.join('\n'));
     const op = await ws.operator();
     assert.equal(restrictionOf((await readOperator(op)).claims.nats, sk), 'CanSignAllButSigningKeys');
 
@@ -23,7 +26,7 @@ describe('signing-key restrictions at issuance', () => {
 
     // A signing-key change with -K: refused, naming the restriction; nothing written.
     const before = (await readAccount(op, 'A')).token;
-    const e = await rejectsCode(editAccount(ws, { addSigningKeys: ['generate'], signer }), 'SCOPE_VIOLATION');
+    const e = await rejectsCode(editAccount(ws, { addSigningKeys: ['generate'], signer }), 'KEY_RESTRICTION_VIOLATION');
     assert.match(e.message, /CanSignAllButSigningKeys/);
     assert.match(e.message, /signing-keys/);
     assert.equal((await readAccount(op, 'A')).token, before);
@@ -61,7 +64,7 @@ describe('signing-key restrictions at issuance', () => {
     const { ws } = tempWorkspace(t);
     const { accountSk } = await operatorWithAccount(ws);
     await editAccount(ws, { restrictSigningKeys: { [accountSk.publicKey]: ['activation'] } });
-    await rejectsCode(addUser(ws, 'U', { signer: await ws.resolveKey(accountSk.publicKey) }), 'SCOPE_VIOLATION');
+    await rejectsCode(addUser(ws, 'U', { signer: await ws.resolveKey(accountSk.publicKey) }), 'KEY_RESTRICTION_VIOLATION');
     const u = await addUser(ws, 'U2');
     assert.notEqual(u.user.issuer, accountSk.publicKey);
     // The restriction change was itself a `signing-keys` statement, signed by an allowed operator key.

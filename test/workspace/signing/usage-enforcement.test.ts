@@ -98,7 +98,9 @@ describe('issuing needs the issuing usage', () => {
     const identity = await madeWith(ws, o.operator.publicKey, ['identity']);
     await editOperator(ws, { tags: ['still-editable'] });
     const before = snapshot(home);
-    const auto = await rejectsCode(addAccount(ws, 'A'), 'KEY_USAGE_VIOLATION', identity.seed);
+    const auto = await rejectsCode(addAccount(ws, 'A'), 'NO_APPROPRIATE_SIGNING_KEY', identity.seed);
+    assert.equal((auto.details?.unfit as Record<string, string>)[identity.publicKey], 'KEY_USAGE_VIOLATION');
+    assert.deepEqual(auto.details?.allowed, [], 'a key without the issuing usage is never offered as able to sign');
     assert.match(auto.message, /may be used for identity only; signing account tokens for operator "O" needs the "issuing" usage/);
     assert.match(auto.message, /generate nkey --operator --store/);
     await rejectsCode(addAccount(ws, 'A', { signer: identity }), 'KEY_USAGE_VIOLATION', identity.seed);
@@ -139,13 +141,16 @@ describe('issuing needs the issuing usage', () => {
     assert.ok(a.warnings.some((w) => /identity key/.test(w)));
   });
 
-  it('a retired account signing key, the only key allowed under a strict operator, is refused with KEY_RETIRED', async (t) => {
+  it('a retired account signing key, the only key allowed under a strict operator: NO_APPROPRIATE_SIGNING_KEY saying it is retired', async (t) => {
     const { ws, home } = tempWorkspace(t);
     const { accountSk } = await operatorWithAccount(ws);
     await editOperator(ws, { requireSigningKeys: true });
     await ws.keys.retireKey(accountSk.publicKey);
     const before = snapshot(home);
-    await rejectsCode(addUser(ws, 'U', { account: 'A' }), 'KEY_RETIRED');
+    const e = await rejectsCode(addUser(ws, 'U', { account: 'A' }), 'NO_APPROPRIATE_SIGNING_KEY');
+    assert.match(e.message, new RegExp(`${accountSk.publicKey} was retired`));
+    assert.equal((e.details?.unfit as Record<string, string>)[accountSk.publicKey], 'KEY_RETIRED');
+    assert.deepEqual(e.details?.allowed, []);
     assert.deepEqual(snapshot(home), before);
   });
 
