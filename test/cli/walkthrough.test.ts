@@ -1,4 +1,4 @@
-// The NATS "Signing Keys" walkthrough (shared/seeds), every step through the CLI as a user types it:
+// The NATS "Signing Keys" walkthrough (nsc's signing-keys guide), every step through the CLI as a user types it:
 // add operator, generate nkey --operator --store, edit operator --sk, add account -K <file>,
 // generate nkey --account --store, edit account --sk -K, add user -K <file>.
 import assert from 'node:assert/strict';

@@ -1,4 +1,5 @@
-// Go-generated reference tokens (research/nats.md §2.12; jwt v2.3.0, keys from the §1.4 Go table).
+// Reference tokens written by Go's nats-io/jwt v2.3.0, signed with the deterministic keys of the
+// Go table (nkeys.FromRawSeed(prefix, 32×fill), nkeys 0.3.0).
 
 /** Seed of the account signing key ABXHUHG5… (Go table: account, 32 x 0x05) that signed GO_USER_TOKEN. */
 export const GO_ACCOUNT_SK_SEED = 'SAAAKBIFAUCQKBIFAUCQKBIFAUCQKBIFAUCQKBIFAUCQKBIFAUCQKBNQ4A';

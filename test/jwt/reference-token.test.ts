@@ -53,7 +53,7 @@ describe('Go account payload', () => {
 });
 
 describe('goJti', () => {
-  it('matches the Go jti of the nkeys creds fixture (research/nats.md §2.2)', () => {
+  it('matches the Go jti of the nkeys creds fixture', () => {
     const jti = goJti({
       iat: 1590781593,
       iss: 'AADWLTHICV4SUAGF6EKNVEW5BBP7YRDIBGWGGHZ5JBDOQYA7GUFM6AQU',

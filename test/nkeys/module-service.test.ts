@@ -21,10 +21,8 @@ describe('wascap fixture seeds', () => {
     });
   }
 
-  it('copies match the fixture files and MANIFEST.json', (t) => {
+  it('copies match the fixture files and MANIFEST.json', () => {
     const manifest = loadManifest();
-    // The fixtures are part of shared/, which CI places beside the clone: missing is a failure, not a skip.
-    assert.ok(manifest, `no wascap fixtures at ${WASCAP_FIXTURES_DIR} (set SIGCHAIN_WASCAP_FIXTURES)`);
     for (const f of WASCAP_SEEDS) {
       assert.equal(readFileSync(join(WASCAP_FIXTURES_DIR, f.file), 'utf8').trim(), f.seed);
       const entry: ManifestEntry | undefined = manifest.find((e) => e.file === f.file);

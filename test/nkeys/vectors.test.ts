@@ -1,4 +1,4 @@
-// The official nkeys vectors (research/nats.md §1.4): nkeys.js test suites and a Go table.
+// The official nkeys vectors: nkeys.js test suites and a Go table (nkeys.FromRawSeed(prefix, 32×fill)).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {

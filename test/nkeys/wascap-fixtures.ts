@@ -1,13 +1,12 @@
 // wasmCloud fixture data for the roles the official nkeys.js refuses (Module M, Service V).
-// Copied from /work/shared/fixtures/wascap (wasmCloud/wasmcloud-otp v0.63.2, Apache-2.0) so the
-// tests run without that folder; when it is present the tests also check these copies against it.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// The seeds and MANIFEST.json are copied into test/fixtures/wascap (wasmCloud/wasmcloud-otp
+// v0.63.2 and wasmCloud/wascap, Apache-2.0; see the README there), so a fresh clone has them.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-/** Folder of the upstream fixtures, if this machine has it. */
-// shared/ sits beside the repository (dist/test/nkeys → repo root is three folders up).
-export const WASCAP_FIXTURES_DIR = process.env.SIGCHAIN_WASCAP_FIXTURES ?? fileURLToPath(new URL('../../../../shared/fixtures/wascap/', import.meta.url));
+/** The repository's copy of the upstream fixtures (dist/test/nkeys → the repository root is three folders up). */
+export const WASCAP_FIXTURES_DIR = fileURLToPath(new URL('../../../test/fixtures/wascap/', import.meta.url));
 
 /** Public test seeds published upstream, and the public key each derives to (MANIFEST.json). */
 export const WASCAP_SEEDS = [
@@ -17,7 +16,7 @@ export const WASCAP_SEEDS = [
   { file: 'kvcounter_unpriv.module.nk', seed: 'SMAJ2SNJHE7MO54ROEWV7J4SGZYZZUGFRI5E4F7PDM3MAEDZMOQYJYSOVM', publicKey: 'MBW3UGAIONCX3RIDDUGDCQIRGBQQOWS643CVICQ5EZ7SWNQPZLZTSQKU', role: 'module' },
 ] as const;
 
-/** A capability-provider (Service, V) public key from wasmCloud's docs (research/wasmcloud.md §1). */
+/** A capability-provider (Service, V) public key published in wasmCloud's documentation. */
 export const WASCAP_SERVICE_KEY = 'VC3IJSRK3KIJUD5PQIEU2UNWT4PQCRYTAXFC4PDLTCMDX7L77YRUGCXW';
 
 /** Signed wascap tokens whose issuer seed is above, so re-signing must reproduce them exactly. */
@@ -39,12 +38,13 @@ export const WASCAP_TOKENS = [
 /** One entry of the upstream MANIFEST.json, the fields these tests read. */
 export interface ManifestEntry {
   file: string;
+  size: number;
+  sha256: string;
   type: string;
   expect: { public_key?: string; token?: string; iss?: string; sub?: string; signature_valid?: boolean; header?: { alg?: string } };
 }
 
-/** The upstream MANIFEST.json, or undefined when the fixtures folder is not on this machine. */
-export function loadManifest(): ManifestEntry[] | undefined {
-  const path = join(WASCAP_FIXTURES_DIR, 'MANIFEST.json');
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ManifestEntry[]) : undefined;
+/** The upstream MANIFEST.json, from the repository's copy. */
+export function loadManifest(): ManifestEntry[] {
+  return JSON.parse(readFileSync(join(WASCAP_FIXTURES_DIR, 'MANIFEST.json'), 'utf8')) as ManifestEntry[];
 }

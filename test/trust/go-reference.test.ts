@@ -1,4 +1,4 @@
-// The Go-made reference chain of research/nats.md §2.12 (nats-io/jwt v2.3.0) verifies as a
+// The reference chain written by Go's nats-io/jwt v2.3.0 (claims/nats/fixtures.ts) verifies as a
 // chain: operator O1 (signing key O2, system account A3) → account A4 signed by the operator
 // IDENTITY key, listing plain signing key A5 and scoped key A6 (role "svc"), revoking U8 →
 // user U7 issued by A5 with issuer_account A4 and its own permissions (allowed: A5 is unscoped).
@@ -16,7 +16,7 @@ const GO_ACCOUNT_TOKEN = signJwt(JSON.parse(GO_ACCOUNT_PAYLOAD) as object, key('
 const GO_OPERATOR_TOKEN = signJwt(JSON.parse(GO_OPERATOR_PAYLOAD) as object, key('O1'));
 const AT = { now: GO_IAT + 60 };
 
-describe('the Go reference chain (nats.md §2.12)', () => {
+describe('the Go reference chain (nats-io/jwt v2.3.0)', () => {
   const resolver = memoryResolver([GO_OPERATOR_TOKEN, GO_ACCOUNT_TOKEN]);
 
   it('verifies under nats-server\'s policy, with the chain as Go issued it', () => {

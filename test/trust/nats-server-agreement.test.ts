@@ -21,7 +21,7 @@ interface Case {
   name: string;
   user: Usr;
   server: ServerName;
-  /** What nats-server 2.9.10 is known to decide (research/nats.md §5.5), per phase. */
+  /** What nats-server 2.9.10 decides (checked on a real server), per phase. */
   accept: [boolean, boolean];
 }
 

@@ -37,6 +37,46 @@ export function newAccountClaims(name: string, accountPublicKey: string): Accoun
   };
 }
 
+// nsc links both system-account exports to this page (cmd/init.go `createSystemAccount`).
+const SYS_ACCOUNTS_INFO_URL = 'https://docs.nats.io/nats-server/configuration/sys_accounts';
+
+/**
+ * The two exports nsc gives the system account (`nsc add operator --sys`, nsc 2.7.3), so that
+ * any account can import the server's per-account monitoring: the service
+ * `account-monitoring-services` (requests such as `$SYS.REQ.ACCOUNT.<account>.CONNZ`, answered
+ * as a stream) and the stream `account-monitoring-streams` (events on `$SYS.ACCOUNT.<account>.>`).
+ * Both are public; the account token position makes nats-server put the importer's own account
+ * key in that token, so an account only ever reaches its own data. Values, descriptions and
+ * info URL are nsc's, so the encoded token is the one nsc writes. A fresh copy on every call.
+ *
+ * @example
+ * ```ts
+ * const sys = newAccountClaims('SYS', sysKey.publicKey);
+ * sys.nats.exports = systemAccountExports();
+ * ```
+ */
+export function systemAccountExports(): Export[] {
+  return [
+    {
+      name: 'account-monitoring-services',
+      subject: '$SYS.REQ.ACCOUNT.*.*',
+      type: 'service',
+      response_type: 'Stream',
+      account_token_position: 4,
+      description: 'Request account specific monitoring services for: SUBSZ, CONNZ, LEAFZ, JSZ and INFO',
+      info_url: SYS_ACCOUNTS_INFO_URL,
+    },
+    {
+      name: 'account-monitoring-streams',
+      subject: '$SYS.ACCOUNT.*.>',
+      type: 'stream',
+      account_token_position: 3,
+      description: 'Account specific monitoring stream',
+      info_url: SYS_ACCOUNTS_INFO_URL,
+    },
+  ];
+}
+
 /**
  * A user scope for an account signing key, with Go's `NewUserScope` defaults: the
  * template's subs/data/payload unlimited, everything else as given.

@@ -47,6 +47,7 @@ export {
   revoke,
   revokeActivation,
   signingKeyScope,
+  systemAccountExports,
   unlimitedAccountLimits,
 } from './account.js';
 export { addOperatorSigningKey, newOperatorClaims, operatorDidSign, removeOperatorSigningKey } from './operator.js';

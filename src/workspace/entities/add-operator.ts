@@ -1,6 +1,6 @@
 import { formatCreds } from '../../claims/nats/creds.js';
 import { encodeOperator } from '../../claims/nats/encode.js';
-import { newAccountClaims, addSigningKey } from '../../claims/nats/account.js';
+import { addSigningKey, newAccountClaims, systemAccountExports } from '../../claims/nats/account.js';
 import { newOperatorClaims } from '../../claims/nats/operator.js';
 import { newUserClaims } from '../../claims/nats/user.js';
 import { decodeAccount } from '../../claims/nats/decode.js';
@@ -13,7 +13,10 @@ import type { Workspace } from '../workspace.js';
 
 /** Options of {@link addOperator}. */
 export interface AddOperatorOptions {
-  /** Create the system account `SYS` and user `sys` (default true), as `nsc add operator --sys`. */
+  /**
+   * Create the system account `SYS` (with nsc's two monitoring exports, see
+   * `systemAccountExports`) and user `sys` (default true), as `nsc add operator --sys`.
+   */
   systemAccount?: boolean;
   /** Generate and list an operator signing key, and sign the system account with it. */
   generateSigningKey?: boolean;
@@ -33,7 +36,8 @@ export interface AddOperatorResult {
 
 /**
  * Creates an operator: its identity key (stored), its self-signed JWT, and unless told not
- * to, the system account `SYS` (with its own signing key) and a system user `sys` signed by
+ * to, the system account `SYS` (with its own signing key and nsc's monitoring exports
+ * `account-monitoring-services` and `account-monitoring-streams`) and a system user `sys` signed by
  * that key, so the system user keeps working when the operator later requires signing keys.
  * Makes the new operator the current one.
  *
@@ -84,6 +88,8 @@ export async function addOperator(ws: Workspace, name: string, opts: AddOperator
       await ws.keys.storeKey(sysSk, { usages: defaultUsages('account', 'signing-key') });
       const acct = newAccountClaims('SYS', sys.publicKey);
       addSigningKey(acct, sysSk.publicKey);
+      // nsc's monitoring exports: without them no account can import its own CONNZ/SUBSZ/… data.
+      acct.nats.exports = systemAccountExports();
       const operator = { name: op.name, token: operatorJwt, claims };
       const issued = await issueAccount(ws, operator, acct, sk ?? identity, { previous: null });
       await op.addAccount('SYS', issued.token);

@@ -1,5 +1,5 @@
-// Deterministic keys (nats.md §1.4: nkeys.FromRawSeed(prefix, 32×fill), nkeys 0.3.0) and the
-// Go-generated reference tokens of nats.md §2.12 (jwt v2.3.0).
+// Deterministic keys (Go: nkeys.FromRawSeed(prefix, 32×fill), nkeys 0.3.0) and reference tokens
+// written with them by Go's nats-io/jwt v2.3.0.
 import { KeyPair } from '../../../src/nkeys/index.js';
 
 export const SEEDS = {

@@ -1,4 +1,4 @@
-// The Go-generated tokens of nats.md §2.12 (nats-io/jwt v2.3.0) decode, verify, and re-encode
+// The tokens Go's nats-io/jwt v2.3.0 wrote (fixtures.ts) decode, verify, and re-encode
 // to the identical payload bytes; sigchain's builders produce the same bytes from scratch.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import * as jwtjs from '@nats-io/jwt';
 import { formatCreds } from '../../../src/claims/nats/creds.js';
 import { parseCreds } from '../../../src/input/creds.js';
 import { addOperator, readAccount, readOperator, readUser } from '../../../src/workspace/index.js';
@@ -39,6 +40,28 @@ describe('addOperator', () => {
     assert.equal(creds, formatCreds(u.token, seed));
     assert.equal(parseCreds(creds).jwt, u.token);
     assert.equal(mode(r.systemUser!.credsPath), 0o600);
+  });
+
+  it("gives SYS nsc's two monitoring exports, as nsc 2.7.3 add operator --sys writes them", async (t) => {
+    const { ws } = tempWorkspace(t);
+    await addOperator(ws, 'O', { generateSigningKey: true });
+    const sys = await readAccount(await ws.operator('O'), 'SYS');
+    // nsc cmd/init.go createSystemAccount; the encoder sorts by subject, as Go's Encode does.
+    const url = 'https://docs.nats.io/nats-server/configuration/sys_accounts';
+    const expected = [
+      { name: 'account-monitoring-streams', subject: '$SYS.ACCOUNT.*.>', type: 'stream', account_token_position: 3, description: 'Account specific monitoring stream', info_url: url },
+      {
+        name: 'account-monitoring-services',
+        subject: '$SYS.REQ.ACCOUNT.*.*',
+        type: 'service',
+        response_type: 'Stream',
+        account_token_position: 4,
+        description: 'Request account specific monitoring services for: SUBSZ, CONNZ, LEAFZ, JSZ and INFO',
+        info_url: url,
+      },
+    ];
+    assert.deepEqual(sys.claims.nats.exports, expected);
+    assert.deepEqual(jwtjs.decode<{ exports?: unknown }>(sys.token).nats.exports, expected, 'the official @nats-io/jwt reads the same');
   });
 
   it('warns that the identity key signs accounts when there is no signing key', async (t) => {
@@ -81,6 +104,7 @@ describe('addOperator', () => {
     assert.equal(op.name, 'bare');
     assert.deepEqual(await op.listAccounts(), []);
     assert.equal((await readOperator(op)).claims.nats.system_account, undefined);
+    assert.deepEqual(await storedKeys(ws), [r.operator.publicKey, r.signingKey!.publicKey].sort(), 'no system account keys are made');
   });
 
   it('a leftover non-empty folder of that name is STORE_EXISTS too, and the fresh seeds are removed again', async (t) => {
