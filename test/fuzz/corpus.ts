@@ -85,7 +85,7 @@ export function corpus(): Corpus {
   addSigningKey(ac, newUserScope(k.acctScoped.publicKey, 'svc', { pub: { allow: ['svc.>'] }, sub: { allow: ['_INBOX.>'] } }));
   ac.nats.revocations = { [k.user2.publicKey]: IAT - 10 };
   ac.nats.exports = [
-    { name: 'svc', subject: 'svc.>', type: 'service', token_req: true, response_type: 'Stream', account_token_position: 2 },
+    { name: 'svc', subject: 'svc.*', type: 'service', token_req: true, response_type: 'Stream', account_token_position: 2 },
     { name: 'events', subject: 'events.>', type: 'stream' },
   ];
   ac.nats.imports = [{ name: 'other', subject: 'o.>', account: k.other.publicKey, type: 'stream' }];

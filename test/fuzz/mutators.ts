@@ -220,6 +220,7 @@ function objects(v: Json, path: string, out: Array<{ obj: Record<string, Json>; 
 }
 
 function caseVariant(rng: Rng, key: string): string {
+  if (!key) return key;
   const v = rng.int(3);
   if (v === 0) return key.toUpperCase();
   if (v === 1) return key[0]!.toUpperCase() + key.slice(1);
@@ -288,7 +289,8 @@ export function resign(rng: Rng, c: Corpus, src?: PayloadSource): Mutated & { ki
       Object.defineProperty(o.obj, '__proto__', { value: rng.pick([{ polluted: true }, { type: 'operator' }, null, 1, []]), enumerable: true, configurable: true, writable: true });
       recipe.push(`${o.path}.__proto__ added`);
     } else if (op === 7) {
-      const nats = obj.nats as Record<string, Json> | undefined;
+      // An earlier mutation may have made nats a number or a list: then there is no nats to edit.
+      const nats = obj.nats && typeof obj.nats === 'object' && !Array.isArray(obj.nats) ? (obj.nats as Record<string, Json>) : undefined;
       const m = rng.int(6);
       if (m === 0 && nats) { delete nats.type; recipe.push('nats.type removed'); }
       else if (m === 1 && nats) { put(nats, 'version', { raw: rng.pick(['2.0', '1', '3', '"2"', '2e0', '-2']), what: '' }); recipe.push(`nats.version := ${raws[raws.length - 1]}`); }
