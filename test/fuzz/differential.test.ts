@@ -9,7 +9,7 @@ import { resign } from './mutators.js';
 import { Rng, mix } from './rng.js';
 import { SLICE_SEED } from './slice.js';
 
-const RUNS = 400;
+const RUNS = 250;
 const oracle = goOracle();
 const skip = 'reason' in oracle ? `Go differential not run: ${oracle.reason}` : false;
 

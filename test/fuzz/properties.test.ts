@@ -12,7 +12,7 @@ import { signRaw } from './mutators.js';
 import { SLICE_SEED } from './slice.js';
 import { TARGETS } from './targets.js';
 
-const RUNS = 150;
+const RUNS = 100;
 const c = corpus();
 
 for (const family of ['nkeys', 'jwt', 'claims', 'creds', 'text'] as const) {
