@@ -1,0 +1,304 @@
+// Every reader of untrusted input the fuzzer drives, in one list. When a reader moves (the
+// token and creds readers are moving to src/input/), repoint it here and nowhere else.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCreds } from '../../src/claims/nats/creds.js';
+import { decodeNatsClaims, decodeUser, inspectNatsClaims } from '../../src/claims/nats/decode.js';
+import { validateClaims } from '../../src/claims/nats/validate.js';
+import type { NatsClaims } from '../../src/claims/nats/types.js';
+import { decodeJwt, verifyJwtUncached } from '../../src/jwt/index.js';
+import { KeyPair, decodePublicKey, decodeSeed, describeKeyText, isPublicKey, isSeed, publicKeyRole } from '../../src/nkeys/index.js';
+import { jwtsInText, loadChainFiles, tokenFromText } from '../../src/trust/chain-files.js';
+import { definePolicy } from '../../src/trust/policy.js';
+import { memoryResolver } from '../../src/trust/resolver.js';
+import { verifyChain, verifyChainSync } from '../../src/trust/verify-chain.js';
+import { type Corpus, IAT } from './corpus.js';
+import { GO_FIELDS, type Mutated, mutateText, resign } from './mutators.js';
+import type { Rng } from './rng.js';
+
+/** One generated input: the text handed to the reader and how it was made. */
+export interface Input extends Mutated {
+  /** Write the text as Latin-1 bytes (so bytes ≥ 0x80 stay single, non-UTF-8 bytes). */
+  latin1?: boolean;
+}
+
+/** A semantic finding a target's own oracle reports about an accepted input. */
+export interface Semantic {
+  cls: 'false-accept' | 'reads-differently';
+  /** What groups findings of this kind (the message says which field or character). */
+  key: string;
+  message: string;
+}
+
+export interface Target {
+  name: string;
+  /** The reader family: one test file per family. */
+  family: 'nkeys' | 'jwt' | 'claims' | 'validate' | 'creds' | 'text' | 'trust';
+  gen(rng: Rng, c: Corpus): Input;
+  run(input: Input, c: Corpus): unknown;
+  /** The verifier promises a verdict for any token: a throw of any kind is a finding. */
+  verdictOnly?: boolean;
+  /** Checks an accepted input's result. */
+  check?(input: Input, result: unknown, c: Corpus): Semantic | undefined;
+}
+
+// --- generators ---
+
+function nkeyInput(rng: Rng, c: Corpus): Input {
+  const base = rng.chance(0.9) ? rng.pick(c.nkeys) : '';
+  return mutateText(rng, base, rng.chance(0.2));
+}
+
+/** Damaged text of a genuine token, a genuine payload damaged and re-signed, or both. */
+export function tokenInput(rng: Rng, c: Corpus): Input {
+  const r = rng.int(10);
+  if (r < 4) return mutateText(rng, rng.pick(c.tokens), rng.chance(0.2));
+  if (r < 9) return resign(rng, c);
+  const s = resign(rng, c);
+  const t = mutateText(rng, s.text, false);
+  return { text: t.text, recipe: `${s.recipe} ∘ ${t.recipe}` };
+}
+
+function credsVariants(c: Corpus): string[] {
+  const k = c.keys;
+  return [
+    c.creds,
+    c.creds.replace(/\n/g, '\r\n'),
+    c.creds.replace(c.userJwt, c.accountJwt), // an account JWT in a creds file
+    c.creds.replace(k.user.seed, k.user2.seed), // a seed of another user
+    c.creds.replace(k.user.seed, k.acct.seed), // an account seed
+    c.creds + c.creds, // two of everything
+    `-----BEGIN NATS USER JWT-----\n${c.userJwt}\n------END NATS USER JWT------\n-----BEGIN NATS USER JWT-----\n${c.userSkJwt}\n------END NATS USER JWT------\n${k.user.seed}\n`,
+    `${c.userJwt}\n${k.user.seed}\n`,
+  ];
+}
+
+function credsInput(rng: Rng, c: Corpus): Input {
+  const vs = credsVariants(c);
+  const i = rng.int(vs.length);
+  const base = vs[i]!;
+  if (rng.chance(0.1)) return { text: base, recipe: `creds variant ${i}` };
+  const m = mutateText(rng, base, rng.chance(0.2));
+  return { text: m.text, recipe: `creds variant ${i} ∘ ${m.recipe}` };
+}
+
+function textInput(rng: Rng, c: Corpus): Input {
+  const bases = [...c.tokens, c.creds, c.armored, c.serverConfig];
+  const i = rng.int(bases.length);
+  const m = mutateText(rng, bases[i]!, rng.chance(0.2));
+  return { text: m.text, recipe: `text base ${i} ∘ ${m.recipe}`, latin1: rng.chance(0.3) };
+}
+
+// --- oracles ---
+
+const GO_LOWER = new Map(GO_FIELDS.map((f) => [f.toLowerCase(), f]));
+
+// Go matches JSON keys to fields case-insensitively (with Unicode folding: ſ→s, K→k), so a key
+// that is not exactly a Go field but folds to one is read by Go as that field.
+function foldKey(k: string): string {
+  return k.replace(/ſ/g, 's').replace(/K/g, 'k').toLowerCase();
+}
+
+/** The first key in the payload that Go would read as a known field it does not exactly name. */
+export function caseAmbiguity(payloadJson: unknown): string | undefined {
+  // Iterative: payloads nest 100,000 deep, and the oracle must not be what overflows.
+  const stack: Array<[unknown, string]> = [[payloadJson, '']];
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, `${path}[${i}]`]));
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        const field = GO_LOWER.get(foldKey(k));
+        if (field && field !== k) return `${path ? `${path}.` : ''}${k} (Go reads it as ${field})`;
+        stack.push([x, path ? `${path}.${k}` : k]);
+      }
+    }
+  }
+  return undefined;
+}
+
+function rawPayload(token: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(token.trim().split('.')[1] ?? '', 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function checkCase(input: Input): Semantic | undefined {
+  const amb = caseAmbiguity(rawPayload(input.text));
+  return amb ? { cls: 'reads-differently', key: 'accepted a key that differs only in case from a field Go reads', message: `accepted a payload whose key ${amb} differs from a known field only in case` } : undefined;
+}
+
+const B64URL = /[A-Za-z0-9_\-.=+/]/;
+
+// A token read from text must be a whole word of it: never the front of a longer token-like
+// run (`h.p.s.extra`, `h.p.s==`), which is reading a substring of what was presented.
+function checkWhole(text: string, tokens: readonly string[]): Semantic | undefined {
+  let from = 0;
+  for (const t of tokens) {
+    const i = text.indexOf(t, from);
+    if (i < 0) continue;
+    from = i + t.length;
+    const before = i > 0 ? text[i - 1]! : '';
+    const after = text[i + t.length] ?? '';
+    if ((before && B64URL.test(before)) || (after && B64URL.test(after))) {
+      return { cls: 'false-accept', key: 'read a token out of a longer token-like run', message: `read a token out of the middle of a longer token-like run (before ${JSON.stringify(before)}, after ${JSON.stringify(after)})` };
+    }
+  }
+  return undefined;
+}
+
+// --- the targets ---
+
+let tmp: string | undefined;
+let fileNo = 0;
+function scratchFile(input: Input): string {
+  tmp ??= mkdtempSync(join(tmpdir(), 'sigchain-fuzz-'));
+  const p = join(tmp, `in-${fileNo++ % 8}.creds`);
+  writeFileSync(p, Buffer.from(input.text, input.latin1 ? 'latin1' : 'utf8'));
+  return p;
+}
+process.once('exit', () => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+function parentWorld(c: Corpus, account: string): { resolver: ReturnType<typeof memoryResolver>; policy: ReturnType<typeof definePolicy> } {
+  return { resolver: memoryResolver([c.operatorJwt, c.systemJwt, account]), policy: definePolicy({ trustedOperators: [c.operatorJwt], now: IAT + 60 }) };
+}
+
+let world: ReturnType<typeof parentWorld> | undefined;
+
+export const TARGETS: Target[] = [
+  { name: 'nkeys.decodePublicKey', family: 'nkeys', gen: nkeyInput, run: (i) => decodePublicKey(i.text) },
+  { name: 'nkeys.decodeSeed', family: 'nkeys', gen: nkeyInput, run: (i) => decodeSeed(i.text) },
+  { name: 'nkeys.KeyPair.fromSeed', family: 'nkeys', gen: nkeyInput, run: (i) => KeyPair.fromSeed(i.text) },
+  { name: 'nkeys.KeyPair.fromPublic', family: 'nkeys', gen: nkeyInput, run: (i) => KeyPair.fromPublic(i.text) },
+  { name: 'nkeys.describe+predicates', family: 'nkeys', gen: nkeyInput, run: (i) => [describeKeyText(i.text), isPublicKey(i.text), isSeed(i.text), publicKeyRole(i.text)] },
+  {
+    // The same readers given a value of another type (a claim field passed straight in).
+    name: 'nkeys.non-string',
+    family: 'nkeys',
+    gen: (rng) => {
+      const v = rng.pick<unknown>([5, null, undefined, true, {}, [], ['S'], { length: 58 }, 1n, Symbol.iterator]);
+      return { text: typeof v === 'bigint' ? '1n' : typeof v === 'symbol' ? 'symbol' : v === undefined ? 'undefined' : JSON.stringify(v), recipe: `value ${String(typeof v)}` };
+    },
+    run: (i) => {
+      const v: unknown = i.text === '1n' ? 1n : i.text === 'symbol' ? Symbol.iterator : i.text === 'undefined' ? undefined : JSON.parse(i.text);
+      const calls: Array<() => unknown> = [() => decodePublicKey(v as string), () => decodeSeed(v as string), () => KeyPair.fromSeed(v as string), () => KeyPair.fromPublic(v as string), () => isPublicKey(v), () => isSeed(v), () => publicKeyRole(v)];
+      // Each must answer or throw coded on its own: the first uncoded throw is the finding.
+      let coded: unknown;
+      for (const call of calls) {
+        try {
+          call();
+        } catch (e) {
+          if ((e as { code?: unknown })?.code === undefined) throw e;
+          coded = e;
+        }
+      }
+      if (coded) throw coded;
+      return true;
+    },
+  },
+  { name: 'jwt.decodeJwt', family: 'jwt', gen: tokenInput, run: (i) => decodeJwt(i.text) },
+  { name: 'jwt.verifyJwt', family: 'jwt', gen: tokenInput, run: (i) => verifyJwtUncached(i.text) },
+  { name: 'claims.decodeNatsClaims', family: 'claims', gen: tokenInput, run: (i) => decodeNatsClaims(i.text), check: checkCase },
+  { name: 'claims.decodeUser', family: 'claims', gen: tokenInput, run: (i) => decodeUser(i.text) },
+  { name: 'claims.inspectNatsClaims', family: 'claims', gen: tokenInput, run: (i) => inspectNatsClaims(i.text) },
+  {
+    name: 'validate.validateClaims',
+    family: 'validate',
+    gen: tokenInput,
+    run: (i) => {
+      const claims = decodeNatsClaims(i.text);
+      const now = validateClaims(claims);
+      return [now, validateClaims(claims, { now: IAT + 60, maxControlLine: 1024 })];
+    },
+  },
+  {
+    // validateClaims is public and takes claims objects: a hand-built object of wrong shape
+    // must be refused with findings too, not a TypeError.
+    name: 'validate.object',
+    family: 'validate',
+    gen: (rng, c) => {
+      const s = resign(rng, c);
+      return { text: s.payload, recipe: s.recipe };
+    },
+    run: (i) => {
+      let claims: NatsClaims;
+      try {
+        claims = JSON.parse(i.text) as NatsClaims;
+      } catch {
+        return undefined; // not JSON: nothing to hand to validateClaims
+      }
+      return validateClaims(claims, { now: IAT + 60 });
+    },
+  },
+  { name: 'creds.parseCreds', family: 'creds', gen: credsInput, run: (i) => parseCreds(i.text) },
+  { name: 'text.tokenFromText', family: 'text', gen: textInput, run: (i) => tokenFromText(i.text), check: (i, r) => checkWhole(i.text, [r as string]) },
+  { name: 'text.jwtsInText', family: 'text', gen: textInput, run: (i) => jwtsInText(i.text), check: (i, r) => checkWhole(i.text, r as string[]) },
+  {
+    name: 'text.loadChainFiles',
+    family: 'text',
+    gen: (rng, c) => (rng.chance(0.5) ? textInput(rng, c) : credsInput(rng, c)),
+    run: (i) => loadChainFiles([scratchFile(i)]),
+    check: (i, r) => checkWhole(i.latin1 ? Buffer.from(i.text, 'latin1').toString('utf8') : i.text, r as string[]),
+  },
+  {
+    name: 'trust.verifyChainSync',
+    family: 'trust',
+    verdictOnly: true,
+    gen: tokenInput,
+    run: (i, c) => {
+      world ??= parentWorld(c, c.accountJwt);
+      return verifyChainSync(i.text, world);
+    },
+  },
+  {
+    name: 'trust.verifyChain',
+    family: 'trust',
+    verdictOnly: true,
+    gen: tokenInput,
+    run: (i, c) => {
+      world ??= parentWorld(c, c.accountJwt);
+      return verifyChain(i.text, world);
+    },
+  },
+  {
+    // A damaged account JWT as the parent of genuine users (its fields are read by the user's judge).
+    name: 'trust.parentAccount',
+    family: 'trust',
+    verdictOnly: true,
+    gen: (rng, c) => {
+      const src = c.payloads.find((p) => p.kind === 'account')!;
+      return rng.chance(0.8) ? resign(rng, c, src) : mutateText(rng, c.accountJwt, false);
+    },
+    run: (i, c) => {
+      const w = parentWorld(c, i.text);
+      return [c.userJwt, c.userSkJwt, c.userScopedJwt].map((u) => verifyChainSync(u, w));
+    },
+  },
+  {
+    // A damaged operator JWT in the resolver, above the genuine account and users.
+    name: 'trust.operator',
+    family: 'trust',
+    verdictOnly: true,
+    gen: (rng, c) => {
+      const src = c.payloads.find((p) => p.kind === 'operator')!;
+      return rng.chance(0.8) ? resign(rng, c, src) : mutateText(rng, c.operatorJwt, false);
+    },
+    run: (i, c) => {
+      const w = { resolver: memoryResolver([i.text, c.accountJwt, c.systemJwt]), policy: definePolicy({ trustedOperators: [c.keys.op.publicKey], now: IAT + 60 }) };
+      return [c.userJwt, c.accountJwt].map((t) => verifyChainSync(t, w));
+    },
+  },
+];
+
+/** The targets named (a name, a family, or a prefix of either); all when none is given. */
+export function selectTargets(names?: readonly string[]): Target[] {
+  if (!names || names.length === 0) return TARGETS;
+  const out = TARGETS.filter((t) => names.some((n) => t.name === n || t.family === n || t.name.startsWith(n)));
+  if (out.length === 0) throw new Error(`No fuzz target matches ${names.join(', ')}. Targets: ${TARGETS.map((t) => t.name).join(', ')}`);
+  return out;
+}
