@@ -1,12 +1,12 @@
 // The named inputs of issue 8, each with the outcome it must have. Run one per worker with a
 // deadline (case-worker.ts), so a case that hangs today fails in seconds instead of stalling.
 // `pending` names the branch whose fix makes the case pass (until the lead merges it).
-import { parseCreds } from '../../src/claims/nats/creds.js';
+import { parseCreds } from '../../src/input/creds.js';
 import { decodeNatsClaims } from '../../src/claims/nats/decode.js';
 import { validateClaims } from '../../src/claims/nats/validate.js';
 import { isSigchainError } from '../../src/errors.js';
 import { KeyPair } from '../../src/nkeys/index.js';
-import { tokenFromText } from '../../src/trust/chain-files.js';
+import { tokenFromText } from '../../src/input/index.js';
 import { definePolicy } from '../../src/trust/policy.js';
 import { memoryResolver } from '../../src/trust/resolver.js';
 import { verifyChainSync } from '../../src/trust/verify-chain.js';

@@ -3,13 +3,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCreds } from '../../src/claims/nats/creds.js';
+import { parseCreds } from '../../src/input/creds.js';
 import { decodeNatsClaims, decodeUser, inspectNatsClaims } from '../../src/claims/nats/decode.js';
 import { validateClaims } from '../../src/claims/nats/validate.js';
 import type { NatsClaims } from '../../src/claims/nats/types.js';
 import { decodeJwt, verifyJwtUncached } from '../../src/jwt/index.js';
 import { KeyPair, decodePublicKey, decodeSeed, describeKeyText, isPublicKey, isSeed, publicKeyRole } from '../../src/nkeys/index.js';
-import { jwtsInText, loadChainFiles, tokenFromText } from '../../src/trust/chain-files.js';
+import { jwtsInText, loadChainFiles, tokenFromText } from '../../src/input/index.js';
 import { definePolicy } from '../../src/trust/policy.js';
 import { memoryResolver } from '../../src/trust/resolver.js';
 import { verifyChain, verifyChainSync } from '../../src/trust/verify-chain.js';
