@@ -72,6 +72,21 @@ describe('describe jwt', () => {
     await refused(home, ['describe', 'jwt', join(home, 'missing.creds')], 'IO_ERROR');
   });
 
+  test("a hostile token's name reaches the terminal escaped, never as control characters", async () => {
+    const { newUserClaims } = await import('../../src/claims/nats/user.js');
+    const { encodeUser } = await import('../../src/claims/nats/encode.js');
+    const { KeyPair } = await import('../../src/nkeys/keypair.js');
+    const issuer = KeyPair.create('account');
+    const claims = newUserClaims('u', KeyPair.create('user').publicKey);
+    claims.name = 'ok\u001b[2J\u001b]0;pwned\u0007\u009b31m\u202eevil\rname';
+    const token = encodeUser(claims, issuer);
+    const r = await cli(home, ['describe', 'jwt', token]);
+    assert.doesNotMatch(r.stdout + r.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/, 'no control character is printed');
+    assert.match(r.stdout, /ok\\u\{1b\}\[2J\\u\{1b\}\]0;pwned\\u\{7\}\\u\{9b\}31m\\u\{202e\}evil\\u\{d\}name/);
+    // --json is for programs: JSON carries the name exactly (escaped by JSON itself).
+    assert.equal((JSON.parse((await cli(home, ['describe', 'jwt', token, '--json'])).stdout) as { name: string }).name, claims.name);
+  });
+
   test('truncated, padded, re-encoded and garbage tokens are MALFORMED_TOKEN', async () => {
     const [h, p, s] = account.split('.') as [string, string, string];
     const cases = {

@@ -1,4 +1,5 @@
 import { SigchainError } from '../../errors.js';
+import { forTerminal } from './terminal-text.js';
 
 /**
  * Where a command's output goes. Status lines (`[ OK ]`, `[WARN]`) go to stderr so that
@@ -22,18 +23,18 @@ export class Printer {
   /** A step that succeeded. */
   ok(message: string): void {
     this.messages.push(message);
-    if (!this.json) this.#stderr.write(`[ OK ] ${message}\n`);
+    if (!this.json) this.#stderr.write(`[ OK ] ${forTerminal(message)}\n`);
   }
 
   /** Something that works but carries a risk the user should fix. */
   warn(message: string): void {
     this.warnings.push(message);
-    this.#stderr.write(`[WARN] ${message}\n`);
+    this.#stderr.write(`[WARN] ${forTerminal(message)}\n`);
   }
 
   /** Human-only information (hidden in JSON mode). */
   info(message: string): void {
-    if (!this.json) this.#stderr.write(`${message}\n`);
+    if (!this.json) this.#stderr.write(`${forTerminal(message)}\n`);
   }
 
   /** Writes the command's result: `text` for people, `data` for `--json`. */
@@ -43,13 +44,15 @@ export class Printer {
       if (this.warnings.length) (body as Record<string, unknown>).warnings = this.warnings;
       this.#stdout.write(`${JSON.stringify(body, null, 2)}\n`);
     } else if (text !== undefined) {
-      this.#stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+      const safe = forTerminal(text);
+      this.#stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
     }
   }
 
   /** Raw text on stdout in any mode (e.g. `describe --raw`, `generate nkey`). */
   raw(text: string): void {
-    this.#stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    const safe = forTerminal(text);
+    this.#stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
   }
 
   /**
@@ -65,12 +68,12 @@ export class Printer {
   error(e: unknown): number {
     if (e instanceof SigchainError) {
       if (this.json) this.#stdout.write(`${JSON.stringify({ ...this.#beside, error: e.toJSON() }, null, 2)}\n`);
-      else this.#stderr.write(`[ERR ] ${e.message}\n       (code ${e.code})\n`);
+      else this.#stderr.write(`[ERR ] ${forTerminal(e.message)}\n       (code ${e.code})\n`);
       return e.code === 'USAGE' ? 2 : 1;
     }
     const message = e instanceof Error ? e.message : String(e);
     if (this.json) this.#stdout.write(`${JSON.stringify({ ...this.#beside, error: { code: 'INTERNAL', message } }, null, 2)}\n`);
-    else this.#stderr.write(`[ERR ] unexpected failure: ${message}\n       Please report this; set SIGCHAIN_DEBUG=1 to see where it happened.\n`);
+    else this.#stderr.write(`[ERR ] unexpected failure: ${forTerminal(message)}\n       Please report this; set SIGCHAIN_DEBUG=1 to see where it happened.\n`);
     if (process.env.SIGCHAIN_DEBUG && e instanceof Error) this.#stderr.write(`${e.stack}\n`);
     return 1;
   }
