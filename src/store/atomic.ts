@@ -3,7 +3,7 @@
  * sees either the old file or the new one, never a mix.
  */
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, chmod, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { type FileHandle, chmod, lstat, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SigchainError } from '../errors.js';
 
@@ -165,4 +165,22 @@ export async function removeFile(path: string): Promise<boolean> {
   }
   await syncDir(dirname(path));
   return true;
+}
+
+/**
+ * What is at `path`, without following a link: nothing, a regular file, or something else (a
+ * folder, a link, a device) that a file write must not replace.
+ *
+ * @example
+ * ```ts
+ * if ((await pathKind(out)) === 'other') throw new Error(`${out} is not a file`);
+ * ```
+ */
+export async function pathKind(path: string): Promise<'missing' | 'file' | 'other'> {
+  try {
+    return (await lstat(path)).isFile() ? 'file' : 'other';
+  } catch (e) {
+    if (errno(e) === 'ENOENT') return 'missing';
+    throw ioError('inspect', path, e);
+  }
 }

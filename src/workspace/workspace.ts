@@ -5,8 +5,8 @@ import { FsStore } from '../store/fs-store.js';
 import { KeyStore, readSecretFile } from '../store/keystore.js';
 import type { LockOptions } from '../store/lock.js';
 import type { OperatorStore } from '../store/operator-store.js';
-import { resolveAccount, resolveOperator, writeContextFile } from '../store/context.js';
-import { type Env, type PathFlags, type StorePaths, resolvePaths } from '../store/paths.js';
+import { type ContextFile, type CurrentContext, currentContext, readContextFile, resolveAccount, resolveOperator, selectAccount, selectOperator, writeContextFile } from '../store/context.js';
+import { type Env, type PathFlags, type PathRow, type StorePaths, describePaths, resolvePaths } from '../store/paths.js';
 
 /** How to open a {@link Workspace}. */
 export interface WorkspaceOptions {
@@ -53,9 +53,34 @@ export class Workspace {
     return resolveAccount(op, this.paths, named);
   }
 
-  /** Makes `operator` (and `account`, if given) the current context. */
+  /** Makes `operator` (and `account`, if given) the current context, without checking them. */
   async select(operator: string, account?: string | null): Promise<void> {
     await writeContextFile(this.paths, account === undefined ? { operator } : { operator, account });
+  }
+
+  /** The current operator and account, and why each is current (`sigchain env`). */
+  context(): Promise<CurrentContext> {
+    return currentContext(this.store, this.paths);
+  }
+
+  /** The context file as saved (what `select` wrote), before defaults are applied. */
+  savedContext(): Promise<ContextFile> {
+    return readContextFile(this.paths);
+  }
+
+  /** Makes an existing operator current; its account is kept if it has one of that name. */
+  selectOperator(name: string): Promise<ContextFile> {
+    return selectOperator(this.store, this.paths, name);
+  }
+
+  /** Makes an existing account (of `operator`, else the current one) current. */
+  selectAccount(account: string, operator?: string): Promise<ContextFile> {
+    return selectAccount(this.store, this.paths, account, operator);
+  }
+
+  /** Every path the workspace uses and where it came from (flag, variable, default). */
+  describePaths(env: Env): PathRow[] {
+    return describePaths(env, this.paths);
   }
 
   /**

@@ -9,9 +9,10 @@ import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const src = join(repo, 'src');
-const spec = JSON.parse(readFileSync(join(repo, 'docs', 'layers.json'), 'utf8')) as {
+const spec_ = JSON.parse(readFileSync(join(repo, 'docs', 'layers.json'), 'utf8')) as {
   layers: { name: string; paths: string[] }[];
   workspaceParts: string[];
+  forbidden: { from: string; to: string; values?: boolean; why: string }[];
 };
 
 function sources(dir: string, out: string[] = []): string[] {
@@ -33,12 +34,12 @@ export function importsOf(file: string): string[] {
 
 function layerOf(file: string): number {
   const rel = relative(src, file).split(sep).join('/');
-  return spec.layers.findIndex((l) => l.paths.some((p) => rel === p || rel.startsWith(`${p}/`)));
+  return spec_.layers.findIndex((l) => l.paths.some((p) => rel === p || rel.startsWith(`${p}/`)));
 }
 
 function partOf(file: string): number {
   const rel = relative(join(src, 'workspace'), file).split(sep);
-  return spec.workspaceParts.indexOf(rel.length === 1 ? '(root)' : rel[0]!);
+  return spec_.workspaceParts.indexOf(rel.length === 1 ? '(root)' : rel[0]!);
 }
 
 const files = sources(src);
@@ -55,14 +56,34 @@ describe('architecture', () => {
   it('no import points up the layers, nor to a later workspace part', () => {
     const up: string[] = [];
     for (const [f, targets] of graph) {
-      if (isIndex(f) && layerOf(f) === spec.layers.length - 1) continue;
+      if (isIndex(f) && layerOf(f) === spec_.layers.length - 1) continue;
       for (const t of targets) {
         const [a, b] = [layerOf(f), layerOf(t)];
-        const sameWs = a === b && spec.layers[a]!.name === 'workspace';
+        const sameWs = a === b && spec_.layers[a]!.name === 'workspace';
         if (b > a || (sameWs && !isIndex(f) && partOf(t) > partOf(f))) up.push(`${relative(src, f)} → ${relative(src, t)}`);
       }
     }
     assert.deepEqual(up, [], 'move the shared code down, or the importing code up');
+  });
+
+  it('no import the design forbids (docs/layers.json "forbidden")', () => {
+    const seen: string[] = [];
+    for (const f of files) {
+      const rel = relative(src, f).split(sep).join('/');
+      const text = readFileSync(f, 'utf8');
+      for (const m of text.matchAll(/^import\s+(type\s+)?[^'";]*?from\s*'([^']+)'|import\(\s*'([^']+)'\s*\)/gm)) {
+        const isType = !!m[1];
+        const spec = m[2] ?? m[3]!;
+        const target = spec.startsWith('.') ? relative(src, resolve(dirname(f), spec)).split(sep).join('/') : spec;
+        for (const rule of spec ? spec_.forbidden : []) {
+          const under = (p: string, prefix: string) => p === prefix || p.startsWith(`${prefix}/`) || p.startsWith(`${prefix}.`);
+          if (!under(rel, rule.from) || !(target === rule.to || target.startsWith(`${rule.to}/`) || target.startsWith(`${rule.to}.`))) continue;
+          if (rule.values && isType) continue;
+          seen.push(`${rel} → ${spec}: ${rule.why}`);
+        }
+      }
+    }
+    assert.deepEqual(seen, []);
   });
 
   it('imports form no circle', () => {

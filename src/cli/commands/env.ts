@@ -1,6 +1,4 @@
 import { isSigchainError } from '../../errors.js';
-import { currentContext, readContextFile, selectAccount, selectOperator } from '../../store/context.js';
-import { describePaths } from '../../store/paths.js';
 import { type Command, str } from '../command.js';
 import { renderGrid } from '../output/table.js';
 import { openWorkspace } from './support.js';
@@ -39,25 +37,25 @@ export const envCommand: Command = {
     const operator = str(ctx, 'operator');
     const account = str(ctx, 'account');
     if (account !== undefined) {
-      await selectAccount(ws.store, ws.paths, account, operator);
+      await ws.selectAccount(account, operator);
       ctx.printer.ok(`selected account "${account}"${operator !== undefined ? ` of operator "${operator}"` : ''}`);
     } else if (operator !== undefined) {
-      await selectOperator(ws.store, ws.paths, operator);
+      await ws.selectOperator(operator);
       ctx.printer.ok(`selected operator "${operator}"`);
     }
     let now: { operator: string | undefined; account: string | undefined } = { operator: undefined, account: undefined };
     let contextProblem: string | undefined;
     let saved: { operator?: string; account?: string } = {};
     try {
-      now = await currentContext(ws.store, ws.paths);
-      saved = await readContextFile(ws.paths);
+      now = await ws.context();
+      saved = await ws.savedContext();
     } catch (e) {
       // env must still show where things are when the context (or a store) is damaged: that is when it is needed.
       if (!isSigchainError(e)) throw e;
       contextProblem = `(unreadable: ${e.code})`;
       ctx.printer.warn(e.message);
     }
-    const rows = describePaths(ctx.env, ws.paths);
+    const rows = ws.describePaths(ctx.env);
     const p = ws.paths;
     const table = renderGrid('sigchain Environment', ['Setting', 'Value', 'Source'], [
       ...rows.map((r) => [r.name, r.value, r.source]),

@@ -1,25 +1,11 @@
-import { lstat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { SigchainError } from '../../errors.js';
-import { SECRET_FILE_MODE, ioError, writeFileAtomic } from '../../store/atomic.js';
+import { writeOutputFile } from '../../workspace/output-file.js';
 import { generateCreds } from '../../workspace/entities/generate-creds.js';
 import { type Command, flag, str } from '../command.js';
 import { entityName, NAME_OPTION, openWorkspace, scopeOptions } from './support.js';
 
 const USAGE = 'generate creds [NAME | -n NAME] [-a ACCOUNT] [--operator NAME] [(-o | --output-file) FILE [--force]]';
-
-/** Refuses to replace an existing file (or anything that is not a file) unless forced. */
-async function checkTarget(path: string, force: boolean): Promise<void> {
-  let st;
-  try {
-    st = await lstat(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw ioError('inspect', path, e);
-  }
-  if (!st.isFile()) throw new SigchainError('IO_ERROR', `${path} exists and is not a regular file. Choose another path for --output.`, { path });
-  if (!force) throw new SigchainError('STORE_EXISTS', `${path} already exists. Pass --force to replace it, or choose another file.`, { path });
-}
 
 /** `sigchain generate creds`: a stored user's creds file, printed or written. */
 export const generateCredsCommand: Command = {
@@ -75,8 +61,7 @@ export const generateCredsCommand: Command = {
       return;
     }
     const path = resolve(out);
-    await checkTarget(path, flag(ctx, 'force'));
-    await writeFileAtomic(path, creds.text, { mode: SECRET_FILE_MODE });
+    await writeOutputFile(path, creds.text, { secret: true, force: flag(ctx, 'force') });
     ctx.printer.ok(`wrote creds of user "${creds.user}" (account "${creds.account}") to "${path}"`);
     ctx.printer.result({ ...who, path });
   },

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { decodeAccount } from '../../claims/nats/decode.js';
 import { memoryResolverConfig } from '../../nats/server-config.js';
-import { PUBLIC_FILE_MODE, writeFileAtomic } from '../../store/atomic.js';
+import { writeOutputFile } from '../../workspace/output-file.js';
 import { readOperator } from '../../workspace/read.js';
 import { type Command, str } from '../command.js';
 import { openWorkspace, snake } from './support.js';
@@ -56,7 +56,8 @@ export const natsServerConfigCommand: Command = {
       return;
     }
     const path = resolve(out);
-    await writeFileAtomic(path, config, { mode: PUBLIC_FILE_MODE });
+    // A configuration is regenerated after every account change: replacing it is the point.
+    await writeOutputFile(path, config, { secret: false, force: true });
     ctx.printer.ok(`wrote nats-server configuration for operator "${op.name}" with ${accounts.length} account(s) to ${path}`);
     ctx.printer.info(`Start: nats-server -c ${path}. After account changes regenerate and reload (SIGHUP); after operator changes restart the server.`);
     ctx.printer.result(snake({ ...data, path }));

@@ -1,4 +1,3 @@
-import { currentContext, selectAccount } from '../../store/context.js';
 import { type Command, str } from '../command.js';
 import { openWorkspace } from './support.js';
 
@@ -21,8 +20,8 @@ export const selectAccountCommand: Command = {
   args: { min: 1, max: 1 },
   async run(ctx) {
     const ws = openWorkspace(ctx);
-    await selectAccount(ws.store, ws.paths, ctx.positionals[0]!, str(ctx, 'operator'));
-    const now = await currentContext(ws.store, ws.paths);
+    await ws.selectAccount(ctx.positionals[0]!, str(ctx, 'operator'));
+    const now = await ws.context();
     ctx.printer.ok(`selected account "${now.account}" of operator "${now.operator}"`);
     ctx.printer.result({ operator: now.operator ?? null, account: now.account ?? null });
   },

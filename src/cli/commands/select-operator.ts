@@ -1,4 +1,3 @@
-import { currentContext, selectOperator } from '../../store/context.js';
 import type { Command } from '../command.js';
 import { openWorkspace } from './support.js';
 
@@ -19,8 +18,8 @@ export const selectOperatorCommand: Command = {
   args: { min: 1, max: 1 },
   async run(ctx) {
     const ws = openWorkspace(ctx);
-    await selectOperator(ws.store, ws.paths, ctx.positionals[0]!);
-    const now = await currentContext(ws.store, ws.paths);
+    await ws.selectOperator(ctx.positionals[0]!);
+    const now = await ws.context();
     ctx.printer.ok(`selected operator "${now.operator}"${now.account ? ` (current account "${now.account}")` : ''}`);
     ctx.printer.result({ operator: now.operator ?? null, account: now.account ?? null });
   },

@@ -3,11 +3,10 @@
  * global flags, reading the entity name, -K, time flags, and shaping `--json` output.
  */
 import { SigchainError, isSigchainError } from '../../errors.js';
-import { currentContext } from '../../store/context.js';
 import type { KeyPair } from '../../nkeys/keypair.js';
 import { Workspace } from '../../workspace/workspace.js';
 import { type CommandContext, type OptionSpec, flag, str } from '../command.js';
-import { parseTimeFlag } from '../parse/time.js';
+export { TIME_OPTIONS, timeOptions } from '../parse/time.js';
 
 /** The workspace the global flags (`--data-dir`, `--keystore-dir`, `--config-dir`, `--nsc`) point at. */
 export function openWorkspace(ctx: CommandContext): Workspace {
@@ -37,11 +36,6 @@ export async function signerFrom(ctx: CommandContext, ws: Workspace, scopedRoleO
 /** `-n/--name`, accepted as nsc spells it, besides the positional NAME. */
 export const NAME_OPTION: OptionSpec = { type: 'string', short: 'n', valueName: 'NAME', description: 'The name (nsc style); same as the NAME argument.' };
 
-/** `--expiry` and `--start`, as nsc accepts them. */
-export const TIME_OPTIONS: Record<string, OptionSpec> = {
-  expiry: { type: 'string', valueName: 'WHEN', description: 'When the token expires: 0 (never, the default), an offset (30d, 1y, 12h), a date 2027-01-31, RFC 3339, or Unix seconds.' },
-  start: { type: 'string', valueName: 'WHEN', description: 'When the token becomes valid (same forms as --expiry); default now.' },
-};
 
 /** The entity name from NAME or `--name`; a USAGE error when neither or two different ones are given. */
 export function entityName(ctx: CommandContext, kind: string, usage: string, optional = false): string | undefined {
@@ -55,18 +49,6 @@ export function entityName(ctx: CommandContext, kind: string, usage: string, opt
   return name;
 }
 
-/** `--expiry`/`--start` as Unix seconds (absent when not given or 0). */
-export function timeOptions(ctx: CommandContext): { expiry?: number; start?: number } {
-  const out: { expiry?: number; start?: number } = {};
-  const expiry = str(ctx, 'expiry');
-  const start = str(ctx, 'start');
-  if (expiry !== undefined) out.expiry = parseTimeFlag(expiry, 'expiry');
-  if (start !== undefined) out.start = parseTimeFlag(start, 'start');
-  if (out.expiry && out.start && out.expiry <= out.start) {
-    throw new SigchainError('USAGE', '--expiry is not after --start, so the token would never be valid. Pick an expiry after the start.');
-  }
-  return out;
-}
 
 /** Prints the library's warnings (they also land in `--json` output). */
 export function printWarnings(ctx: CommandContext, warnings: readonly string[]): void {
@@ -126,7 +108,7 @@ export function snake(value: unknown): unknown {
  */
 export async function contextOrNothing(ctx: CommandContext, ws: Workspace): Promise<{ operator: string | undefined; account: string | undefined }> {
   try {
-    return await currentContext(ws.store, ws.paths);
+    return await ws.context();
   } catch (e) {
     if (!isSigchainError(e)) throw e;
     ctx.printer.warn(e.message);

@@ -1,7 +1,7 @@
 import { SigchainError } from '../../errors.js';
 import type { CommandContext, OptionSpec } from '../command.js';
 import { list } from '../command.js';
-import { TIME_OPTIONS, timeOptions } from '../commands/support.js';
+import { TIME_OPTIONS, timeOptions } from './time.js';
 
 /**
  * The flags every `edit` command shares: tags and the validity window (`--expiry 0` clears an

@@ -1,4 +1,5 @@
 import { SigchainError } from '../../errors.js';
+import { type CommandContext, type OptionSpec, str } from '../command.js';
 
 const UNITS: Record<string, (d: Date, n: number) => void> = {
   m: (d, n) => d.setUTCMinutes(d.getUTCMinutes() + n),
@@ -45,4 +46,23 @@ export function parseDurationNs(value: string, flagName: string): number {
   if (!m) throw new SigchainError('USAGE', `--${flagName} "${value}" is not a duration. Use a number with a unit: 500ms, 1s, 2m, 1h.`);
   const factor = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 }[m[2] as 'ns'];
   return Math.round(Number(m[1]) * factor);
+}
+
+/** `--expiry` and `--start`, as nsc accepts them. */
+export const TIME_OPTIONS: Record<string, OptionSpec> = {
+  expiry: { type: 'string', valueName: 'WHEN', description: 'When the token expires: 0 (never, the default), an offset (30d, 1y, 12h), a date 2027-01-31, RFC 3339, or Unix seconds.' },
+  start: { type: 'string', valueName: 'WHEN', description: 'When the token becomes valid (same forms as --expiry); default now.' },
+};
+
+/** `--expiry`/`--start` as Unix seconds (absent when not given or 0). */
+export function timeOptions(ctx: CommandContext): { expiry?: number; start?: number } {
+  const out: { expiry?: number; start?: number } = {};
+  const expiry = str(ctx, 'expiry');
+  const start = str(ctx, 'start');
+  if (expiry !== undefined) out.expiry = parseTimeFlag(expiry, 'expiry');
+  if (start !== undefined) out.start = parseTimeFlag(start, 'start');
+  if (out.expiry && out.start && out.expiry <= out.start) {
+    throw new SigchainError('USAGE', '--expiry is not after --start, so the token would never be valid. Pick an expiry after the start.');
+  }
+  return out;
 }

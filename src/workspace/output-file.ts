@@ -1,0 +1,30 @@
+/**
+ * Files a user asks a command to write outside the store (`--output`): a creds file, a server
+ * configuration. Written atomically like the store's own files, with the mode their content needs.
+ */
+import { SigchainError } from '../errors.js';
+import { PUBLIC_FILE_MODE, SECRET_FILE_MODE, pathKind, writeFileAtomic } from '../store/atomic.js';
+
+/** Options of {@link writeOutputFile}. */
+export interface OutputFileOptions {
+  /** The content is a secret (a creds file): mode 0600; else 0644. */
+  secret: boolean;
+  /** Replace an existing file (never anything but a regular file). Default: refuse with `STORE_EXISTS`. */
+  force?: boolean;
+}
+
+/**
+ * Writes `text` to `path` atomically. Refuses to replace an existing file unless `force`, and
+ * never replaces what is not a regular file (a folder, a link, a device).
+ *
+ * @example
+ * ```ts
+ * await writeOutputFile('/tmp/U.creds', creds.text, { secret: true });
+ * ```
+ */
+export async function writeOutputFile(path: string, text: string, opts: OutputFileOptions): Promise<void> {
+  const kind = await pathKind(path);
+  if (kind === 'other') throw new SigchainError('IO_ERROR', `${path} exists and is not a regular file. Choose another path for --output.`, { path });
+  if (kind === 'file' && !opts.force) throw new SigchainError('STORE_EXISTS', `${path} already exists. Pass --force to replace it, or choose another file.`, { path });
+  await writeFileAtomic(path, text, { mode: opts.secret ? SECRET_FILE_MODE : PUBLIC_FILE_MODE });
+}
