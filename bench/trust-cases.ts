@@ -10,12 +10,12 @@
  * - `nats_jwt`: the same chain checked by hand with @nats-io/jwt (which has no cache, so it
  *   verifies all three signatures every time).
  */
+import { clearCaches } from '../src/bounded-map.js';
 import { verify } from 'node:crypto';
 import * as natsJwt from '@nats-io/jwt';
 import { addOperatorSigningKey, addSigningKey, encodeAccount, encodeOperator, encodeUser, newAccountClaims, newOperatorClaims, newUserClaims } from '../src/claims/nats/index.js';
-import { clearVerifiedCache } from '../src/jwt/index.js';
 import { KeyPair } from '../src/nkeys/index.js';
-import { clearTokenFactsCache, memoryResolver, natsServerPolicy, tokenFacts, verifyChainSync } from '../src/trust/index.js';
+import { memoryResolver, natsServerPolicy, tokenFacts, verifyChainSync } from '../src/trust/index.js';
 import type { Group } from './harness.js';
 import { nodeKeysFor } from './node-keys.js';
 
@@ -67,8 +67,7 @@ export function trustGroups(): Group[] {
   });
   const options = { resolver: memoryResolver([opJwt, acctJwt]), policy: natsServerPolicy([op.publicKey]) };
   const warm = (): void => {
-    clearTokenFactsCache();
-    clearVerifiedCache();
+    clearCaches();
     // Facts are kept from a token's second reading on.
     for (const t of [opJwt, acctJwt, opJwt, acctJwt]) tokenFacts(t);
   };

@@ -76,3 +76,38 @@ export class BoundedMap<K, V> {
     this.#young.set(key, value);
   }
 }
+
+// The process-wide caches of the hot paths (imported keys, headers, verified tokens, token
+// facts): one list, so one call empties them all.
+const shared = new Set<BoundedMap<unknown, unknown>>();
+
+/**
+ * A process-wide {@link BoundedMap}, emptied by {@link clearCaches}. For module-level caches
+ * only: every call adds a cache that lives as long as the process.
+ *
+ * @example
+ * ```ts
+ * const verified = sharedCache<string, DecodedJwt>(10_000);
+ * ```
+ */
+export function sharedCache<K, V>(limit: number): BoundedMap<K, V> {
+  const cache = new BoundedMap<K, V>(limit);
+  shared.add(cache as BoundedMap<unknown, unknown>);
+  return cache;
+}
+
+/**
+ * Empties every process-wide cache sigchain keeps: imported public keys, parsed headers,
+ * tokens whose signature verified, and what the verifier learnt about each token. Nothing
+ * cached is ever wrong (a token's facts never change), so this is for tests and benchmarks
+ * that want a cold start, or to free the memory.
+ *
+ * @example
+ * ```ts
+ * clearCaches();
+ * verifyChainSync(token, { resolver, policy }); // verified from scratch
+ * ```
+ */
+export function clearCaches(): void {
+  for (const cache of shared) cache.clear();
+}

@@ -39,3 +39,18 @@ describe('BoundedMap', () => {
     assert.equal(m.get('a'), undefined);
   });
 });
+
+describe('clearCaches', () => {
+  it('empties every shared cache at once, and only those', async () => {
+    const { clearCaches, sharedCache } = await import('../src/bounded-map.js');
+    const a = sharedCache<string, number>(8);
+    const b = sharedCache<string, number>(8);
+    const own = new BoundedMap<string, number>(8);
+    a.set('x', 1);
+    b.set('y', 2);
+    own.set('z', 3);
+    clearCaches();
+    assert.equal(a.size + b.size, 0);
+    assert.equal(own.get('z'), 3, 'a private BoundedMap is its owner\'s business');
+  });
+});

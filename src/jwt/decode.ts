@@ -1,4 +1,4 @@
-import { BoundedMap } from '../bounded-map.js';
+import { sharedCache } from '../bounded-map.js';
 import { SigchainError } from '../errors.js';
 import { verifySignature } from '../nkeys/keypair.js';
 import { b64urlDecode, b64urlDecodeUtf8 } from './base64url.js';
@@ -38,7 +38,7 @@ function parseJsonPart(part: string, what: string): Record<string, unknown> {
 // Every token of one format carries the same header text: parse each distinct one once. Bounded,
 // so a stream of odd headers only evicts; the parsed header is frozen since callers share it.
 const HEADER_MEMO_LIMIT = 64;
-const headers = new BoundedMap<string, Readonly<Record<string, unknown>>>(HEADER_MEMO_LIMIT);
+const headers = sharedCache<string, Readonly<Record<string, unknown>>>(HEADER_MEMO_LIMIT);
 
 function parseHeader(part: string): Readonly<Record<string, unknown>> {
   let header = headers.get(part);
@@ -73,12 +73,7 @@ export function decodeJwt<C = Record<string, unknown>>(token: string, format: To
 
 // Bounded memo of tokens whose signature already verified: verification is the expensive part.
 const VERIFIED_LIMIT = 10_000;
-const verified = new BoundedMap<string, DecodedJwt<unknown>>(VERIFIED_LIMIT);
-
-/** Empties the verified-token cache (tests, or after a key is banned). */
-export function clearVerifiedCache(): void {
-  verified.clear();
-}
+const verified = sharedCache<string, DecodedJwt<unknown>>(VERIFIED_LIMIT);
 
 /**
  * Decodes a compact JWT and verifies its Ed25519 signature with the key named in `iss`.

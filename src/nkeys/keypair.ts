@@ -1,5 +1,5 @@
 import { type KeyObject, createPrivateKey, createPublicKey, randomBytes, sign as edSign, verify as edVerify } from 'node:crypto';
-import { BoundedMap } from '../bounded-map.js';
+import { sharedCache } from '../bounded-map.js';
 import { SigchainError } from '../errors.js';
 import { decodePublicKey, decodeSeed, encodePublicKey, encodeSeed } from './codec.js';
 import { type Role, roleCanSign } from './roles.js';
@@ -24,7 +24,7 @@ export interface AsyncSigner {
 
 // A bounded cache of imported public keys: importing costs far more than verifying.
 const PUBLIC_CACHE_LIMIT = 4096;
-const publicCache = new BoundedMap<string, KeyObject>(PUBLIC_CACHE_LIMIT);
+const publicCache = sharedCache<string, KeyObject>(PUBLIC_CACHE_LIMIT);
 
 function b64url(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');

@@ -3,7 +3,7 @@
  * its version and type, the roles of its keys, and Go's validation rules. Cached per token, so
  * a warm chain (account and operator seen before) costs only map lookups above the leaf.
  */
-import { BoundedMap } from '../bounded-map.js';
+import { sharedCache } from '../bounded-map.js';
 import { type ErrorCode, isSigchainError } from '../errors.js';
 import { inspectNatsClaims } from '../claims/nats/decode.js';
 import { NATS_JWT_VERSION, type NatsClaims } from '../claims/nats/types.js';
@@ -41,28 +41,14 @@ export interface TokenFacts {
 }
 
 const CACHE_LIMIT = 10_000;
-const cache = new BoundedMap<string, TokenFacts>(CACHE_LIMIT);
+const cache = sharedCache<string, TokenFacts>(CACHE_LIMIT);
 // Facts are kept from a token's second reading on; the first leaves only a mark, in a small
 // table. Most tokens a verifier sees once (a user connecting): keeping the parsed claims of
 // each, or even a mark in a 10,000-entry table, cost every fresh verify several percent (V8's
 // old generation, cache misses). The parents above them, and tokens presented again (a bearer
 // token on every request), are read a second time soon enough.
 const MARKS_LIMIT = 1024;
-const seenOnce = new BoundedMap<string, true>(MARKS_LIMIT);
-
-/**
- * Empties the token-facts cache. The facts never go stale (they depend on the token alone);
- * this only frees memory.
- *
- * @example
- * ```ts
- * clearTokenFactsCache();
- * ```
- */
-export function clearTokenFactsCache(): void {
-  cache.clear();
-  seenOnce.clear();
-}
+const seenOnce = sharedCache<string, true>(MARKS_LIMIT);
 
 type Json = Record<string, unknown>;
 

@@ -1,8 +1,9 @@
 // The Go reference tokens verify, and sigchain reproduces Go's bytes: payload, jti and signature.
+import { clearCaches } from '../../src/bounded-map.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decode as natsDecode } from '@nats-io/jwt';
-import { clearVerifiedCache, decodeJwt, goJson, goJti, signJwt, signingInput, verifyJwt } from '../../src/jwt/index.js';
+import { decodeJwt, goJson, goJti, signJwt, signingInput, verifyJwt } from '../../src/jwt/index.js';
 import { KeyPair } from '../../src/nkeys/index.js';
 import { GO_ACCOUNT_PAYLOAD, GO_ACCOUNT_SK_SEED, GO_USER_PAYLOAD, GO_USER_TOKEN } from './go-reference.js';
 
@@ -10,7 +11,7 @@ type Claims = { jti: string; iat: number; iss: string; name?: string; sub: strin
 
 describe('Go user token', () => {
   it('verifies, and its claims are the documented payload', () => {
-    clearVerifiedCache();
+    clearCaches();
     const { header, claims, signingInput: input } = verifyJwt<Claims>(GO_USER_TOKEN);
     assert.deepEqual(header, { typ: 'JWT', alg: 'ed25519-nkey' });
     assert.deepEqual(claims, JSON.parse(GO_USER_PAYLOAD));

@@ -1,8 +1,9 @@
 // Strict decoding: what Go (and so nats-server) refuses, sigchain refuses, each with its code.
+import { clearCaches } from '../../src/bounded-map.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { b64urlDecodeUtf8 } from '../../src/jwt/base64url.js';
-import { MAX_TOKEN_SIZE, b64urlDecode, b64urlEncode, clearVerifiedCache, decodeJwt, signJwt, verifyJwt } from '../../src/jwt/index.js';
+import { MAX_TOKEN_SIZE, b64urlDecode, b64urlEncode, decodeJwt, signJwt, verifyJwt } from '../../src/jwt/index.js';
 import { KeyPair } from '../../src/nkeys/index.js';
 import { throwsCode } from '../nkeys/assert-code.js';
 import { GO_USER_TOKEN } from './go-reference.js';
@@ -139,7 +140,7 @@ describe('signature and issuer', () => {
   it('a tampered payload is BAD_SIGNATURE', () => {
     const tampered = JSON.parse(Buffer.from(P, 'base64url').toString()) as { name: string };
     tampered.name = 'V';
-    clearVerifiedCache();
+    clearCaches();
     const e = throwsCode(() => verifyJwt(`${H}.${b64urlEncode(JSON.stringify(tampered))}.${S}`), 'BAD_SIGNATURE');
     assert.equal(e.details?.iss, 'ABXHUHG5FGYLPD6RHL2MKWMP572O6KUXCZXDZJXS4T57ZTMAKBN7DAQI');
   });

@@ -1,7 +1,8 @@
 // The verified-token cache: a repeat verify is answered from memory, a changed token never is.
+import { clearCaches } from '../../src/bounded-map.js';
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { WASCAP_FORMAT, b64urlEncode, clearVerifiedCache, signJwt, verifyJwt } from '../../src/jwt/index.js';
+import { WASCAP_FORMAT, b64urlEncode, signJwt, verifyJwt } from '../../src/jwt/index.js';
 import { KeyPair } from '../../src/nkeys/index.js';
 import { throwsCode } from '../nkeys/assert-code.js';
 import { GO_USER_TOKEN } from './go-reference.js';
@@ -9,7 +10,7 @@ import { GO_USER_TOKEN } from './go-reference.js';
 const [H, P, S] = GO_USER_TOKEN.split('.') as [string, string, string];
 
 describe('verified cache', () => {
-  beforeEach(() => clearVerifiedCache());
+  beforeEach(() => clearCaches());
 
   it('a second verify returns the identical cached object (no second decode or verify)', () => {
     const first = verifyJwt(GO_USER_TOKEN);
@@ -20,7 +21,7 @@ describe('verified cache', () => {
 
   it('after clearVerifiedCache the token is decoded and verified afresh', () => {
     const first = verifyJwt(GO_USER_TOKEN);
-    clearVerifiedCache();
+    clearCaches();
     const again = verifyJwt(GO_USER_TOKEN);
     assert.notEqual(again, first, 'a new object: really re-verified');
     assert.deepEqual(again.claims, first.claims);

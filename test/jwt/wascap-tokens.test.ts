@@ -1,7 +1,8 @@
 // wasmCloud's signed tokens (fixtures) verify in the wascap format; account seeds re-sign them exactly.
+import { clearCaches } from '../../src/bounded-map.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { WASCAP_FORMAT, clearVerifiedCache, decodeJwt, verifyJwt } from '../../src/jwt/index.js';
+import { WASCAP_FORMAT, decodeJwt, verifyJwt } from '../../src/jwt/index.js';
 import { KeyPair, decodePublicKey } from '../../src/nkeys/index.js';
 import { throwsCode } from '../nkeys/assert-code.js';
 import { WASCAP_TOKENS, loadManifest } from '../nkeys/wascap-fixtures.js';
@@ -9,7 +10,7 @@ import { WASCAP_TOKENS, loadManifest } from '../nkeys/wascap-fixtures.js';
 describe('wascap tokens', () => {
   for (const f of WASCAP_TOKENS) {
     it(`${f.file}: verifies, iss is an account, sub a module`, () => {
-      clearVerifiedCache();
+      clearCaches();
       const { claims, header } = verifyJwt<{ iss: string; sub: string }>(f.token, WASCAP_FORMAT);
       assert.deepEqual(header, { typ: 'jwt', alg: 'Ed25519' });
       assert.equal(decodePublicKey(claims.iss).role, 'account');
