@@ -11,3 +11,4 @@ export * from './signing/index.js';
 export * from './revocation/index.js';
 export * from './compromise/index.js';
 export * from './verify/index.js';
+export { type OutputFileOptions, writeOutputFile } from './output-file.js';

@@ -4,7 +4,6 @@ import { describe, it } from 'node:test';
 import {
   KeyPair,
   base32Encode,
-  crc16,
   decodePublicKey,
   decodeSeed,
   isPublicKey,
@@ -12,6 +11,7 @@ import {
   publicKeyRole,
   verifySignature,
 } from '../../src/nkeys/index.js';
+import { crc16 } from '../../src/nkeys/crc16.js';
 import { throwsCode } from './assert-code.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';

@@ -5,13 +5,13 @@ import {
   KeyPair,
   type Role,
   base32Decode,
-  crc16,
   decodePublicKey,
   decodeSeed,
   encodePublicKey,
   encodeSeed,
   verifySignature,
 } from '../../src/nkeys/index.js';
+import { crc16 } from '../../src/nkeys/crc16.js';
 
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
 

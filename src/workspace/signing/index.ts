@@ -13,10 +13,9 @@
  */
 export { type ChosenSigner, type IssuingParent, chooseSigner } from './choose-signer.js';
 export { type Issued, accountParent, issueAccount, issueUser, operatorParent } from './issue.js';
-export { type PendingSigningKey, type SigningKeyArg, resolveSigningKeyArg, storeSigningKeys } from './signing-key-arg.js';
-export { assertSignerMay, sortByUsage } from './signer-usage.js';
-export { type KeyInventoryFilter, type KeyInventoryRow, type KeyStatus, keyInventory, normalizeFingerprint } from './key-inventory.js';
-export { type EditSigningKeyScopeOptions, type EditSigningKeyScopeResult, editSigningKeyScope, resolveScopedRole, scopeByRole } from './signing-key-scope.js';
+export { assertSignerMay } from './signer-usage.js';
+export { type KeyInventoryFilter, type KeyInventoryRow, type KeyStatus, keyInventory } from './key-inventory.js';
+export { type EditSigningKeyScopeOptions, type EditSigningKeyScopeResult, editSigningKeyScope } from './signing-key-scope.js';
 export { type CoverageResult, type CoverageRow, checkCoverage } from './coverage.js';
 export { applyRestrictions } from './restrict-signing-keys.js';
 export { resolveUserSigner } from './resolve-signer.js';

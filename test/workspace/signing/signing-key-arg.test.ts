@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { KeyPair } from '../../../src/nkeys/keypair.js';
-import { resolveSigningKeyArg, storeSigningKeys } from '../../../src/workspace/index.js';
+import { resolveSigningKeyArg, storeSigningKeys } from '../../../src/workspace/signing/signing-key-arg.js';
 import { rejectsCode, storedKeys, tempWorkspace } from '../helpers.js';
 
 describe('resolveSigningKeyArg', () => {

@@ -6,7 +6,8 @@ import { signingKeyScope } from '../../../src/claims/nats/account.js';
 import { decodeUser } from '../../../src/claims/nats/decode.js';
 import { hasEmptyPermissions } from '../../../src/claims/nats/user.js';
 import { KeyPair } from '../../../src/nkeys/keypair.js';
-import { addUser, editSigningKeyScope, readAccount, resolveScopedRole } from '../../../src/workspace/index.js';
+import { addUser, editSigningKeyScope, readAccount } from '../../../src/workspace/index.js';
+import { resolveScopedRole } from '../../../src/workspace/signing/signing-key-scope.js';
 import { operatorWithAccount, rejectsCode, tempWorkspace } from '../helpers.js';
 
 describe('editSigningKeyScope', () => {
