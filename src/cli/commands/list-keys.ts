@@ -2,7 +2,7 @@ import { isSigchainError } from '../../errors.js';
 import type { Role } from '../../nkeys/roles.js';
 import type { OperatorStore } from '../../store/operator-store.js';
 import type { Workspace } from '../../workspace/workspace.js';
-import { readAccount, readOperator, readUser } from '../../workspace/read.js';
+import { entityKeys } from '../../workspace/signing/entity-keys.js';
 import { type Command, type CommandContext, flag, str } from '../command.js';
 import { renderGrid } from '../output/table.js';
 import { contextOrNothing, openWorkspace } from './support.js';
@@ -72,30 +72,18 @@ function wanted(ctx: CommandContext, currentAccount: string | undefined): Want {
 }
 
 async function collect(ws: Workspace, op: OperatorStore, want: Want, current: { operator?: string; account?: string }): Promise<KeyFound[]> {
-  const out: KeyFound[] = [];
-  const o = (await readOperator(op)).claims;
   const opCurrent = current.operator === op.name;
-  out.push({ entity: op.name, kind: 'operator', public_key: o.sub, signing: false, curve: false, current: opCurrent });
-  for (const sk of o.nats.signing_keys ?? []) out.push({ entity: op.name, kind: 'operator', public_key: sk, signing: true, curve: false, current: opCurrent });
-  const accounts = want.account !== undefined ? [await ws.account(op, want.account)] : await op.listAccounts();
-  for (const name of accounts) {
-    const a = (await readAccount(op, name)).claims;
-    const aCurrent = opCurrent && current.account === name;
-    out.push({ entity: name, kind: 'account', public_key: a.sub, parent: o.sub, signing: false, curve: false, current: aCurrent });
-    for (const sk of a.nats.signing_keys ?? []) {
-      const key = typeof sk === 'string' ? sk : sk.key;
-      out.push({ entity: name, kind: 'account', public_key: key, parent: o.sub, signing: true, curve: false, current: aCurrent, ...(typeof sk === 'string' ? {} : { scope_role: sk.role }) });
-    }
-    const xkey = a.nats.authorization?.xkey;
-    if (xkey) out.push({ entity: name, kind: 'curve', public_key: xkey, parent: a.sub, signing: false, curve: true, current: aCurrent });
-    const users = want.user !== undefined ? [want.user] : await op.listUsers(name);
-    for (const u of users) {
-      if (want.user !== undefined && !(await op.hasUser(name, u))) continue;
-      const c = (await readUser(op, name, u)).claims;
-      out.push({ entity: u, kind: 'user', public_key: c.sub, parent: a.sub, signing: false, curve: false });
-    }
-  }
-  return out;
+  const keys = await entityKeys(ws, op, { ...(want.account !== undefined ? { account: want.account } : {}), ...(want.user !== undefined ? { user: want.user } : {}) });
+  return keys.map((k) => ({
+    entity: k.entity,
+    kind: k.kind,
+    public_key: k.publicKey,
+    signing: k.signing,
+    curve: k.curve,
+    ...(k.scopeRole !== undefined ? { scope_role: k.scopeRole } : {}),
+    ...(k.parent !== undefined ? { parent: k.parent } : {}),
+    ...(k.kind === 'user' ? {} : { current: k.kind === 'operator' ? opCurrent : opCurrent && current.account === k.account }),
+  }));
 }
 
 function cells(k: KeyRow, showSeeds: boolean): string[] {

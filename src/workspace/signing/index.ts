@@ -16,6 +16,7 @@ export { type Issued, accountParent, issueAccount, issueUser, operatorParent } f
 export { assertSignerMay } from './signer-usage.js';
 export { type KeyInventoryFilter, type KeyInventoryRow, type KeyStatus, keyInventory } from './key-inventory.js';
 export { type EditSigningKeyScopeOptions, type EditSigningKeyScopeResult, editSigningKeyScope } from './signing-key-scope.js';
+export { type EntityKey, type EntityKeysOptions, entityKeys } from './entity-keys.js';
 export { type CoverageResult, type CoverageRow, checkCoverage } from './coverage.js';
 export { applyRestrictions } from './restrict-signing-keys.js';
 export { resolveUserSigner } from './resolve-signer.js';

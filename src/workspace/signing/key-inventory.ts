@@ -6,7 +6,8 @@ import { SigchainError, isSigchainError } from '../../errors.js';
 import { type KeyUsage, matchesAnyUsage } from '../../keys/usage.js';
 import type { Role } from '../../nkeys/roles.js';
 import type { KeyListing } from '../../store/keystore.js';
-import { readAccount, readOperator, readUser } from '../read.js';
+import type { OperatorStore } from '../../store/operator-store.js';
+import { type EntityKey, entityKeys } from './entity-keys.js';
 import type { Workspace } from '../workspace.js';
 
 /** Whether a stored key may still sign; `unreadable` when its usage record is damaged. */
@@ -50,42 +51,27 @@ function note(map: Map<string, string[]>, key: string, label: string): void {
   map.set(key, list);
 }
 
+/** The label of a key in the inventory, e.g. `account O/A signing key (scoped: svc)`. */
+function label(k: EntityKey): string {
+  const path = k.kind === 'operator' ? k.operator : k.kind === 'user' ? `${k.operator}/${k.account}/${k.entity}` : `${k.operator}/${k.account}`;
+  if (k.curve) return `account ${path} encryption key`;
+  const what = `${k.kind} ${path}`;
+  if (!k.signing) return what;
+  return k.scopeRole !== undefined ? `${what} signing key (scoped: ${k.scopeRole})` : `${what} signing key`;
+}
+
 /** Who uses each public key, across every operator in the store; damaged entities are skipped. */
 async function owners(ws: Workspace): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
-  const skip = (e: unknown) => {
-    if (!isSigchainError(e)) throw e;
-  };
   for (const name of await ws.store.listOperators()) {
+    let op: OperatorStore;
     try {
-      const op = await ws.store.openOperator(name);
-      const o = (await readOperator(op)).claims;
-      note(out, o.sub, `operator ${op.name}`);
-      for (const sk of o.nats.signing_keys ?? []) note(out, sk, `operator ${op.name} signing key`);
-      for (const a of await op.listAccounts()) {
-        try {
-          const acct = (await readAccount(op, a)).claims;
-          note(out, acct.sub, `account ${op.name}/${a}`);
-          for (const sk of acct.nats.signing_keys ?? []) {
-            if (typeof sk === 'string') note(out, sk, `account ${op.name}/${a} signing key`);
-            else note(out, sk.key, `account ${op.name}/${a} signing key (scoped: ${sk.role})`);
-          }
-          const xkey = acct.nats.authorization?.xkey;
-          if (xkey) note(out, xkey, `account ${op.name}/${a} encryption key`);
-          for (const u of await op.listUsers(a)) {
-            try {
-              note(out, (await readUser(op, a, u)).claims.sub, `user ${op.name}/${a}/${u}`);
-            } catch (e) {
-              skip(e);
-            }
-          }
-        } catch (e) {
-          skip(e);
-        }
-      }
+      op = await ws.store.openOperator(name);
     } catch (e) {
-      skip(e);
+      if (!isSigchainError(e)) throw e;
+      continue;
     }
+    for (const k of await entityKeys(ws, op, { skipDamaged: true })) note(out, k.publicKey, label(k));
   }
   return out;
 }

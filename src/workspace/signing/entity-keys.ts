@@ -1,0 +1,86 @@
+/**
+ * The keys an operator's tree names: the operator's identity and signing keys, each account's
+ * identity, signing and encryption keys, and each user's key, read from the store. What
+ * `sigchain list keys` shows and how `keys list` finds whom a stored key belongs to.
+ */
+import { isSigchainError } from '../../errors.js';
+import type { Role } from '../../nkeys/roles.js';
+import type { OperatorStore } from '../../store/operator-store.js';
+import { readAccount, readOperator, readUser } from '../read.js';
+import type { Workspace } from '../workspace.js';
+
+/** One key named by an entity of the store. */
+export interface EntityKey {
+  /** The entity's name (operator, account or user). */
+  entity: string;
+  kind: Role;
+  publicKey: string;
+  /** A signing key the entity lists (not its identity key). */
+  signing: boolean;
+  /** An auth-callout encryption target (an X key an account lists). */
+  curve: boolean;
+  /** The role of a scoped account signing key. */
+  scopeRole?: string;
+  /** Public key of the parent (the operator for accounts, the account for users and encryption keys). */
+  parent?: string;
+  operator: string;
+  /** The account an account, user or encryption key belongs to. */
+  account?: string;
+}
+
+/** Which part of the tree {@link entityKeys} reads. */
+export interface EntityKeysOptions {
+  /** Only this account (and its users); default every account. */
+  account?: string;
+  /** Only this user (of the accounts read). */
+  user?: string;
+  /** Skip entities whose token cannot be read instead of failing (for a survey of many stores). */
+  skipDamaged?: boolean;
+}
+
+/**
+ * The keys named by `op`'s tree, operator first, then each account followed by its users.
+ *
+ * @example
+ * ```ts
+ * const keys = await entityKeys(ws, await ws.operator(), { account: 'A' });
+ * keys.filter((k) => k.signing).map((k) => k.publicKey);
+ * ```
+ */
+export async function entityKeys(ws: Workspace, op: OperatorStore, opts: EntityKeysOptions = {}): Promise<EntityKey[]> {
+  const out: EntityKey[] = [];
+  const guarded = async (read: () => Promise<void>): Promise<void> => {
+    try {
+      await read();
+    } catch (e) {
+      if (!opts.skipDamaged || !isSigchainError(e)) throw e;
+    }
+  };
+  const base = { signing: false, curve: false, operator: op.name };
+  await guarded(async () => {
+    const o = (await readOperator(op)).claims;
+    out.push({ ...base, entity: op.name, kind: 'operator', publicKey: o.sub });
+    for (const sk of o.nats.signing_keys ?? []) out.push({ ...base, entity: op.name, kind: 'operator', publicKey: sk, signing: true });
+    const accounts = opts.account !== undefined ? [await ws.account(op, opts.account)] : await op.listAccounts();
+    for (const name of accounts) {
+      await guarded(async () => {
+        const a = (await readAccount(op, name)).claims;
+        const inAccount = { ...base, account: name };
+        out.push({ ...inAccount, entity: name, kind: 'account', publicKey: a.sub, parent: o.sub });
+        for (const sk of a.nats.signing_keys ?? []) {
+          if (typeof sk === 'string') out.push({ ...inAccount, entity: name, kind: 'account', publicKey: sk, parent: o.sub, signing: true });
+          else out.push({ ...inAccount, entity: name, kind: 'account', publicKey: sk.key, parent: o.sub, signing: true, scopeRole: sk.role });
+        }
+        const xkey = a.nats.authorization?.xkey;
+        if (xkey) out.push({ ...inAccount, entity: name, kind: 'curve', publicKey: xkey, parent: a.sub, curve: true });
+        const users = opts.user !== undefined ? ((await op.hasUser(name, opts.user)) ? [opts.user] : []) : await op.listUsers(name);
+        for (const u of users) {
+          await guarded(async () => {
+            out.push({ ...inAccount, entity: u, kind: 'user', publicKey: (await readUser(op, name, u)).claims.sub, parent: a.sub });
+          });
+        }
+      });
+    }
+  });
+  return out;
+}
