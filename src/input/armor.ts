@@ -4,7 +4,7 @@
  * One pass over the lines, no regular expression over the text: Go's `userConfigRE` backtracks
  * badly in JavaScript (400 dashes took 2 s), and untrusted files must read in linear time.
  */
-import { isSeed } from '../nkeys/index.js';
+import { isSeed } from '../nkeys/codec.js';
 
 /** One armored block: what its BEGIN line says and its content lines. */
 export interface ArmorBlock {

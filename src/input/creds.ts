@@ -4,8 +4,9 @@
  * the one user seed beside it. Messages never contain seed text.
  */
 import { SigchainError, isSigchainError } from '../errors.js';
-import { decodeJwt } from '../jwt/index.js';
-import { KeyPair, isSeed } from '../nkeys/index.js';
+import { decodeJwt } from '../jwt/decode.js';
+import { KeyPair } from '../nkeys/keypair.js';
+import { isSeed } from '../nkeys/codec.js';
 import { type ArmorScan, scanArmor } from './armor.js';
 import { MAX_TOKEN_FILE_SIZE } from './limits.js';
 import { tokenOfBlock } from './token-shape.js';

@@ -3,7 +3,7 @@
  * stopping a stream one byte past the bound), so a huge file or pipe is refused at once with
  * `TOKEN_TOO_LARGE` instead of being read into memory.
  */
-import { MAX_TOKEN_SIZE } from '../jwt/index.js';
+import { MAX_TOKEN_SIZE } from '../jwt/decode.js';
 
 /**
  * One token's input (a token, a `.jwt` file, a decorated JWT or a creds file, standard input):

@@ -7,7 +7,7 @@ import type { Stats } from 'node:fs';
 import { type FileHandle, open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { SigchainError } from '../errors.js';
-import { isPublicKey, isSeed } from '../nkeys/index.js';
+import { isPublicKey, isSeed } from '../nkeys/codec.js';
 import { MAX_CHAIN_INPUT_SIZE, MAX_TEXT_FILE_SIZE, MAX_TOKEN_FILE_SIZE } from './limits.js';
 import { jwtsInText, tokenFromText } from './token-text.js';
 

@@ -3,8 +3,8 @@
  * base64url parts joined by two dots. Shared by the token and creds readers.
  */
 import { SigchainError } from '../errors.js';
-import { MAX_TOKEN_SIZE } from '../jwt/index.js';
-import { isSeed } from '../nkeys/index.js';
+import { MAX_TOKEN_SIZE } from '../jwt/decode.js';
+import { isSeed } from '../nkeys/codec.js';
 import type { ArmorBlock } from './armor.js';
 
 function isB64url(c: number): boolean {

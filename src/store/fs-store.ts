@@ -5,7 +5,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SigchainError } from '../errors.js';
-import { goJson } from '../jwt/index.js';
+import { goJson } from '../jwt/go-json.js';
 import { PRIVATE_DIR_MODE, SECRET_FILE_MODE, ensureDir, ioError, writeFileAtomic } from './atomic.js';
 import { checkTokenFor, readJwtFile } from './jwt-files.js';
 import { type LockOptions, withStoreLock } from './lock.js';

@@ -4,7 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { SigchainError } from '../errors.js';
-import { NATS_FORMAT, type TokenFormat, decodeJwt } from '../jwt/index.js';
+import { NATS_FORMAT, type TokenFormat } from '../jwt/formats.js';
+import { decodeJwt } from '../jwt/decode.js';
 import { ioError } from './atomic.js';
 
 /** What kind of token a store file holds. */

@@ -4,7 +4,7 @@
  */
 import { SigchainError } from '../errors.js';
 import { decodeOperator } from '../claims/nats/decode.js';
-import { decodePublicKey } from '../nkeys/index.js';
+import { decodePublicKey } from '../nkeys/codec.js';
 
 /** A jti revocation list: jti → Unix seconds from which the token counts as revoked (0 = always). */
 export type JtiRevocations = Readonly<Record<string, number>> | ReadonlyMap<string, number> | ((jti: string) => number | boolean | undefined);

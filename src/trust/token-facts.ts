@@ -8,8 +8,9 @@ import { type ErrorCode, isSigchainError } from '../errors.js';
 import { inspectNatsClaims } from '../claims/nats/decode.js';
 import { NATS_JWT_VERSION, type NatsClaims } from '../claims/nats/types.js';
 import { DEFAULT_MAX_CONTROL_LINE, connectLineSize, validateClaims } from '../claims/nats/validate.js';
-import { verifyJwtUncached } from '../jwt/index.js';
-import { isPublicKey, roleOfLetter } from '../nkeys/index.js';
+import { verifyJwtUncached } from '../jwt/decode.js';
+import { isPublicKey } from '../nkeys/codec.js';
+import { roleOfLetter } from '../nkeys/roles.js';
 
 /** A finding about one token, not yet placed in a chain. */
 export interface TokenIssue {

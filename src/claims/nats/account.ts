@@ -1,5 +1,5 @@
 import { SigchainError } from '../../errors.js';
-import { isPublicKey } from '../../nkeys/index.js';
+import { isPublicKey } from '../../nkeys/codec.js';
 import { requireKey, unixSeconds } from './common.js';
 import { type AccountClaims, type AccountSigningKey, type Export, NATS_JWT_VERSION, type OperatorLimits, type RevocationList, type UserPermissionLimits, type UserScope } from './types.js';
 import { isUserScope } from './user.js';

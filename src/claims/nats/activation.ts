@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SigchainError } from '../../errors.js';
-import { base32Encode } from '../../nkeys/index.js';
+import { base32Encode } from '../../nkeys/base32.js';
 import { requireKey } from './common.js';
 import { type ActivationClaims, type ExportType, NATS_JWT_VERSION } from './types.js';
 

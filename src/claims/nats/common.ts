@@ -1,4 +1,5 @@
-import { decodePublicKey, type Role } from '../../nkeys/index.js';
+import { decodePublicKey } from '../../nkeys/codec.js';
+import { type Role } from '../../nkeys/roles.js';
 import type { NatsClaimsOf } from './types.js';
 
 /** Decodes `key` as a public key of one of `roles`; throws the coded nkeys error otherwise. */

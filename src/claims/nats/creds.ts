@@ -1,5 +1,5 @@
 import { SigchainError } from '../../errors.js';
-import { KeyPair } from '../../nkeys/index.js';
+import { KeyPair } from '../../nkeys/keypair.js';
 import { decodeUser } from './decode.js';
 
 /**

@@ -1,6 +1,6 @@
 import { SigchainError, isSigchainError } from '../../errors.js';
-import { type DecodedJwt, verifyJwt } from '../../jwt/index.js';
-import { describeKeyText } from '../../nkeys/index.js';
+import { type DecodedJwt, verifyJwt } from '../../jwt/decode.js';
+import { describeKeyText } from '../../nkeys/codec.js';
 import { KINDS, roleOfKey } from './kinds.js';
 import {
   type AccountClaims,

@@ -1,6 +1,8 @@
 import { SigchainError } from '../../errors.js';
-import { goJti, signJwt, signJwtAsync } from '../../jwt/index.js';
-import { type AsyncSigner, type Signer, describeKeyText, publicKeyRole } from '../../nkeys/index.js';
+import { goJti } from '../../jwt/jti.js';
+import { signJwt, signJwtAsync } from '../../jwt/encode.js';
+import { type AsyncSigner, type Signer } from '../../nkeys/keypair.js';
+import { describeKeyText, publicKeyRole } from '../../nkeys/codec.js';
 import { KINDS, type ClaimKind, roleOfKey } from './kinds.js';
 import { ordered, sortedDeep } from './order.js';
 import {

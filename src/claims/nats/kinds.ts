@@ -1,4 +1,4 @@
-import type { Role } from '../../nkeys/index.js';
+import type { Role } from '../../nkeys/roles.js';
 import { ACCOUNT, ACTIVATION, OPERATOR, type Schema, USER } from './order.js';
 import type { NatsClaimType } from './types.js';
 

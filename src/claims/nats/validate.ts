@@ -1,7 +1,8 @@
 import { isIP } from 'node:net';
 import type { ErrorCode } from '../../errors.js';
-import { goJson } from '../../jwt/index.js';
-import { type Role, describeKeyText, isPublicKey } from '../../nkeys/index.js';
+import { goJson } from '../../jwt/go-json.js';
+import { type Role } from '../../nkeys/roles.js';
+import { describeKeyText, isPublicKey } from '../../nkeys/codec.js';
 import { decodeActivation } from './decode.js';
 import { KINDS } from './kinds.js';
 import { natsPayload } from './encode.js';

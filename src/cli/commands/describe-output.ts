@@ -3,7 +3,6 @@ import { SigchainError } from '../../errors.js';
 import type { OperatorStore } from '../../store/operator-store.js';
 import { keyNames, readAccount, readOperator } from '../../workspace/read.js';
 import { type CommandContext, type OptionSpec, flag, str } from '../command.js';
-import { readTokenFile } from '../../input/index.js';
 import { type CheckedToken, checkToken } from '../parse/token-input.js';
 import { type DescribeOptions, type KeyNames, describeClaimsTable } from '../render/describe.js';
 
@@ -22,6 +21,8 @@ export function checkDescribeFlags(ctx: CommandContext): void {
 export async function fileToken(ctx: CommandContext, expect?: string): Promise<CheckedToken | undefined> {
   const file = str(ctx, 'file');
   if (file === undefined) return undefined;
+  // The reader is loaded only for -f: a describe from the store never needs it.
+  const { readTokenFile } = await import('../../input/token-files.js');
   const checked = checkToken((await readTokenFile(file, ctx)).token);
   const type = (checked.claims.nats as { type?: unknown } | undefined)?.type;
   if (expect && type !== expect) {
