@@ -1,7 +1,7 @@
 import { SigchainError } from '../../errors.js';
 import { goJti, signJwt, signJwtAsync } from '../../jwt/index.js';
 import { type AsyncSigner, type Signer, describeKeyText, publicKeyRole } from '../../nkeys/index.js';
-import { KINDS, type ClaimKind, roleOfKey } from './kinds.js';
+import { type ClaimKind, KINDS, claimKind, roleOfKey } from './kinds.js';
 import { ordered, sortedDeep } from './order.js';
 import {
   type AccountClaims,
@@ -90,7 +90,7 @@ function payload(claims: NatsClaimsOf<unknown>, kind: ClaimKind | undefined, iss
  */
 export function natsPayload(claims: NatsClaimsOf<unknown>, issuer: string, opts?: EncodeOptions): Record<string, unknown> {
   const type = (claims?.nats as { type?: unknown } | undefined)?.type;
-  return payload(claims, typeof type === 'string' ? KINDS[type as keyof typeof KINDS] : undefined, issuer, opts);
+  return payload(claims, claimKind(type), issuer, opts);
 }
 
 /**

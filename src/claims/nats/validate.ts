@@ -2,8 +2,10 @@ import { isIP } from 'node:net';
 import type { ErrorCode } from '../../errors.js';
 import { goJson } from '../../jwt/index.js';
 import { type Role, describeKeyText, isPublicKey } from '../../nkeys/index.js';
+import { checkClaimsShape } from './check-shape.js';
+import { isoSeconds } from './common.js';
 import { decodeActivation } from './decode.js';
-import { KINDS } from './kinds.js';
+import { claimKind } from './kinds.js';
 import { natsPayload } from './encode.js';
 import { hasWildcards, isContainedIn, subjectProblem } from './subjects.js';
 import {
@@ -198,10 +200,10 @@ function info(r: Results, o: { description?: string; info_url?: string }, field:
 
 function timeChecks(r: Results, c: NatsClaims, now: number): void {
   if (c.exp && c.exp > 0 && now > c.exp) {
-    r.errors.push({ code: 'TOKEN_EXPIRED', message: `claim is expired (exp ${new Date(c.exp * 1000).toISOString()})`, field: 'exp', timeCheck: true });
+    r.errors.push({ code: 'TOKEN_EXPIRED', message: `claim is expired (exp ${isoSeconds(c.exp)})`, field: 'exp', timeCheck: true });
   }
   if (c.nbf && c.nbf > now) {
-    r.errors.push({ code: 'TOKEN_NOT_YET_VALID', message: `claim is not yet valid (nbf ${new Date(c.nbf * 1000).toISOString()})`, field: 'nbf', timeCheck: true });
+    r.errors.push({ code: 'TOKEN_NOT_YET_VALID', message: `claim is not yet valid (nbf ${isoSeconds(c.nbf)})`, field: 'nbf', timeCheck: true });
   }
 }
 
@@ -483,10 +485,16 @@ function validateActivation(r: Results, c: ActivationClaims): void {
  */
 export function validateClaims(claims: NatsClaims, opts: ValidateOptions = {}): ValidationResult {
   const r = new Results();
+  // Every rule below reads fields as Go types them: claims of another shape get that one finding.
+  const shape = checkClaimsShape(claims);
+  if (shape) {
+    r.error(`${shape.field ? `${shape.field}: ` : ''}${shape.why}`, shape.field || undefined, shape.code === 'MALFORMED_TOKEN' ? 'INVALID_CLAIMS' : shape.code);
+    return { errors: r.errors, warnings: r.warnings };
+  }
   const now = opts.now === undefined ? Math.floor(Date.now() / 1000) : typeof opts.now === 'number' ? opts.now : Math.floor(opts.now.getTime() / 1000);
   timeChecks(r, claims, now);
   const type = claims.nats?.type;
-  const kind = typeof type === 'string' ? KINDS[type as keyof typeof KINDS] : undefined;
+  const kind = claimKind(type);
   if (kind && !isPublicKey(claims.sub, [kind.subject])) keyCheck(r, claims.sub, [kind.subject], 'sub', `the subject of ${type} claims`);
   switch (type) {
     case 'user':
