@@ -59,28 +59,35 @@ function scan(text: string, maxDepth: number): string | undefined {
   members = 0;
   notes = 0;
   const n = text.length;
+  // Strings are skipped with native searches (most of a token is strings): the next quote, and
+  // the next backslash, found once and searched again only when passed.
+  let escape = text.indexOf('\\');
+  if (escape < 0) escape = n;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
-      for (i++; i < n; i++) {
-        const d = text.charCodeAt(i);
-        if (d === QUOTE) break;
-        if (d !== BACKSLASH) continue;
+      if (escape < i) escape = text.indexOf('\\', i) < 0 ? n : text.indexOf('\\', i); // a stray one outside strings: JSON.parse refuses it
+      for (;;) {
+        const close = text.indexOf('"', i + 1);
+        if (close < 0) return undefined; // unterminated: JSON.parse says so
+        if (escape > close) {
+          i = close;
+          break;
+        }
         notes |= JSON_ESCAPES;
-        i++;
-        if (text.charCodeAt(i) !== 0x75 /* u */) continue;
-        const unit = hex4(text, i + 1);
-        i += 4;
-        if (unit < 0xd800 || unit > 0xdfff) continue;
-        // A high surrogate must be followed at once by an escaped low one.
-        if (unit <= 0xdbff && text.charCodeAt(i + 1) === BACKSLASH && text.charCodeAt(i + 2) === 0x75) {
-          const low = hex4(text, i + 3);
-          if (low >= 0xdc00 && low <= 0xdfff) {
+        i = escape + 1;
+        if (text.charCodeAt(i) === 0x75 /* u */) {
+          const unit = hex4(text, i + 1);
+          i += 4;
+          if (unit >= 0xd800 && unit <= 0xdfff) {
+            // A high surrogate must be followed at once by an escaped low one.
+            const low = unit <= 0xdbff && text.charCodeAt(i + 1) === BACKSLASH && text.charCodeAt(i + 2) === 0x75 ? hex4(text, i + 3) : -1;
+            if (low < 0xdc00 || low > 0xdfff) return 'a string holds an unpaired surrogate escape (Go reads it as U+FFFD, JavaScript as is)';
             i += 6;
-            continue;
           }
         }
-        return 'a string holds an unpaired surrogate escape (Go reads it as U+FFFD, JavaScript as is)';
+        escape = text.indexOf('\\', i + 1);
+        if (escape < 0) escape = n;
       }
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       if (++depth > maxDepth) return `it is nested more than ${maxDepth} levels deep`;

@@ -232,6 +232,9 @@ function build(token: string): TokenFacts {
         message: newer ? `The token is NATS JWT version ${version}; sigchain reads version 2. Upgrade sigchain.` : 'The token is not a NATS JWT v2 (v1 or unversioned); re-issue it with a current tool.',
         field: 'nats.version',
       });
+    } else if (!type) {
+      // Go reads claims without nats.type as generic ones, which its Decode refuses.
+      errors.push({ code: 'MALFORMED_TOKEN', message: 'The token has no nats.type: Go reads it as untyped claims and refuses it. Check that the right token was given.', field: 'nats.type' });
     } else if (type !== 'user' && type !== 'account' && type !== 'operator') {
       errors.push({ code: 'WRONG_CLAIM_TYPE', message: `The token is ${type ? `a "${type}"` : 'an untyped'} token; a chain is verified from a user, account or operator token.`, field: 'nats.type' });
     }
