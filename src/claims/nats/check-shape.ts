@@ -121,6 +121,17 @@ function escapedHeaders(): boolean {
   return false;
 }
 
+// Go decodes a scope into NewUserScope(), whose template limits start at -1 (unlimited): a
+// template without subs, data or payload (or with null) has -1 there, not Go's usual zero.
+function templateDefaults(scope: Json): void {
+  let t = scope.template;
+  if (t === undefined) t = scope.template = {};
+  const template = t as Json;
+  for (const name of NATS_LIMIT_NAMES) if (template[name] === undefined) template[name] = -1;
+}
+
+const NATS_LIMIT_NAMES = ['subs', 'data', 'payload'] as const;
+
 function signingKeysProblem(v: unknown, scope: Shape): Bad | undefined {
   if (!Array.isArray(v)) return wrongType(v, 'a list of signing keys');
   // Go keeps signing keys in a map, so a repeated key keeps only its last entry, while a reader
@@ -136,6 +147,7 @@ function signingKeysProblem(v: unknown, scope: Shape): Bad | undefined {
       }
       const bad = objectProblem(k, scope);
       if (bad) return bad.at(`[${i}]`);
+      if (normalize) templateDefaults(k);
       id = k.key;
     } else if (typeof k !== 'string' || isMark(k)) {
       return wrongType(k, 'a public key or a "user_scope" object').at(`[${i}]`);

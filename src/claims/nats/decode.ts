@@ -1,6 +1,6 @@
 import { SigchainError, isSigchainError } from '../../errors.js';
 import { type DecodedJwt, verifyJwt } from '../../jwt/index.js';
-import { parseStrictJson } from '../../jwt/strict-json.js';
+import { goFold, parseStrictJson } from '../../jwt/strict-json.js';
 import { describeKeyText } from '../../nkeys/index.js';
 import { type ShapeProblem, checkPayloadShape } from './check-shape.js';
 import { claimKind, roleOfKey } from './kinds.js';
@@ -116,6 +116,11 @@ export function decodeNatsClaims(token: string): NatsClaims {
   // Go reads a token without nats.type as generic claims, which its Decode checks as v1.
   if (typeof type !== 'string' || type === '') {
     throw new SigchainError('MALFORMED_TOKEN', 'The token has no nats.type: Go reads it as untyped claims and refuses it. Check that the right token was given.');
+  }
+  // "USER" is not "user" to Go (a generic type, which its Decode refuses): do not let a reader
+  // that folds case see a user token in it.
+  if (!claimKind(type) && claimKind(goFold(type))) {
+    throw new SigchainError('MALFORMED_TOKEN', `The token's nats.type is ${JSON.stringify(type)}, not "${goFold(type)}": Go does not read it as a ${goFold(type)} token and refuses it.`, { type });
   }
   if (type === 'cluster' || type === 'server') {
     throw new SigchainError('WRONG_CLAIM_TYPE', `NATS v2 does not support ${type} claims; nats-server ignores them.`);

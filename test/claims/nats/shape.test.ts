@@ -96,6 +96,10 @@ describe('claims decoded against Go structs', () => {
     throwsCode(() => decodeNatsClaims(user('', ',"type":"user"')), 'UNSUPPORTED_VERSION');
     throwsCode(() => decodeNatsClaims(user('', ',"type":5')), 'MALFORMED_TOKEN');
     throwsCode(() => decodeNatsClaims(signed(`{"jti":"J","iat":${IAT},"iss":"${A.publicKey}","sub":"${U.publicKey}","nats":null}`, A)), 'MALFORMED_TOKEN');
+    // A case variant of a known type is no type to Go (generic claims, refused by its Decode).
+    for (const type of ['USER', 'Account', 'OPERATOR', 'activatioN']) {
+      throwsCode(() => decodeNatsClaims(signed(`{"jti":"J","iat":${IAT},"iss":"${A.publicKey}","sub":"${U.publicKey}","nats":{"type":"${type}","version":2}}`, A)), 'MALFORMED_TOKEN');
+    }
     for (const type of ['constructor', '__proto__', 'toString']) {
       const c = decodeNatsClaims(signed(`{"jti":"J","iat":${IAT},"iss":"${A.publicKey}","sub":"${U.publicKey}","nats":{"type":"${type}","version":2}}`, A));
       assert.equal(c.nats.type, type); // generic claims, as Go's DecodeGeneric reads them
@@ -184,6 +188,9 @@ describe('claims decoded against Go structs', () => {
     assert.ok(decodeAccount(scope('{"pub":{"allow":["a"]},"src":"1.2.3.4/32"}')));
     assert.deepEqual((decodeAccount(scope('{"src":"1.2.3.4/32"}')).nats.signing_keys![0] as { template: { src: unknown } }).template.src, ['1.2.3.4/32']);
     assert.equal(throwsCode(() => decodeAccount(scope('{"pub":{"allow":[5]}}')), 'MALFORMED_TOKEN').details?.field, 'nats.signing_keys[0].template.pub.allow[0]');
+    // Go starts a scope's template at NewUserScope(): subs, data and payload -1 unless given.
+    const template = (t: string) => (decodeAccount(scope(t)).nats.signing_keys![0] as unknown as { template: Record<string, unknown> }).template;
+    assert.deepEqual(template('{"subs":5,"data":null}'), { subs: 5, data: -1, payload: -1 });
     throwsCode(() => decodeAccount(scope('[]')), 'MALFORMED_TOKEN');
   });
 });
