@@ -381,12 +381,13 @@ function importCheck(r: Results, im: Import, f: string, account: string, now: nu
   if (im.type === 'stream' && im.to && hasWildcards(im.to)) r.error(`streams cannot have a wildcard "to" subject: ${JSON.stringify(im.to)}`, `${f}.to`);
   if (im.share && !svc) r.error('share (latency tracking) is only valid for service imports', `${f}.share`);
   if (im.allow_trace && svc) r.error('allow_trace is only valid for stream imports', `${f}.allow_trace`);
-  if (!im.token || /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(im.token)) return; // URLs are fetched by the server, not here
+  if (!im.token) return;
   let act: ActivationClaims;
   try {
     act = decodeActivation(im.token);
   } catch {
-    r.warn(`import ${JSON.stringify(im.subject)} contains an invalid activation token`, `${f}.token`);
+    // An error in Go (2.3.0 and later), URLs included: nats-server refuses such an account.
+    r.error(`import ${JSON.stringify(im.subject)} contains an invalid activation token`, `${f}.token`);
     return;
   }
   if (act.iss !== im.account && act.nats.issuer_account !== im.account) r.error(`activation token does not come from account ${im.account}`, `${f}.token`);
