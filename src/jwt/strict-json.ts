@@ -59,16 +59,16 @@ function scan(text: string, maxDepth: number): string | undefined {
   members = 0;
   notes = 0;
   const n = text.length;
-  // Strings are skipped with native searches (most of a token is strings): the next quote, and
-  // the next backslash, found once and searched again only when passed.
+  // Strings are skipped with native searches (most of a token is strings): the next quote and
+  // the next backslash, each found once and searched again only when passed.
   let escape = text.indexOf('\\');
   if (escape < 0) escape = n;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
       if (escape < i) escape = text.indexOf('\\', i) < 0 ? n : text.indexOf('\\', i); // a stray one outside strings: JSON.parse refuses it
+      let close = text.indexOf('"', i + 1);
       for (;;) {
-        const close = text.indexOf('"', i + 1);
         if (close < 0) return undefined; // unterminated: JSON.parse says so
         if (escape > close) {
           i = close;
@@ -88,6 +88,9 @@ function scan(text: string, maxDepth: number): string | undefined {
         }
         escape = text.indexOf('\\', i + 1);
         if (escape < 0) escape = n;
+        // Searched again only when passed (an escaped quote): searching from each escape to a
+        // distant closing quote would be quadratic.
+        if (close <= i) close = text.indexOf('"', i + 1);
       }
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       if (++depth > maxDepth) return `it is nested more than ${maxDepth} levels deep`;
