@@ -132,6 +132,24 @@ function templateDefaults(scope: Json): void {
 
 const NATS_LIMIT_NAMES = ['subs', 'data', 'payload'] as const;
 
+// Go decodes signing keys (and generic claims) through interface{} first, so every number in
+// them, unknown fields included, must fit a float64: 1e400 is refused there. Walked with an
+// explicit stack: these values may nest as deep as the JSON reader allows.
+const pending: unknown[] = [];
+function overflowIn(value: unknown): Bad | undefined {
+  pending.length = 0;
+  pending.push(value);
+  while (pending.length > 0) {
+    const v = pending.pop();
+    if (typeof v === 'number' ? !Number.isFinite(v) : isMark(v) && !Number.isFinite(Number((v as string).slice(1)))) {
+      pending.length = 0;
+      return new Bad(`it holds the number ${typeof v === 'number' ? v : (v as string).slice(1)}, which Go reads as a float64 and refuses (out of range)`);
+    }
+    if (typeof v === 'object' && v !== null) for (const k in v) pending.push((v as Json)[k]);
+  }
+  return undefined;
+}
+
 function signingKeysProblem(v: unknown, scope: Shape): Bad | undefined {
   if (!Array.isArray(v)) return wrongType(v, 'a list of signing keys');
   // Go keeps signing keys in a map, so a repeated key keeps only its last entry, while a reader
@@ -145,7 +163,7 @@ function signingKeysProblem(v: unknown, scope: Shape): Bad | undefined {
         if (!normalize) continue; // validation reports the unknown kind
         return new Bad(`a signing key scope has kind ${kindOf(k.kind)}; Go knows only "user_scope"`).at(`[${i}]`);
       }
-      const bad = objectProblem(k, scope);
+      const bad = objectProblem(k, scope) ?? overflowIn(k);
       if (bad) return bad.at(`[${i}]`);
       if (normalize) templateDefaults(k);
       id = k.key;
@@ -224,7 +242,8 @@ function valueProblem(v: unknown, f: FieldShape, holder: Json, key: string): Bad
     case T.Nats: {
       if (!isObject(v)) return wrongType(v, 'an object');
       const type = v.type;
-      return objectProblem(v, (typeof type === 'string' && NATS_SHAPES.get(type)) || GENERIC_SHAPE);
+      const known = typeof type === 'string' ? NATS_SHAPES.get(type) : undefined;
+      return known ? objectProblem(v, known) : (objectProblem(v, GENERIC_SHAPE) ?? overflowIn(v));
     }
   }
 }

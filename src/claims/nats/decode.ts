@@ -80,7 +80,13 @@ export function shapeError(p: ShapeProblem): SigchainError {
  * Decodes a NATS v2 token and verifies it as Go's `jwt.Decode` does: the Ed25519 signature
  * against `iss`, the version (v1 and versions newer than 2 are refused with
  * `UNSUPPORTED_VERSION`), and that `iss` and `sub` have roles allowed for the claim type
- * (`WRONG_KEY_ROLE`). It does not check exp/nbf or the chain of trust: see `validateClaims`.
+ * (`WRONG_KEY_ROLE`). The claims are read as Go's structs read them (schema.ts): a field of
+ * the wrong JSON type, a number Go cannot read into its integer field (`2.0`, `1e3`, out of
+ * range), a key that differs only in case from a field (Go would read it as that field), a
+ * repeated key, nesting deeper than 100, or no `nats.type` is `MALFORMED_TOKEN`, with
+ * `details.field`. Nulls are dropped and a comma-separated `src` is split, as Go reads them.
+ * Types other than the four kinds are returned as generic claims (Go's `DecodeGeneric`).
+ * It does not check exp/nbf or the chain of trust: see `validateClaims`.
  * Tokens from jwt.js (aud "NATS", `locale`, its jti) are accepted; unknown fields are kept.
  *
  * @example
@@ -218,7 +224,8 @@ export interface InspectedToken {
 /**
  * Reads a token's header and claims WITHOUT verifying anything: not the signature, not
  * the roles, not the version. For displaying foreign or broken tokens only (`describe --raw`);
- * never make a decision on its result. Throws `MALFORMED_TOKEN` when the parts are not JSON.
+ * never make a decision on its result. Throws `MALFORMED_TOKEN` when the parts are not JSON, or
+ * JSON that readers could read differently (repeated keys, nesting deeper than 100).
  *
  * @example
  * ```ts

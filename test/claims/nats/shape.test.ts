@@ -192,6 +192,12 @@ describe('claims decoded against Go structs', () => {
     const template = (t: string) => (decodeAccount(scope(t)).nats.signing_keys![0] as unknown as { template: Record<string, unknown> }).template;
     assert.deepEqual(template('{"subs":5,"data":null}'), { subs: 5, data: -1, payload: -1 });
     throwsCode(() => decodeAccount(scope('[]')), 'MALFORMED_TOKEN');
+    // Go reads signing keys through interface{}: a number past float64, even in an unknown field, is refused.
+    for (const big of ['1E400', `-1${'0'.repeat(400)}`]) {
+      throwsCode(() => decodeAccount(account(`"signing_keys":[{"kind":"user_scope","key":"${A2.publicKey}","role":"r","template":{},"info_url":{"x":[${big}]}}]`)), 'MALFORMED_TOKEN');
+    }
+    // In any other unknown field Go skips the value unread.
+    assert.ok(decodeAccount(account('"later":1E400')));
   });
 });
 
