@@ -4,6 +4,7 @@ import { verifySignature } from '../nkeys/keypair.js';
 import { b64urlDecode, b64urlDecodeUtf8 } from './base64url.js';
 import { NATS_FORMAT, type TokenFormat } from './formats.js';
 import { asciiInScratch } from './scratch.js';
+import { goFold, parseStrictJson } from './strict-json.js';
 
 /** Tokens larger than this are refused, as nats-server refuses them (jwt v2.8.1+). */
 export const MAX_TOKEN_SIZE = 1024 * 1024;
@@ -16,23 +17,37 @@ export interface DecodedJwt<C = Record<string, unknown>> {
   /** `header.payload`, the bytes the signature covers. */
   readonly signingInput: string;
   readonly signature: Uint8Array;
+  /** What the payload's text holds that a schema may need (`JSON_FRACTIONS`, `JSON_ESCAPES` bit flags of strict-json). */
+  readonly payloadNotes: number;
 }
 
 function malformed(why: string): SigchainError {
   return new SigchainError('MALFORMED_TOKEN', `The token is not a valid JWT: ${why}. Copy the whole token (three base64url parts joined by dots) again.`);
 }
 
+// The notes of the last part parsed (see strict-json): read at once by decodeJwt.
+let lastNotes = 0;
+
 function parseJsonPart(part: string, what: string): Record<string, unknown> {
   const text = b64urlDecodeUtf8(part);
   if (text === undefined) throw malformed(`the ${what} is not canonical unpadded base64url`);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw malformed(`the ${what} is not JSON`);
-  }
+  // Depth, duplicate keys and unpaired surrogates are refused here, for every format.
+  const parsed = parseStrictJson(text);
+  if (typeof parsed === 'string') throw malformed(`the ${what} ${parsed === 'it is not JSON' ? 'is not JSON' : `is ambiguous: ${parsed}`}`);
+  const value = parsed.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed(`the ${what} is not a JSON object`);
+  lastNotes = parsed.notes;
   return value as Record<string, unknown>;
+}
+
+const HEADER_FIELDS = new Set(['typ', 'alg']);
+
+// Go reads the header into a struct, matching keys case-insensitively (last one wins): a key
+// such as "ALG" would be the algorithm to Go and an unknown field here. Refuse the ambiguity.
+function checkHeaderKeys(header: Record<string, unknown>): void {
+  for (const k in header) {
+    if (!HEADER_FIELDS.has(k) && HEADER_FIELDS.has(goFold(k))) throw malformed(`its header has ${JSON.stringify(k)}, which Go reads as "${goFold(k)}"`);
+  }
 }
 
 // Every token of one format carries the same header text: parse each distinct one once. Bounded,
@@ -43,7 +58,9 @@ const headers = sharedCache<string, Readonly<Record<string, unknown>>>(HEADER_ME
 function parseHeader(part: string): Readonly<Record<string, unknown>> {
   let header = headers.get(part);
   if (header) return header;
-  header = Object.freeze(parseJsonPart(part, 'header'));
+  header = parseJsonPart(part, 'header');
+  checkHeaderKeys(header);
+  Object.freeze(header);
   headers.set(part, header);
   return header;
 }
@@ -68,7 +85,7 @@ export function decodeJwt<C = Record<string, unknown>>(token: string, format: To
   const claims = parseJsonPart(token.slice(first + 1, second), 'payload');
   const signature = b64urlDecode(token.slice(second + 1));
   if (!signature || signature.length !== 64) throw malformed('the signature is not 64 bytes of canonical base64url');
-  return { token, header, claims: claims as C, signingInput: token.slice(0, second), signature };
+  return { token, header, claims: claims as C, signingInput: token.slice(0, second), signature, payloadNotes: lastNotes };
 }
 
 // Bounded memo of tokens whose signature already verified: verification is the expensive part.

@@ -97,7 +97,8 @@ export class KeyPair implements Signer {
 
   /** The key held by an encoded seed (`S…`), optionally requiring one of `roles`. */
   static fromSeed(seed: string, roles?: readonly Role[]): KeyPair {
-    const { role, raw } = decodeSeed(seed.trim(), roles);
+    // decodeSeed refuses a non-string with its code; trimming first would throw a TypeError.
+    const { role, raw } = decodeSeed(typeof seed === 'string' ? seed.trim() : seed, roles);
     return KeyPair.fromRawSeed(role, raw);
   }
 

@@ -4,6 +4,7 @@
  * revocation and banned keys.
  */
 import type { ErrorCode } from '../errors.js';
+import { isoSeconds } from '../claims/nats/common.js';
 import type { Policy } from './policy.js';
 import type { TokenFacts } from './token-facts.js';
 import type { ChainLink, LinkKind, Reason, Verdict } from './verdict.js';
@@ -12,7 +13,7 @@ import type { ChainLink, LinkKind, Reason, Verdict } from './verdict.js';
 export type At = LinkKind | 'input';
 
 function iso(t: number): string {
-  return new Date(t * 1000).toISOString().replace('.000Z', 'Z');
+  return isoSeconds(t).replace('.000Z', 'Z');
 }
 
 function ago(seconds: number): string {

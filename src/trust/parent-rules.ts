@@ -5,6 +5,7 @@
  * (server/auth.go, server/accounts.go, server/jwt.go) wherever it has an opinion.
  */
 import { isRevoked, signingKeyScope } from '../claims/nats/account.js';
+import { isoSeconds } from '../claims/nats/common.js';
 import type { AccountClaims, RevocationList, UserClaims, UserScope } from '../claims/nats/types.js';
 import { hasEmptyPermissions } from '../claims/nats/user.js';
 import { admitsNoConnections, judgeConnectLimits } from './connect-limits.js';
@@ -89,7 +90,7 @@ export function judgeUser(j: Judge, link: ChainLink, u: TokenFacts, a: TokenFact
     const own = revocations?.[u.sub];
     const mine = own !== undefined && own >= iat;
     const t = mine ? own : revocations!['*']!;
-    const when = (s: number) => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
+    const when = (s: number) => isoSeconds(s).replace('.000Z', 'Z');
     j.error(
       'user',
       'TOKEN_REVOKED',

@@ -5,7 +5,8 @@
  */
 import { sharedCache } from '../bounded-map.js';
 import { type ErrorCode, isSigchainError } from '../errors.js';
-import { inspectNatsClaims } from '../claims/nats/decode.js';
+import { checkPayloadShape } from '../claims/nats/check-shape.js';
+import { inspectNatsClaims, payloadTextOf, shapeError } from '../claims/nats/decode.js';
 import { NATS_JWT_VERSION, type NatsClaims } from '../claims/nats/types.js';
 import { DEFAULT_MAX_CONTROL_LINE, connectLineSize, validateClaims } from '../claims/nats/validate.js';
 import { verifyJwtUncached } from '../jwt/decode.js';
@@ -142,13 +143,16 @@ function validated(claims: Json): Finding[] {
   return out;
 }
 
-/** Deep equality of two values JSON.parse made (no cycles, functions or undefined). */
-function sameJson(a: unknown, b: unknown): boolean {
+// Deeper than any real claims; deeper values are simply not matched (the findings are recomputed).
+const SAME_JSON_MAX_DEPTH = 32;
+
+/** Deep equality of two values JSON.parse made (no cycles, functions or undefined), to a bounded depth. */
+function sameJson(a: unknown, b: unknown, depth = 0): boolean {
   if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || depth > SAME_JSON_MAX_DEPTH) return false;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i], depth + 1)) return false;
     return true;
   }
   if (Array.isArray(b)) return false;
@@ -156,7 +160,7 @@ function sameJson(a: unknown, b: unknown): boolean {
   const y = b as Json;
   let n = 0;
   for (const k in x) {
-    if (!Object.hasOwn(y, k) || !sameJson(x[k], y[k])) return false;
+    if (!Object.hasOwn(y, k) || !sameJson(x[k], y[k], depth + 1)) return false;
     n++;
   }
   for (const _ in y) n--;
@@ -178,15 +182,23 @@ function build(token: string): TokenFacts {
   let claims: Json | undefined;
   let signatureOk = false;
   try {
-    claims = verifyJwtUncached(token).claims;
+    const decoded = verifyJwtUncached(token);
+    claims = decoded.claims;
     signatureOk = true;
+    // Claims Go would not decode are refused whole: nothing below reads a field of another type.
+    const problem = checkPayloadShape(claims, decoded.payloadNotes, () => payloadTextOf(decoded));
+    if (problem) {
+      errors.push({ code: problem.code, message: shapeError(problem).message, ...(problem.field ? { field: problem.field } : {}) });
+      claims = undefined;
+    }
   } catch (e) {
-    // Keep reading an unverified token only to explain more; its claims are never believed.
+    // Keep reading an unverified token only to explain more; its claims are never believed,
+    // and are kept only when they have the shape the rules below read.
     let header: Json | undefined;
     try {
       const seen = inspectNatsClaims(token);
       header = seen.header;
-      claims = seen.claims;
+      claims = checkPayloadShape(seen.claims, 0, () => '') ? undefined : seen.claims;
     } catch {
       claims = undefined;
     }
@@ -207,6 +219,9 @@ function build(token: string): TokenFacts {
         message: newer ? `The token is NATS JWT version ${version}; sigchain reads version 2. Upgrade sigchain.` : 'The token is not a NATS JWT v2 (v1 or unversioned); re-issue it with a current tool.',
         field: 'nats.version',
       });
+    } else if (!type) {
+      // Go reads claims without nats.type as generic ones, which its Decode refuses.
+      errors.push({ code: 'MALFORMED_TOKEN', message: 'The token has no nats.type: Go reads it as untyped claims and refuses it. Check that the right token was given.', field: 'nats.type' });
     } else if (type !== 'user' && type !== 'account' && type !== 'operator') {
       errors.push({ code: 'WRONG_CLAIM_TYPE', message: `The token is ${type ? `a "${type}"` : 'an untyped'} token; a chain is verified from a user, account or operator token.`, field: 'nats.type' });
     }

@@ -149,6 +149,11 @@ function* walk(token: string, policy: Policy): Generator<Ask, Verdict, unknown> 
     return j.finish();
   }
   const account = tokenFacts(accountToken);
+  if (account.signatureOk && !account.claims) {
+    // A genuine account token whose claims Go would not decode: say why, at the account.
+    for (const e of account.errors) j.error('account', e.code, e.message, e.field);
+    return j.finish();
+  }
   if (account.type !== 'account' || account.sub !== key) {
     j.error('user', 'CHAIN_INCOMPLETE', `The resolver answered the lookup of account ${key} with a token that is not that account's JWT. Fix the resolver or the files given.`);
     return j.finish();

@@ -22,7 +22,7 @@ test('differential (needs Go + nats-io/jwt v2): the genuine corpus is read alike
   assert.ok(answers.every((a) => a.accept), 'Go accepts every genuine corpus token');
 });
 
-test(`differential (needs Go + nats-io/jwt v2): ${RUNS} re-signed tokens, no false accept or reading difference (pending: fixed on branch schema)`, { skip }, async () => {
+test(`differential (needs Go + nats-io/jwt v2): ${RUNS} re-signed tokens, no false accept or reading difference`, { skip }, async () => {
   const go = new GoOracle((oracle as { bin: string }).bin);
   const c = corpus();
   const inputs = Array.from({ length: RUNS }, (_, i) => resign(new Rng(mix(SLICE_SEED, 'differential', i)), c));

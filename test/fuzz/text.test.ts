@@ -2,4 +2,4 @@
 // Fails on the current code until branch reader is merged (see /work/wt/notes/fuzz-findings.md).
 import { fuzzSlice } from './slice.js';
 
-fuzzSlice('text', 300, 'reader');
+fuzzSlice('text', 300);

@@ -63,6 +63,10 @@ describe('length and characters', () => {
     }
   });
 
+  it('a seed that is not a string is malformed (a code, not a TypeError)', () => {
+    for (const bad of [5, null, undefined, {}, ['S']]) throwsCode(() => KeyPair.fromSeed(bad as unknown as string), 'NKEY_MALFORMED');
+  });
+
   it('a seed truncated to public-key length is refused without echoing it', () => {
     const cut = SEED.slice(0, 56);
     throwsCode(() => decodePublicKey(cut), 'NKEY_BAD_CHECKSUM', SEED);

@@ -4,6 +4,21 @@ import { describe, it } from 'node:test';
 import { KeyPair } from '../../src/nkeys/index.js';
 import { definePolicy, memoryResolver, natsServerPolicy, verifyChain, verifyChainSync } from '../../src/trust/index.js';
 import { assertCodes, assertValid, craft, makeAccount, makeOperator, makeUser, now, tamper, withHeader } from './helpers.js';
+import { b64urlEncode } from '../../src/jwt/index.js';
+import type { Verdict } from '../../src/trust/index.js';
+
+/** Signs raw payload text (any JSON, even JSON no encoder writes) with a genuine key. */
+function signedText(text: string, signer: KeyPair): string {
+  const input = `${b64urlEncode('{"typ":"JWT","alg":"ed25519-nkey"}')}.${b64urlEncode(text)}`;
+  return `${input}.${b64urlEncode(signer.sign(Buffer.from(input, 'ascii')))}`;
+}
+
+/** Runs both verifiers; neither may throw, and both must agree. */
+function verifyBoth(token: string, opts: Parameters<typeof verifyChainSync>[1]): Verdict {
+  let v: Verdict | undefined;
+  assert.doesNotThrow(() => (v = verifyChainSync(token, opts)));
+  return v!;
+}
 
 function setup() {
   const op = makeOperator();
@@ -251,5 +266,109 @@ describe('attacks on a user → account → operator chain', () => {
     const acct = makeAccount(op, { edit: (c) => (c.nats.limits = { ...c.nats.limits, disallow_bearer: true }) });
     const user = makeUser(acct, { edit: (c) => (c.nats.bearer_token = true) });
     assertCodes(await verifyChain(user.jwt, { resolver: memoryResolver([acct.jwt]), policy }), ['BEARER_NOT_ALLOWED']);
+  });
+});
+
+describe('claims Go would not decode, genuinely signed: a coded verdict, never an exception', () => {
+  const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+
+  it('a user whose fields have the wrong type, number form, case, depth or no type → MALFORMED_TOKEN', async () => {
+    const { acct, policy, resolver } = setup();
+    const iss = acct.id.publicKey;
+    const sub = KeyPair.create('user').publicKey;
+    const userText = (nats: string, top = '') => `{"jti":"J","iat":${now() - 5}${top},"iss":"${iss}","sub":"${sub}","nats":{${nats}${nats ? ',' : ''}"type":"user","version":2}}`;
+    assertValid(verifyBoth(signedText(userText('"subs":-1,"data":-1,"payload":-1'), acct.id), { resolver, policy }));
+    const cases = [
+      userText('"src":5'),
+      userText('"src":[5]'),
+      userText('"times":5'),
+      userText('"times":[null]'),
+      userText('"times":[{"start":8,"end":9}]'),
+      userText('"resp":5'),
+      userText('"pub":{"allow":{"a":1}}'),
+      userText('"allowed_connection_types":[1,2]'),
+      userText('"issuer_account":7'),
+      userText('"bearer_token":1'),
+      userText('', ',"jti2":1,"JTI":5'),
+      userText('', ',"EXP":1'),
+      userText('', ',"exp":1,"exp":9999999999'),
+      userText('', ',"exp":1e300'),
+      userText('"x":' + nested(10_000)),
+      userText('"x":' + nested(100_000)),
+      `{"jti":"J","iat":${now() - 5},"iss":"${iss}","sub":"${sub}","nats":{"type":"user","version":2.0}}`,
+      `{"jti":"J","iat":${now() - 5},"iss":"${iss}","sub":"${sub}","nats":{"version":2}}`,
+      `{"jti":5,"iat":${now() - 5},"iss":"${iss}","sub":"${sub}","nats":{"type":"user","version":2}}`,
+    ];
+    for (const text of cases) {
+      const token = signedText(text, acct.id);
+      const v = verifyBoth(token, { resolver, policy });
+      assert.equal(v.valid, false, text.slice(0, 200));
+      assert.ok(v.errors.some((e) => e.code === 'MALFORMED_TOKEN'), `${text.slice(0, 200)}: ${JSON.stringify(v.errors)}`);
+      assert.equal((await verifyChain(token, { resolver, policy })).valid, false);
+    }
+  });
+
+  it('an account whose signing keys, revocations or limits have the wrong type → MALFORMED_TOKEN at the account', () => {
+    const { op, policy } = setup();
+    const id = KeyPair.create('account');
+    const user = KeyPair.create('user');
+    const signer = op.sks[0]!;
+    const accountText = (nats: string) =>
+      `{"jti":"J","iat":${now() - 5},"iss":"${signer.publicKey}","sub":"${id.publicKey}","nats":{"limits":{"conn":-1,"subs":-1,"data":-1,"payload":-1,"imports":-1,"exports":-1},${nats}${nats ? ',' : ''}"type":"account","version":2}}`;
+    const userJwt = signedText(`{"jti":"J","iat":${now() - 5},"iss":"${id.publicKey}","sub":"${user.publicKey}","nats":{"type":"user","version":2}}`, id);
+    assertValid(verifyBoth(userJwt, { resolver: memoryResolver([signedText(accountText(''), signer)]), policy }));
+    for (const nats of [
+      '"signing_keys":5',
+      '"signing_keys":true',
+      '"signing_keys":[null]',
+      '"signing_keys":[{"kind":"user_scope","key":null,"role":"r","template":5}]',
+      '"signing_keys":[{"kind":5}]',
+      `"revocations":{"${user.publicKey}":1e300}`,
+      `"revocations":{"${user.publicKey}":"now"}`,
+      '"exports":[5]',
+      '"exports":[{"subject":["a"],"type":"stream"}]',
+      '"imports":[{"subject":"a","type":"stream","account":5}]',
+      '"default_permissions":{"pub":{"allow":[[[]]]}}',
+      '"mappings":{"a":{"subject":"b"}}',
+      '"LIMITS":{}',
+    ]) {
+      const accountJwt = signedText(accountText(nats), signer);
+      // A resolver that answers with the token as is (the memory resolver skips unreadable ones).
+      const direct = { account: (k: string) => (k === id.publicKey ? accountJwt : undefined), operators: () => [] };
+      const v = verifyBoth(userJwt, { resolver: direct, policy });
+      assertCodes(v, ['MALFORMED_TOKEN']);
+      assert.equal(v.errors[0]!.at, 'account', nats);
+      assertCodes(verifyBoth(userJwt, { resolver: memoryResolver([accountJwt]), policy }), ['CHAIN_INCOMPLETE']);
+    }
+  });
+
+  it('a forged token with fields of any type is refused for its signature, never read', () => {
+    const { acct, policy, resolver } = setup();
+    const forger = KeyPair.create('account');
+    for (const nats of ['"src":5', '"times":[null]', '"pub":5', '"x":' + nested(100_000), '"type":5']) {
+      const text = `{"jti":"J","iat":${now()},"iss":"${acct.id.publicKey}","sub":"${KeyPair.create('user').publicKey}","nats":{${nats},"type":"user","version":2}}`;
+      const v = verifyBoth(signedText(text, forger), { resolver, policy });
+      assert.equal(v.valid, false);
+      assert.ok(v.errors.every((e) => e.code === 'BAD_SIGNATURE' || e.code === 'MALFORMED_TOKEN'), JSON.stringify(v.errors));
+    }
+  });
+
+  it('a revocation time past what a Date holds revokes, and says so without "Invalid time value"', () => {
+    const { op, policy } = setup();
+    const acct0 = makeAccount(op);
+    const u = makeUser(acct0);
+    const revoked = makeAccount(op, { id: acct0.id, revocations: { [u.key.publicKey]: 2 ** 53 - 1 } });
+    const v = verifyBoth(u.jwt, { resolver: memoryResolver([revoked.jwt]), policy });
+    assertCodes(v, ['TOKEN_REVOKED']);
+    assert.match(v.errors[0]!.message, /Unix seconds/);
+  });
+
+  it('users of one account with deep unknown fields are judged, and matched to earlier findings, without overflow', () => {
+    const { acct, policy, resolver } = setup();
+    for (let i = 0; i < 3; i++) {
+      const sub = KeyPair.create('user').publicKey;
+      const text = `{"jti":"J${i}","iat":${now() - 5},"iss":"${acct.id.publicKey}","sub":"${sub}","nats":{"x":${nested(98)},"subs":-1,"data":-1,"payload":-1,"type":"user","version":2}}`;
+      assertValid(verifyBoth(signedText(text, acct.id), { resolver, policy }));
+    }
   });
 });

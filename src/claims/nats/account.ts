@@ -147,10 +147,13 @@ export function removeSigningKey(claims: AccountClaims, ...keys: string[]): Acco
  * ```
  */
 export function signingKeyScope(claims: AccountClaims, key: string): UserScope | null | undefined {
-  for (const k of claims.nats.signing_keys ?? []) {
+  // Decoded claims always hold a list of keys and scopes; claims built in code are not trusted to.
+  const list: unknown = claims?.nats?.signing_keys;
+  if (!Array.isArray(list)) return undefined;
+  for (const k of list as unknown[]) {
     if (typeof k === 'string') {
       if (k === key) return null;
-    } else if (k.key === key) return k;
+    } else if (isUserScope(k) && k.key === key) return k;
   }
   return undefined;
 }
@@ -205,10 +208,11 @@ export function clearRevocation(claims: AccountClaims, userPublicKey: string): A
  * ```
  */
 export function isRevoked(list: RevocationList | undefined, publicKey: string, iat: number): boolean {
-  if (!list) return false;
-  const all = list['*'];
-  const one = list[publicKey];
-  return (all !== undefined && all >= iat) || (one !== undefined && one >= iat);
+  if (typeof list !== 'object' || list === null) return false;
+  // Own entries only: a key such as "constructor" must not find Object.prototype's.
+  const all = Object.hasOwn(list, '*') ? list['*'] : undefined;
+  const one = Object.hasOwn(list, publicKey) ? list[publicKey] : undefined;
+  return (typeof all === 'number' && all >= iat) || (typeof one === 'number' && one >= iat);
 }
 
 /**

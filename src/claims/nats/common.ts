@@ -49,3 +49,18 @@ export function removeTags<C extends NatsClaimsOf<{ tags?: string[] }>>(claims: 
   }
   return claims;
 }
+
+/**
+ * Unix seconds as an ISO 8601 time, for messages. Go's int64 times reach far past what a Date
+ * holds (±8.64e15 ms): those are shown as the number itself, never `Invalid time value`.
+ *
+ * @example
+ * ```ts
+ * isoSeconds(0); // '1970-01-01T00:00:00.000Z'
+ * isoSeconds(1e300); // '1e+300 (Unix seconds)'
+ * ```
+ */
+export function isoSeconds(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  return Number.isNaN(d.getTime()) ? `${seconds} (Unix seconds)` : d.toISOString();
+}

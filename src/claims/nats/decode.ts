@@ -1,7 +1,9 @@
 import { SigchainError, isSigchainError } from '../../errors.js';
 import { type DecodedJwt, verifyJwt } from '../../jwt/decode.js';
+import { goFold, parseStrictJson } from '../../jwt/strict-json.js';
 import { describeKeyText } from '../../nkeys/codec.js';
-import { KINDS, roleOfKey } from './kinds.js';
+import { type ShapeProblem, checkPayloadShape } from './check-shape.js';
+import { claimKind, roleOfKey } from './kinds.js';
 import {
   type AccountClaims,
   type ActivationClaims,
@@ -22,12 +24,9 @@ function isObject(v: unknown): v is Json {
 function peek(token: string): { header?: Json; claims?: Json } {
   const parts = typeof token === 'string' ? token.trim().split('.') : [];
   const parse = (p: string | undefined): Json | undefined => {
-    try {
-      const v: unknown = JSON.parse(Buffer.from(p ?? '', 'base64url').toString('utf8'));
-      return isObject(v) ? v : undefined;
-    } catch {
-      return undefined;
-    }
+    // Strict even here: what is shown must be what a reader of the token would see.
+    const r = parseStrictJson(Buffer.from(p ?? '', 'base64url').toString('utf8'));
+    return typeof r !== 'string' && isObject(r.value) ? r.value : undefined;
   };
   return { header: parse(parts[0]), claims: parse(parts[1]) };
 }
@@ -62,23 +61,32 @@ function keyText(key: unknown): string {
   return typeof key === 'string' && key ? describeKeyText(key) : '(none)';
 }
 
-// Go's CIDRList also reads a comma-separated string; normalise so callers see one shape.
-function normaliseSrc(holder: unknown): void {
-  if (isObject(holder) && typeof holder.src === 'string') {
-    const list: string[] = [];
-    for (const part of holder.src.toLowerCase().split(',')) {
-      const v = part.trim();
-      if (v && !list.includes(v)) list.push(v);
-    }
-    holder.src = list;
-  }
+/** The JSON text of a token's payload (the token already decoded, so its base64url is canonical). */
+export function payloadTextOf(decoded: DecodedJwt): string {
+  const input = decoded.signingInput;
+  return Buffer.from(input.slice(input.indexOf('.') + 1), 'base64url').toString('utf8');
+}
+
+/** The refusal for claims Go would not decode (or would read differently). */
+export function shapeError(p: ShapeProblem): SigchainError {
+  return new SigchainError(
+    p.code,
+    `The token's claims are not what Go's nats-io/jwt reads${p.field ? ` at ${p.field}` : ''}: ${p.why}. nats-server refuses such a token; re-issue it with sigchain or nsc.`,
+    { field: p.field },
+  );
 }
 
 /**
  * Decodes a NATS v2 token and verifies it as Go's `jwt.Decode` does: the Ed25519 signature
  * against `iss`, the version (v1 and versions newer than 2 are refused with
  * `UNSUPPORTED_VERSION`), and that `iss` and `sub` have roles allowed for the claim type
- * (`WRONG_KEY_ROLE`). It does not check exp/nbf or the chain of trust: see `validateClaims`.
+ * (`WRONG_KEY_ROLE`). The claims are read as Go's structs read them (schema.ts): a field of
+ * the wrong JSON type, a number Go cannot read into its integer field (`2.0`, `1e3`, out of
+ * range), a key that differs only in case from a field (Go would read it as that field), a
+ * repeated key, nesting deeper than 100, or no `nats.type` is `MALFORMED_TOKEN`, with
+ * `details.field`. Nulls are dropped and a comma-separated `src` is split, as Go reads them.
+ * Types other than the four kinds are returned as generic claims (Go's `DecodeGeneric`).
+ * It does not check exp/nbf or the chain of trust: see `validateClaims`.
  * Tokens from jwt.js (aud "NATS", `locale`, its jti) are accepted; unknown fields are kept.
  *
  * @example
@@ -89,10 +97,13 @@ function normaliseSrc(holder: unknown): void {
  */
 export function decodeNatsClaims(token: string): NatsClaims {
   const decoded = verified(token);
-  // A fresh parse: verifyJwt caches its result, and callers may edit what we return.
-  const input = decoded.signingInput;
-  const claims: unknown = JSON.parse(Buffer.from(input.slice(input.indexOf('.') + 1), 'base64url').toString('utf8'));
+  // A fresh parse (verifyJwt caches its result, and callers may edit what we return), which
+  // the shape check may rewrite as Go reads it (nulls dropped, a src string split).
+  const text = payloadTextOf(decoded);
+  const claims: unknown = JSON.parse(text);
   if (!isObject(claims)) throw new SigchainError('MALFORMED_TOKEN', 'The token payload is not a JSON object.');
+  const problem = checkPayloadShape(claims, decoded.payloadNotes, () => text);
+  if (problem) throw shapeError(problem);
   const nats = claims.nats;
   if (!isObject(nats)) {
     if (typeof claims.type === 'string') throw v1Error();
@@ -108,10 +119,19 @@ export function decodeNatsClaims(token: string): NatsClaims {
   }
   if (version !== NATS_JWT_VERSION) throw v1Error();
   const type = nats.type;
+  // Go reads a token without nats.type as generic claims, which its Decode checks as v1.
+  if (typeof type !== 'string' || type === '') {
+    throw new SigchainError('MALFORMED_TOKEN', 'The token has no nats.type: Go reads it as untyped claims and refuses it. Check that the right token was given.');
+  }
+  // "USER" is not "user" to Go (a generic type, which its Decode refuses): do not let a reader
+  // that folds case see a user token in it.
+  if (!claimKind(type) && claimKind(goFold(type))) {
+    throw new SigchainError('MALFORMED_TOKEN', `The token's nats.type is ${JSON.stringify(type)}, not "${goFold(type)}": Go does not read it as a ${goFold(type)} token and refuses it.`, { type });
+  }
   if (type === 'cluster' || type === 'server') {
     throw new SigchainError('WRONG_CLAIM_TYPE', `NATS v2 does not support ${type} claims; nats-server ignores them.`);
   }
-  const kind = typeof type === 'string' ? KINDS[type as NatsClaimType] : undefined;
+  const kind = claimKind(type);
   if (kind) {
     const issRole = roleOfKey(claims.iss);
     if (!issRole || !kind.issuers.includes(issRole)) {
@@ -126,7 +146,6 @@ export function decodeNatsClaims(token: string): NatsClaims {
         sub: keyText(claims.sub),
       });
     }
-    if (type === 'user') normaliseSrc(nats);
   }
   return claims as unknown as NatsClaims;
 }
@@ -137,7 +156,7 @@ function decodeAs<C extends NatsClaims>(token: string, type: NatsClaimType): C {
   const c = decodeNatsClaims(token);
   if (c.nats.type !== type) {
     const got = typeof c.nats.type === 'string' ? c.nats.type : 'untyped';
-    throw new SigchainError('WRONG_CLAIM_TYPE', `Expected ${ARTICLE[type]} token but this is ${ARTICLE[got] ?? `a "${got}"`} token (nats.type ${JSON.stringify(got)}). Pass the ${type} JWT instead.`, {
+    throw new SigchainError('WRONG_CLAIM_TYPE', `Expected ${ARTICLE[type]} token but this is ${(Object.hasOwn(ARTICLE, got) ? ARTICLE[got] : undefined) ?? `a "${got}"`} token (nats.type ${JSON.stringify(got)}). Pass the ${type} JWT instead.`, {
       expected: type,
       got,
     });
@@ -205,7 +224,8 @@ export interface InspectedToken {
 /**
  * Reads a token's header and claims WITHOUT verifying anything: not the signature, not
  * the roles, not the version. For displaying foreign or broken tokens only (`describe --raw`);
- * never make a decision on its result. Throws `MALFORMED_TOKEN` when the parts are not JSON.
+ * never make a decision on its result. Throws `MALFORMED_TOKEN` when the parts are not JSON, or
+ * JSON that readers could read differently (repeated keys, nesting deeper than 100).
  *
  * @example
  * ```ts

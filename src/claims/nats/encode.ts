@@ -3,7 +3,7 @@ import { goJti } from '../../jwt/jti.js';
 import { signJwt, signJwtAsync } from '../../jwt/encode.js';
 import { type AsyncSigner, type Signer } from '../../nkeys/keypair.js';
 import { describeKeyText, publicKeyRole } from '../../nkeys/codec.js';
-import { KINDS, type ClaimKind, roleOfKey } from './kinds.js';
+import { type ClaimKind, KINDS, claimKind, roleOfKey } from './kinds.js';
 import { ordered, sortedDeep } from './order.js';
 import {
   type AccountClaims,
@@ -92,7 +92,7 @@ function payload(claims: NatsClaimsOf<unknown>, kind: ClaimKind | undefined, iss
  */
 export function natsPayload(claims: NatsClaimsOf<unknown>, issuer: string, opts?: EncodeOptions): Record<string, unknown> {
   const type = (claims?.nats as { type?: unknown } | undefined)?.type;
-  return payload(claims, typeof type === 'string' ? KINDS[type as keyof typeof KINDS] : undefined, issuer, opts);
+  return payload(claims, claimKind(type), issuer, opts);
 }
 
 /**

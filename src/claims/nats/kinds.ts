@@ -39,3 +39,8 @@ const LETTER_ROLE: Readonly<Record<string, Role>> = { O: 'operator', A: 'account
 export function roleOfKey(key: unknown): Role | undefined {
   return typeof key === 'string' && key.length === 56 ? LETTER_ROLE[key[0]!] : undefined;
 }
+
+/** The kind of a `nats.type` value; undefined for any other value (own keys only: "constructor" is no kind). */
+export function claimKind(type: unknown): ClaimKind | undefined {
+  return typeof type === 'string' && Object.hasOwn(KINDS, type) ? KINDS[type as NatsClaimType] : undefined;
+}
