@@ -37,6 +37,21 @@ export function roleOfLetter(letter: string): Role | undefined {
   return byLetter.get(letter);
 }
 
+/**
+ * The role a public key announces by its first letter, for a text of a public key's length;
+ * undefined for anything else. It reads the letter only: where the key itself must be valid
+ * (checksum, base32), use `publicKeyRole`. The one answer to "which role is this key" on hot
+ * paths, where the key is verified later by the signature it checks.
+ *
+ * @example
+ * ```ts
+ * roleOfKey('ADQ…'); // 'account' (a 56-character text starting with A)
+ * ```
+ */
+export function roleOfKey(key: unknown): Role | undefined {
+  return typeof key === 'string' && key.length === 56 ? byLetter.get(key[0]!) : undefined;
+}
+
 /** True when a role's keys can sign (every role but curve). */
 export function roleCanSign(role: Role): boolean {
   return role !== 'curve';

@@ -8,6 +8,7 @@ import { isRevoked, signingKeyScope } from '../claims/nats/account.js';
 import { isoSeconds } from '../claims/nats/common.js';
 import type { AccountClaims, RevocationList, UserClaims, UserScope } from '../claims/nats/types.js';
 import { hasEmptyPermissions } from '../claims/nats/user.js';
+import { roleOfKey } from '../nkeys/roles.js';
 import { admitsNoConnections, judgeConnectLimits } from './connect-limits.js';
 import { type Judge, label } from './judge.js';
 import { signingKeysOf } from './operators.js';
@@ -42,7 +43,7 @@ export function judgeUser(j: Judge, link: ChainLink, u: TokenFacts, a: TokenFact
   let scope: UserScope | null | undefined;
   // A self-issued user or one signed by a non-account key is already refused for its role;
   // matching that key against the account's would only repeat it.
-  const issuerIsAccountKey = u.iss !== u.sub && u.iss.length === 56 && u.iss[0] === 'A';
+  const issuerIsAccountKey = u.iss !== u.sub && roleOfKey(u.iss) === 'account';
   if (!issuerIsAccountKey) {
     // nothing to match
   } else if (u.iss === a.sub) {

@@ -6,12 +6,13 @@
 import { sharedCache } from '../bounded-map.js';
 import { type ErrorCode, isSigchainError } from '../errors.js';
 import { checkPayloadShape } from '../claims/nats/check-shape.js';
+import { claimKind } from '../claims/nats/kinds.js';
 import { inspectNatsClaims, payloadTextOf, shapeError } from '../claims/nats/decode.js';
 import { NATS_JWT_VERSION, type NatsClaims } from '../claims/nats/types.js';
 import { DEFAULT_MAX_CONTROL_LINE, connectLineSize, validateClaims } from '../claims/nats/validate.js';
 import { verifyJwtUncached } from '../jwt/decode.js';
 import { isPublicKey } from '../nkeys/codec.js';
-import { roleOfLetter } from '../nkeys/roles.js';
+import { roleOfKey } from '../nkeys/roles.js';
 
 /** A finding about one token, not yet placed in a chain. */
 export interface TokenIssue {
@@ -62,52 +63,44 @@ function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
-function role(key: string): string | undefined {
-  return key.length === 56 ? roleOfLetter(key[0]!) : undefined;
-}
-
 function a(r: string | undefined): string {
   return r === undefined ? 'an unknown key' : `${/^[aeiou]/.test(r) ? 'an' : 'a'} ${r} key`;
 }
 
-// Which keys may sign and be the subject of each type, in a chain. Go also lets an account key
-// sign an account (nsc's "managed operator" flow), but such a token is vouched for by no operator.
+const LETTER: Readonly<Partial<Record<string, string>>> = { operator: 'O', account: 'A', user: 'U' };
+
+// Which keys may sign and be the subject of each type in a chain: the claim-kind table's
+// `subject` and `vouchedBy`. Go also lets an account key sign an account (nsc's "managed
+// operator" flow), but such a token is vouched for by no operator.
 function roleIssues(type: string, sub: string, iss: string, out: TokenIssue[]): void {
-  const subRole = role(sub);
+  const kind = claimKind(type);
+  if (!kind || type === 'activation') return;
+  const subRole = roleOfKey(sub);
   if (subRole !== undefined && !isPublicKey(sub)) {
     out.push({ code: 'INVALID_CLAIMS', message: `The subject ${sub} is not a valid public key (bad checksum or characters). The token is malformed; do not use it.`, field: 'sub' });
   }
-  const issRole = role(iss);
+  const issRole = roleOfKey(iss);
   const wrong = (message: string, field: string) => out.push({ code: 'WRONG_KEY_ROLE', message, field });
-  if (type === 'user') {
-    if (subRole !== 'user') wrong(`The subject of a user token must be a user key (U…); this one is ${a(subRole)}. The token is malformed; do not use it.`, 'sub');
-    if (iss === sub) {
-      out.push({
-        code: 'SELF_ISSUED',
-        message: 'This user token is signed by the user\'s own key: a user cannot vouch for itself. Ask the account owner to issue it with the account key or an account signing key.',
-        field: 'iss',
-      });
-    } else if (issRole !== 'account') {
-      wrong(`This user token is signed by ${a(issRole)} (${iss}); only an account key or account signing key (A…) may sign users. Do not trust it.`, 'iss');
-    }
-  } else if (type === 'account') {
-    if (subRole !== 'account') wrong(`The subject of an account token must be an account key (A…); this one is ${a(subRole)}. The token is malformed.`, 'sub');
-    if (issRole === 'account') {
-      wrong(
-        iss === sub
-          ? 'This account token is self-signed (nsc\'s managed-operator flow): no operator vouches for it. Have the operator sign it with an operator signing key.'
-          : `This account token is signed by another account's key (${iss}): only an operator key or operator signing key (O…) may vouch for an account. Do not trust it.`,
-        'iss',
-      );
-    } else if (issRole !== 'operator') {
-      wrong(`This account token is signed by ${a(issRole)} (${iss}); only an operator key or operator signing key (O…) may sign accounts. Do not trust it.`, 'iss');
-    }
-  } else if (type === 'operator') {
-    if (subRole !== 'operator') wrong(`The subject of an operator token must be an operator key (O…); this one is ${a(subRole)}. It is not an operator token.`, 'sub');
-    if (issRole !== 'operator') wrong(`This operator token is signed by ${a(issRole)} (${iss}); an operator token is signed by the operator's own identity key. Do not trust it.`, 'iss');
-    else if (iss !== sub) {
-      out.push({ code: 'INVALID_CLAIMS', message: `This operator token is signed by ${iss}, not by its own identity key ${sub}: operator tokens are self-signed. Get the operator's genuine JWT.`, field: 'iss' });
-    }
+  if (subRole !== kind.subject) {
+    wrong(`The subject of ${a(type).replace(' key', '')} token must be ${a(kind.subject)} (${LETTER[kind.subject]}…); this one is ${a(subRole)}. The token is malformed; do not use it.`, 'sub');
+  }
+  if (type === 'user' && iss === sub) {
+    out.push({
+      code: 'SELF_ISSUED',
+      message: "This user token is signed by the user's own key: a user cannot vouch for itself. Ask the account owner to issue it with the account key or an account signing key.",
+      field: 'iss',
+    });
+  } else if (type === 'account' && issRole === 'account') {
+    wrong(
+      iss === sub
+        ? "This account token is self-signed (nsc's managed-operator flow): no operator vouches for it. Have the operator sign it with an operator signing key."
+        : `This account token is signed by another account's key (${iss}): only ${kind.voucherHint} may vouch for an account. Do not trust it.`,
+      'iss',
+    );
+  } else if (issRole !== kind.vouchedBy) {
+    wrong(`This ${type} token is signed by ${a(issRole)} (${iss}); only ${kind.voucherHint} may sign ${type} tokens. Do not trust it.`, 'iss');
+  } else if (type === 'operator' && iss !== sub) {
+    out.push({ code: 'INVALID_CLAIMS', message: `This operator token is signed by ${iss}, not by its own identity key ${sub}: operator tokens are self-signed. Get the operator's genuine JWT.`, field: 'iss' });
   }
 }
 

@@ -7,6 +7,7 @@
  * driver (store resolvers read files) and the sync one (in-memory resolvers, hot paths).
  */
 import { SigchainError } from '../errors.js';
+import { roleOfKey } from '../nkeys/roles.js';
 import { admitsNoConnections } from './connect-limits.js';
 import { Judge, label } from './judge.js';
 import { chooseOperator } from './operators.js';
@@ -34,9 +35,6 @@ type Ask = { ask: 'account'; key: string } | { ask: 'operators' } | { ask: 'acco
 const NO_OPERATORS: readonly string[] = Object.freeze([]);
 const EMPTY: SyncChainResolver = { account: () => undefined, operators: () => NO_OPERATORS };
 
-function looksLike(key: unknown, letter: string): key is string {
-  return typeof key === 'string' && key.length === 56 && key[0] === letter;
-}
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
@@ -51,7 +49,7 @@ function operatorLink(j: Judge, f: TokenFacts, source: ChainLink['source']): Cha
 
 // The parent of an account: a trusted operator JWT, a bare trusted key, or nothing trusted.
 function* aboveAccount(j: Judge, account: TokenFacts, accountLink: ChainLink): Generator<Ask, { strict: boolean; name?: string }, unknown> {
-  if (!looksLike(account.iss, 'O')) return { strict: false }; // its role error is already reported
+  if (roleOfKey(account.iss) !== 'operator') return { strict: false }; // its role error is already reported
   const operators = (yield { ask: 'operators' }) as readonly string[] | undefined;
   const choice = chooseOperator(account.iss, operators ?? NO_OPERATORS, j.policy);
   if (choice.kind === 'none') {
@@ -103,7 +101,7 @@ function* walk(token: string, policy: Policy): Generator<Ask, Verdict, unknown> 
   }
   if (type === 'operator') {
     operatorLink(j, leaf, 'token');
-    if (looksLike(leaf.sub, 'O') && !policy.trustedKeys.has(leaf.sub)) {
+    if (roleOfKey(leaf.sub) === 'operator' && !policy.trustedKeys.has(leaf.sub)) {
       j.error('operator', 'ISSUER_NOT_TRUSTED', `Operator ${label(leaf.sub, leaf.name)} is not among the operators the policy trusts. If it is yours, trust it with --trust ${leaf.sub}.`, 'sub');
     }
     return j.finish();
@@ -122,7 +120,7 @@ function* walk(token: string, policy: Policy): Generator<Ask, Verdict, unknown> 
   if (issuerAccount) userLink.issuerAccount = issuerAccount;
   // nats-server finds the account by issuer_account, else by iss.
   const key = issuerAccount ?? leaf.iss;
-  if (!looksLike(key, 'A')) return j.finish(); // SELF_ISSUED / WRONG_KEY_ROLE already say why
+  if (roleOfKey(key) !== 'account') return j.finish(); // SELF_ISSUED / WRONG_KEY_ROLE already say why
   const accountToken = (yield { ask: 'account', key }) as string | undefined;
   if (!accountToken) {
     if (!issuerAccount) {

@@ -12,33 +12,56 @@ export interface ClaimKind {
   readonly schema: Schema;
   /** How to describe the issuers to a person. */
   readonly issuerHint: string;
+  /**
+   * The role whose key vouches for such a token in a chain of trust (the parent's). Narrower
+   * than `issuers`: Go decodes a self-signed account, but no operator vouches for one.
+   */
+  readonly vouchedBy: Role;
+  /** How to describe the voucher to a person. */
+  readonly voucherHint: string;
 }
 
 export const KINDS: Readonly<Record<NatsClaimType, ClaimKind>> = {
-  operator: { type: 'operator', issuers: ['operator'], subject: 'operator', schema: OPERATOR, issuerHint: 'the operator key itself (O…)' },
+  operator: {
+    type: 'operator',
+    issuers: ['operator'],
+    subject: 'operator',
+    schema: OPERATOR,
+    issuerHint: 'the operator key itself (O…)',
+    vouchedBy: 'operator',
+    voucherHint: "the operator's own identity key (O…)",
+  },
   account: {
     type: 'account',
     issuers: ['operator', 'account'],
     subject: 'account',
     schema: ACCOUNT,
     issuerHint: 'an operator key or operator signing key (O…), or the account itself (A…)',
+    vouchedBy: 'operator',
+    voucherHint: 'an operator key or operator signing key (O…)',
   },
-  user: { type: 'user', issuers: ['account'], subject: 'user', schema: USER, issuerHint: 'an account key or account signing key (A…)' },
+  user: {
+    type: 'user',
+    issuers: ['account'],
+    subject: 'user',
+    schema: USER,
+    issuerHint: 'an account key or account signing key (A…)',
+    vouchedBy: 'account',
+    voucherHint: 'an account key or account signing key (A…)',
+  },
   activation: {
     type: 'activation',
     issuers: ['account', 'operator'],
     subject: 'account',
     schema: ACTIVATION,
     issuerHint: 'the exporting account or one of its signing keys (A…), or an operator key (O…)',
+    vouchedBy: 'account',
+    voucherHint: 'the exporting account or one of its signing keys (A…)',
   },
 };
 
-const LETTER_ROLE: Readonly<Record<string, Role>> = { O: 'operator', A: 'account', U: 'user', N: 'server', C: 'cluster', M: 'module', V: 'service', X: 'curve' };
-
 /** The role a public key's first letter announces (no checksum check: callers verify keys). */
-export function roleOfKey(key: unknown): Role | undefined {
-  return typeof key === 'string' && key.length === 56 ? LETTER_ROLE[key[0]!] : undefined;
-}
+export { roleOfKey } from '../../nkeys/roles.js';
 
 /** The kind of a `nats.type` value; undefined for any other value (own keys only: "constructor" is no kind). */
 export function claimKind(type: unknown): ClaimKind | undefined {
