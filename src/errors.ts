@@ -79,6 +79,24 @@ export const ErrorCodes = {
 
 export type ErrorCode = keyof typeof ErrorCodes;
 
+/**
+ * One thing found wrong (or risky) about a token, with a stable code: what validation reports
+ * (`Issue`), what the verifier learns about a token, and each reason of a verdict (`Reason`,
+ * which adds the link it is about) all have this shape.
+ *
+ * @example
+ * ```ts
+ * const f: Finding = { code: 'TOKEN_EXPIRED', message: 'The token expired …', field: 'exp' };
+ * ```
+ */
+export interface Finding {
+  code: ErrorCode;
+  /** A sentence a person can act on. */
+  message: string;
+  /** Dotted path of the field at fault, e.g. `iss` or `nats.pub.allow[0]`. */
+  field?: string;
+}
+
 /** Base class of every error sigchain throws on purpose. */
 export class SigchainError extends Error {
   /** Stable, documented, machine-readable code. */

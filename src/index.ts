@@ -20,7 +20,7 @@
  */
 
 // Errors and caches.
-export { type ErrorCode, ErrorCodes, SigchainError, isSigchainError } from './errors.js';
+export { type ErrorCode, ErrorCodes, type Finding, SigchainError, isSigchainError } from './errors.js';
 export { clearCaches } from './bounded-map.js';
 
 // Keys.

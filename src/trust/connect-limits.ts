@@ -88,7 +88,8 @@ function srcAllows(src: unknown[], ip: string): boolean {
  * them before the swap.
  */
 export function judgeConnectLimits(j: Judge, user: Json, effective: Json): void {
-  if (j.policy.checkTime && !insideConnectTimes(effective, j.policy.now())) {
+  // The Judge's instant: every check of one verdict judges the same moment.
+  if (j.policy.checkTime && !insideConnectTimes(effective, j.now)) {
     const windows = list(effective.times).map((r) => `${(r as { start?: string })?.start}–${(r as { end?: string })?.end}`).join(', ');
     j.error('user', 'CONNECTION_NOT_ALLOWED', `This user may only connect during ${windows}${effective.times_location ? ` (${effective.times_location})` : ' (server local time)'}, which excludes the time judged at. Connect inside a window, or re-issue the user with other times.`, 'nats.times');
   }

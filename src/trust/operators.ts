@@ -3,6 +3,7 @@
  * and the resolver knows, the ones whose identity or signing keys include the account's
  * issuer. A pinned JWT overrides any other JWT of the same operator.
  */
+import { supersedes } from './current-token.js';
 import type { Policy } from './policy.js';
 import { type TokenFacts, tokenFacts } from './token-facts.js';
 
@@ -45,8 +46,7 @@ function build(tokens: Iterable<string>): OperatorIndex {
     const f = tokenFacts(t);
     if (f.type !== 'operator' || !f.sub) continue;
     const cur = bySub.get(f.sub);
-    // A verified token beats a forgery; then the newest iat is current.
-    if (!cur || (f.signatureOk && !cur.signatureOk) || (f.signatureOk === cur.signatureOk && (f.iat ?? 0) >= (cur.iat ?? 0))) bySub.set(f.sub, f);
+    if (supersedes({ verified: f.signatureOk, iat: f.iat ?? 0 }, cur && { verified: cur.signatureOk, iat: cur.iat ?? 0 })) bySub.set(f.sub, f);
   }
   const byKey = new Map<string, TokenFacts[]>();
   const file = (k: string, f: TokenFacts) => {

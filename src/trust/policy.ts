@@ -2,6 +2,7 @@
  * What a verifier accepts: trusted roots, strict separation of keys, banned keys, clock skew,
  * revoked jtis. One explicit object, so two verifiers given the same policy agree.
  */
+import { supersedes } from './current-token.js';
 import { SigchainError } from '../errors.js';
 import { decodeOperator } from '../claims/nats/decode.js';
 import { decodePublicKey } from '../nkeys/codec.js';
@@ -123,8 +124,9 @@ export function definePolicy(options: PolicyOptions = {}): Policy {
     if (text.startsWith('eyJ')) {
       const { sub, iat } = pinned(text);
       trustedKeys.add(sub);
-      // Two JWTs of one operator: the newer is its current token.
-      if ((pinnedIat.get(sub) ?? -1) <= iat) {
+      // Two JWTs of one operator: the newer is its current token (pinned ones are verified).
+      const known = pinnedIat.get(sub);
+      if (supersedes({ verified: true, iat }, known === undefined ? undefined : { verified: true, iat: known })) {
         pinnedOperators.set(sub, text);
         pinnedIat.set(sub, iat);
       }

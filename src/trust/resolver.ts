@@ -2,6 +2,7 @@
  * Where the verifier finds the parents of a token: the account JWT a user names, and the
  * operator JWTs. A resolver only finds tokens; it never decides whether to trust them.
  */
+import { supersedes } from './current-token.js';
 import { signingKeysOf } from './operators.js';
 import { tokenFacts } from './token-facts.js';
 
@@ -38,13 +39,6 @@ interface Candidate {
   verified: boolean;
 }
 
-// A token with a good signature beats any forgery; among equals the newest iat is current,
-// and at equal iat the one given last (nsc overwrites in order).
-function better(next: Candidate, current: Candidate | undefined): boolean {
-  if (!current) return true;
-  if (next.verified !== current.verified) return next.verified;
-  return next.iat >= current.iat;
-}
 
 /**
  * A resolver over JWTs held in memory: account and operator tokens are filed by subject
@@ -68,7 +62,7 @@ export function memoryResolver(tokens: Iterable<string>): SyncChainResolver {
     const into = f.type === 'account' ? accounts : f.type === 'operator' ? operators : undefined;
     if (!into) continue;
     const c: Candidate = { token, iat: f.iat ?? 0, verified: f.signatureOk };
-    if (better(c, into.get(f.sub))) into.set(f.sub, c);
+    if (supersedes(c, into.get(f.sub))) into.set(f.sub, c);
   }
   const operatorTokens = [...operators.values()].map((c) => c.token);
   let bySigningKey: Map<string, string> | undefined;

@@ -4,7 +4,7 @@
  * a warm chain (account and operator seen before) costs only map lookups above the leaf.
  */
 import { sharedCache } from '../bounded-map.js';
-import { type ErrorCode, isSigchainError } from '../errors.js';
+import { type ErrorCode, type Finding, isSigchainError } from '../errors.js';
 import { checkPayloadShape } from '../claims/nats/check-shape.js';
 import { claimKind } from '../claims/nats/kinds.js';
 import { inspectNatsClaims, payloadTextOf, shapeError } from '../claims/nats/decode.js';
@@ -15,11 +15,6 @@ import { isPublicKey } from '../nkeys/codec.js';
 import { roleOfKey } from '../nkeys/roles.js';
 
 /** A finding about one token, not yet placed in a chain. */
-export interface TokenIssue {
-  code: ErrorCode;
-  message: string;
-  field?: string;
-}
 
 /** The facts of one token. `claims` is shared and cached: never mutate it. */
 export interface TokenFacts {
@@ -39,8 +34,8 @@ export interface TokenFacts {
   readonly jti: string | undefined;
   /** True when the Ed25519 signature verified against `iss` (the claims can be believed). */
   readonly signatureOk: boolean;
-  readonly errors: readonly TokenIssue[];
-  readonly warnings: readonly TokenIssue[];
+  readonly errors: readonly Finding[];
+  readonly warnings: readonly Finding[];
 }
 
 const CACHE_LIMIT = 10_000;
@@ -72,7 +67,7 @@ const LETTER: Readonly<Partial<Record<string, string>>> = { operator: 'O', accou
 // Which keys may sign and be the subject of each type in a chain: the claim-kind table's
 // `subject` and `vouchedBy`. Go also lets an account key sign an account (nsc's "managed
 // operator" flow), but such a token is vouched for by no operator.
-function roleIssues(type: string, sub: string, iss: string, out: TokenIssue[]): void {
+function roleIssues(type: string, sub: string, iss: string, out: Finding[]): void {
   const kind = claimKind(type);
   if (!kind || type === 'activation') return;
   const subRole = roleOfKey(sub);
@@ -104,7 +99,7 @@ function roleIssues(type: string, sub: string, iss: string, out: TokenIssue[]): 
   }
 }
 
-function signatureIssue(e: unknown, header: Json | undefined): TokenIssue {
+function signatureIssue(e: unknown, header: Json | undefined): Finding {
   if (isSigchainError(e, 'UNSUPPORTED_ALGORITHM') && header?.alg === 'ed25519') {
     return { code: 'UNSUPPORTED_VERSION', message: 'This is a NATS JWT v1 token (alg "ed25519"); nats-server 2.2+ reads only v2 tokens. Re-issue it with a current tool.', field: 'alg' };
   }
@@ -112,8 +107,8 @@ function signatureIssue(e: unknown, header: Json | undefined): TokenIssue {
   return { code: 'MALFORMED_TOKEN', message: `The token could not be read: ${(e as Error)?.message ?? e}.` };
 }
 
-interface Finding {
-  issue: TokenIssue;
+interface Validated {
+  issue: Finding;
   warning: boolean;
 }
 
@@ -125,12 +120,12 @@ interface Finding {
 // objects are kept, and a fresh user is matched to them by structure (cheaper than validating
 // again or serialising a key), keeping a warm chain at about one Ed25519 verify.
 const USER_FINDINGS_KEPT = 8;
-const userFindings: { nats: unknown; findings: Finding[] }[] = [];
+const userFindings: { nats: unknown; findings: Validated[] }[] = [];
 let nextSlot = 0;
 
-function validated(claims: Json): Finding[] {
+function validated(claims: Json): Validated[] {
   const found = validateClaims(claims as unknown as NatsClaims, { now: Number.MIN_SAFE_INTEGER + 1, maxControlLine: Number.POSITIVE_INFINITY });
-  const out: Finding[] = [];
+  const out: Validated[] = [];
   for (const i of found.errors) if (!i.timeCheck && i.field !== 'sub') out.push({ issue: issue(i), warning: false });
   for (const i of found.warnings) out.push({ issue: issue(i), warning: true });
   return out;
@@ -160,7 +155,7 @@ function sameJson(a: unknown, b: unknown, depth = 0): boolean {
   return n === 0;
 }
 
-function staticFindings(claims: Json, type: string | undefined): Finding[] {
+function staticFindings(claims: Json, type: string | undefined): Validated[] {
   if (type !== 'user') return validated(claims);
   for (const m of userFindings) if (sameJson(m.nats, claims.nats)) return m.findings;
   const findings = validated(claims);
@@ -170,8 +165,8 @@ function staticFindings(claims: Json, type: string | undefined): Finding[] {
 }
 
 function build(token: string): TokenFacts {
-  const errors: TokenIssue[] = [];
-  const warnings: TokenIssue[] = [];
+  const errors: Finding[] = [];
+  const warnings: Finding[] = [];
   let claims: Json | undefined;
   let signatureOk = false;
   try {
@@ -249,7 +244,8 @@ function build(token: string): TokenFacts {
   };
 }
 
-function issue(i: { code: ErrorCode; message: string; field?: string }): TokenIssue {
+// Validation speaks Go's lowercase; a verdict's sentences start with a capital.
+function issue(i: Finding): Finding {
   const message = i.message.charAt(0).toUpperCase() + i.message.slice(1);
   return i.field ? { code: i.code, message, field: i.field } : { code: i.code, message };
 }

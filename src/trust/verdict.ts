@@ -2,7 +2,7 @@
  * The verifier's answer. A verdict is data, not an exception: a chain can be wrong in several
  * ways at once, and a person fixing it wants every reason, each with a stable code.
  */
-import type { ErrorCode } from '../errors.js';
+import type { ErrorCode, Finding } from '../errors.js';
 
 /** What a link of a chain is. Actors (wasmCloud) come later. */
 export type LinkKind = 'operator' | 'account' | 'user';
@@ -40,14 +40,9 @@ export interface ChainLink {
 }
 
 /** Why a chain is invalid (an error) or questionable (a warning). */
-export interface Reason {
-  code: ErrorCode;
-  /** A sentence a person can act on. */
-  message: string;
+export interface Reason extends Finding {
   /** The link the reason is about; `input` when the token is too broken to tell its kind. */
   at: LinkKind | 'input';
-  /** Dotted path of the field at fault, e.g. `iss` or `nats.pub`. */
-  field?: string;
 }
 
 /** The verdict on one token and the chain above it. */

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { ErrorCode } from '../../errors.js';
+import type { ErrorCode, Finding } from '../../errors.js';
 import { goJson } from '../../jwt/go-json.js';
 import { type Role } from '../../nkeys/roles.js';
 import { describeKeyText, isPublicKey } from '../../nkeys/codec.js';
@@ -28,11 +28,7 @@ import {
 import { hasEmptyPermissions, isUserScope } from './user.js';
 
 /** One finding of {@link validateClaims}. */
-export interface Issue {
-  code: ErrorCode;
-  message: string;
-  /** Dotted path of the offending field, e.g. `nats.pub.allow[0]`. */
-  field?: string;
+export interface Issue extends Finding {
   /** An exp/nbf finding: Go calls these time checks; nats-server refuses such tokens. */
   timeCheck?: true;
 }
