@@ -85,7 +85,9 @@ export function shapeError(p: ShapeProblem): SigchainError {
  * range), a key that differs only in case from a field (Go would read it as that field), a
  * repeated key, nesting deeper than 100, or no `nats.type` is `MALFORMED_TOKEN`, with
  * `details.field`. Nulls are dropped and a comma-separated `src` is split, as Go reads them.
- * Types other than the four kinds are returned as generic claims (Go's `DecodeGeneric`).
+ * Types other than the four kinds are `WRONG_CLAIM_TYPE`, as Go's `Decode` refuses them (it
+ * checks such tokens as v1, so a v2 signature fails); pass `{ generic: true }` to read them as
+ * generic claims, as Go's `DecodeGeneric` does (for display, never for a decision).
  * It does not check exp/nbf or the chain of trust: see `validateClaims`.
  * Tokens from jwt.js (aud "NATS", `locale`, its jti) are accepted; unknown fields are kept.
  *
@@ -95,7 +97,7 @@ export function shapeError(p: ShapeProblem): SigchainError {
  * if (isUserClaims(c)) console.log(c.nats.pub);
  * ```
  */
-export function decodeNatsClaims(token: string): NatsClaims {
+export function decodeNatsClaims(token: string, opts: { generic?: boolean } = {}): NatsClaims {
   const decoded = verified(token);
   // A fresh parse (verifyJwt caches its result, and callers may edit what we return), which
   // the shape check may rewrite as Go reads it (nulls dropped, a src string split).
@@ -132,6 +134,13 @@ export function decodeNatsClaims(token: string): NatsClaims {
     throw new SigchainError('WRONG_CLAIM_TYPE', `NATS v2 does not support ${type} claims; nats-server ignores them.`);
   }
   const kind = claimKind(type);
+  if (!kind && !opts.generic) {
+    throw new SigchainError(
+      'WRONG_CLAIM_TYPE',
+      `The token's nats.type is ${JSON.stringify(type)}: not an operator, account, user or activation token, so nats-server and Go's jwt.Decode refuse it. Check that the right token was given.`,
+      { type },
+    );
+  }
   if (kind) {
     const issRole = roleOfKey(claims.iss);
     if (!issRole || !kind.issuers.includes(issRole)) {

@@ -19,7 +19,7 @@ export interface CheckedToken {
  */
 export function checkToken(token: string): CheckedToken {
   try {
-    return { token, claims: decodeNatsClaims(token) as unknown as Record<string, unknown>, verified: true };
+    return { token, claims: decodeNatsClaims(token, { generic: true }) as unknown as Record<string, unknown>, verified: true };
   } catch (e) {
     if (!isSigchainError(e, 'BAD_SIGNATURE')) throw e;
     const { header, claims } = inspectNatsClaims(token);

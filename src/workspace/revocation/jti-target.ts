@@ -58,7 +58,7 @@ export function checkJti(jti: string): string {
  * ```
  */
 export function tokenForJti(token: string, source: JtiToken['source']): { jti: string; token: JtiToken; accountKey?: string } {
-  const c = decodeNatsClaims(token.trim());
+  const c = decodeNatsClaims(token.trim(), { generic: true });
   if (typeof c.jti !== 'string' || c.jti === '') {
     throw new SigchainError('INVALID_CLAIMS', 'The token has no jti, so it cannot be revoked by jti. Revoke its subject instead (`sigchain revocations add-user`).');
   }

@@ -100,9 +100,12 @@ describe('claims decoded against Go structs', () => {
     for (const type of ['USER', 'Account', 'OPERATOR', 'activatioN']) {
       throwsCode(() => decodeNatsClaims(signed(`{"jti":"J","iat":${IAT},"iss":"${A.publicKey}","sub":"${U.publicKey}","nats":{"type":"${type}","version":2}}`, A)), 'MALFORMED_TOKEN');
     }
-    for (const type of ['constructor', '__proto__', 'toString']) {
-      const c = decodeNatsClaims(signed(`{"jti":"J","iat":${IAT},"iss":"${A.publicKey}","sub":"${U.publicKey}","nats":{"type":"${type}","version":2}}`, A));
-      assert.equal(c.nats.type, type); // generic claims, as Go's DecodeGeneric reads them
+    for (const type of ['constructor', '__proto__', 'toString', 'generic', 'x']) {
+      const token = signed(`{"jti":"J","iat":${IAT},"iss":"${A.publicKey}","sub":"${U.publicKey}","nats":{"type":"${type}","version":2}}`, A);
+      // Go's Decode checks an unknown type as v1, so a v2 signature fails: refused.
+      throwsCode(() => decodeNatsClaims(token), 'WRONG_CLAIM_TYPE');
+      // Read for display only, as Go's DecodeGeneric reads it.
+      assert.equal(decodeNatsClaims(token, { generic: true }).nats.type, type);
     }
   });
 
