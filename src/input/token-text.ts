@@ -60,19 +60,19 @@ function isDelim(c: number): boolean {
 // `KEY: value` / `KEY=value` written without a space (nats-server config, resolver_preload).
 const KEY_PREFIX = /^[A-Za-z0-9_$-]+$/;
 
-/** The token a word `text[from, to)` is meant as, or undefined when it begins like no JWT. */
+/**
+ * The token a word `text[from, to)` is meant as, or undefined when it holds no JWT. A word that
+ * holds `eyJ` (how every JWT begins) anywhere but at its start or after a `KEY:`/`KEY=` prefix
+ * is returned whole, to be refused: `.eyJ….s` or `x+eyJ….s` is never cut down to a token.
+ */
 function candidate(text: string, from: number, to: number): string | undefined {
   if (text.startsWith('eyJ', from)) return text.slice(from, to);
-  let sep = -1;
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 58 || c === 61) {
-      sep = i;
-      break;
-    }
-  }
-  if (sep <= from || !text.startsWith('eyJ', sep + 1) || !KEY_PREFIX.test(text.slice(from, sep))) return undefined;
-  return text.slice(sep + 1, to);
+  const at = text.indexOf('eyJ', from);
+  if (at < 0 || at >= to) return undefined;
+  const sep = at - 1;
+  const c = text.charCodeAt(sep);
+  if ((c === 58 || c === 61) && sep > from && KEY_PREFIX.test(text.slice(from, sep))) return text.slice(at, to);
+  return text.slice(from, to);
 }
 
 /**

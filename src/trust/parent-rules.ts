@@ -5,7 +5,7 @@
  * (server/auth.go, server/accounts.go, server/jwt.go) wherever it has an opinion.
  */
 import { isRevoked, signingKeyScope } from '../claims/nats/account.js';
-import { isoSeconds } from '../claims/nats/common.js';
+import { isoSeconds, show } from '../claims/nats/common.js';
 import type { AccountClaims, RevocationList, UserClaims, UserScope } from '../claims/nats/types.js';
 import { hasEmptyPermissions } from '../claims/nats/user.js';
 import { roleOfKey } from '../nkeys/roles.js';
@@ -111,7 +111,7 @@ export function judgeUser(j: Judge, link: ChainLink, u: TokenFacts, a: TokenFact
     j.error(
       'account',
       'ACCOUNT_DISABLED',
-      `Account ${who()} admits no connections (limits.conn is ${JSON.stringify(((a.nats.limits ?? {}) as { conn?: unknown }).conn ?? 'absent')}), so nats-server refuses every user of it. If that is not meant, re-issue the account with limits.conn -1 (unlimited) or a positive number.`,
+      `Account ${who()} admits no connections (limits.conn is ${show(((a.nats.limits ?? {}) as { conn?: unknown }).conn ?? 'absent')}), so nats-server refuses every user of it. If that is not meant, re-issue the account with limits.conn -1 (unlimited) or a positive number.`,
       'nats.limits.conn',
     );
   }

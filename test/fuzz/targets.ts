@@ -93,6 +93,7 @@ function textInput(rng: Rng, c: Corpus): Input {
 // --- oracles ---
 
 const GO_LOWER = new Map(GO_FIELDS.map((f) => [f.toLowerCase(), f]));
+const MAP_FIELDS = new Set(['mappings', 'tiered_limits']);
 
 // Go matches JSON keys to fields case-insensitively (with Unicode folding: ſ→s, K→k), so a key
 // that is not exactly a Go field but folds to one is read by Go as that field.
@@ -103,15 +104,23 @@ function foldKey(k: string): string {
 /** The first key in the payload that Go would read as a known field it does not exactly name. */
 export function caseAmbiguity(payloadJson: unknown): string | undefined {
   // Iterative: payloads nest 100,000 deep, and the oracle must not be what overflows.
-  const stack: Array<[unknown, string]> = [[payloadJson, '']];
+  // Go reads only the fields it knows: inside an unknown field (`"__proto__": {"typE": …}`) no
+  // key is matched to anything. Map fields (`mappings`, `tiered_limits`) key their structs by
+  // free names, so every value of a map is a struct again.
+  const stack: Array<[unknown, string, boolean]> = [[payloadJson, '', false]];
   while (stack.length) {
-    const [v, path] = stack.pop()!;
-    if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, `${path}[${i}]`]));
+    const [v, path, isMap] = stack.pop()!;
+    if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, `${path}[${i}]`, false]));
     else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
+        const at = path ? `${path}.${k}` : k;
+        if (isMap) {
+          stack.push([x, at, false]);
+          continue;
+        }
         const field = GO_LOWER.get(foldKey(k));
-        if (field && field !== k) return `${path ? `${path}.` : ''}${k} (Go reads it as ${field})`;
-        stack.push([x, path ? `${path}.${k}` : k]);
+        if (field && field !== k) return `${at} (Go reads it as ${field})`;
+        if (field) stack.push([x, at, MAP_FIELDS.has(field)]);
       }
     }
   }
@@ -143,7 +152,9 @@ function checkWhole(text: string, tokens: readonly string[]): Semantic | undefin
     from = i + t.length;
     const before = i > 0 ? text[i - 1]! : '';
     const after = text[i + t.length] ?? '';
-    if ((before && B64URL.test(before)) || (after && B64URL.test(after))) {
+    // `KEY=token` / `KEY:token` is a config assignment (nats-server's syntax), not a longer run.
+    const assigned = (before === '=' || before === ':') && /(^|[\s{,;])[A-Za-z0-9_$-]+$/.test(text.slice(Math.max(0, i - 200), i - 1));
+    if ((before && !assigned && B64URL.test(before)) || (after && B64URL.test(after))) {
       return { cls: 'false-accept', key: 'read a token out of a longer token-like run', message: `read a token out of the middle of a longer token-like run (before ${JSON.stringify(before)}, after ${JSON.stringify(after)})` };
     }
   }

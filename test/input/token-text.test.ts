@@ -137,6 +137,12 @@ describe('jwtsInText', () => {
       assert.throws(() => jwtsInText(text, 'server.conf'), refused('MALFORMED_TOKEN', 'server.conf', `line ${line}`), name);
     }
     assert.throws(() => jwtsInText(`operator: ${op.jwt}:extra`), refused('MALFORMED_TOKEN'));
+    // A JWT inside a longer word is refused, never cut out of it (found by the million-input run).
+    for (const word of [`.${acct.jwt}`, `x+${acct.jwt}`, `/${acct.jwt}`, `a.b=${acct.jwt}`]) {
+      assert.throws(() => jwtsInText(`${word} ${acct.jwt}`, 'chain.jwt'), refused('MALFORMED_TOKEN', 'chain.jwt'), word.slice(0, 4));
+    }
+    // KEY=token and KEY:token are config assignments, read as the token.
+    assert.deepEqual(jwtsInText(`A=${acct.jwt}\nB:${sys.jwt}`), [acct.jwt, sys.jwt]);
   });
 
   it('reads hostile text in linear time: dashes, spaces then ---x, MBs of eyJ, tabs and newlines', () => {

@@ -64,3 +64,20 @@ export function isoSeconds(seconds: number): string {
   const d = new Date(seconds * 1000);
   return Number.isNaN(d.getTime()) ? `${seconds} (Unix seconds)` : d.toISOString();
 }
+
+/**
+ * A value from a token, quoted for a message: a string as JSON (cut to 80 characters), any
+ * other value by its kind. Never walks a value, so a hostile one (nested 100,000 deep, or a
+ * megabyte long) costs nothing to name.
+ *
+ * @example
+ * ```ts
+ * show('users.*'); // '"users.*"'
+ * show({ a: 1 });  // 'an object'
+ * ```
+ */
+export function show(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
+  return Array.isArray(v) ? 'a list' : `a${typeof v === 'object' ? 'n object' : ` ${typeof v}`}`;
+}

@@ -4,7 +4,7 @@ import { goJson } from '../../jwt/go-json.js';
 import { type Role } from '../../nkeys/roles.js';
 import { describeKeyText, isPublicKey } from '../../nkeys/codec.js';
 import { checkClaimsShape } from './check-shape.js';
-import { isoSeconds } from './common.js';
+import { isoSeconds, show } from './common.js';
 import { decodeActivation } from './decode.js';
 import { claimKind } from './kinds.js';
 import { natsPayload } from './encode.js';
@@ -87,7 +87,7 @@ class Results implements ValidationResult {
 }
 
 function keyCheck(r: Results, key: unknown, roles: Role[], field: string, what: string): void {
-  if (!isPublicKey(key, roles)) r.error(`${what} ${typeof key === 'string' ? describeKeyText(key) : JSON.stringify(key)} is not ${roles.map((x) => `${/^[aeiou]/.test(x) ? 'an' : 'a'} ${x}`).join(' or ')} public key`, field, 'WRONG_KEY_ROLE');
+  if (!isPublicKey(key, roles)) r.error(`${what} ${typeof key === 'string' ? describeKeyText(key) : show(key)} is not ${roles.map((x) => `${/^[aeiou]/.test(x) ? 'an' : 'a'} ${x}`).join(' or ')} public key`, field, 'WRONG_KEY_ROLE');
 }
 
 function subject(r: Results, s: unknown, field: string): void {
@@ -104,9 +104,9 @@ function permission(r: Results, p: Permission | undefined, field: string, permit
     list(p?.[dir]).forEach((entry, i) => {
       const f = `${field}.${dir}[${i}]`;
       const parts = typeof entry === 'string' ? entry.split(' ') : [entry];
-      if (parts.length > 2) return r.error(`permission subject ${JSON.stringify(entry)} contains too many spaces`, f);
+      if (parts.length > 2) return r.error(`permission subject ${show(entry)} contains too many spaces`, f);
       for (const part of parts) subject(r, part, f);
-      if (parts.length === 2 && !permitQueue) r.error(`permission subject ${JSON.stringify(entry)} may not contain a queue (only subscribe permissions may)`, f);
+      if (parts.length === 2 && !permitQueue) r.error(`permission subject ${show(entry)} may not contain a queue (only subscribe permissions may)`, f);
     });
   }
 }
@@ -159,19 +159,19 @@ function zoneOk(zone: string): boolean {
 function userPermissionLimits(r: Results, u: UserPermissionLimits, field: string): void {
   permissions(r, u, field);
   list(u.src).forEach((c, i) => {
-    if (!cidrOk(c)) r.error(`invalid CIDR ${JSON.stringify(c)} in user src limits`, `${field}.src[${i}]`);
+    if (!cidrOk(c)) r.error(`invalid CIDR ${show(c)} in user src limits`, `${field}.src[${i}]`);
   });
   list(u.times).forEach((t, i) => {
     const tr = (t ?? {}) as { start?: unknown; end?: unknown };
     for (const end of ['start', 'end'] as const) {
       const v = tr[end];
       if (!v) r.error(`time ranges must contain a ${end}`, `${field}.times[${i}].${end}`);
-      else if (!clockOk(v)) r.error(`${end} in time range is invalid ${JSON.stringify(v)}: use hh:mm:ss`, `${field}.times[${i}].${end}`);
+      else if (!clockOk(v)) r.error(`${end} in time range is invalid ${show(v)}: use hh:mm:ss`, `${field}.times[${i}].${end}`);
     }
   });
-  if (u.times_location && !zoneOk(u.times_location)) r.error(`unknown IANA time zone ${JSON.stringify(u.times_location)}`, `${field}.times_location`);
+  if (u.times_location && !zoneOk(u.times_location)) r.error(`unknown IANA time zone ${show(u.times_location)}`, `${field}.times_location`);
   list(u.allowed_connection_types).forEach((t, i) => {
-    if (!CONNECTION_TYPES.includes(t as never)) r.warn(`unknown connection type ${JSON.stringify(t)}; nats-server ignores it`, `${field}.allowed_connection_types[${i}]`);
+    if (!CONNECTION_TYPES.includes(t as never)) r.warn(`unknown connection type ${show(t)}; nats-server ignores it`, `${field}.allowed_connection_types[${i}]`);
   });
 }
 
@@ -191,7 +191,7 @@ function info(r: Results, o: { description?: string; info_url?: string }, field:
   if (o.description && o.description.length > MAX_INFO) r.error('description is too long (8 KiB at most)', `${field}.description`);
   if (o.info_url) {
     if (o.info_url.length > MAX_INFO) r.error('info URL is too long (8 KiB at most)', `${field}.info_url`);
-    if (!urlOk(o.info_url, true)) r.error(`info URL ${JSON.stringify(o.info_url)} needs a scheme and a host`, `${field}.info_url`);
+    if (!urlOk(o.info_url, true)) r.error(`info URL ${show(o.info_url)} needs a scheme and a host`, `${field}.info_url`);
   }
 }
 
@@ -288,8 +288,8 @@ const RESPONSE_TYPES = ['Singleton', 'Stream', 'Chunked'];
 
 function exportCheck(r: Results, e: Export, f: string): void {
   const svc = e.type === 'service';
-  if (!svc && e.type !== 'stream') r.error(`invalid export type ${JSON.stringify(e.type)} (use "stream" or "service")`, `${f}.type`);
-  if (svc && e.response_type && !RESPONSE_TYPES.includes(e.response_type)) r.error(`invalid response type for service ${JSON.stringify(e.response_type)}`, `${f}.response_type`);
+  if (!svc && e.type !== 'stream') r.error(`invalid export type ${show(e.type)} (use "stream" or "service")`, `${f}.type`);
+  if (svc && e.response_type && !RESPONSE_TYPES.includes(e.response_type)) r.error(`invalid response type for service ${show(e.response_type)}`, `${f}.response_type`);
   if (e.type === 'stream' && e.response_type) r.error('response types are only valid for services', `${f}.response_type`);
   if (e.service_latency) {
     if (!svc) r.error('latency tracking is only permitted for services', `${f}.service_latency`);
@@ -309,7 +309,7 @@ function exportCheck(r: Results, e: Export, f: string): void {
     else if (tokens[pos - 1] !== '*') r.error(`account token position ${pos} matches "${tokens[pos - 1]}" but must match a * in ${e.subject}`, `${f}.account_token_position`);
   }
   list(Object.keys(e.revocations ?? {})).forEach((k) => {
-    if (k !== '*' && !isPublicKey(k, ['account'])) r.error(`activation revocation key ${JSON.stringify(k)} is not an account public key`, `${f}.revocations`, 'WRONG_KEY_ROLE');
+    if (k !== '*' && !isPublicKey(k, ['account'])) r.error(`activation revocation key ${show(k)} is not an account public key`, `${f}.revocations`, 'WRONG_KEY_ROLE');
   });
   info(r, e, f);
 }
@@ -357,13 +357,13 @@ function overlapping(r: Results, kind: string, subjects: { s: string; i: number 
         }
       }
     }
-    if (by >= 0) r.error(`${kind} export subject ${JSON.stringify(subjects[by]!.s)} already exports ${JSON.stringify(a.s)}`, `nats.exports[${a.i}].subject`);
+    if (by >= 0) r.error(`${kind} export subject ${show(subjects[by]!.s)} already exports ${show(a.s)}`, `nats.exports[${a.i}].subject`);
   }
 }
 
 function importCheck(r: Results, im: Import, f: string, account: string, now: number): void {
   const svc = im.type === 'service';
-  if (!svc && im.type !== 'stream') r.error(`invalid import type ${JSON.stringify(im.type)} (use "stream" or "service")`, `${f}.type`);
+  if (!svc && im.type !== 'stream') r.error(`invalid import type ${show(im.type)} (use "stream" or "service")`, `${f}.type`);
   if (!im.account) r.error('the account to import from is not specified', `${f}.account`);
   else keyCheck(r, im.account, ['account'], `${f}.account`, 'import account');
   if (im.to) r.warn('the field "to" is deprecated: use local_subject', `${f}.to`);
@@ -375,7 +375,7 @@ function importCheck(r: Results, im: Import, f: string, account: string, now: nu
       r.error('local_subject and subject must both end in > or both not', `${f}.local_subject`);
     }
   }
-  if (im.type === 'stream' && im.to && hasWildcards(im.to)) r.error(`streams cannot have a wildcard "to" subject: ${JSON.stringify(im.to)}`, `${f}.to`);
+  if (im.type === 'stream' && im.to && hasWildcards(im.to)) r.error(`streams cannot have a wildcard "to" subject: ${show(im.to)}`, `${f}.to`);
   if (im.share && !svc) r.error('share (latency tracking) is only valid for service imports', `${f}.share`);
   if (im.allow_trace && svc) r.error('allow_trace is only valid for stream imports', `${f}.allow_trace`);
   if (!im.token) return;
@@ -384,7 +384,7 @@ function importCheck(r: Results, im: Import, f: string, account: string, now: nu
     act = decodeActivation(im.token);
   } catch {
     // An error in Go (2.3.0 and later), URLs included: nats-server refuses such an account.
-    r.error(`import ${JSON.stringify(im.subject)} contains an invalid activation token`, `${f}.token`);
+    r.error(`import ${show(im.subject)} contains an invalid activation token`, `${f}.token`);
     return;
   }
   if (act.iss !== im.account && act.nats.issuer_account !== im.account) r.error(`activation token does not come from account ${im.account}`, `${f}.token`);
@@ -392,7 +392,7 @@ function importCheck(r: Results, im: Import, f: string, account: string, now: nu
   if (act.nats.kind !== im.type) r.error(`activation token is for a ${act.nats.kind}, the import is a ${im.type}`, `${f}.token`);
   const target = svc && im.to ? im.to : im.subject;
   if (typeof target === 'string' && typeof act.nats.subject === 'string' && !isContainedIn(target, act.nats.subject)) {
-    r.error(`activation token subject ${JSON.stringify(act.nats.subject)} does not cover import ${JSON.stringify(im.subject)}`, `${f}.token`);
+    r.error(`activation token subject ${show(act.nats.subject)} does not cover import ${show(im.subject)}`, `${f}.token`);
   }
   if (act.exp && now > act.exp) r.error('the activation token has expired', `${f}.token`, 'TOKEN_EXPIRED');
 }
@@ -406,7 +406,7 @@ function validateAccount(r: Results, c: AccountClaims, now: number): void {
     const im = raw as Import;
     if (im.type === 'service') {
       const local = `${im.account}\u0000${im.local_subject || im.to || im.subject}`;
-      if (serviceLocals.has(local)) r.error(`duplicate service import of ${JSON.stringify(im.local_subject || im.to || im.subject)} from the same account`, f);
+      if (serviceLocals.has(local)) r.error(`duplicate service import of ${show(im.local_subject || im.to || im.subject)} from the same account`, f);
       serviceLocals.set(local, i);
     }
     importCheck(r, im, f, c.sub, now);
@@ -424,7 +424,7 @@ function validateAccount(r: Results, c: AccountClaims, now: number): void {
   limitsCheck(r, a.limits, a);
   permissions(r, a.default_permissions, 'nats.default_permissions');
   for (const [from, targets] of Object.entries(a.mappings ?? {})) {
-    const f = `nats.mappings[${JSON.stringify(from)}]`;
+    const f = `nats.mappings[${show(from)}]`;
     subject(r, from, f);
     const totals = new Map<string, number>();
     list(targets).forEach((t, i) => {
@@ -435,7 +435,7 @@ function validateAccount(r: Results, c: AccountClaims, now: number): void {
       totals.set(m.cluster ?? '', (totals.get(m.cluster ?? '') ?? 0) + w);
     });
     for (const [cluster, total] of totals) {
-      if (total > 100) r.error(`mapping ${JSON.stringify(from)}${cluster ? ` in cluster ${cluster}` : ''} exceeds 100% across its weighted destinations`, f);
+      if (total > 100) r.error(`mapping ${show(from)}${cluster ? ` in cluster ${cluster}` : ''} exceeds 100% across its weighted destinations`, f);
     }
   }
   const auth = a.authorization;
@@ -453,10 +453,10 @@ function validateAccount(r: Results, c: AccountClaims, now: number): void {
     else if (isUserScope(k)) {
       keyCheck(r, k.key, ['account'], `${f}.key`, 'scoped signing key');
       userPermissionLimits(r, k.template ?? {}, `${f}.template`);
-    } else r.error(`unknown signing key scope ${JSON.stringify((k as { kind?: unknown })?.kind)}`, f);
+    } else r.error(`unknown signing key scope ${show((k as { kind?: unknown })?.kind)}`, f);
   });
   for (const k of Object.keys(a.revocations ?? {})) {
-    if (k !== '*' && !isPublicKey(k, ['user'])) r.warn(`revocation key ${JSON.stringify(k)} is not a user public key; it revokes nothing`, 'nats.revocations');
+    if (k !== '*' && !isPublicKey(k, ['user'])) r.warn(`revocation key ${show(k)} is not a user public key; it revokes nothing`, 'nats.revocations');
   }
   info(r, a, 'nats');
   const l = a.limits;
@@ -469,16 +469,16 @@ function validateAccount(r: Results, c: AccountClaims, now: number): void {
 // nats, tls, ws, wss only; no user info and no path (Go ValidateOperatorServiceURL).
 function serviceUrlProblem(v: string): string | undefined {
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(.*)$/.exec(v);
-  if (!m) return `operator service url ${JSON.stringify(v)} is not a URL`;
-  if (!['nats', 'tls', 'ws', 'wss'].includes(m[1]!.toLowerCase())) return `operator service url ${JSON.stringify(v)}: protocol not supported (only nats, tls, ws, wss)`;
-  if (m[2]!.includes('@')) return `operator service url ${JSON.stringify(v)}: credentials are not supported`;
-  if (m[3] && m[3].startsWith('/')) return `operator service url ${JSON.stringify(v)}: paths are not supported`;
+  if (!m) return `operator service url ${show(v)} is not a URL`;
+  if (!['nats', 'tls', 'ws', 'wss'].includes(m[1]!.toLowerCase())) return `operator service url ${show(v)}: protocol not supported (only nats, tls, ws, wss)`;
+  if (m[2]!.includes('@')) return `operator service url ${show(v)}: credentials are not supported`;
+  if (m[3] && m[3].startsWith('/')) return `operator service url ${show(v)}: paths are not supported`;
   return undefined;
 }
 
 function validateOperator(r: Results, c: OperatorClaims): void {
   const o = c.nats;
-  if (o.account_server_url && !urlOk(o.account_server_url, false)) r.error(`account server url ${JSON.stringify(o.account_server_url)} requires a protocol`, 'nats.account_server_url');
+  if (o.account_server_url && !urlOk(o.account_server_url, false)) r.error(`account server url ${show(o.account_server_url)} requires a protocol`, 'nats.account_server_url');
   list(o.operator_service_urls).forEach((u, i) => {
     const p = typeof u === 'string' ? (u === '' ? undefined : serviceUrlProblem(u)) : 'operator service url must be a string';
     if (p) r.error(p, `nats.operator_service_urls[${i}]`);
@@ -486,7 +486,7 @@ function validateOperator(r: Results, c: OperatorClaims): void {
   list(o.signing_keys).forEach((k, i) => keyCheck(r, k, ['operator'], `nats.signing_keys[${i}]`, 'operator signing key'));
   if (o.system_account) keyCheck(r, o.system_account, ['account'], 'nats.system_account', 'system_account');
   if (o.assert_server_version && !/^v?\d+\.\d+\.\d+(?:-[\w.]+)?$/.test(o.assert_server_version)) {
-    r.error(`assert_server_version ${JSON.stringify(o.assert_server_version)} must be major.minor.patch`, 'nats.assert_server_version');
+    r.error(`assert_server_version ${show(o.assert_server_version)} must be major.minor.patch`, 'nats.assert_server_version');
   }
   if (o.strict_signing_key_usage && list(o.signing_keys).length === 0) {
     r.warn('strict_signing_key_usage is on but the operator has no signing keys: no account can be trusted', 'nats.strict_signing_key_usage');
@@ -497,8 +497,8 @@ function validateOperator(r: Results, c: OperatorClaims): void {
 
 function validateActivation(r: Results, c: ActivationClaims): void {
   const a = c.nats;
-  if (a.kind !== 'service' && a.kind !== 'stream') r.error(`invalid activation kind ${JSON.stringify(a.kind)} (use "stream" or "service")`, 'nats.kind');
-  if (a.kind === 'service' && typeof a.subject === 'string' && hasWildcards(a.subject)) r.error(`services cannot have wildcard subject ${JSON.stringify(a.subject)}`, 'nats.subject');
+  if (a.kind !== 'service' && a.kind !== 'stream') r.error(`invalid activation kind ${show(a.kind)} (use "stream" or "service")`, 'nats.kind');
+  if (a.kind === 'service' && typeof a.subject === 'string' && hasWildcards(a.subject)) r.error(`services cannot have wildcard subject ${show(a.subject)}`, 'nats.subject');
   subject(r, a.subject, 'nats.subject');
   if (a.issuer_account) keyCheck(r, a.issuer_account, ['account'], 'nats.issuer_account', 'issuer_account');
 }

@@ -192,6 +192,18 @@ describe('account', () => {
   });
 });
 
+describe('hostile values given to validateClaims directly', () => {
+  it('names a value of any depth or size without walking it (no stack overflow, no megabyte message)', () => {
+    let deep: unknown = {};
+    for (let i = 0; i < 100_000; i++) deep = { kind: deep };
+    const claims = { ...newAccountClaims('A', PUB.A4), iss: PUB.O1 } as unknown as Record<string, any>;
+    claims.nats.signing_keys = [{ kind: deep }, 'x'.repeat(1_000_000)];
+    const r = validateClaims(claims as never);
+    assert.ok(r.errors.length > 0, 'refused');
+    for (const e of r.errors) assert.ok(e.message.length < 400, `a short message: ${e.message.slice(0, 100)}…`);
+  });
+});
+
 describe('operator', () => {
   it('flags non-O signing keys, a non-A system account, bad URLs and versions', () => {
     const o = newOperatorClaims('O', PUB.O1);
