@@ -10,7 +10,7 @@ import { corpus } from './corpus.js';
 import { judge } from './engine.js';
 import { signRaw } from './mutators.js';
 import { SLICE_SEED } from './slice.js';
-import { TARGETS } from './targets.js';
+import { TARGETS, caseAmbiguity } from './targets.js';
 
 const RUNS = 100;
 const c = corpus();
@@ -54,4 +54,15 @@ test(`property (fast-check, ${RUNS * 2} runs): a genuine payload with any JSON v
     }),
     { seed: SLICE_SEED, numRuns: RUNS * 2 },
   );
+});
+
+test('the case oracle flags what Go would read as a field, and only that', () => {
+  assert.match(caseAmbiguity({ exp: 1, EXP: 2, nats: { type: 'user' } }) ?? '', /EXP/);
+  assert.match(caseAmbiguity({ nats: { type: 'user', Pub: { allow: [] } } }) ?? '', /nats\.Pub/);
+  assert.match(caseAmbiguity({ nats: { type: 'user', pub: { ALLOW: [] } } }) ?? '', /ALLOW/);
+  assert.match(caseAmbiguity({ nats: { type: 'account', mappings: { 'a.b': [{ Subject: 'x' }] } } }) ?? '', /Subject/);
+  assert.match(caseAmbiguity({ ſub: 'x', nats: { type: 'user' } }) ?? '', /ſub/, "Go folds 'ſ' to 's'");
+  // Go ignores what it has no field for, whatever its case.
+  assert.equal(caseAmbiguity({ template: 'x', Template: 'x', nats: { type: 'activation', Cluster: '' } }), undefined);
+  assert.equal(caseAmbiguity(JSON.parse('{"__proto__":{"typE":"operator"},"nats":{"type":"activation"}}')), undefined);
 });

@@ -1,5 +1,6 @@
 // Every reader of untrusted input the fuzzer drives, in one list. When a reader moves (the
 // token and creds readers are moving to src/input/), repoint it here and nowhere else.
+import { CLAIMS_SHAPE, type FieldShape, NATS_SHAPES, type Shape, T } from '../../src/claims/nats/schema.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,7 +94,6 @@ function textInput(rng: Rng, c: Corpus): Input {
 // --- oracles ---
 
 const GO_LOWER = new Map(GO_FIELDS.map((f) => [f.toLowerCase(), f]));
-const MAP_FIELDS = new Set(['mappings', 'tiered_limits']);
 
 // Go matches JSON keys to fields case-insensitively (with Unicode folding: ſ→s, K→k), so a key
 // that is not exactly a Go field but folds to one is read by Go as that field.
@@ -101,26 +101,39 @@ function foldKey(k: string): string {
   return k.replace(/ſ/g, 's').replace(/K/g, 'k').toLowerCase();
 }
 
-/** The first key in the payload that Go would read as a known field it does not exactly name. */
+/**
+ * The first key in the payload that Go would read as a field of the struct it sits in without
+ * naming it exactly. Which structs hold which fields comes from the schema tables transcribed
+ * from Go's structs (src/claims/nats/schema.ts); the differential against the real Go library
+ * (`--differential`) is the authority that checks those tables.
+ */
 export function caseAmbiguity(payloadJson: unknown): string | undefined {
   // Iterative: payloads nest 100,000 deep, and the oracle must not be what overflows.
-  // Go reads only the fields it knows: inside an unknown field (`"__proto__": {"typE": …}`) no
-  // key is matched to anything. Map fields (`mappings`, `tiered_limits`) key their structs by
-  // free names, so every value of a map is a struct again.
-  const stack: Array<[unknown, string, boolean]> = [[payloadJson, '', false]];
+  const stack: Array<[unknown, string, Shape]> = [[payloadJson, '', CLAIMS_SHAPE]];
+  const push = (x: unknown, at: string, f: FieldShape, nats: unknown): void => {
+    const each = (v: unknown, fn: (y: unknown, key: string) => void) => {
+      if (Array.isArray(v)) v.forEach((y, n) => fn(y, `[${n}]`));
+      else if (v && typeof v === 'object') for (const [kk, y] of Object.entries(v)) fn(y, `.${kk}`);
+    };
+    if (f.t === T.Nats) {
+      const type = nats && typeof nats === 'object' ? (nats as { type?: unknown }).type : undefined;
+      const sh = typeof type === 'string' ? NATS_SHAPES.get(type) : undefined;
+      if (sh) stack.push([x, at, sh]);
+    } else if (!f.schema) return;
+    else if (f.t === T.Struct || f.t === T.Ptr) stack.push([x, at, f.schema]);
+    else if (f.t === T.Structs || f.t === T.SigningKeys || f.t === T.StructMap) each(x, (y, key) => stack.push([y, at + key, f.schema!]));
+    else if (f.t === T.StructsMap) each(x, (list, key) => each(list, (y, k2) => stack.push([y, at + key + k2, f.schema!])));
+  };
   while (stack.length) {
-    const [v, path, isMap] = stack.pop()!;
-    if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, `${path}[${i}]`, false]));
-    else if (v && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        const at = path ? `${path}.${k}` : k;
-        if (isMap) {
-          stack.push([x, at, false]);
-          continue;
-        }
-        const field = GO_LOWER.get(foldKey(k));
-        if (field && field !== k) return `${at} (Go reads it as ${field})`;
-        if (field) stack.push([x, at, MAP_FIELDS.has(field)]);
+    const [v, path, sh] = stack.pop()!;
+    if (!v || typeof v !== 'object' || Array.isArray(v)) continue;
+    for (const [k, x] of Object.entries(v)) {
+      const at = path ? `${path}.${k}` : k;
+      const folded = foldKey(k);
+      for (const [name, f] of sh.fields) {
+        if (foldKey(name) !== folded) continue;
+        if (name !== k) return `${at} (Go reads it as ${name})`;
+        push(x, at, f, x);
       }
     }
   }
