@@ -58,7 +58,16 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, version: strin
       return 0;
     }
     const ctx: CommandContext = { positionals: parsed.positionals, options: parsed.options, env, printer, readStdin };
-    await cmd.run(ctx);
+    try {
+      await cmd.run(ctx);
+    } finally {
+      // A writer killed mid-way leaves temp files; the next command, whatever it is, removes them.
+      try {
+        await (await import('./commands/support.js')).openWorkspace(ctx).tidy();
+      } catch {
+        /* flags the command itself refused: nothing to tidy */
+      }
+    }
     return printer.warnings.length && env.SIGCHAIN_STRICT_WARNINGS ? 3 : 0;
   } catch (e) {
     return printer.error(e);

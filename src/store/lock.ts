@@ -222,3 +222,25 @@ export async function withStoreLock<T>(dir: string, fn: () => Promise<T> | T, op
     if (r.state === 'held' && r.holder.token === token) await rm(path, { force: true });
   }
 }
+
+/**
+ * Tidies a locked folder after a crash, for commands that never take its lock (a read, a
+ * describe): removes the lock records of a process killed while taking the lock, and when the
+ * lock's holder is dead, takes the lock once, which breaks it and removes every temp file the
+ * dead writer left below `dir`. A live holder is left alone; nothing here ever fails a command.
+ *
+ * @example
+ * ```ts
+ * await tidyAfterCrash(paths.storesDir.path); // after the command's own work
+ * ```
+ */
+export async function tidyAfterCrash(dir: string): Promise<void> {
+  try {
+    sweepDeadTempFiles(dir);
+    const path = join(dir, LOCK_FILE);
+    const r = await readHolderFile(path);
+    if (r.state === 'held' && isStale(path, r.holder)) await withStoreLock(dir, () => undefined, { timeoutMs: 0 });
+  } catch {
+    /* litter is not worth failing a command for */
+  }
+}

@@ -3,7 +3,7 @@ import { isPublicKey, isSeed } from '../nkeys/codec.js';
 import { KeyPair } from '../nkeys/keypair.js';
 import { FsStore } from '../store/fs-store.js';
 import { KeyStore, readSecretFile } from '../store/keystore.js';
-import type { LockOptions } from '../store/lock.js';
+import { type LockOptions, tidyAfterCrash } from '../store/lock.js';
 import type { OperatorStore } from '../store/operator-store.js';
 import { type ContextFile, type CurrentContext, currentContext, readContextFile, resolveAccount, resolveOperator, selectAccount, selectOperator, writeContextFile } from '../store/context.js';
 import { type Env, type PathFlags, type PathRow, type StorePaths, describePaths, resolvePaths } from '../store/paths.js';
@@ -56,6 +56,15 @@ export class Workspace {
   /** Makes `operator` (and `account`, if given) the current context, without checking them. */
   async select(operator: string, account?: string | null): Promise<void> {
     await writeContextFile(this.paths, account === undefined ? { operator } : { operator, account });
+  }
+
+  /**
+   * Removes what a writer killed mid-way left beside the stores, the key store and the context
+   * (temp files, a dead process's lock). Commands that change the store do it when they take
+   * its lock; the CLI calls this after every other command too. Never throws.
+   */
+  async tidy(): Promise<void> {
+    for (const dir of new Set([this.paths.storesDir.path, this.paths.keystoreDir.path, this.paths.configDir.path])) await tidyAfterCrash(dir);
   }
 
   /** The current operator and account, and why each is current (`sigchain env`). */
