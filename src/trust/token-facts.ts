@@ -9,7 +9,7 @@ import { checkPayloadShape } from '../claims/nats/check-shape.js';
 import { claimKind } from '../claims/nats/kinds.js';
 import { inspectNatsClaims, payloadTextOf, shapeError } from '../claims/nats/decode.js';
 import { NATS_JWT_VERSION, type NatsClaims } from '../claims/nats/types.js';
-import { DEFAULT_MAX_CONTROL_LINE, connectLineSize, validateClaims } from '../claims/nats/validate.js';
+import { DEFAULT_MAX_CONTROL_LINE, connectLineSize, validateShapedClaims } from '../claims/nats/validate.js';
 import { verifyJwtUncached } from '../jwt/decode.js';
 import { isPublicKey } from '../nkeys/codec.js';
 import { roleOfKey } from '../nkeys/roles.js';
@@ -124,7 +124,8 @@ const userFindings: { nats: unknown; findings: Validated[] }[] = [];
 let nextSlot = 0;
 
 function validated(claims: Json): Validated[] {
-  const found = validateClaims(claims as unknown as NatsClaims, { now: Number.MIN_SAFE_INTEGER + 1, maxControlLine: Number.POSITIVE_INFINITY });
+  // Only claims that passed checkPayloadShape get here (see tokenFacts).
+  const found = validateShapedClaims(claims as unknown as NatsClaims, { now: Number.MIN_SAFE_INTEGER + 1, maxControlLine: Number.POSITIVE_INFINITY });
   const out: Validated[] = [];
   for (const i of found.errors) if (!i.timeCheck && i.field !== 'sub') out.push({ issue: issue(i), warning: false });
   for (const i of found.warnings) out.push({ issue: issue(i), warning: true });

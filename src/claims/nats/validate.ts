@@ -518,13 +518,27 @@ function validateActivation(r: Results, c: ActivationClaims): void {
  * ```
  */
 export function validateClaims(claims: NatsClaims, opts: ValidateOptions = {}): ValidationResult {
-  const r = new Results();
   // Every rule below reads fields as Go types them: claims of another shape get that one finding.
   const shape = checkClaimsShape(claims);
   if (shape) {
+    const r = new Results();
     r.error(`${shape.field ? `${shape.field}: ` : ''}${shape.why}`, shape.field || undefined, shape.code === 'MALFORMED_TOKEN' ? 'INVALID_CLAIMS' : shape.code);
     return { errors: r.errors, warnings: r.warnings };
   }
+  return validateShapedClaims(claims, opts);
+}
+
+/**
+ * {@link validateClaims} for claims whose shape was already checked against Go's structs
+ * (`checkPayloadShape` when they were decoded): the verifier, which must not walk them twice.
+ *
+ * @example
+ * ```ts
+ * if (!checkPayloadShape(claims, notes, text)) findings = validateShapedClaims(claims);
+ * ```
+ */
+export function validateShapedClaims(claims: NatsClaims, opts: ValidateOptions = {}): ValidationResult {
+  const r = new Results();
   const now = opts.now === undefined ? Math.floor(Date.now() / 1000) : typeof opts.now === 'number' ? opts.now : Math.floor(opts.now.getTime() / 1000);
   timeChecks(r, claims, now);
   const type = claims.nats?.type;
