@@ -94,7 +94,7 @@ const USER_PERMISSION_LIMITS: Entry[] = [
 ];
 
 /** Go `User` (the `nats` of a user token). */
-export const USER_SHAPE = shape(USER_PERMISSION_LIMITS, [['issuer_account', T.Str]], GENERIC_FIELDS);
+const USER_SHAPE = shape(USER_PERMISSION_LIMITS, [['issuer_account', T.Str]], GENERIC_FIELDS);
 
 /** Go `UserScope` (a scoped account signing key). */
 export const USER_SCOPE_SHAPE = shape([
@@ -146,7 +146,7 @@ const EXTERNAL_AUTHORIZATION = shape(named(T.Strs, 'auth_users', 'allowed_accoun
 const MSG_TRACE = shape([['dest', T.Str], ['sampling', T.Int]]); // jwt ≥ 2.5
 
 /** Go `Account`. */
-export const ACCOUNT_SHAPE = shape(
+const ACCOUNT_SHAPE = shape(
   [
     ['imports', T.Structs, IMPORT],
     ['exports', T.Structs, EXPORT],
@@ -164,7 +164,7 @@ export const ACCOUNT_SHAPE = shape(
 );
 
 /** Go `Operator`. */
-export const OPERATOR_SHAPE = shape(
+const OPERATOR_SHAPE = shape(
   [
     ['signing_keys', T.Strs],
     ['account_server_url', T.Str],
@@ -177,7 +177,7 @@ export const OPERATOR_SHAPE = shape(
 );
 
 /** Go `Activation`. */
-export const ACTIVATION_SHAPE = shape([['subject', T.Str], ['kind', T.ExportType], ['issuer_account', T.Str]], GENERIC_FIELDS);
+const ACTIVATION_SHAPE = shape([['subject', T.Str], ['kind', T.ExportType], ['issuer_account', T.Str]], GENERIC_FIELDS);
 
 /** Any other `nats.type` (Go's GenericClaims): only GenericFields are typed; the rest is free JSON. */
 export const GENERIC_SHAPE = shape(GENERIC_FIELDS);

@@ -59,12 +59,12 @@ export interface BackupEntry {
 }
 
 /** `<stores>/<Op>/.compromise-<PUB>.json`. */
-export function journalPath(op: OperatorStore, key: string): string {
+function journalPath(op: OperatorStore, key: string): string {
   return join(op.dir, `.compromise-${key}.json`);
 }
 
 /** `<stores>/<Op>/.compromise-<PUB>.old`. */
-export function backupPath(op: OperatorStore, key: string): string {
+function backupPath(op: OperatorStore, key: string): string {
   return join(op.dir, `.compromise-${key}.old`);
 }
 

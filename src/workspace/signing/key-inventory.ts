@@ -34,7 +34,7 @@ export interface KeyInventoryRow extends KeyListing {
  * Checks a fingerprint filter and returns it upper-cased. A seed (or its start) is refused
  * without being echoed: pasting one here must not print it back.
  */
-export function normalizeFingerprint(text: string): string {
+function normalizeFingerprint(text: string): string {
   const upper = text.trim().toUpperCase();
   // Every seed starts with S and no public key does, so any S… text may be (part of) a seed.
   if (upper.startsWith('S')) {
