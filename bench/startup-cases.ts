@@ -52,7 +52,7 @@ export async function startupFigures(settings: Settings, quick: boolean, progres
   try {
     const env = { PATH: process.env.PATH, HOME: home, SIGCHAIN_HOME: home };
     // An operator with its system account and user: what `add operator` makes.
-    timeRun([CLI, 'add', 'operator', 'O'], env);
+    timeRun([CLI, 'add', 'operator', 'O'], { ...env, SIGCHAIN_KEYRING_BACKEND: 'file' });
     const runs: Run[] = [
       { impl: 'node_bare', args: ['-e', '0'] },
       { impl: 'version', args: [CLI, '--version'] },

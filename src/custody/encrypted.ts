@@ -137,6 +137,8 @@ export function encryptedKeyring(keys: KeyStore, passphrase: PassphraseSource, o
         const meta: KeyMeta = { ...(previous.legacy ? {} : previous), publicKey: key.publicKey, usages: wanted, legacy: false, created: previous.created ?? new Date().toISOString(), backend: 'encrypted', seal: sealUsages(key, wanted) };
         const sealed = await sealSeed(key, await passphrase({ publicKey: key.publicKey, purpose: 'seal' }), options.workFactor);
         await keys.storeEncryptedKey(meta, sealed);
+        // Sealed just now by this process: no need to open it again to sign.
+        return seedSigner({ publicKey: key.publicKey, role: key.role, usages: wanted, backend: 'encrypted' }, async () => key);
       }
       return ring.signer(key.publicKey);
     },

@@ -14,7 +14,7 @@
  * nsc ignore the field.)
  */
 import { verifySignature } from '../nkeys/keypair.js';
-import type { Signer } from '../nkeys/keypair.js';
+import type { AsyncSigner, Signer } from '../nkeys/keypair.js';
 import { RESTRICTIONS_FIELD, type StatementKind, mayUnder, readRestrictions } from './restrictions.js';
 
 /** The extension field of account tokens holding the approval of their delegation. */
@@ -107,6 +107,20 @@ export function approveDelegation(accountSub: string, nats: object, signer: Sign
   const text = delegationText(nats);
   if (!text) return undefined;
   return { key: signer.publicKey, sig: Buffer.from(signer.sign(approvalMessage(accountSub, text))).toString('base64url') };
+}
+
+/**
+ * {@link approveDelegation} with a signer whose key lives elsewhere (encrypted, agent, HSM, KMS).
+ *
+ * @example
+ * ```ts
+ * setDelegationApproval(claims.nats, await approveDelegationAsync(claims.sub, claims.nats, hsmSigner));
+ * ```
+ */
+export async function approveDelegationAsync(accountSub: string, nats: object, signer: AsyncSigner | Signer): Promise<DelegationApproval | undefined> {
+  const text = delegationText(nats);
+  if (!text) return undefined;
+  return { key: signer.publicKey, sig: Buffer.from(await signer.sign(approvalMessage(accountSub, text))).toString('base64url') };
 }
 
 /**

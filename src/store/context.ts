@@ -6,6 +6,7 @@
  * As nsc does, a saved choice that no longer exists is ignored, and when there is exactly one
  * operator (or account) it is the default.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { SigchainError } from '../errors.js';
 import { PRIVATE_DIR_MODE, SECRET_FILE_MODE, ioError, writeFileAtomic } from './atomic.js';
@@ -193,4 +194,20 @@ export async function selectAccount(store: FsStore, paths: StorePaths, account: 
   const op = await resolveOperator(store, paths, operator);
   const a = await resolveAccount(op, paths, account);
   return writeContextFile(paths, { operator: op.name, account: a });
+}
+
+/**
+ * The `keyring_backend` saved in the context file (`$SIGCHAIN_HOME/config.json`), read at once
+ * since a workspace is opened synchronously; undefined when the file or the setting is absent.
+ * A file that is not JSON is left to {@link readContextFile} to refuse.
+ */
+export function keyringBackendSetting(paths: StorePaths): string | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(readFileSync(paths.configFile.path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const b = (v as Record<string, unknown> | null)?.keyring_backend;
+  return typeof b === 'string' ? b : undefined;
 }

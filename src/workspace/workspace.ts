@@ -1,11 +1,14 @@
+import { Custody, type CustodyOptions, parseBackend } from '../custody/custody.js';
+import type { PassphraseSource } from '../custody/encrypted.js';
 import { SigchainError } from '../errors.js';
+import type { KeyBackend, Signer } from '../keys/signer.js';
 import { isPublicKey, isSeed } from '../nkeys/codec.js';
 import { KeyPair } from '../nkeys/keypair.js';
 import { FsStore } from '../store/fs-store.js';
 import { KeyStore, readSecretFile } from '../store/keystore.js';
 import { type LockOptions, tidyAfterCrash } from '../store/lock.js';
 import type { OperatorStore } from '../store/operator-store.js';
-import { type ContextFile, type CurrentContext, currentContext, readContextFile, resolveAccount, resolveOperator, selectAccount, selectOperator, writeContextFile } from '../store/context.js';
+import { type ContextFile, type CurrentContext, currentContext, keyringBackendSetting, readContextFile, resolveAccount, resolveOperator, selectAccount, selectOperator, writeContextFile } from '../store/context.js';
 import { type Env, type PathFlags, type PathRow, type StorePaths, describePaths, resolvePaths } from '../store/paths.js';
 
 /** How to open a {@link Workspace}. */
@@ -15,6 +18,14 @@ export interface WorkspaceOptions {
   /** Folder overrides, as the CLI's `--data-dir`, `--keystore-dir`, `--config-dir`, `--nsc`. */
   flags?: PathFlags;
   lock?: LockOptions;
+  /**
+   * Where private keys are kept and how to open them. The backend for new keys is this
+   * `backend`, else `$SIGCHAIN_KEYRING_BACKEND`, else `keyring_backend` in config.json, else
+   * (outside nsc mode) encrypted for operator and account keys and file for the rest; in nsc
+   * mode file, so nsc keeps reading every key. The passphrase is asked of `passphrase`, else
+   * taken from `$SIGCHAIN_PASSPHRASE`.
+   */
+  custody?: Partial<Omit<CustodyOptions, 'keys' | 'env' | 'backend'>> & { backend?: KeyBackend | string };
 }
 
 /**
@@ -33,14 +44,33 @@ export class Workspace {
   readonly store: FsStore;
   readonly keys: KeyStore;
 
-  private constructor(paths: StorePaths, lock?: LockOptions) {
+  /** Every private key, whatever backend holds it: the one door signatures go through. */
+  readonly custody: Custody;
+
+  private constructor(paths: StorePaths, env: Env, options: WorkspaceOptions) {
     this.paths = paths;
-    this.store = FsStore.fromPaths(paths, lock);
-    this.keys = KeyStore.fromPaths(paths, lock);
+    this.store = FsStore.fromPaths(paths, options.lock);
+    this.keys = KeyStore.fromPaths(paths, options.lock);
+    const c = options.custody ?? {};
+    const named = c.backend !== undefined ? { value: c.backend, from: 'The keyring backend given' } : env.SIGCHAIN_KEYRING_BACKEND ? { value: env.SIGCHAIN_KEYRING_BACKEND, from: '$SIGCHAIN_KEYRING_BACKEND' } : undefined;
+    const saved = named ? undefined : keyringBackendSetting(paths);
+    const backend = named ? parseBackend(named.value, named.from) : saved !== undefined ? parseBackend(saved, `"keyring_backend" in ${paths.configFile.path}`) : paths.mode === 'nsc' ? 'file' : undefined;
+    const fromEnv = env.SIGCHAIN_PASSPHRASE;
+    const passphrase: PassphraseSource | undefined = c.passphrase ?? (fromEnv !== undefined ? async () => fromEnv : undefined);
+    const workFactor = c.workFactor ?? workFactorFrom(env);
+    this.custody = new Custody({
+      ...c,
+      keys: this.keys,
+      env: env as NodeJS.ProcessEnv,
+      ...(backend ? { backend } : {}),
+      ...(passphrase ? { passphrase } : {}),
+      ...(workFactor !== undefined ? { workFactor } : {}),
+    } as CustodyOptions);
   }
 
   static open(options: WorkspaceOptions = {}): Workspace {
-    return new Workspace(resolvePaths(options.env ?? process.env, options.flags ?? {}), options.lock);
+    const env = options.env ?? process.env;
+    return new Workspace(resolvePaths(env, options.flags ?? {}), env, options);
   }
 
   /** The named operator, else the current one, else the only one. */
@@ -93,35 +123,46 @@ export class Workspace {
   }
 
   /**
-   * Resolves a `-K/--private-key` value, as nsc does: a seed, then a public key whose seed
-   * is in the key store, then a path to a file holding a seed. A seed file others may read
-   * is refused. The seed never appears in an error.
+   * Resolves a `-K/--private-key` value, as nsc does: a seed, then a public key whose private
+   * key a backend here holds (key store file or sealed file, registered HSM/KMS key, the agent),
+   * then a path to a file holding a seed. A seed file others may read is refused. The seed
+   * never appears in an error.
    */
-  async resolveKey(spec: string): Promise<KeyPair> {
+  async resolveSigner(spec: string): Promise<Signer> {
     const text = spec.trim();
-    if (isSeed(text)) return KeyPair.fromSeed(text);
+    if (isSeed(text)) return this.custody.signerFromSeed(KeyPair.fromSeed(text));
     if (isPublicKey(text)) {
-      if (!(await this.keys.hasKey(text))) {
-        throw new SigchainError('NO_APPROPRIATE_SIGNING_KEY', `The seed of ${text} is not in the key store (${this.keys.keyPath(text)}). Pass the seed or the path to its .nk file with -K instead.`, { publicKey: text });
+      const signer = await this.custody.trySigner(text);
+      if (!signer) {
+        throw new SigchainError('NO_APPROPRIATE_SIGNING_KEY', `The private key of ${text} is not held here: not in the key store (${this.keys.keyPath(text)}, or sealed beside it), not registered, not in the key agent. Pass the seed or the path to its .nk file with -K instead.`, { publicKey: text });
       }
-      return this.keys.getKey(text);
+      return signer;
     }
     const content = await readSecretFile(text);
     if (content === undefined) {
-      throw new SigchainError('USAGE', '-K/--private-key must be a seed (S…), a public key whose seed is in the key store, or the path to a .nk file; the value given is none of these (no such file).');
+      throw new SigchainError('USAGE', '-K/--private-key must be a seed (S…), a public key whose private key is held here, or the path to a .nk file; the value given is none of these (no such file).');
     }
     // A .nk file holds the seed alone; a creds file holds it on its own line.
     const line = content.split(/\r?\n/).map((l) => l.trim()).find((l) => isSeed(l));
     if (!line) throw new SigchainError('STORE_CORRUPT', `${text} does not hold an nkey seed. Point -K at a .nk file (it holds one line starting with S).`, { path: text });
-    return KeyPair.fromSeed(line);
+    return this.custody.signerFromSeed(KeyPair.fromSeed(line));
   }
 
-  /** The keys among `publicKeys` whose seeds are in the key store. */
-  async loadSeeds(publicKeys: Iterable<string>): Promise<Map<string, KeyPair>> {
-    const out = new Map<string, KeyPair>();
+  /** The keys among `publicKeys` whose private keys a backend here holds (nothing is unlocked). */
+  async loadSigners(publicKeys: Iterable<string>): Promise<Map<string, Signer>> {
+    const out = new Map<string, Signer>();
     for (const pub of new Set(publicKeys)) {
-      if (await this.keys.hasKey(pub)) out.set(pub, await this.keys.getKey(pub));
+      const s = await this.custody.trySigner(pub);
+      if (s) out.set(pub, s);
     }
     return out;
   }
+}
+
+// For test suites only: a lower scrypt cost for sealed keys (age's default, 18, takes ~0.7 s a key).
+function workFactorFrom(env: Env): number | undefined {
+  const v = env.SIGCHAIN_AGE_WORK_FACTOR;
+  if (v === undefined || !/^\d+$/.test(v)) return undefined;
+  const n = Number(v);
+  return n >= 10 && n <= 20 ? n : undefined;
 }

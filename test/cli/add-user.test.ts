@@ -7,7 +7,7 @@ import { it } from 'node:test';
 import { formatCreds } from '../../src/claims/nats/creds.js';
 import { decodeUser } from '../../src/claims/nats/decode.js';
 import { KeyPair } from '../../src/nkeys/index.js';
-import { cli, runCli } from '../helpers/cli.js';
+import { cli, runCli, warningsBesidesHotWallet, stderrBesidesHotWallet } from '../helpers/cli.js';
 import { home, json, mode, paths, payload, signingKeyTree, snapshot } from './fixtures-a.js';
 
 it('add user U -K <account signing key>: iss is the SK, issuer_account is A, creds exactly as Go writes them', async (t) => {
@@ -47,7 +47,8 @@ it('add user maps every nsc permission flag into the JWT (repeatable and comma-s
     '--tag', 'Team:A', '--expiry', '30d', '--json',
   ]);
   const out = json(r.stdout);
-  assert.deepEqual(Object.keys(out).sort(), ['account', 'operator', 'user']);
+  assert.deepEqual(Object.keys(out).filter((k) => k !== 'warnings').sort(), ['account', 'operator', 'user']);
+  assert.deepEqual(warningsBesidesHotWallet(out.warnings), []);
   assert.equal(out.operator, 'O2');
   assert.equal(out.account, 'A');
   assert.equal(out.user.name, 'svc');
@@ -55,7 +56,7 @@ it('add user maps every nsc permission flag into the JWT (repeatable and comma-s
   assert.equal(out.user.issuer_account, tree.acct);
   assert.equal(out.user.scoped, false);
   assert.equal(out.user.creds_path, paths.creds(h, 'O2', 'A', 'svc'));
-  assert.equal(r.stderr, '', 'no status lines in JSON mode');
+  assert.equal(stderrBesidesHotWallet(r.stderr), '', 'no status lines in JSON mode');
 
   const c = payload(readFileSync(paths.userJwt(h, 'O2', 'A', 'svc'), 'utf8'));
   assert.equal(c.sub, out.user.public_key);

@@ -45,7 +45,7 @@ describe('describe operator|account|user: the signing-keys walkthrough', () => {
   });
 
   test('an account signed with the operator signing key shows it as Issuer ID, with unlimited limits', async () => {
-    accountId = (await addAccount(ws, 'A', { signer: await ws.resolveKey(opSkPath) })).account.publicKey;
+    accountId = (await addAccount(ws, 'A', { signer: await ws.resolveSigner(opSkPath) })).account.publicKey;
     const r = await cli(home, ['edit', 'account', '--sk', acctSk.publicKey, '-K', opSkPath]);
     assert.match(r.stderr, new RegExp(`\\[ OK \\] added signing key "${acctSk.publicKey}"`));
     assert.match(r.stderr, /\[ OK \] edited account "A"/);

@@ -14,7 +14,7 @@ export function home(t: { after(fn: () => void): void }): string {
 
 /** The workspace the CLI sees for `home` (same env as test/helpers/cli.ts gives it). */
 export function wsOf(home: string): Workspace {
-  return Workspace.open({ env: { HOME: home, SIGCHAIN_HOME: home } });
+  return Workspace.open({ env: { SIGCHAIN_KEYRING_BACKEND: 'file', HOME: home, SIGCHAIN_HOME: home } });
 }
 
 /** The decoded payload of a JWT (no verification: the tests check fields). */

@@ -10,7 +10,7 @@ export function freshHome(): { home: string; ws: Workspace } {
   const home = tempHome('sigchain-b-');
   // Seeds live in there: remove it when the test file's process ends.
   process.once('exit', () => rmSync(home, { recursive: true, force: true }));
-  return { home, ws: Workspace.open({ env: { SIGCHAIN_HOME: home, HOME: home } }) };
+  return { home, ws: Workspace.open({ env: { SIGCHAIN_KEYRING_BACKEND: 'file', SIGCHAIN_HOME: home, HOME: home } }) };
 }
 
 /** The value cells of the first table row labelled `label` (continuation lines included). */

@@ -46,7 +46,7 @@ describe('tidying after a crash', () => {
     // Kill until three kills have landed mid-write (litter seen), so the test proves the clean-up.
     let litter = 0;
     for (let i = 0; i < 60 && litter < 3; i++) {
-      const child = spawn(process.execPath, [CLI_PATH, 'add', 'user', `U${i}`, '-a', 'A'], { env: { PATH: process.env.PATH, HOME: home, SIGCHAIN_HOME: home }, stdio: 'ignore' });
+      const child = spawn(process.execPath, [CLI_PATH, 'add', 'user', `U${i}`, '-a', 'A'], { env: { PATH: process.env.PATH, HOME: home, SIGCHAIN_HOME: home, SIGCHAIN_KEYRING_BACKEND: 'file' }, stdio: 'ignore' });
       const exited = new Promise((resolve) => child.once('exit', resolve));
       await sleep(30 + Math.random() * 150);
       child.kill('SIGKILL');

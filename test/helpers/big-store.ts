@@ -60,7 +60,7 @@ async function writeAll(files: Array<[string, string]>): Promise<void> {
  * store and its creds file, as `addUser` would leave them.
  */
 export async function buildUserStore(home: string, n: number, opts: { scoped?: boolean } = {}): Promise<BigStore> {
-  const ws = Workspace.open({ env: { SIGCHAIN_HOME: home, HOME: home } });
+  const ws = Workspace.open({ env: { SIGCHAIN_KEYRING_BACKEND: 'file', SIGCHAIN_HOME: home, HOME: home } });
   await addOperator(ws, 'O', { generateSigningKey: true });
   const a = await addAccount(ws, 'A');
   const skPub = (await editAccount(ws, { account: 'A', addSigningKeys: ['generate'] })).added[0]!.publicKey;

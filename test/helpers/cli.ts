@@ -22,7 +22,7 @@ export function tempHome(prefix = 'sigchain-home-'): string {
 export function runCli(home: string, args: string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_PATH, ...args], {
-      env: { PATH: process.env.PATH, HOME: home, SIGCHAIN_HOME: home, ...env },
+      env: { PATH: process.env.PATH, HOME: home, SIGCHAIN_HOME: home, SIGCHAIN_KEYRING_BACKEND: 'file', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -40,4 +40,14 @@ export async function cli(home: string, args: string[], env: NodeJS.ProcessEnv =
   const r = await runCli(home, args, env);
   if (r.code !== 0) throw new Error(`sigchain ${args.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
   return r;
+}
+
+/** The warnings of a --json result other than the hot-wallet one a plain seed file earns (the file backend). */
+export function warningsBesidesHotWallet(warnings: string[] | undefined): string[] {
+  return (warnings ?? []).filter((w) => !/a hot wallet/.test(w));
+}
+
+/** stderr without the hot-wallet warning lines the file backend prints when an operator or account key signs. */
+export function stderrBesidesHotWallet(stderr: string): string {
+  return stderr.replace(/^\[WARN\] .*a hot wallet.*\n/gm, '');
 }

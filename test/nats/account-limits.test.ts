@@ -26,7 +26,7 @@ describe('account limits on a real nats-server', () => {
     }
 
     // The contrast, built by hand: the same account claims, but with empty limits.
-    const opSk = await ws.resolveKey(o.signingKey!.keyPath);
+    const opSk = await ws.custody.exportKey((await ws.resolveSigner(o.signingKey!.keyPath)).publicKey);
     const bare = KeyPair.create('account');
     const claims = newAccountClaims('B', bare.publicKey);
     claims.nats.limits = {};

@@ -17,7 +17,7 @@ type After = { after(fn: () => unknown): void };
 export function tempWorkspace(t: After): Workspace {
   const home = mkdtempSync(join(tmpdir(), 'sigchain-natsws-'));
   t.after(() => rmSync(home, { recursive: true, force: true }));
-  return Workspace.open({ env: { SIGCHAIN_HOME: home, HOME: home } });
+  return Workspace.open({ env: { SIGCHAIN_KEYRING_BACKEND: 'file', SIGCHAIN_HOME: home, HOME: home } });
 }
 
 /** The memory-resolver server config for the current operator and all its accounts (+ extra account JWTs). */
@@ -129,10 +129,10 @@ export async function walkthrough(ws: Workspace) {
   const opSk = KeyPair.create('operator');
   const opSkPath = await ws.keys.storeKey(opSk);
   await editOperator(ws, { addSigningKeys: [opSk.publicKey] });
-  const a = await addAccount(ws, 'A', { signer: await ws.resolveKey(opSkPath) });
+  const a = await addAccount(ws, 'A', { signer: await ws.resolveSigner(opSkPath) });
   const accSk = KeyPair.create('account');
   const accSkPath = await ws.keys.storeKey(accSk);
-  await editAccount(ws, { addSigningKeys: [accSk.publicKey], signer: await ws.resolveKey(opSkPath) });
-  const u = await addUser(ws, 'U', { signer: await ws.resolveKey(accSkPath) });
+  await editAccount(ws, { addSigningKeys: [accSk.publicKey], signer: await ws.resolveSigner(opSkPath) });
+  const u = await addUser(ws, 'U', { signer: await ws.resolveSigner(accSkPath) });
   return { o, a, u, opSk: { publicKey: opSk.publicKey, path: opSkPath }, accSk: { publicKey: accSk.publicKey, path: accSkPath } };
 }

@@ -11,7 +11,7 @@ describe('signing-key restrictions on a real nats-server', () => {
     const ws = tempWorkspace(t);
     const w = await walkthrough(ws);
     await editOperator(ws, { restrictSigningKeys: { [w.opSk.publicKey]: 'CanSignAllButSigningKeys' } });
-    await editAccount(ws, { account: 'A', restrictSigningKeys: { [w.accSk.publicKey]: ['user'] }, signer: await ws.resolveKey(w.o.operator.keyPath) });
+    await editAccount(ws, { account: 'A', restrictSigningKeys: { [w.accSk.publicKey]: ['user'] }, signer: await ws.resolveSigner(w.o.operator.keyPath) });
     const op = await ws.operator();
     assert.equal(restrictionOf((await readOperator(op)).claims.nats, w.opSk.publicKey), 'CanSignAllButSigningKeys');
     assert.deepEqual(restrictionOf((await readAccount(op, 'A')).claims.nats, w.accSk.publicKey), ['user']);

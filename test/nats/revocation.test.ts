@@ -41,7 +41,7 @@ describe('revocation on a real nats-server', () => {
   it('revoking a user refuses its creds and closes its live connection; a token issued a second later connects', async (t) => {
     const ws = tempWorkspace(t);
     const w = await walkthrough(ws);
-    const other = await addUser(ws, 'V', { signer: await ws.resolveKey(w.accSk.path) });
+    const other = await addUser(ws, 'V', { signer: await ws.resolveSigner(w.accSk.path) });
     const srv = await startServer(t, await serverConfig(ws));
     const oldCreds = creds(w.u.user.credsPath);
     const live = await connectCreds(srv.url, oldCreds);
@@ -58,7 +58,7 @@ describe('revocation on a real nats-server', () => {
 
     // Equal is revoked: re-issue only once the clock has passed the revocation second.
     while (now() <= r.at) await new Promise((res) => setTimeout(res, 50));
-    const reissued = await editUser(ws, { user: 'U', signer: await ws.resolveKey(w.accSk.path) });
+    const reissued = await editUser(ws, { user: 'U', signer: await ws.resolveSigner(w.accSk.path) });
     assert.ok(decodeUser(parseCreds(creds(reissued.user.credsPath!)).jwt).iat! > r.at);
     await withConnection(srv.url, creds(reissued.user.credsPath!), (nc) => roundTrip(nc, 'after.revocation'));
   });
@@ -66,7 +66,7 @@ describe('revocation on a real nats-server', () => {
   it('revoking one token by jti: that token is refused and its live connection closed; a later token of the same user connects', async (t) => {
     const ws = tempWorkspace(t);
     const w = await walkthrough(ws);
-    const sk = await ws.resolveKey(w.accSk.path);
+    const sk = await ws.custody.exportKey((await ws.resolveSigner(w.accSk.path)).publicKey);
     const userKey = KeyPair.fromSeed(parseCreds(creds(w.u.user.credsPath)).seed);
     const current = creds(w.u.user.credsPath); // issued now
     const leaked = credsAt(userKey, sk, w.a.account.publicKey, now() - 5); // an older token of the same user
@@ -86,7 +86,7 @@ describe('revocation on a real nats-server', () => {
   it('"*" revokes every user issued at or before the time; a user issued after connects', async (t) => {
     const ws = tempWorkspace(t);
     const w = await walkthrough(ws);
-    const sk = await ws.resolveKey(w.accSk.path);
+    const sk = await ws.custody.exportKey((await ws.resolveSigner(w.accSk.path)).publicKey);
     const t0 = now();
     const a = KeyPair.create('user');
     const b = KeyPair.create('user');

@@ -26,7 +26,7 @@ describe('scoped signing keys on a real nats-server', () => {
     addSigningKey(acct.claims, newUserScope(sk.publicKey, 'svc', { pub: { allow: ['svc.{{name()}}.>'] } }));
     await op.writeAccountJwt('A', (await issueAccount(ws, await readOperator(op), acct.claims, undefined, { previous: acct.claims })).token);
 
-    const signer = await ws.resolveKey(sk.publicKey);
+    const signer = await ws.custody.exportKey((await ws.resolveSigner(sk.publicKey)).publicKey);
     const scoped = await addUser(ws, 'scoped', { signer });
     assert.equal(scoped.user.scoped, true);
     const jwt = creds(scoped.user.credsPath).split('\n')[1]!;

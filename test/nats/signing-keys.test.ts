@@ -28,14 +28,14 @@ describe('signing keys on a real nats-server', () => {
   it('removing the signing key + reload rejects the old creds (live connection closed); editUser with a new SK lets the user back in', async (t) => {
     const ws = tempWorkspace(t);
     const w = await walkthrough(ws);
-    const other = await addUser(ws, 'byIdentity', { signer: await ws.resolveKey(w.a.account.keyPath!) });
+    const other = await addUser(ws, 'byIdentity', { signer: await ws.resolveSigner(w.a.account.keyPath!) });
     const srv = await startServer(t, await serverConfig(ws));
     const oldCreds = creds(w.u.user.credsPath);
     const live = await connectCreds(srv.url, oldCreds);
     t.after(() => live.close());
     await roundTrip(live, 'before.rotation');
 
-    const edited = await editAccount(ws, { removeSigningKeys: [w.accSk.publicKey], addSigningKeys: ['generate'], signer: await ws.resolveKey(w.opSk.path) });
+    const edited = await editAccount(ws, { removeSigningKeys: [w.accSk.publicKey], addSigningKeys: ['generate'], signer: await ws.resolveSigner(w.opSk.path) });
     assert.deepEqual(edited.orphanedUsers, ['U']);
     const newSk = edited.added[0]!.publicKey;
 
@@ -52,7 +52,7 @@ describe('signing keys on a real nats-server', () => {
     // A user signed by the account identity key is unaffected.
     await withConnection(srv.url, creds(other.user.credsPath), (nc) => roundTrip(nc, 'still.fine'));
 
-    const reissued = await editUser(ws, { user: 'U', signer: await ws.resolveKey(newSk) });
+    const reissued = await editUser(ws, { user: 'U', signer: await ws.resolveSigner(newSk) });
     assert.equal(reissued.user.issuer, newSk);
     const newCreds = creds(reissued.user.credsPath!);
     assert.notEqual(newCreds, oldCreds);

@@ -17,8 +17,8 @@ describe('strict signing-key usage on a real nats-server', () => {
     const o = await addOperator(ws, 'O', { generateSigningKey: true });
     const a = await addAccount(ws, 'A');
     const accSk = (await editAccount(ws, { addSigningKeys: ['generate'] })).added[0]!;
-    const byIdentity = await addUser(ws, 'byIdentity', { signer: await ws.resolveKey(a.account.keyPath!) });
-    const bySk = await addUser(ws, 'bySk', { signer: await ws.resolveKey(accSk.publicKey) });
+    const byIdentity = await addUser(ws, 'byIdentity', { signer: await ws.resolveSigner(a.account.keyPath!) });
+    const bySk = await addUser(ws, 'bySk', { signer: await ws.resolveSigner(accSk.publicKey) });
     assert.equal(byIdentity.user.issuer, a.account.publicKey);
     assert.equal(bySk.user.issuer, accSk.publicKey);
 
@@ -48,7 +48,7 @@ describe('strict signing-key usage on a real nats-server', () => {
     await withConnection(strict.url, creds(o.systemUser!.credsPath), (nc) => roundTrip(nc, 'sys.x'));
 
     // sigchain will not issue such a user any more.
-    await assert.rejects(addUser(ws, 'another', { signer: await ws.resolveKey(a.account.keyPath!) }), (e: unknown) => e instanceof SigchainError && e.code === 'NO_APPROPRIATE_SIGNING_KEY');
+    await assert.rejects(addUser(ws, 'another', { signer: await ws.resolveSigner(a.account.keyPath!) }), (e: unknown) => e instanceof SigchainError && e.code === 'NO_APPROPRIATE_SIGNING_KEY');
     const auto = await addUser(ws, 'auto');
     assert.equal(auto.user.issuer, accSk.publicKey, 'without -K the account signing key is picked');
     await withConnection(strict.url, creds(auto.user.credsPath), (nc) => roundTrip(nc, 'auto.x'));
@@ -59,7 +59,7 @@ describe('strict signing-key usage on a real nats-server', () => {
     await addOperator(ws, 'O');
     await addAccount(ws, 'A');
     const accSk = (await editAccount(ws, { addSigningKeys: ['generate'] })).added[0]!;
-    const u = await addUser(ws, 'U', { signer: await ws.resolveKey(accSk.publicKey) });
+    const u = await addUser(ws, 'U', { signer: await ws.resolveSigner(accSk.publicKey) });
     const op = await ws.operator();
     const identitySignedA = (await readAccount(op, 'A')).token;
     assert.equal(decodeAccount(identitySignedA).iss, (await readOperator(op)).claims.sub);

@@ -12,7 +12,7 @@ describe('a tampered user JWT', () => {
   it('is rejected by nats-server and by decodeUser (BAD_SIGNATURE)', async (t) => {
     const ws = tempWorkspace(t);
     const w = await walkthrough(ws);
-    const u = await addUser(ws, 'narrow', { signer: await ws.resolveKey(w.accSk.path), edit: { allowPub: ['orders.>'], allowSub: ['orders.>', '_INBOX.>'] } });
+    const u = await addUser(ws, 'narrow', { signer: await ws.resolveSigner(w.accSk.path), edit: { allowPub: ['orders.>'], allowSub: ['orders.>', '_INBOX.>'] } });
     const text = creds(u.user.credsPath);
     const { jwt } = parseCreds(text);
 

@@ -46,7 +46,7 @@ test('usages are recorded once in <PUB>.json next to the .nk, which stays exactl
   assert.equal(meta.retired, undefined);
   assert.equal((await again.getKey(pub)).seed, sk.seed);
   // listKeys is as before (nsc's view: .nk files only); listKeyInfo adds the record.
-  assert.deepEqual(await again.listKeys(), [{ publicKey: pub, role: 'operator', path }]);
+  assert.deepEqual(await again.listKeys(), [{ publicKey: pub, role: 'operator', path, storage: 'file' }]);
   const [info] = await again.listKeyInfo();
   assert.deepEqual({ ...info, created: undefined }, { publicKey: pub, role: 'operator', path, usages: ['issuing'], legacy: false, created: undefined });
 });

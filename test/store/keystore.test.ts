@@ -40,8 +40,8 @@ test('reads keys back (with or without a trailing newline) and lists them with r
   assert.deepEqual(
     listed,
     [
-      { publicKey: op.publicKey, role: 'operator', path: ks.keyPath(op.publicKey) },
-      { publicKey: user.publicKey, role: 'user', path: userPath },
+      { publicKey: op.publicKey, role: 'operator', path: ks.keyPath(op.publicKey), storage: 'file' },
+      { publicKey: user.publicKey, role: 'user', path: userPath, storage: 'file' },
     ].sort((a, b) => a.publicKey.localeCompare(b.publicKey)),
   );
   assert.equal(await ks.removeKey(user.publicKey), true);

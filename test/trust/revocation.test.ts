@@ -21,7 +21,7 @@ type T = { after(fn: () => void): void };
 async function setup(t: T) {
   const home = mkdtempSync(join(tmpdir(), 'sigchain-trust-rev-'));
   t.after(() => rmSync(home, { recursive: true, force: true }));
-  const ws = Workspace.open({ env: { SIGCHAIN_HOME: home, HOME: home } });
+  const ws = Workspace.open({ env: { SIGCHAIN_KEYRING_BACKEND: 'file', SIGCHAIN_HOME: home, HOME: home } });
   await addOperator(ws, 'O', { generateSigningKey: true });
   const a = await addAccount(ws, 'A');
   const sk = (await editAccount(ws, { account: 'A', addSigningKeys: ['generate'] })).added[0]!.publicKey;

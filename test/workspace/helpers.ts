@@ -11,7 +11,7 @@ import { Workspace, addAccount, addOperator, editAccount } from '../../src/works
 export function tempWorkspace(t: { after(fn: () => void): void }): { ws: Workspace; home: string } {
   const home = mkdtempSync(join(tmpdir(), 'sigchain-ws-'));
   t.after(() => rmSync(home, { recursive: true, force: true }));
-  return { ws: Workspace.open({ env: { SIGCHAIN_HOME: home, HOME: home } }), home };
+  return { ws: Workspace.open({ env: { SIGCHAIN_KEYRING_BACKEND: 'file', SIGCHAIN_HOME: home, HOME: home } }), home };
 }
 
 /** Fails when any 8-character window of `secret` appears in the error's text (any case). */

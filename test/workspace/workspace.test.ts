@@ -9,27 +9,27 @@ import { KeyPair } from '../../src/nkeys/keypair.js';
 import { addOperator, addUser } from '../../src/workspace/index.js';
 import { operatorWithAccount, rejectsCode, tempWorkspace } from './helpers.js';
 
-describe('Workspace.resolveKey', () => {
+describe('Workspace.resolveSigner', () => {
   it('takes a seed (whitespace around it ignored)', async (t) => {
     const { ws } = tempWorkspace(t);
     const k = KeyPair.create('account');
-    const r = await ws.resolveKey(`  ${k.seed}\n`);
+    const r = await ws.resolveSigner(`  ${k.seed}\n`);
     assert.equal(r.publicKey, k.publicKey);
-    assert.ok(r.canSign);
+    assert.equal(typeof r.sign, 'function');
   });
 
   it('takes a public key whose seed is in the key store', async (t) => {
     const { ws } = tempWorkspace(t);
     const o = await addOperator(ws, 'O', { generateSigningKey: true });
-    const r = await ws.resolveKey(o.signingKey!.publicKey);
+    const r = await ws.resolveSigner(o.signingKey!.publicKey);
     assert.equal(r.publicKey, o.signingKey!.publicKey);
-    assert.ok(r.canSign);
+    assert.equal(typeof r.sign, 'function');
   });
 
   it('refuses a public key whose seed is not stored, saying where it looked and what to pass', async (t) => {
     const { ws } = tempWorkspace(t);
     const k = KeyPair.create('operator');
-    const e = await rejectsCode(ws.resolveKey(k.publicKey), 'NO_APPROPRIATE_SIGNING_KEY');
+    const e = await rejectsCode(ws.resolveSigner(k.publicKey), 'NO_APPROPRIATE_SIGNING_KEY');
     assert.ok(e.message.includes(ws.keys.keyPath(k.publicKey)));
     assert.match(e.message, /-K/);
   });
@@ -39,14 +39,14 @@ describe('Workspace.resolveKey', () => {
     const k = KeyPair.create('operator');
     const path = join(home, 'op.nk');
     writeFileSync(path, `${k.seed}\n`, { mode: 0o600 });
-    assert.equal((await ws.resolveKey(path)).publicKey, k.publicKey);
+    assert.equal((await ws.resolveSigner(path)).publicKey, k.publicKey);
   });
 
   it('takes the path to a creds file: the user seed inside it', async (t) => {
     const { ws } = tempWorkspace(t);
     await operatorWithAccount(ws);
     const u = await addUser(ws, 'U');
-    const r = await ws.resolveKey(u.user.credsPath);
+    const r = await ws.resolveSigner(u.user.credsPath);
     assert.equal(r.publicKey, u.user.publicKey);
     assert.equal(r.role, 'user');
   });
@@ -58,7 +58,7 @@ describe('Workspace.resolveKey', () => {
       const path = join(home, `open-${m.toString(8)}.nk`);
       writeFileSync(path, k.seed);
       chmodSync(path, m);
-      const e = await rejectsCode(ws.resolveKey(path), 'INSECURE_PERMISSIONS', k.seed);
+      const e = await rejectsCode(ws.resolveSigner(path), 'INSECURE_PERMISSIONS', k.seed);
       assert.ok(e.message.includes(`chmod 600 ${path}`));
     }
   });
@@ -73,21 +73,21 @@ describe('Workspace.resolveKey', () => {
     const broken = `${k.seed.slice(0, at)}${k.seed[at] === 'A' ? 'B' : 'A'}${k.seed.slice(at + 1)}`;
     const path = join(home, 'broken.nk');
     writeFileSync(path, broken, { mode: 0o600 });
-    await rejectsCode(ws.resolveKey(path), 'STORE_CORRUPT', broken);
+    await rejectsCode(ws.resolveSigner(path), 'STORE_CORRUPT', broken);
   });
 
   it('a mistyped seed is neither echoed nor taken for a path', async (t) => {
     const { ws } = tempWorkspace(t);
     const k = KeyPair.create('operator');
     for (const typo of [k.seed.slice(0, -1), `${k.seed}X`, `${k.seed.slice(0, 10)}0${k.seed.slice(11)}`]) {
-      const e = await rejectsCode(ws.resolveKey(typo), 'USAGE', typo);
-      assert.match(e.message, /seed \(S…\), a public key whose seed is in the key store, or the path/);
+      const e = await rejectsCode(ws.resolveSigner(typo), 'USAGE', typo);
+      assert.match(e.message, /seed \(S…\), a public key whose private key is held here, or the path/);
     }
   });
 
   it('a missing path is USAGE', async (t) => {
     const { ws, home } = tempWorkspace(t);
-    await rejectsCode(ws.resolveKey(join(home, 'nope.nk')), 'USAGE');
+    await rejectsCode(ws.resolveSigner(join(home, 'nope.nk')), 'USAGE');
   });
 });
 
@@ -96,8 +96,8 @@ describe('Workspace.loadSeeds', () => {
     const { ws } = tempWorkspace(t);
     const o = await addOperator(ws, 'O', { generateSigningKey: true });
     const absent = KeyPair.create('operator').publicKey;
-    const m = await ws.loadSeeds([o.operator.publicKey, absent, o.signingKey!.publicKey, o.operator.publicKey]);
+    const m = await ws.loadSigners([o.operator.publicKey, absent, o.signingKey!.publicKey, o.operator.publicKey]);
     assert.deepEqual([...m.keys()].sort(), [o.operator.publicKey, o.signingKey!.publicKey].sort());
-    assert.ok(m.get(o.signingKey!.publicKey)?.canSign);
+    assert.equal(m.get(o.signingKey!.publicKey)?.publicKey, o.signingKey!.publicKey);
   });
 });

@@ -3,7 +3,8 @@
  * global flags, reading the entity name, -K, time flags, and shaping `--json` output.
  */
 import { SigchainError, isSigchainError } from '../../errors.js';
-import type { KeyPair } from '../../nkeys/keypair.js';
+import type { Signer } from '../../keys/signer.js';
+import type { PassphraseSource } from '../../custody/encrypted.js';
 import { Workspace } from '../../workspace/workspace.js';
 import { type CommandContext, type OptionSpec, flag, str } from '../command.js';
 export { TIME_OPTIONS, timeOptions } from '../parse/time.js';
@@ -13,9 +14,24 @@ export function openWorkspace(ctx: CommandContext): Workspace {
   const dataDir = str(ctx, 'data-dir');
   const keystoreDir = str(ctx, 'keystore-dir');
   const configDir = str(ctx, 'config-dir');
+  const backend = str(ctx, 'keyring-backend');
+  const passphraseOptions = { file: str(ctx, 'passphrase-file'), env: ctx.env };
+  let asked: PassphraseSource | undefined;
+  const pinFile = str(ctx, 'pin-file');
   return Workspace.open({
     env: ctx.env,
     flags: { ...(dataDir ? { dataDir } : {}), ...(keystoreDir ? { keystoreDir } : {}), ...(configDir ? { configDir } : {}), nsc: flag(ctx, 'nsc') },
+    custody: {
+      ...(backend !== undefined ? { backend } : {}),
+      // The prompt code loads only when a sealed key is opened or made.
+      passphrase: async (request) => {
+        asked ??= (await import('../passphrase.js')).cliPassphrase(passphraseOptions);
+        return asked(request);
+      },
+      ...(pinFile !== undefined ? { pkcs11: { pinFile } } : {}),
+      onHotKey: (publicKey, role) =>
+        ctx.printer.warn(`The ${role} key ${publicKey} signed from a plain seed file: a hot wallet, readable by anyone who can read the key store. Seal it with \`sigchain keys move ${publicKey} --to encrypted\`.`),
+    },
   });
 }
 
@@ -24,10 +40,10 @@ export function openWorkspace(ctx: CommandContext): Workspace {
  * `scopedRoleOf` (commands that sign users), a scoped signing-key role of that account is
  * accepted too (`add user -K svc`): the workspace's `resolveUserSigner` decides.
  */
-export async function signerFrom(ctx: CommandContext, ws: Workspace, scopedRoleOf?: { operator?: string | undefined; account?: string | undefined }): Promise<KeyPair | undefined> {
+export async function signerFrom(ctx: CommandContext, ws: Workspace, scopedRoleOf?: { operator?: string | undefined; account?: string | undefined }): Promise<Signer | undefined> {
   const spec = str(ctx, 'private-key');
   if (spec === undefined) return undefined;
-  if (!scopedRoleOf) return ws.resolveKey(spec);
+  if (!scopedRoleOf) return ws.resolveSigner(spec);
   // Imported here: it brings the issuing layer, which commands that only read never need.
   const { resolveUserSigner } = await import('../../workspace/signing/resolve-signer.js');
   return resolveUserSigner(ws, spec, scopedRoleOf);

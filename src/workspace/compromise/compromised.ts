@@ -8,6 +8,8 @@
  * journal before any token changes, every step reads the current state first, and the user
  * files (the bulk) are backed up before they are rewritten (see `journal.ts`).
  */
+import { type SignerLike, toSigner } from '../signing/signer-like.js';
+import type { Signer } from '../../keys/signer.js';
 import { SigchainError, isSigchainError } from '../../errors.js';
 import { defaultUsages } from '../../keys/usage.js';
 import { KeyPair } from '../../nkeys/keypair.js';
@@ -27,7 +29,7 @@ export interface PlanCompromiseOptions {
    * The key that re-signs the parent (`-K`): the operator's identity key for an operator
    * signing key, an operator key for an account signing key. Default: one whose seed is at hand.
    */
-  signer?: KeyPair;
+  signer?: SignerLike;
 }
 
 /** Options of {@link applyCompromise}. */
@@ -53,7 +55,7 @@ export interface ApplyCompromiseOptions extends PlanCompromiseOptions {
  * ```
  */
 export async function planCompromise(ws: Workspace, publicKey: string, opts: PlanCompromiseOptions = {}): Promise<CompromisePlan> {
-  return (await scanCompromise(ws, publicKey, opts)).plan;
+  return (await scanCompromise(ws, publicKey, { ...opts, signer: await toSigner(ws, opts.signer) })).plan;
 }
 
 function nextSteps(plan: CompromisePlan, key: string): string[] {
@@ -85,24 +87,25 @@ function journalOf(w: OperatorWork, key: string, phase: CompromiseJournal['phase
  * key (stored with the `issuing` usage only), then records them in the journal. Returns the key
  * pairs by parent identity key.
  */
-async function chooseReplacements(ws: Workspace, w: OperatorWork, key: string, result: CompromiseResult): Promise<Map<string, KeyPair>> {
-  const out = new Map<string, KeyPair>();
+async function chooseReplacements(ws: Workspace, w: OperatorWork, key: string, result: CompromiseResult): Promise<Map<string, Signer>> {
+  const out = new Map<string, Signer>();
   for (const p of w.parents) {
     const r = p.view.replacement;
-    if (r && (await ws.keys.hasKey(r))) {
-      out.set(p.view.publicKey, await ws.keys.getKey(r));
-      result.replacements.push({ kind: p.view.kind, operator: w.op.name, name: p.view.name, publicKey: r, storedAt: ws.keys.keyPath(r), ...(p.view.scope ? { scope: p.view.scope.role } : {}) });
+    const held = r ? await ws.custody.trySigner(r) : undefined;
+    if (r && held) {
+      out.set(p.view.publicKey, held);
+      result.replacements.push({ kind: p.view.kind, operator: w.op.name, name: p.view.name, publicKey: r, storedAt: ws.custody.whereIs(held), ...(p.view.scope ? { scope: p.view.scope.role } : {}) });
       continue;
     }
     if (r && p.view.replaced) {
       throw new SigchainError(
         'STORE_NOT_FOUND',
-        `${p.view.kind} "${p.view.name}" already lists the replacement key ${r}, but its seed is no longer in the key store (${ws.keys.keyPath(r)}), so the tokens ${key} signed cannot be re-issued with it. Restore that seed, or add another signing key to ${p.view.kind} "${p.view.name}" and re-issue them with -K.`,
+        `${p.view.kind} "${p.view.name}" already lists the replacement key ${r}, but its private key is no longer held here (not in the key store at ${ws.keys.keyPath(r)}, plain or sealed; not registered), so the tokens ${key} signed cannot be re-issued with it. Restore that seed, or add another signing key to ${p.view.kind} "${p.view.name}" and re-issue them with -K.`,
         { publicKey: r },
       );
     }
-    const kp = KeyPair.create(p.view.kind);
-    const storedAt = await ws.keys.storeKey(kp, { usages: defaultUsages(p.view.kind, 'signing-key') });
+    const kp = await ws.custody.generate(p.view.kind, defaultUsages(p.view.kind, 'signing-key'));
+    const storedAt = ws.custody.whereIs(kp);
     p.view.replacement = kp.publicKey;
     out.set(p.view.publicKey, kp);
     result.replacements.push({ kind: p.view.kind, operator: w.op.name, name: p.view.name, publicKey: kp.publicKey, storedAt, ...(p.view.scope ? { scope: p.view.scope.role } : {}) });
@@ -159,7 +162,8 @@ export async function applyCompromise(ws: Workspace, publicKey: string, opts: Ap
   return ws.store.locked(() =>
     withStoreLock(ws.keys.root, async () => {
       const clock = phaseClock();
-      const { plan, work } = await scanCompromise(ws, publicKey, opts);
+      const signer = await toSigner(ws, opts.signer);
+      const { plan, work } = await scanCompromise(ws, publicKey, { signer });
       const phases = { scan: clock(), parents: 0, users: 0, sync: 0 };
       const key = plan.publicKey;
       const result: CompromiseResult = {
@@ -188,7 +192,7 @@ export async function applyCompromise(ws: Workspace, publicKey: string, opts: Ap
           const replacements = await chooseReplacements(ws, w, key, result);
           if (!retired) result.retired = retired = await retire(ws, key, result.replacements);
           clock();
-          await applyParentSteps({ ws, key, replacements, signer: opts.signer, iat, result, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) }, w);
+          await applyParentSteps({ ws, key, replacements, signer, iat, result, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) }, w);
           phases.parents += clock();
           await applyUserSteps(
             {

@@ -5,11 +5,12 @@
  * Every step reads the current state first, so running it again after an interruption only
  * does what is left.
  */
+import type { Signer } from '../../keys/signer.js';
 import { decodeActivation, decodeOperator } from '../../claims/nats/decode.js';
-import { encodeActivation, encodeOperator } from '../../claims/nats/encode.js';
+import { encodeActivationAsync, encodeOperatorAsync } from '../../claims/nats/encode.js';
+import { tokenSigner } from '../signing/token-signer.js';
 import type { AccountClaims } from '../../claims/nats/types.js';
 import { SigchainError, isSigchainError } from '../../errors.js';
-import type { KeyPair } from '../../nkeys/keypair.js';
 import type { OperatorWork } from './scan.js';
 import { swapSigningKey } from './swap-signing-key.js';
 import type { CompromiseProgress, CompromiseResult } from './types.js';
@@ -22,9 +23,9 @@ export interface ParentStepContext {
   ws: Workspace;
   key: string;
   /** Replacement key pair by parent identity key. */
-  replacements: Map<string, KeyPair>;
+  replacements: Map<string, Signer>;
   /** The -K key. */
-  signer: KeyPair | undefined;
+  signer: Signer | undefined;
   iat: number;
   result: CompromiseResult;
   onProgress?: (p: CompromiseProgress) => void;
@@ -35,12 +36,12 @@ async function resignOperator(c: ParentStepContext, w: OperatorWork): Promise<vo
   const p = w.parents.find((x) => x.view.kind === 'operator' && !x.view.replaced);
   if (!p) return;
   const identity = w.operator.claims.sub;
-  const k = c.signer ?? (await c.ws.keys.getKey(identity));
+  const k = c.signer ?? (await c.ws.custody.signer(identity));
   if (k.publicKey !== identity) throw new SigchainError('NO_APPROPRIATE_SIGNING_KEY', `Only operator "${w.op.name}"'s identity key ${identity} can re-sign its token. Pass it with -K.`, { allowed: [identity] });
   await assertSignerMay(c.ws, k, 'identity', `the token of operator "${w.op.name}"`);
   const claims = structuredClone(w.operator.claims);
   swapSigningKey('operator', claims, c.key, c.replacements.get(identity)!.publicKey, null);
-  const token = encodeOperator(claims, k);
+  const token = await encodeOperatorAsync(claims, tokenSigner(k, 'identity', identity));
   await w.op.writeOperatorJwt(token);
   w.operator = { name: w.operator.name, token, claims: decodeOperator(token) };
   p.view.replaced = true;
@@ -70,7 +71,7 @@ async function resignAccounts(c: ParentStepContext, w: OperatorWork): Promise<vo
       try {
         const act = decodeActivation(imp.token!);
         act.nats.issuer_account = exporter.view.publicKey;
-        imp.token = encodeActivation(act, c.replacements.get(exporter.view.publicKey)!, { iat: c.iat });
+        imp.token = await encodeActivationAsync(act, tokenSigner(c.replacements.get(exporter.view.publicKey)!, 'issuing', act.sub), { iat: c.iat });
         reissued.push({ kind: 'activation', operator: w.op.name, account: name, name: imp.name || imp.subject, publicKey: claims.sub });
       } catch (e) {
         if (!isSigchainError(e)) throw e;

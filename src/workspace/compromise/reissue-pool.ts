@@ -10,8 +10,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type ErrorCode, SigchainError } from '../../errors.js';
-import { type ReissueSettings, type UserJob, type UserOutcome, UserReissuer } from './reissue-users.js';
-import type { WorkerInput, WorkerMessage } from './reissue-worker.js';
+import { type BatchSigner, type ReissueSettings, type UserJob, type UserOutcome, UserReissuer } from './reissue-users.js';
+import type { SignReply, WorkerInput, WorkerMessage } from './reissue-worker.js';
 
 /** Options of {@link runUserJobs}. */
 export interface RunUserJobsOptions {
@@ -36,14 +36,13 @@ export function defaultWorkers(n: number): number {
   return n >= PARALLEL_FROM ? Math.min(4, availableParallelism()) : 1;
 }
 
-async function runInline(jobs: readonly UserJob[], settings: ReissueSettings, onChunk: ((done: number) => void) | undefined): Promise<UserOutcome[]> {
+async function runInline(jobs: readonly UserJob[], settings: ReissueSettings, sign: BatchSigner, onChunk: ((done: number) => void) | undefined): Promise<UserOutcome[]> {
   const out: UserOutcome[] = [];
   const reissuer = new UserReissuer(settings);
   const size = chunkSize(jobs.length);
   try {
     for (let i = 0; i < jobs.length; i += size) {
-      const end = Math.min(jobs.length, i + size);
-      for (let k = i; k < end; k++) out.push(reissuer.reissue(jobs[k]!));
+      out.push(...(await reissuer.reissueBatch(jobs.slice(i, i + size), sign)));
       onChunk?.(out.length);
       await breathe();
     }
@@ -53,7 +52,7 @@ async function runInline(jobs: readonly UserJob[], settings: ReissueSettings, on
   return out;
 }
 
-async function runWorkers(jobs: readonly UserJob[], settings: ReissueSettings, n: number, onChunk: ((done: number) => void) | undefined): Promise<UserOutcome[]> {
+async function runWorkers(jobs: readonly UserJob[], settings: ReissueSettings, sign: BatchSigner, n: number, onChunk: ((done: number) => void) | undefined): Promise<UserOutcome[]> {
   const slices = Array.from({ length: n }, (_, k) => jobs.slice(Math.floor((k * jobs.length) / n), Math.floor(((k + 1) * jobs.length) / n)));
   const done = new Array<number>(n).fill(0);
   const workers: Worker[] = [];
@@ -74,7 +73,13 @@ async function runWorkers(jobs: readonly UserJob[], settings: ReissueSettings, n
             workers.push(w);
             w.on('message', (m: WorkerMessage) => {
               if (failed) return;
-              if (m.type === 'progress') {
+              if (m.type === 'sign') {
+                // The worker holds no key: its chunk is signed here, by the custody signer.
+                sign(m.inputs, m.subjects).then(
+                  (signatures) => w.postMessage({ type: 'signed', id: m.id, signatures } satisfies SignReply),
+                  (e: unknown) => w.postMessage({ type: 'sign-failed', id: m.id, ...(e instanceof SigchainError ? { code: e.code } : {}), message: e instanceof Error ? e.message : String(e) } satisfies SignReply),
+                );
+              } else if (m.type === 'progress') {
                 done[k] = m.done;
                 try {
                   onChunk?.(done.reduce((a, b) => a + b, 0));
@@ -114,11 +119,11 @@ async function runWorkers(jobs: readonly UserJob[], settings: ReissueSettings, n
  *
  * @example
  * ```ts
- * const outcomes = await runUserJobs(jobs, settings, { onChunk: (n) => bar.update(n) });
+ * const outcomes = await runUserJobs(jobs, settings, sign, { onChunk: (n) => bar.update(n) });
  * ```
  */
-export async function runUserJobs(jobs: readonly UserJob[], settings: ReissueSettings, opts: RunUserJobsOptions = {}): Promise<UserOutcome[]> {
+export async function runUserJobs(jobs: readonly UserJob[], settings: ReissueSettings, sign: BatchSigner, opts: RunUserJobsOptions = {}): Promise<UserOutcome[]> {
   if (!jobs.length) return [];
   const n = Math.min(opts.workers ?? defaultWorkers(jobs.length), Math.ceil(jobs.length / 100));
-  return n > 1 ? runWorkers(jobs, settings, n, opts.onChunk) : runInline(jobs, settings, opts.onChunk);
+  return n > 1 ? runWorkers(jobs, settings, sign, n, opts.onChunk) : runInline(jobs, settings, sign, opts.onChunk);
 }

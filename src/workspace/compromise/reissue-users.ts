@@ -4,17 +4,21 @@
  * or in a worker thread (`reissue-worker.ts`).
  *
  * Per user it does the least that keeps every guarantee: one parse of the stored token (no
- * signature check, see {@link UserReissuer.reissue}), one Ed25519 signature with the key pair
- * loaded once, one seed read, two atomic file replacements without fsync (`FileReplacer`).
+ * signature check, see {@link UserReissuer.resign}), one Ed25519 signature, one seed read, two
+ * atomic file replacements without fsync (`FileReplacer`).
+ *
+ * The replacement key never comes here: signatures are asked of a {@link BatchSigner}, a batch
+ * at a time, which is the custody signer on the main thread (inline) or a message to it (workers).
  */
 import { readTextSync } from '../../store/bulk-read.js';
 import { formatCreds } from '../../claims/nats/creds.js';
 import { parseCreds } from '../../input/creds.js';
-import { encodeUser } from '../../claims/nats/encode.js';
+import { natsPayload } from '../../claims/nats/encode.js';
+import { b64urlEncode } from '../../jwt/base64url.js';
+import { signingInput } from '../../jwt/encode.js';
 import type { UserClaims } from '../../claims/nats/types.js';
 import { isSigchainError } from '../../errors.js';
 import { decodeJwt } from '../../jwt/decode.js';
-import { KeyPair } from '../../nkeys/keypair.js';
 import { isSeed } from '../../nkeys/codec.js';
 import { readSecretFileSync } from '../../store/keystore.js';
 import { FileReplacer } from '../../store/replace-files.js';
@@ -48,8 +52,8 @@ export interface UserOutcome {
 
 /** What every job of one run shares. */
 export interface ReissueSettings {
-  /** Seed of the replacement signing key. Secret: it stays in memory, never in a message. */
-  signerSeed: string;
+  /** Public key of the replacement signing key (its private key stays in its backend). */
+  signer: string;
   /** The account the users belong to (their `issuer_account`). */
   issuerAccount: string;
   /** The compromised key: only tokens it signed are re-issued. */
@@ -98,17 +102,22 @@ function seedOf(job: UserJob): { seed?: string; note?: string } {
 }
 
 /**
+ * Signs a batch of signing inputs (`header.payload`, ASCII) of user tokens about `subjects`,
+ * one signature each, in order.
+ */
+export type BatchSigner = (inputs: readonly string[], subjects: readonly string[]) => Promise<Uint8Array[]>;
+
+/**
  * Re-issues users with one replacement key. Not thread-safe; one per thread.
  *
  * @example
  * ```ts
- * const r = new UserReissuer({ signerSeed, issuerAccount, compromised, iat, tag: 'm' });
- * const outcomes = jobs.map((j) => r.reissue(j));
+ * const r = new UserReissuer({ signer: sk.publicKey, issuerAccount, compromised, iat, tag: 'm' });
+ * const outcomes = await r.reissueBatch(jobs, sign);
  * await r.finish();
  * ```
  */
 export class UserReissuer {
-  readonly #key: KeyPair;
   readonly #settings: ReissueSettings;
   readonly #files: FileReplacer;
   /** The creds text around the JWT and the seed, taken from the first formatCreds call. */
@@ -116,7 +125,6 @@ export class UserReissuer {
 
   constructor(settings: ReissueSettings) {
     this.#settings = settings;
-    this.#key = KeyPair.fromSeed(settings.signerSeed, ['account']);
     this.#files = new FileReplacer({ tag: settings.tag });
   }
 
@@ -138,14 +146,14 @@ export class UserReissuer {
   }
 
   /**
-   * The new token of one user, in memory: same claims, same subject, same `issuer_account`,
-   * signed by the replacement key; or why it cannot be made.
+   * What the new token of one user signs (same claims, same subject, same `issuer_account`,
+   * issued by the replacement key), or why it cannot be made.
    *
    * The stored token's signature is not checked again: it was made by the compromised key, so it
    * proves nothing either way, and the store (0600 files under the store lock) is what is trusted.
    * Its shape is checked: a user token about `job.sub`, signed by the compromised key.
    */
-  resign(job: Pick<UserJob, 'token' | 'sub'>): { token: string } | { note: string } {
+  resign(job: Pick<UserJob, 'token' | 'sub'>): { input: string } | { note: string } {
     let claims: UserClaims;
     try {
       claims = decodeJwt<UserClaims>(job.token).claims;
@@ -157,7 +165,7 @@ export class UserReissuer {
     }
     claims.nats.issuer_account = this.#settings.issuerAccount;
     try {
-      return { token: encodeUser(claims, this.#key, { iat: this.#settings.iat }) };
+      return { input: signingInput(natsPayload(claims, this.#settings.signer, { iat: this.#settings.iat })) };
     } catch (e) {
       // A damaged token (a subject whose checksum fails…) must not stop the other users.
       if (!isSigchainError(e)) throw e;
@@ -166,21 +174,28 @@ export class UserReissuer {
   }
 
   /**
-   * Re-issues one user ({@link resign}) and writes its files: creds first, then the JWT, so an
-   * interruption never leaves a re-issued JWT beside stale creds (a re-run re-issues any user
-   * whose JWT still names the old key).
+   * Re-issues `jobs` ({@link resign}, one signature batch) and writes their files: creds first,
+   * then the JWT, so an interruption never leaves a re-issued JWT beside stale creds (a re-run
+   * re-issues any user whose JWT still names the old key).
    */
-  reissue(job: UserJob): UserOutcome {
-    const made = this.resign(job);
-    if ('note' in made) return { reissued: false, creds: false, note: made.note };
-    const found = seedOf(job);
-    let creds = false;
-    if (found.seed) {
-      this.#files.replace(job.credsPath, this.credsText(made.token, found.seed));
-      creds = true;
-    }
-    this.#files.replace(job.jwtPath, made.token);
-    return found.note && !creds ? { reissued: true, creds, note: found.note } : { reissued: true, creds };
+  async reissueBatch(jobs: readonly UserJob[], sign: BatchSigner): Promise<UserOutcome[]> {
+    const made = jobs.map((j) => this.resign(j));
+    const todo = made.flatMap((m, i) => ('input' in m ? [i] : []));
+    const sigs = todo.length ? await sign(todo.map((i) => (made[i] as { input: string }).input), todo.map((i) => jobs[i]!.sub)) : [];
+    if (sigs.length !== todo.length) throw new Error('the signer returned a different number of signatures than asked for');
+    const tokens = new Map<number, string>(todo.map((i, k) => [i, `${(made[i] as { input: string }).input}.${b64urlEncode(sigs[k]!)}`]));
+    return jobs.map((job, i) => {
+      const token = tokens.get(i);
+      if (token === undefined) return { reissued: false, creds: false, note: (made[i] as { note: string }).note };
+      const found = seedOf(job);
+      let creds = false;
+      if (found.seed) {
+        this.#files.replace(job.credsPath, this.credsText(token, found.seed));
+        creds = true;
+      }
+      this.#files.replace(job.jwtPath, token);
+      return found.note && !creds ? { reissued: true, creds, note: found.note } : { reissued: true, creds };
+    });
   }
 
   /**

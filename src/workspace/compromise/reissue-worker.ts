@@ -1,11 +1,12 @@
 /**
  * Worker-thread entry of the parallel re-issue (`reissue-pool.ts`): re-issues one slice of the
- * users and reports progress. Errors travel back as their code and message, since a
- * SigchainError does not survive the thread boundary as itself.
+ * users and reports progress. The worker holds no private key: each chunk's signing inputs go
+ * to the main thread, whose custody signer answers with the signatures. Errors travel back as
+ * their code and message, since a SigchainError does not survive the thread boundary as itself.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isSigchainError } from '../../errors.js';
-import { type ReissueSettings, type UserJob, type UserOutcome, UserReissuer } from './reissue-users.js';
+import { type BatchSigner, type ReissueSettings, type UserJob, type UserOutcome, UserReissuer } from './reissue-users.js';
 
 /** What the pool hands a worker. */
 export interface WorkerInput {
@@ -18,24 +19,54 @@ export interface WorkerInput {
 /** What a worker posts back. */
 export type WorkerMessage =
   | { type: 'progress'; done: number }
+  | { type: 'sign'; id: number; inputs: readonly string[]; subjects: readonly string[] }
   | { type: 'done'; outcomes: UserOutcome[] }
   | { type: 'error'; code?: string; message: string; details?: Record<string, unknown> };
+
+/** What the main thread answers a `sign` request with. */
+export type SignReply = { type: 'signed'; id: number; signatures: Uint8Array[] } | { type: 'sign-failed'; id: number; code?: string; message: string };
+
+class SignFailed extends Error {
+  constructor(readonly code: string | undefined, message: string) {
+    super(message);
+  }
+}
 
 async function run(): Promise<void> {
   const { settings, jobs, every } = workerData as WorkerInput;
   const post = (m: WorkerMessage): void => parentPort!.postMessage(m);
+  const waiting = new Map<number, { resolve: (s: Uint8Array[]) => void; reject: (e: Error) => void }>();
+  parentPort!.on('message', (m: SignReply) => {
+    const w = waiting.get(m.id);
+    if (!w) return;
+    waiting.delete(m.id);
+    if (m.type === 'signed') w.resolve(m.signatures);
+    else w.reject(new SignFailed(m.code, m.message));
+  });
+  let next = 0;
+  const sign: BatchSigner = (inputs, subjects) =>
+    new Promise((resolve, reject) => {
+      const id = next++;
+      waiting.set(id, { resolve, reject });
+      post({ type: 'sign', id, inputs, subjects });
+    });
   const reissuer = new UserReissuer(settings);
   const outcomes: UserOutcome[] = [];
   try {
-    for (let i = 0; i < jobs.length; i++) {
-      outcomes.push(reissuer.reissue(jobs[i]!));
-      if ((i + 1) % every === 0) post({ type: 'progress', done: i + 1 });
+    for (let i = 0; i < jobs.length; i += every) {
+      outcomes.push(...(await reissuer.reissueBatch(jobs.slice(i, i + every), sign)));
+      post({ type: 'progress', done: outcomes.length });
     }
   } catch (e) {
+    if (e instanceof SignFailed) {
+      post({ type: 'error', ...(e.code ? { code: e.code } : {}), message: e.message });
+      return;
+    }
     post(isSigchainError(e) ? { type: 'error', code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } : { type: 'error', message: e instanceof Error ? e.message : String(e) });
     return;
   } finally {
     await reissuer.finish();
+    parentPort!.removeAllListeners('message');
   }
   post({ type: 'done', outcomes });
 }

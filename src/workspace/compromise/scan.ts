@@ -2,6 +2,7 @@
  * Finding the blast radius of a compromised signing key: who lists it, what it signed, what can
  * and cannot be re-issued. Reads only. `applyCompromise` acts on the same scan, under the lock.
  */
+import type { Signer } from '../../keys/signer.js';
 import { basename, dirname, sep } from 'node:path';
 import { isRevoked, signingKeyScope } from '../../claims/nats/account.js';
 import { restrictionOf } from '../../keys/restrictions.js';
@@ -127,7 +128,7 @@ function when(unix: number | undefined): string {
  * Throws `COMPROMISED_KEY_IS_IDENTITY` when `key` is an entity's identity key, and
  * `NKEY_PUBLIC_EXPECTED` when a seed was given.
  */
-export async function scanCompromise(ws: Workspace, key: string, opts: { signer?: KeyPair } = {}): Promise<Scan> {
+export async function scanCompromise(ws: Workspace, key: string, opts: { signer?: Signer | undefined } = {}): Promise<Scan> {
   const text = typeof key === 'string' ? key.trim() : '';
   // A seed pasted here must never be echoed back.
   if (isSeed(text)) throw new SigchainError('NKEY_PUBLIC_EXPECTED', 'Give the public key of the compromised signing key (O… or A…), not its seed. Keep the seed out of shells and logs: it is exposed already.');
@@ -228,18 +229,16 @@ function findParents(w: OperatorWork, key: string): void {
 }
 
 /** Whether each parent's token can be re-signed now; sets `signer` or `blocked`. Changes nothing. */
-async function checkParentSigners(ws: Workspace, w: OperatorWork, key: string, signer: KeyPair | undefined): Promise<void> {
+async function checkParentSigners(ws: Workspace, w: OperatorWork, key: string, signer: Signer | undefined): Promise<void> {
   for (const p of w.parents) {
     if (p.view.replaced) continue;
     try {
       if (p.view.kind === 'operator') {
         const identity = w.operator.claims.sub;
         let k = signer;
+        k ??= await ws.custody.trySigner(identity);
         if (!k) {
-          if (!(await ws.keys.hasKey(identity))) {
-            throw new SigchainError('NO_APPROPRIATE_SIGNING_KEY', `Operator "${w.op.name}" must be re-signed without ${key}, and an operator token is signed by the operator's identity key ${identity}, whose seed is not in the key store. Pass it with -K (its seed or .nk file).`, { allowed: [identity] });
-          }
-          k = await ws.keys.getKey(identity);
+          throw new SigchainError('NO_APPROPRIATE_SIGNING_KEY', `Operator "${w.op.name}" must be re-signed without ${key}, and an operator token is signed by the operator's identity key ${identity}, which is not held here (not in the key store, plain or sealed; not registered). Pass it with -K (its seed or .nk file).`, { allowed: [identity] });
         }
         if (k.publicKey !== identity) {
           throw new SigchainError('NO_APPROPRIATE_SIGNING_KEY', `An operator token is self-signed: only operator "${w.op.name}"'s identity key ${identity} can re-sign it, not ${k.publicKey}. Pass the identity key with -K.`, { allowed: [identity] });

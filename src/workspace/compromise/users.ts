@@ -15,7 +15,8 @@ import { type BackupEntry, backupKey, writeBackup } from './journal.js';
 import type { OperatorWork } from './scan.js';
 import { readTextSync } from '../../store/bulk-read.js';
 import type { CompromiseProgress, CompromiseResult } from './types.js';
-import type { KeyPair } from '../../nkeys/keypair.js';
+import type { Signer } from '../../keys/signer.js';
+import type { BatchSigner } from './reissue-users.js';
 import { runUserJobs } from './reissue-pool.js';
 import { type UserJob, UserReissuer } from './reissue-users.js';
 import type { Workspace } from '../workspace.js';
@@ -26,7 +27,7 @@ export interface UserStepContext {
   key: string;
   iat: number;
   /** Replacement key pair by parent (account) identity key. */
-  replacements: Map<string, KeyPair>;
+  replacements: Map<string, Signer>;
   result: CompromiseResult;
   /** Moves the journal to phase `children` (durably). */
   markChildren: () => Promise<void>;
@@ -78,8 +79,8 @@ export async function applyUserSteps(c: UserStepContext, w: OperatorWork): Promi
     const parent = w.parents.find((p) => p.view.kind === 'account' && p.view.name === account)!;
     const signer = c.replacements.get(parent.view.publicKey)!;
     if (jobs.some((j) => j.seed !== 'none')) await ensureDir(c.ws.keys.accountCredsDir(w.op.name, account), PRIVATE_DIR_MODE);
-    const settings = { signerSeed: signer.seed, issuerAccount: parent.view.publicKey, compromised: c.key, iat: c.iat, tag: 'm' };
-    const outcomes = await runUserJobs(jobs, settings, {
+    const settings = { signer: signer.publicKey, issuerAccount: parent.view.publicKey, compromised: c.key, iat: c.iat, tag: 'm' };
+    const outcomes = await runUserJobs(jobs, settings, batchSigner(signer), {
       onChunk: (n) => c.onProgress?.({ phase: 'users', done: base + n, total }),
       ...(c.workers !== undefined ? { workers: c.workers } : {}),
     });
@@ -113,4 +114,9 @@ async function recheckCreds(c: UserStepContext, w: OperatorWork, account: string
   } finally {
     await r.finish();
   }
+}
+
+/** The replacement key's custody signer, a batch of user tokens at a time. */
+function batchSigner(signer: Signer): BatchSigner {
+  return (inputs, subjects) => Promise.all(inputs.map((input, i) => signer.sign(Buffer.from(input, 'ascii'), { usage: 'issuing', kind: 'jwt', subject: subjects[i]! })));
 }

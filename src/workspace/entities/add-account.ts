@@ -1,3 +1,5 @@
+import type { SignerLike } from '../signing/signer-like.js';
+import type { Signer } from '../../keys/signer.js';
 import { newAccountClaims } from '../../claims/nats/account.js';
 import { SigchainError } from '../../errors.js';
 import { defaultUsages } from '../../keys/usage.js';
@@ -11,7 +13,7 @@ export interface AddAccountOptions {
   /** Operator to add it to; default the current one. */
   operator?: string;
   /** The key that signs (`-K`): the operator's identity key or one of its signing keys. */
-  signer?: KeyPair;
+  signer?: SignerLike;
   /** Use this existing account public key instead of generating one (its seed is not needed). */
   publicKey?: string;
   expiry?: number;
@@ -48,7 +50,7 @@ export async function addAccount(ws: Workspace, name: string, opts: AddAccountOp
     if (opts.expiry) claims.exp = opts.expiry;
     if (opts.start) claims.nbf = opts.start;
     const issued = await issueAccount(ws, operator, claims, opts.signer, { previous: null });
-    const keyPath = key ? await ws.keys.storeKey(key, { usages: defaultUsages('account', 'identity') }) : undefined;
+    const keyPath = key ? ws.custody.whereIs(await ws.custody.importKey(key, defaultUsages('account', 'identity'))) : undefined;
     await op.addAccount(name, issued.token);
     await ws.select(op.name, name);
     return {

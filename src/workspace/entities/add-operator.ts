@@ -1,5 +1,6 @@
+import type { Signer } from '../../keys/signer.js';
 import { formatCreds } from '../../claims/nats/creds.js';
-import { encodeOperator } from '../../claims/nats/encode.js';
+import { encodeOperatorAsync } from '../../claims/nats/encode.js';
 import { addSigningKey, newAccountClaims, systemAccountExports } from '../../claims/nats/account.js';
 import { newOperatorClaims } from '../../claims/nats/operator.js';
 import { newUserClaims } from '../../claims/nats/user.js';
@@ -8,6 +9,7 @@ import { SigchainError } from '../../errors.js';
 import { defaultUsages } from '../../keys/usage.js';
 import { KeyPair } from '../../nkeys/keypair.js';
 import { issueAccount, issueUser } from '../signing/issue.js';
+import { tokenSigner } from '../signing/token-signer.js';
 import { assertSignerMay } from '../signing/signer-usage.js';
 import type { Workspace } from '../workspace.js';
 
@@ -53,39 +55,38 @@ export async function addOperator(ws: Workspace, name: string, opts: AddOperator
     if (await ws.store.hasOperator(name)) {
       throw new SigchainError('STORE_EXISTS', `Operator ${name} already exists in ${ws.store.dir}. Choose another name, or edit that operator.`, { kind: 'operator', name });
     }
-    const identity = KeyPair.create('operator');
+    const withSys = opts.systemAccount !== false;
+    // Made side by side: sealing a key costs a scrypt, and scrypt runs off the main thread.
+    const [identity, sk, sys, sysSk] = await Promise.all([
+      ws.custody.generate('operator', defaultUsages('operator', 'identity')),
+      opts.generateSigningKey ? ws.custody.generate('operator', defaultUsages('operator', 'signing-key')) : undefined,
+      withSys ? ws.custody.generate('account', defaultUsages('account', 'identity')) : undefined,
+      withSys ? ws.custody.generate('account', defaultUsages('account', 'signing-key')) : undefined,
+    ]);
+    const made = [identity, sk, sys, sysSk].filter((k): k is Signer => k !== undefined);
     const claims = newOperatorClaims(name, identity.publicKey);
     if (opts.expiry) claims.exp = opts.expiry;
     if (opts.start) claims.nbf = opts.start;
-    let sk: KeyPair | undefined;
-    if (opts.generateSigningKey) {
-      sk = KeyPair.create('operator');
-      claims.nats.signing_keys = [sk.publicKey];
-    }
-    const withSys = opts.systemAccount !== false;
-    const sys = withSys ? KeyPair.create('account') : undefined;
+    if (sk) claims.nats.signing_keys = [sk.publicKey];
     if (sys) claims.nats.system_account = sys.publicKey;
 
-    const keyPath = await ws.keys.storeKey(identity, { usages: defaultUsages('operator', 'identity') });
-    const skPath = sk ? await ws.keys.storeKey(sk, { usages: defaultUsages('operator', 'signing-key') }) : undefined;
+    const keyPath = ws.custody.whereIs(identity);
+    const skPath = sk ? ws.custody.whereIs(sk) : undefined;
     await assertSignerMay(ws, identity, 'identity', `the token of operator "${name}"`);
-    const operatorJwt = encodeOperator(claims, identity);
     let op;
+    let operatorJwt: string;
     try {
+      operatorJwt = await encodeOperatorAsync(claims, tokenSigner(identity, 'identity', identity.publicKey));
       op = await ws.store.createOperator(name, operatorJwt);
     } catch (e) {
-      // A refused create (STORE_EXISTS…) must not leave the fresh, unused seeds behind.
-      await ws.keys.removeKey(identity.publicKey);
-      if (sk) await ws.keys.removeKey(sk.publicKey);
+      // A refused create (STORE_EXISTS…) must not leave the fresh, unused keys behind.
+      for (const k of made) await ws.keys.removeKey(k.publicKey);
       throw e;
     }
     const result: AddOperatorResult = { operator: { name: op.name, publicKey: identity.publicKey, keyPath }, warnings: [] };
     if (sk && skPath) result.signingKey = { publicKey: sk.publicKey, keyPath: skPath };
 
-    if (sys) {
-      const sysSk = KeyPair.create('account');
-      await ws.keys.storeKey(sys, { usages: defaultUsages('account', 'identity') });
-      await ws.keys.storeKey(sysSk, { usages: defaultUsages('account', 'signing-key') });
+    if (sys && sysSk) {
       const acct = newAccountClaims('SYS', sys.publicKey);
       addSigningKey(acct, sysSk.publicKey);
       // nsc's monitoring exports: without them no account can import its own CONNZ/SUBSZ/… data.
@@ -94,7 +95,7 @@ export async function addOperator(ws: Workspace, name: string, opts: AddOperator
       const issued = await issueAccount(ws, operator, acct, sk ?? identity, { previous: null });
       await op.addAccount('SYS', issued.token);
       const sysUser = KeyPair.create('user');
-      await ws.keys.storeKey(sysUser, { usages: defaultUsages('user') });
+      await ws.custody.importKey(sysUser, defaultUsages('user'));
       const user = await issueUser(ws, { name: 'SYS', token: issued.token, claims: decodeAccount(issued.token) }, false, newUserClaims('sys', sysUser.publicKey), { explicit: sysSk });
       await op.addUser('SYS', 'sys', user.token);
       const credsPath = await ws.keys.writeCreds(op.name, 'SYS', 'sys', formatCreds(user.token, sysUser.seed));

@@ -1,3 +1,5 @@
+import type { SignerLike } from '../signing/signer-like.js';
+import type { Signer } from '../../keys/signer.js';
 import { addTags } from '../../claims/nats/common.js';
 import { formatCreds } from '../../claims/nats/creds.js';
 import { newUserClaims } from '../../claims/nats/user.js';
@@ -15,7 +17,7 @@ export interface AddUserOptions {
   /** Account to add it to; default the current one. */
   account?: string;
   /** The key that signs (`-K`): the account identity key or one of its signing keys. */
-  signer?: KeyPair;
+  signer?: SignerLike;
   /** Permissions and limits to set (nsc's `--allow-pub` etc.). */
   edit?: UserEdit;
   /** Tags to set (nsc's `--tag`; trimmed and lower-cased as Go does). */
@@ -59,7 +61,7 @@ export async function addUser(ws: Workspace, name: string, opts: AddUserOptions 
       ...(opts.signer ? { explicit: opts.signer } : {}),
       ownPermissions: opts.edit ? editSetsPermissions(opts.edit) : false,
     });
-    const keyPath = await ws.keys.storeKey(key, { usages: defaultUsages('user') });
+    const keyPath = ws.custody.whereIs(await ws.custody.importKey(key, defaultUsages('user')));
     await op.addUser(accountName, name, issued.token);
     const credsPath = await ws.keys.writeCreds(op.name, accountName, name, formatCreds(issued.token, key.seed));
     return {

@@ -1,3 +1,5 @@
+import type { SignerLike } from '../signing/signer-like.js';
+import type { Signer } from '../../keys/signer.js';
 import { addSigningKey, removeSigningKey } from '../../claims/nats/account.js';
 import { decodeUser } from '../../claims/nats/decode.js';
 import type { OperatorLimits } from '../../claims/nats/types.js';
@@ -25,7 +27,7 @@ export interface EditAccountOptions extends ClaimEdit {
   description?: string;
   infoUrl?: string;
   /** The operator key that signs (`-K`). */
-  signer?: KeyPair;
+  signer?: SignerLike;
 }
 
 /** What {@link editAccount} changed. */

@@ -1,5 +1,7 @@
+import { type SignerLike, toSigner } from '../signing/signer-like.js';
+import type { Signer } from '../../keys/signer.js';
 import { decodeAccount, decodeUser } from '../../claims/nats/decode.js';
-import { encodeOperator } from '../../claims/nats/encode.js';
+import { encodeOperatorAsync } from '../../claims/nats/encode.js';
 import { addOperatorSigningKey, removeOperatorSigningKey } from '../../claims/nats/operator.js';
 import { SigchainError } from '../../errors.js';
 import { isPublicKey } from '../../nkeys/codec.js';
@@ -13,6 +15,7 @@ import { type PendingSigningKey, resolveSigningKeyArg, storeSigningKeys } from '
 import { applyRestrictions } from '../signing/restrict-signing-keys.js';
 import { type ClaimEdit, applyClaimEdit, setOrDelete } from '../edits/claim-edit.js';
 import type { Workspace } from '../workspace.js';
+import { tokenSigner } from '../signing/token-signer.js';
 
 /** Options of {@link editOperator}. */
 export interface EditOperatorOptions extends ClaimEdit {
@@ -31,7 +34,7 @@ export interface EditOperatorOptions extends ClaimEdit {
   serviceUrls?: string[];
   rmServiceUrls?: string[];
   /** The operator identity key, when its seed is not in the key store. */
-  signer?: KeyPair;
+  signer?: SignerLike;
 }
 
 /** What {@link editOperator} changed. */
@@ -61,12 +64,12 @@ export async function editOperator(ws: Workspace, opts: EditOperatorOptions): Pr
     const current = await readOperator(op);
     const claims = current.claims;
     const identity = claims.sub;
-    let signer = opts.signer;
+    let signer = await toSigner(ws, opts.signer);
     if (!signer) {
-      if (!(await ws.keys.hasKey(identity))) {
-        throw new SigchainError('NO_APPROPRIATE_SIGNING_KEY', `Editing operator "${op.name}" needs its identity key ${identity}, whose seed is not in the key store. Pass it with -K (seed or .nk path).`, { allowed: [identity] });
+      signer = await ws.custody.trySigner(identity);
+      if (!signer) {
+        throw new SigchainError('NO_APPROPRIATE_SIGNING_KEY', `Editing operator "${op.name}" needs its identity key ${identity}, which is not held here (not in the key store, plain or sealed; not registered; not in the agent). Pass it with -K (seed or .nk path).`, { allowed: [identity] });
       }
-      signer = await ws.keys.getKey(identity);
     }
     if (signer.publicKey !== identity) {
       throw new SigchainError('NO_APPROPRIATE_SIGNING_KEY', `An operator token is self-signed: only operator "${op.name}"'s identity key ${identity} can sign it, not ${signer.publicKey}. Pass the identity key with -K, or keep its seed in the key store.`, { allowed: [identity] });
@@ -110,7 +113,7 @@ export async function editOperator(ws: Workspace, opts: EditOperatorOptions): Pr
     }
     applyClaimEdit(claims, opts);
 
-    const token = encodeOperator(claims, signer);
+    const token = await encodeOperatorAsync(claims, tokenSigner(signer, 'identity', identity));
     result.added = await storeSigningKeys(ws, pending);
     await op.writeOperatorJwt(token);
     const updated = { name: op.name, token, claims };

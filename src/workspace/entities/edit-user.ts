@@ -1,3 +1,5 @@
+import type { SignerLike } from '../signing/signer-like.js';
+import type { Signer } from '../../keys/signer.js';
 import { formatCreds } from '../../claims/nats/creds.js';
 import type { KeyPair } from '../../nkeys/keypair.js';
 import { issueUser } from '../signing/issue.js';
@@ -14,7 +16,7 @@ export interface EditUserOptions extends ClaimEdit {
   user: string;
   edit?: UserEdit;
   /** The account key that signs (`-K`). */
-  signer?: KeyPair;
+  signer?: SignerLike;
 }
 
 /** What {@link editUser} changed. */
@@ -52,8 +54,9 @@ export async function editUser(ws: Workspace, opts: EditUserOptions): Promise<Ed
       user: { name: opts.user, publicKey: claims.sub, issuer: issued.signer.key.publicKey, ...(claims.nats.issuer_account ? { issuerAccount: claims.nats.issuer_account } : {}) },
       warnings: issued.warnings,
     };
-    if (await ws.keys.hasKey(claims.sub)) {
-      const seed = (await ws.keys.getKey(claims.sub)).seed;
+    const held = await ws.custody.locate(claims.sub);
+    if (held && (held.backend === 'file' || held.backend === 'encrypted')) {
+      const seed = (await ws.custody.exportKey(claims.sub)).seed;
       result.user.credsPath = await ws.keys.writeCreds(op.name, accountName, opts.user, formatCreds(issued.token, seed));
     }
     return result;

@@ -16,9 +16,10 @@ export async function generateCreds(ws: Workspace, opts: { operator?: string; ac
   const op = await ws.operator(opts.operator);
   const account = await ws.account(op, opts.account);
   const { token, claims } = await readUser(op, account, opts.user);
-  if (!(await ws.keys.hasKey(claims.sub))) {
+  const held = await ws.custody.locate(claims.sub);
+  if (!held || (held.backend !== 'file' && held.backend !== 'encrypted')) {
     throw new SigchainError('STORE_NOT_FOUND', `The seed of user "${opts.user}" (${claims.sub}) is not in the key store, so no creds file can be made; only the user's owner holds it. Ask them, or re-create the user.`, { publicKey: claims.sub });
   }
-  const seed = (await ws.keys.getKey(claims.sub)).seed;
+  const seed = (await ws.custody.exportKey(claims.sub)).seed;
   return { operator: op.name, account, user: opts.user, text: formatCreds(token, seed) };
 }

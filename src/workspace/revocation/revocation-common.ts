@@ -3,6 +3,7 @@
  * hits, re-signing the account with an operator key (with an error that says plainly which
  * key is needed), the token-size warnings, and the reminder that servers need the new JWT.
  */
+import type { Signer } from '../../keys/signer.js';
 import { decodeUser } from '../../claims/nats/decode.js';
 import type { AccountClaims, OperatorClaims } from '../../claims/nats/types.js';
 import { SigchainError, isSigchainError } from '../../errors.js';
@@ -92,7 +93,7 @@ export async function storedUserTokens(op: OperatorStore, account: string): Prom
  * await op.writeAccountJwt(account.name, issued.token);
  * ```
  */
-export async function resignForRevocation(ws: Workspace, op: OperatorStore, operator: Stored<OperatorClaims>, account: Stored<AccountClaims>, signer?: KeyPair): Promise<Issued> {
+export async function resignForRevocation(ws: Workspace, op: OperatorStore, operator: Stored<OperatorClaims>, account: Stored<AccountClaims>, signer?: Signer): Promise<Issued> {
   let issued: Issued;
   try {
     // Revocations are not delegation: the claims as they stand are their own previous delegation.

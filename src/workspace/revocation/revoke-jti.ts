@@ -5,6 +5,8 @@
  * never reads jtis, so for a NATS user token the revocation is also expressed to servers as
  * a key revocation at the token's iat, which the account JWT carries (an OPERATOR key signs it).
  */
+import { type SignerLike, toSigner } from '../signing/signer-like.js';
+import type { Signer } from '../../keys/signer.js';
 import { clearRevocation, revoke } from '../../claims/nats/account.js';
 import type { AccountClaims } from '../../claims/nats/types.js';
 import { SigchainError } from '../../errors.js';
@@ -33,7 +35,7 @@ export interface RevokeJtiOptions {
    */
   keyRevocation?: boolean;
   /** The OPERATOR key that re-signs the account (`-K`). */
-  signer?: KeyPair;
+  signer?: SignerLike;
 }
 
 /** The key revocation a jti revocation made (or found) in the account JWT. */
@@ -73,7 +75,7 @@ export interface UnrevokeJtiOptions {
   jti?: string;
   /** Also undo the key revocation the jti revocation made (default true; needs an operator key). */
   keyRevocation?: boolean;
-  signer?: KeyPair;
+  signer?: SignerLike;
 }
 
 /** What {@link unrevokeJti} did. */
@@ -160,7 +162,7 @@ export async function revokeJti(ws: Workspace, opts: RevokeJtiOptions): Promise<
           result.notes.push(`Servers already refuse this token: account "${name}" revokes ${previous !== undefined && previous >= iat ? `user ${key}` : 'every user ("*")'} for tokens issued at or before ${iso(Math.max(previous ?? 0, all ?? 0))}.`);
         } else {
           revoke(account.claims, key, iat);
-          const issued = await resignForRevocation(ws, op, await readOperator(op), account, opts.signer);
+          const issued = await resignForRevocation(ws, op, await readOperator(op), account, await toSigner(ws, opts.signer));
           // The account first: if the jti file then fails, the token is refused by more, never by less.
           await op.writeAccountJwt(name, issued.token);
           result.account = { name, publicKey: account.claims.sub, issuer: issued.signer.key.publicKey, resigned: true, signedBy: issued.signer.as };
@@ -256,7 +258,7 @@ export async function unrevokeJti(ws: Workspace, opts: UnrevokeJtiOptions): Prom
         if (restoreTo !== current) {
           clearRevocation(account.claims, kr.key);
           if (restoreTo !== null) revoke(account.claims, kr.key, restoreTo);
-          const issued = await resignForRevocation(ws, op, await readOperator(op), account, opts.signer);
+          const issued = await resignForRevocation(ws, op, await readOperator(op), account, await toSigner(ws, opts.signer));
           await op.writeAccountJwt(name, issued.token);
           result.account = { name, publicKey: account.claims.sub, issuer: issued.signer.key.publicKey, resigned: true, signedBy: issued.signer.as };
           result.warnings.push(...issued.warnings);

@@ -3,6 +3,8 @@
  * `revocations[userKey] >= iat` or `revocations["*"] >= iat` (equal is refused). They live in
  * the ACCOUNT JWT, so an OPERATOR key signs them. nsc: `revocations add-user` / `delete-user`.
  */
+import { type SignerLike, toSigner } from '../signing/signer-like.js';
+import type { Signer } from '../../keys/signer.js';
 import { clearRevocation, isRevoked, revoke } from '../../claims/nats/account.js';
 import { SigchainError, isSigchainError } from '../../errors.js';
 import { decodePublicKey } from '../../nkeys/codec.js';
@@ -31,12 +33,12 @@ export interface RevokeUserOptions extends UserKeyTarget {
   /** Revoke tokens issued at or before this time (Unix seconds or a Date); default (or 0) now. */
   at?: number | Date;
   /** The OPERATOR key that re-signs the account (`-K`): a signing key, or the identity key. */
-  signer?: KeyPair;
+  signer?: SignerLike;
 }
 
 /** Options of {@link unrevokeUser}. */
 export interface UnrevokeUserOptions extends UserKeyTarget {
-  signer?: KeyPair;
+  signer?: SignerLike;
 }
 
 /** A stored user hit (or no longer hit) by a revocation. */
@@ -162,7 +164,7 @@ export async function revokeUser(ws: Workspace, opts: RevokeUserOptions): Promis
     };
     const who = key === '*' ? 'every user' : user ? `user "${user}"` : `user ${key}`;
     if (changed) {
-      const issued = await resignForRevocation(ws, op, operator, account, opts.signer);
+      const issued = await resignForRevocation(ws, op, operator, account, await toSigner(ws, opts.signer));
       await op.writeAccountJwt(name, issued.token);
       result.account = { name, publicKey: account.claims.sub, issuer: issued.signer.key.publicKey, resigned: true, signedBy: issued.signer.as };
       result.warnings.push(...issued.warnings);
@@ -215,7 +217,7 @@ export async function unrevokeUser(ws: Workspace, opts: UnrevokeUserOptions): Pr
       });
     }
     clearRevocation(account.claims, key);
-    const issued = await resignForRevocation(ws, op, operator, account, opts.signer);
+    const issued = await resignForRevocation(ws, op, operator, account, await toSigner(ws, opts.signer));
     await op.writeAccountJwt(name, issued.token);
     const result: UnrevokeUserResult = {
       operator: op.name,

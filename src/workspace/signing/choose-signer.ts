@@ -1,7 +1,7 @@
+import type { Signer } from '../../keys/signer.js';
 import type { UserScope } from '../../claims/nats/types.js';
 import { SigchainError } from '../../errors.js';
 import { type Restriction, type StatementKind, formatRestriction, missingKinds } from '../../keys/restrictions.js';
-import type { KeyPair } from '../../nkeys/keypair.js';
 import type { Role } from '../../nkeys/roles.js';
 
 /** The parent whose keys may issue a child token. */
@@ -19,9 +19,12 @@ export interface IssuingParent {
   restrictions?: ReadonlyMap<string, Restriction>;
 }
 
+/** What choosing a signer looks at: the key's public half and role (a custody Signer, or a KeyPair). */
+export type KeyLike = Pick<Signer, 'publicKey' | 'role'>;
+
 /** The key chosen to sign, and in what capacity. */
-export interface ChosenSigner {
-  key: KeyPair;
+export interface ChosenSigner<K extends KeyLike = Signer> {
+  key: K;
   /** `identity` when the parent's identity key signs (a separation-of-keys risk). */
   as: 'identity' | 'signing-key';
   /** Set when the signing key is scoped (users must then carry no permissions). */
@@ -76,14 +79,14 @@ function allowedList(parent: IssuingParent, kinds: readonly StatementKind[], unf
  *
  * @example
  * ```ts
- * const { key, as } = chooseSigner(operatorAsParent, { explicit: KeyPair.fromSeed(seed), lookup });
+ * const { key, as } = chooseSigner(operatorAsParent, { explicit: await ws.resolveSigner(seed), lookup });
  * ```
  */
-export function chooseSigner(
+export function chooseSigner<K extends KeyLike = Signer>(
   parent: IssuingParent,
   what: string,
-  opts: { explicit?: KeyPair; lookup: (publicKey: string) => KeyPair | undefined; preferScope?: (scope: UserScope | undefined) => boolean; kinds?: readonly StatementKind[]; unfit?: ReadonlyMap<string, SigchainError> },
-): ChosenSigner {
+  opts: { explicit?: K; lookup: (publicKey: string) => K | undefined; preferScope?: (scope: UserScope | undefined) => boolean; kinds?: readonly StatementKind[]; unfit?: ReadonlyMap<string, SigchainError> },
+): ChosenSigner<K> {
   const kinds = opts.kinds ?? [];
   const unfit = opts.unfit ?? new Map<string, SigchainError>();
   const role = roleOf(parent.kind);
@@ -100,7 +103,8 @@ export function chooseSigner(
   if (opts.explicit) {
     const k = opts.explicit;
     if (k.role !== role) throw refuse(`The key given with -K is ${article(k.role)} ${k.role} key; ${what} must be signed by ${article(role)} ${role} key of ${parent.kind} "${parent.name}".`);
-    if (!k.canSign) throw refuse(`The key ${k.publicKey} given with -K has no seed, so it cannot sign.`);
+    // A KeyPair handed in by a library caller may be public-only.
+    if ((k as { canSign?: boolean }).canSign === false) throw refuse(`The key ${k.publicKey} given with -K has no seed, so it cannot sign.`);
     if (k.publicKey === parent.identity) {
       if (parent.strict) throw refuse(`${parent.kind} "${parent.name}" requires signing keys (strict signing-key usage): its identity key may not sign ${what}.`);
       return { key: k, as: 'identity' };
@@ -129,14 +133,14 @@ export function chooseSigner(
     if (!opts.preferScope && scope) continue;
     if (missingFor(parent, skKey(sk), kinds).length) continue;
     const k = opts.lookup(skKey(sk));
-    if (k?.canSign) return scope ? { key: k, as: 'signing-key', scope } : { key: k, as: 'signing-key' };
+    if (k) return scope ? { key: k, as: 'signing-key', scope } : { key: k, as: 'signing-key' };
   }
   if (!parent.strict) {
     const k = opts.lookup(parent.identity);
-    if (k?.canSign) return { key: k, as: 'identity' };
+    if (k) return { key: k, as: 'identity' };
   }
   // Name what is missing when the restrictions, not the seeds, are what left nothing to sign.
-  const barred = kinds.filter((kind) => parent.signingKeys.some((sk) => opts.lookup(skKey(sk))?.canSign && missingFor(parent, skKey(sk), [kind]).length));
+  const barred = kinds.filter((kind) => parent.signingKeys.some((sk) => opts.lookup(skKey(sk)) && missingFor(parent, skKey(sk), [kind]).length));
   if (barred.length) {
     throw refuse(`No key of ${parent.kind} "${parent.name}" whose seed is in the key store may sign \`${barred.join('`, `')}\` statements (${what}): the restrictions in force exclude them${parent.strict ? ' and strict signing-key usage bars the identity key' : ''}.`, { barred });
   }

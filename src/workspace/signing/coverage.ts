@@ -46,14 +46,14 @@ const CARRIES: Record<StatementKind, readonly StatementKind[]> = {
 /** Keys of `parent` that may sign `kind`: seed at hand, `issuing` usage, not retired, allowed by restriction and strict mode. */
 async function signersOf(ws: Workspace, parent: IssuingParent): Promise<Map<StatementKind, string[]>> {
   const listed = parent.signingKeys.map((k) => (typeof k === 'string' ? k : k.key));
-  const { usable } = await sortByUsage(ws, await ws.loadSeeds([parent.identity, ...listed]), 'issuing', `tokens for ${parent.kind} "${parent.name}"`);
+  const { usable } = await sortByUsage(ws, await ws.loadSigners([parent.identity, ...listed]), 'issuing', `tokens for ${parent.kind} "${parent.name}"`);
   const out = new Map<StatementKind, string[]>();
   for (const kind of STATEMENT_KINDS[parent.kind]) {
     // A statement of a kind carries the kinds it implies (a signing-key change is an account
     // statement too): ONE key must be allowed all of them.
     const needs = CARRIES[kind];
-    const keys = listed.filter((k) => usable.get(k)?.canSign && needs.every((n) => mayUnder(parent.restrictions?.get(k), n)));
-    if (!parent.strict && usable.get(parent.identity)?.canSign) keys.unshift(parent.identity);
+    const keys = listed.filter((k) => usable.has(k) && needs.every((n) => mayUnder(parent.restrictions?.get(k), n)));
+    if (!parent.strict && usable.has(parent.identity)) keys.unshift(parent.identity);
     out.set(kind, keys);
   }
   return out;

@@ -1,11 +1,13 @@
-import { encodeAccount, encodeUser, natsPayload } from '../../claims/nats/encode.js';
+import { type SignerLike, toSigner } from './signer-like.js';
+import type { Signer } from '../../keys/signer.js';
+import { encodeAccountAsync, encodeUserAsync, natsPayload } from '../../claims/nats/encode.js';
+import { tokenSigner } from './token-signer.js';
 import { setScoped } from '../../claims/nats/user.js';
 import type { AccountClaims, OperatorClaims, UserClaims } from '../../claims/nats/types.js';
 import { connectLineSize, DEFAULT_MAX_CONTROL_LINE, validateClaims, validateScopedSigner } from '../../claims/nats/validate.js';
 import { SigchainError } from '../../errors.js';
 import { type StatementKind, readRestrictions } from '../../keys/restrictions.js';
-import { accountStatementKinds, approveDelegation, mayApproveDelegation, setDelegationApproval } from '../../keys/statement-kinds.js';
-import type { KeyPair } from '../../nkeys/keypair.js';
+import { accountStatementKinds, approveDelegationAsync, mayApproveDelegation, setDelegationApproval } from '../../keys/statement-kinds.js';
 import { type ChosenSigner, type IssuingParent, chooseSigner } from './choose-signer.js';
 import type { Stored } from '../read.js';
 import { assertSignerMay, sortByUsage } from './signer-usage.js';
@@ -39,8 +41,9 @@ function refuseInvalid(what: string, claims: Parameters<typeof validateClaims>[0
   }
 }
 
-async function pick(ws: Workspace, parent: IssuingParent, what: string, explicit: KeyPair | undefined, kinds: readonly StatementKind[], preferScope?: Parameters<typeof chooseSigner>[2]['preferScope']): Promise<ChosenSigner> {
+async function pick(ws: Workspace, parent: IssuingParent, what: string, given: SignerLike | undefined, kinds: readonly StatementKind[], preferScope?: Parameters<typeof chooseSigner>[2]['preferScope']): Promise<ChosenSigner> {
   const purpose = `${what} for ${parent.kind} "${parent.name}"`;
+  const explicit = await toSigner(ws, given);
   const candidates = [parent.identity, ...parent.signingKeys.map((k) => (typeof k === 'string' ? k : k.key))];
   // What each key of the parent may not do (retired, or no issuing usage), whether or not its
   // seed is at hand: such a key is never offered as one that can sign.
@@ -62,7 +65,7 @@ async function pick(ws: Workspace, parent: IssuingParent, what: string, explicit
   }
   // A retired key, or one without the issuing usage, is skipped so another key at hand can sign;
   // when none is left the refusal is NO_APPROPRIATE_SIGNING_KEY, naming why each was skipped.
-  const { usable } = await sortByUsage(ws, await ws.loadSeeds(candidates), 'issuing', purpose);
+  const { usable } = await sortByUsage(ws, await ws.loadSigners(candidates), 'issuing', purpose);
   return chooseSigner(parent, what, { lookup: (k) => usable.get(k), ...scopeOpt });
 }
 
@@ -86,7 +89,7 @@ async function pick(ws: Workspace, parent: IssuingParent, what: string, explicit
  * const issued = await issueAccount(ws, operator, claims, signer, { previous: stored.claims });
  * ```
  */
-export async function issueAccount(ws: Workspace, operator: Stored<OperatorClaims>, claims: AccountClaims, explicit: KeyPair | undefined, opts: { previous: AccountClaims | null }): Promise<Issued> {
+export async function issueAccount(ws: Workspace, operator: Stored<OperatorClaims>, claims: AccountClaims, explicit: SignerLike | undefined, opts: { previous: AccountClaims | null }): Promise<Issued> {
   refuseInvalid(`account "${claims.name ?? claims.sub}"`, claims);
   const approving = { sub: operator.claims.sub, nats: operator.claims.nats };
   const kinds = accountStatementKinds(claims, approving, opts.previous ? opts.previous.nats : null);
@@ -95,7 +98,7 @@ export async function issueAccount(ws: Workspace, operator: Stored<OperatorClaim
   // approval the previous token carried (its kinds proved the delegation unchanged and approved).
   if (mayApproveDelegation(approving, signer.key.publicKey)) {
     setDelegationApproval(claims.nats, undefined);
-    setDelegationApproval(claims.nats, approveDelegation(claims.sub, natsPayload(claims, signer.key.publicKey).nats as object, signer.key));
+    setDelegationApproval(claims.nats, await approveDelegationAsync(claims.sub, natsPayload(claims, signer.key.publicKey).nats as object, tokenSigner(signer.key, 'issuing', claims.sub)));
   }
   const warnings: string[] = [];
   if (signer.as === 'identity') {
@@ -105,7 +108,7 @@ export async function issueAccount(ws: Workspace, operator: Stored<OperatorClaim
         'Strict verifiers (Gantry, `edit operator --require-signing-keys`) reject accounts signed by an identity key.',
     );
   }
-  return { token: encodeAccount(claims, signer.key), signer, warnings };
+  return { token: await encodeAccountAsync(claims, tokenSigner(signer.key, 'issuing', claims.sub)), signer, warnings };
 }
 
 /**
@@ -118,7 +121,7 @@ export async function issueUser(
   account: Stored<AccountClaims>,
   operatorStrict: boolean,
   claims: UserClaims,
-  opts: { explicit?: KeyPair; ownPermissions?: boolean } = {},
+  opts: { explicit?: SignerLike; ownPermissions?: boolean } = {},
 ): Promise<Issued> {
   const signer = await pick(ws, accountParent(account, operatorStrict), 'user tokens', opts.explicit, ['user']);
   if (signer.as === 'signing-key') claims.nats.issuer_account = account.claims.sub;
@@ -136,7 +139,7 @@ export async function issueUser(
     }
   }
   refuseInvalid(`user "${claims.name ?? claims.sub}"`, claims);
-  const token = encodeUser(claims, signer.key);
+  const token = await encodeUserAsync(claims, tokenSigner(signer.key, 'issuing', claims.sub));
   const warnings: string[] = [];
   if (connectLineSize(token) > DEFAULT_MAX_CONTROL_LINE) {
     warnings.push(`User "${claims.name}"'s JWT is ${token.length} bytes: with it the client's CONNECT line exceeds nats-server's default max_control_line (${DEFAULT_MAX_CONTROL_LINE}), so the server will refuse the login. Use fewer permissions (or a scoped signing key), or raise max_control_line on every server.`);

@@ -1,5 +1,5 @@
 import { SigchainError } from '../../errors.js';
-import type { KeyPair } from '../../nkeys/keypair.js';
+import type { Signer } from '../../keys/signer.js';
 import { readAccount } from '../read.js';
 import type { Workspace } from '../workspace.js';
 import { resolveScopedRole, scopeByRole } from './signing-key-scope.js';
@@ -17,9 +17,9 @@ import { resolveScopedRole, scopeByRole } from './signing-key-scope.js';
  * await editUser(ws, { account: 'A', user: 'worker', signer });
  * ```
  */
-export async function resolveUserSigner(ws: Workspace, spec: string, scope: { operator?: string | undefined; account?: string | undefined } = {}): Promise<KeyPair> {
+export async function resolveUserSigner(ws: Workspace, spec: string, scope: { operator?: string | undefined; account?: string | undefined } = {}): Promise<Signer> {
   try {
-    return await ws.resolveKey(spec);
+    return await ws.resolveSigner(spec);
   } catch (e) {
     // Only "no seed, key or file by that name" may be a role; any other refusal stands.
     if (!(e instanceof SigchainError) || e.code !== 'USAGE') throw e;

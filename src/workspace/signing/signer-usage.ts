@@ -7,7 +7,7 @@
 import { isSigchainError, type SigchainError } from '../../errors.js';
 import { assertMaySign } from '../../keys/assert-usage.js';
 import type { KeyUsage } from '../../keys/usage.js';
-import type { KeyPair } from '../../nkeys/keypair.js';
+import type { Signer } from '../../keys/signer.js';
 import type { Workspace } from '../workspace.js';
 
 /**
@@ -20,7 +20,7 @@ import type { Workspace } from '../workspace.js';
  * const token = encodeOperator(claims, signer);
  * ```
  */
-export async function assertSignerMay(ws: Workspace, key: KeyPair | string, usage: KeyUsage, what: string): Promise<void> {
+export async function assertSignerMay(ws: Workspace, key: Signer | string, usage: KeyUsage, what: string): Promise<void> {
   assertMaySign(await ws.keys.getKeyMeta(typeof key === 'string' ? key : key.publicKey), usage, what);
 }
 
@@ -31,11 +31,11 @@ export async function assertSignerMay(ws: Workspace, key: KeyPair | string, usag
  *
  * @example
  * ```ts
- * const { usable, refused } = await sortByUsage(ws, await ws.loadSeeds(candidates), 'issuing', 'account tokens');
+ * const { usable, refused } = await sortByUsage(ws, await ws.loadSigners(candidates), 'issuing', 'account tokens');
  * ```
  */
-export async function sortByUsage(ws: Workspace, keys: ReadonlyMap<string, KeyPair>, usage: KeyUsage, what: string): Promise<{ usable: Map<string, KeyPair>; refused: Map<string, SigchainError> }> {
-  const usable = new Map<string, KeyPair>();
+export async function sortByUsage(ws: Workspace, keys: ReadonlyMap<string, Signer>, usage: KeyUsage, what: string): Promise<{ usable: Map<string, Signer>; refused: Map<string, SigchainError> }> {
+  const usable = new Map<string, Signer>();
   const refused = new Map<string, SigchainError>();
   for (const [pub, kp] of keys) {
     try {

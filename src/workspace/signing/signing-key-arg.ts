@@ -4,6 +4,19 @@ import { decodePublicKey, isPublicKey } from '../../nkeys/codec.js';
 import { KeyPair } from '../../nkeys/keypair.js';
 import type { Role } from '../../nkeys/roles.js';
 import type { Workspace } from '../workspace.js';
+import { readSecretFile } from '../../store/keystore.js';
+import { isSeed } from '../../nkeys/codec.js';
+
+function isSeedSpec(text: string): boolean {
+  return !isPublicKey(text);
+}
+
+// The seed of a -K/--sk value that is a seed or a seed file (resolveSigner has judged it already).
+async function seedOf(ws: Workspace, text: string): Promise<KeyPair> {
+  if (isSeed(text)) return KeyPair.fromSeed(text);
+  const content = (await readSecretFile(text)) ?? '';
+  return KeyPair.fromSeed(content.split(/\r?\n/).map((l) => l.trim()).find((l) => isSeed(l)) ?? '');
+}
 
 /** A signing key named on the command line, resolved to its public key. */
 export interface SigningKeyArg {
@@ -45,11 +58,12 @@ export async function resolveSigningKeyArg(ws: Workspace, spec: string, role: Ro
     decodePublicKey(text, [role]);
     return { publicKey: text, generated: false };
   }
-  const kp = await ws.resolveKey(text);
+  const kp = await ws.resolveSigner(text);
   if (kp.role !== role) {
     throw new SigchainError('NKEY_WRONG_ROLE', `A ${role} signing key must be an ${role} key (${role[0]!.toUpperCase()}…); the key given is a ${kp.role} key. Generate one with \`sigchain generate nkey --${role} --store\`.`, { role: kp.role, expected: role });
   }
-  return { publicKey: kp.publicKey, generated: false, keyPair: kp };
+  // A seed or .nk given: the seed itself, to store it with the token.
+  return { publicKey: kp.publicKey, generated: false, ...(isSeedSpec(text) ? { keyPair: await seedOf(ws, text) } : {}) };
 }
 
 /**
@@ -71,8 +85,10 @@ export async function storeSigningKeys(ws: Workspace, keys: readonly PendingSign
       continue;
     }
     const usages = defaultUsages(k.keyPair.role, 'signing-key');
-    const storedAt = await ws.keys.storeKey(k.keyPair, k.generated ? { usages } : { usagesIfNew: usages });
-    out.push({ publicKey: k.publicKey, storedAt, generated: k.generated });
+    // A key already held somewhere keeps its place and its usages (they never change).
+    const held = k.generated ? undefined : await ws.custody.locate(k.publicKey);
+    const signer = held ? undefined : await ws.custody.importKey(k.keyPair, usages, undefined, { keepExisting: !k.generated });
+    out.push({ publicKey: k.publicKey, storedAt: ws.keys.keyPath(k.publicKey) + (signer?.backend === 'encrypted' || held?.backend === 'encrypted' ? '.age' : ''), generated: k.generated });
   }
   return out;
 }

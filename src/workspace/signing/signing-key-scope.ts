@@ -1,9 +1,10 @@
+import type { SignerLike } from '../signing/signer-like.js';
 import { addSigningKey, newUserScope, signingKeyScope } from '../../claims/nats/account.js';
 import { decodeUser } from '../../claims/nats/decode.js';
 import type { AccountClaims, UserPermissionLimits, UserScope } from '../../claims/nats/types.js';
 import { hasEmptyPermissions } from '../../claims/nats/user.js';
 import { SigchainError } from '../../errors.js';
-import type { KeyPair } from '../../nkeys/keypair.js';
+import type { Signer } from '../../keys/signer.js';
 import { issueAccount } from './issue.js';
 import { type Stored, readAccountInStore } from '../read.js';
 import { resolveSigningKeyArg, storeSigningKeys } from './signing-key-arg.js';
@@ -22,7 +23,7 @@ export interface EditSigningKeyScopeOptions {
   /** Changes to the template (the permissions every user this key signs gets). */
   edit?: UserEdit;
   /** The operator key that re-signs the account (`-K`). */
-  signer?: KeyPair;
+  signer?: SignerLike;
 }
 
 /** What {@link editSigningKeyScope} changed. */
@@ -137,14 +138,15 @@ export function scopeByRole(account: AccountClaims, role: string): UserScope | u
  * await addUser(ws, 'worker', { account: 'A', signer });
  * ```
  */
-export async function resolveScopedRole(ws: Workspace, account: Stored<AccountClaims>, role: string): Promise<KeyPair> {
+export async function resolveScopedRole(ws: Workspace, account: Stored<AccountClaims>, role: string): Promise<Signer> {
   const scope = scopeByRole(account.claims, role);
   if (!scope) {
     const roles = (account.claims.nats.signing_keys ?? []).flatMap((k) => (typeof k === 'string' ? [] : [k.role]));
     throw new SigchainError('NO_APPROPRIATE_SIGNING_KEY', `Account "${account.name}" has no scoped signing key with role "${role}" (its roles: ${roles.join(', ') || 'none'}). Make one with \`sigchain edit signing-key -a ${account.name} --sk generate --role ${role}\`.`, { role });
   }
-  if (!(await ws.keys.hasKey(scope.key))) {
-    throw new SigchainError('NO_APPROPRIATE_SIGNING_KEY', `The seed of ${scope.key}, account "${account.name}"'s scoped signing key with role "${role}", is not in the key store (${ws.keys.keyPath(scope.key)}). Pass its seed or .nk file with -K instead.`, { role, publicKey: scope.key });
+  const signer = await ws.custody.trySigner(scope.key);
+  if (!signer) {
+    throw new SigchainError('NO_APPROPRIATE_SIGNING_KEY', `The seed of ${scope.key}, account "${account.name}"'s scoped signing key with role "${role}", is not held here (not in the key store at ${ws.keys.keyPath(scope.key)}, not registered, not in the agent). Pass its seed or .nk file with -K instead.`, { role, publicKey: scope.key });
   }
-  return ws.keys.getKey(scope.key);
+  return signer;
 }

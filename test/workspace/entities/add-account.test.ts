@@ -39,7 +39,7 @@ describe('addAccount', () => {
   it('-K with the identity key signs with it even when a signing key is at hand', async (t) => {
     const { ws } = tempWorkspace(t);
     const o = await addOperator(ws, 'O', { generateSigningKey: true });
-    const r = await addAccount(ws, 'A', { signer: await ws.resolveKey(o.operator.keyPath) });
+    const r = await addAccount(ws, 'A', { signer: await ws.resolveSigner(o.operator.keyPath) });
     assert.equal(r.account.signedBy, 'identity');
     assert.equal((await readAccount(await ws.operator(), 'A')).claims.iss, o.operator.publicKey);
     assert.equal(r.warnings.length, 1);
@@ -48,7 +48,7 @@ describe('addAccount', () => {
   it('-K with the signing key given as a seed, the way the nsc walkthrough passes a .nk file', async (t) => {
     const { ws } = tempWorkspace(t);
     const o = await addOperator(ws, 'O', { generateSigningKey: true });
-    const r = await addAccount(ws, 'A', { signer: await ws.resolveKey(o.signingKey!.keyPath) });
+    const r = await addAccount(ws, 'A', { signer: await ws.resolveSigner(o.signingKey!.keyPath) });
     assert.equal(r.account.signedBy, 'signing-key');
     assert.equal(r.account.issuer, o.signingKey!.publicKey);
   });
@@ -91,7 +91,7 @@ describe('addAccount', () => {
     const { ws } = tempWorkspace(t);
     const o = await addOperator(ws, 'O', { generateSigningKey: true });
     await editOperator(ws, { requireSigningKeys: true });
-    await rejectsCode(addAccount(ws, 'A', { signer: await ws.resolveKey(o.operator.keyPath) }), 'NO_APPROPRIATE_SIGNING_KEY');
+    await rejectsCode(addAccount(ws, 'A', { signer: await ws.resolveSigner(o.operator.keyPath) }), 'NO_APPROPRIATE_SIGNING_KEY');
     const r = await addAccount(ws, 'A');
     assert.equal(r.account.issuer, o.signingKey!.publicKey);
   });

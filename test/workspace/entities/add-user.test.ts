@@ -42,7 +42,7 @@ describe('addUser', () => {
   it('-K with the account identity key: no issuer_account', async (t) => {
     const { ws } = tempWorkspace(t);
     const { a } = await operatorWithAccount(ws);
-    const r = await addUser(ws, 'U', { signer: await ws.resolveKey(a.account.keyPath!) });
+    const r = await addUser(ws, 'U', { signer: await ws.resolveSigner(a.account.keyPath!) });
     assert.equal(r.user.issuer, a.account.publicKey);
     assert.equal(r.user.issuerAccount, undefined);
     const u = await readUser(await ws.operator(), 'A', 'U');
@@ -53,8 +53,8 @@ describe('addUser', () => {
   it('-K with the signing key given by public key (seed in the key store) and by .nk path', async (t) => {
     const { ws } = tempWorkspace(t);
     const { a, accountSk } = await operatorWithAccount(ws);
-    const byPub = await addUser(ws, 'U1', { signer: await ws.resolveKey(accountSk.publicKey) });
-    const byPath = await addUser(ws, 'U2', { signer: await ws.resolveKey(accountSk.keyPath) });
+    const byPub = await addUser(ws, 'U1', { signer: await ws.resolveSigner(accountSk.publicKey) });
+    const byPath = await addUser(ws, 'U2', { signer: await ws.resolveSigner(accountSk.keyPath) });
     for (const r of [byPub, byPath]) {
       assert.equal(r.user.issuer, accountSk.publicKey);
       assert.equal(r.user.issuerAccount, a.account.publicKey);
@@ -104,7 +104,7 @@ describe('addUser', () => {
     const { ws, home } = tempWorkspace(t);
     const { o } = await operatorWithAccount(ws);
     const before = snapshot(home);
-    await rejectsCode(addUser(ws, 'U', { signer: await ws.resolveKey(o.signingKey!.keyPath) }), 'NO_APPROPRIATE_SIGNING_KEY');
+    await rejectsCode(addUser(ws, 'U', { signer: await ws.resolveSigner(o.signingKey!.keyPath) }), 'NO_APPROPRIATE_SIGNING_KEY');
     await rejectsCode(addUser(ws, 'U', { signer: KeyPair.create('account') }), 'NO_APPROPRIATE_SIGNING_KEY');
     assert.deepEqual(snapshot(home), before);
     assert.equal(await (await ws.operator()).hasUser('A', 'U'), false);

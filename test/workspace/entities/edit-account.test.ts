@@ -26,7 +26,7 @@ describe('editAccount', () => {
     const r = await editAccount(ws, { description: 'orders' });
     assert.equal(r.account.issuer, o.signingKey!.publicKey);
     assert.equal(r.account.signedBy, 'signing-key');
-    const byId = await editAccount(ws, { description: 'orders 2', signer: await ws.resolveKey(o.operator.keyPath) });
+    const byId = await editAccount(ws, { description: 'orders 2', signer: await ws.resolveSigner(o.operator.keyPath) });
     assert.equal(byId.account.signedBy, 'identity');
     assert.ok(byId.warnings.some((w) => /identity key/.test(w)));
     const a = await readAccount(await ws.operator(), 'A');
@@ -38,7 +38,7 @@ describe('editAccount', () => {
     const { ws, home } = tempWorkspace(t);
     const { a } = await operatorWithAccount(ws);
     const before = snapshot(home);
-    await rejectsCode(editAccount(ws, { limits: { conn: 1 }, signer: await ws.resolveKey(a.account.keyPath!) }), 'NO_APPROPRIATE_SIGNING_KEY');
+    await rejectsCode(editAccount(ws, { limits: { conn: 1 }, signer: await ws.resolveSigner(a.account.keyPath!) }), 'NO_APPROPRIATE_SIGNING_KEY');
     assert.deepEqual(snapshot(home), before);
   });
 
@@ -46,7 +46,7 @@ describe('editAccount', () => {
     const { ws } = tempWorkspace(t);
     const { o } = await operatorWithAccount(ws);
     await editOperator(ws, { requireSigningKeys: true });
-    await rejectsCode(editAccount(ws, { account: 'A', limits: { conn: 1 }, signer: await ws.resolveKey(o.operator.keyPath) }), 'NO_APPROPRIATE_SIGNING_KEY');
+    await rejectsCode(editAccount(ws, { account: 'A', limits: { conn: 1 }, signer: await ws.resolveSigner(o.operator.keyPath) }), 'NO_APPROPRIATE_SIGNING_KEY');
   });
 
   it('adds signing keys (generate, public key); refuses the identity key and a non-account key', async (t) => {
@@ -64,10 +64,10 @@ describe('editAccount', () => {
     const { ws } = tempWorkspace(t);
     const { a, accountSk } = await operatorWithAccount(ws);
     const second = (await editAccount(ws, { addSigningKeys: ['generate'] })).added[0]!;
-    await addUser(ws, 'bySk1', { signer: await ws.resolveKey(accountSk.publicKey) });
-    await addUser(ws, 'alsoBySk1', { signer: await ws.resolveKey(accountSk.publicKey) });
-    await addUser(ws, 'bySk2', { signer: await ws.resolveKey(second.publicKey) });
-    await addUser(ws, 'byIdentity', { signer: await ws.resolveKey(a.account.keyPath!) });
+    await addUser(ws, 'bySk1', { signer: await ws.resolveSigner(accountSk.publicKey) });
+    await addUser(ws, 'alsoBySk1', { signer: await ws.resolveSigner(accountSk.publicKey) });
+    await addUser(ws, 'bySk2', { signer: await ws.resolveSigner(second.publicKey) });
+    await addUser(ws, 'byIdentity', { signer: await ws.resolveSigner(a.account.keyPath!) });
     const r = await editAccount(ws, { removeSigningKeys: [accountSk.publicKey] });
     assert.deepEqual(r.removed, [accountSk.publicKey]);
     assert.deepEqual([...r.orphanedUsers].sort(), ['alsoBySk1', 'bySk1']);

@@ -59,7 +59,7 @@ describe('editOperator: signing keys', () => {
     const { ws } = tempWorkspace(t);
     const o = await addOperator(ws, 'O', { generateSigningKey: true });
     await addAccount(ws, 'A');
-    await addAccount(ws, 'B', { signer: await ws.resolveKey(o.operator.keyPath) });
+    await addAccount(ws, 'B', { signer: await ws.resolveSigner(o.operator.keyPath) });
     const sysBefore = (await readAccount(await ws.operator(), 'SYS')).token;
     const r = await editOperator(ws, { removeSigningKeys: [o.signingKey!.publicKey] });
     const stale = r.warnings.filter((w) => /no longer a signing key/.test(w));
@@ -137,7 +137,7 @@ describe('editOperator: the signing key', () => {
     const { ws, home } = tempWorkspace(t);
     const o = await addOperator(ws, 'O', { generateSigningKey: true });
     const before = snapshot(home);
-    const e = await rejectsCode(editOperator(ws, { signer: await ws.resolveKey(o.signingKey!.keyPath), tags: ['x'] }), 'NO_APPROPRIATE_SIGNING_KEY');
+    const e = await rejectsCode(editOperator(ws, { signer: await ws.resolveSigner(o.signingKey!.keyPath), tags: ['x'] }), 'NO_APPROPRIATE_SIGNING_KEY');
     assert.ok(e.message.includes(o.operator.publicKey));
     assert.deepEqual(snapshot(home), before);
   });

@@ -18,7 +18,7 @@ describe('editUser', () => {
     const oldCreds = readFileSync(u.user.credsPath, 'utf8');
     const added = (await editAccount(ws, { addSigningKeys: ['generate'], removeSigningKeys: [accountSk.publicKey] })).added[0]!;
 
-    const r = await editUser(ws, { user: 'U', signer: await ws.resolveKey(added.publicKey) });
+    const r = await editUser(ws, { user: 'U', signer: await ws.resolveSigner(added.publicKey) });
     assert.equal(r.user.issuer, added.publicKey);
     assert.equal(r.user.issuerAccount, a.account.publicKey);
     assert.equal(r.user.credsPath, u.user.credsPath);
@@ -44,7 +44,7 @@ describe('editUser', () => {
     const { ws } = tempWorkspace(t);
     const { a } = await operatorWithAccount(ws);
     await addUser(ws, 'U');
-    const r = await editUser(ws, { user: 'U', signer: await ws.resolveKey(a.account.keyPath!) });
+    const r = await editUser(ws, { user: 'U', signer: await ws.resolveSigner(a.account.keyPath!) });
     assert.equal(r.user.issuerAccount, undefined);
     assert.equal('issuer_account' in (await readUser(await ws.operator(), 'A', 'U')).claims.nats, false);
   });
@@ -55,7 +55,7 @@ describe('editUser', () => {
     await addUser(ws, 'U');
     await editAccount(ws, { addSigningKeys: ['generate'], removeSigningKeys: [accountSk.publicKey] });
     const before = snapshot(home);
-    const e = await rejectsCode(editUser(ws, { user: 'U', signer: await ws.resolveKey(accountSk.keyPath) }), 'NO_APPROPRIATE_SIGNING_KEY');
+    const e = await rejectsCode(editUser(ws, { user: 'U', signer: await ws.resolveSigner(accountSk.keyPath) }), 'NO_APPROPRIATE_SIGNING_KEY');
     assert.match(e.message, /not the identity key/);
     assert.deepEqual(snapshot(home), before);
   });
@@ -75,7 +75,7 @@ describe('editUser', () => {
     const { a } = await operatorWithAccount(ws);
     await addUser(ws, 'U');
     await editOperator(ws, { requireSigningKeys: true });
-    await rejectsCode(editUser(ws, { user: 'U', signer: await ws.resolveKey(a.account.keyPath!) }), 'NO_APPROPRIATE_SIGNING_KEY');
+    await rejectsCode(editUser(ws, { user: 'U', signer: await ws.resolveSigner(a.account.keyPath!) }), 'NO_APPROPRIATE_SIGNING_KEY');
   });
 
   it('re-signs a user whose seed is not in the key store, but leaves the creds file alone', async (t) => {

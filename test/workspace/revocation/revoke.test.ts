@@ -170,10 +170,10 @@ describe('revokeUser / unrevokeUser (account JWT revocations)', () => {
   it('says which key is needed when no operator key is at hand (NO_APPROPRIATE_SIGNING_KEY), changing nothing', async (t) => {
     const { ws, home, o, a, accountSk } = await setup(t);
     // The account's own keys cannot sign its JWT.
-    const byAccountKey = await rejectsCode(revokeUser(ws, { account: 'A', user: 'U', signer: await ws.resolveKey(a.account.keyPath!) }), 'NO_APPROPRIATE_SIGNING_KEY');
+    const byAccountKey = await rejectsCode(revokeUser(ws, { account: 'A', user: 'U', signer: await ws.resolveSigner(a.account.keyPath!) }), 'NO_APPROPRIATE_SIGNING_KEY');
     assert.match(byAccountKey.message, /OPERATOR key/);
     assert.match(byAccountKey.message, /account's own identity and signing keys cannot sign its JWT/);
-    await rejectsCode(revokeUser(ws, { account: 'A', user: 'U', signer: await ws.resolveKey(accountSk.keyPath) }), 'NO_APPROPRIATE_SIGNING_KEY');
+    await rejectsCode(revokeUser(ws, { account: 'A', user: 'U', signer: await ws.resolveSigner(accountSk.keyPath) }), 'NO_APPROPRIATE_SIGNING_KEY');
     const identitySeed = readFileSync(o.operator.keyPath, 'utf8').trim();
     dropOperatorSeeds(ws, o);
     const before = snapshot(home);

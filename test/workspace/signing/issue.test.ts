@@ -31,9 +31,9 @@ describe('issueUser: issuer_account', () => {
     const acct = await readAccount(op, 'A');
     const claims = newUserClaims('u', KeyPair.create('user').publicKey);
     claims.nats.issuer_account = KeyPair.create('account').publicKey;
-    const bySk = await issueUser(ws, acct, false, structuredClone(claims), { explicit: await ws.resolveKey(accountSk.keyPath) });
+    const bySk = await issueUser(ws, acct, false, structuredClone(claims), { explicit: await ws.resolveSigner(accountSk.keyPath) });
     assert.equal(readIssuerAccount(bySk.token), a.account.publicKey);
-    const byId = await issueUser(ws, acct, false, structuredClone(claims), { explicit: await ws.resolveKey(a.account.keyPath!) });
+    const byId = await issueUser(ws, acct, false, structuredClone(claims), { explicit: await ws.resolveSigner(a.account.keyPath!) });
     assert.equal(readIssuerAccount(byId.token), undefined);
   });
 });
@@ -101,7 +101,7 @@ describe('scoped signing keys', () => {
     const { ws } = tempWorkspace(t);
     const { a, accountSk } = await operatorWithAccount(ws);
     await scopeSigningKey(ws, accountSk.publicKey);
-    const r = await addUser(ws, 'svc', { signer: await ws.resolveKey(accountSk.publicKey) });
+    const r = await addUser(ws, 'svc', { signer: await ws.resolveSigner(accountSk.publicKey) });
     assert.equal(r.user.scoped, true);
     assert.equal(r.user.issuerAccount, a.account.publicKey);
     const u = await readUser(await ws.operator(), 'A', 'svc');
@@ -115,7 +115,7 @@ describe('scoped signing keys', () => {
     const { ws, home } = tempWorkspace(t);
     const { accountSk } = await operatorWithAccount(ws);
     await scopeSigningKey(ws, accountSk.publicKey);
-    const signer = await ws.resolveKey(accountSk.publicKey);
+    const signer = await ws.resolveSigner(accountSk.publicKey);
     const before = snapshot(home);
     const e = await rejectsCode(addUser(ws, 'svc', { signer, edit: { allowPub: ['svc.other.>'] } }), 'SCOPED_USER_HAS_PERMISSIONS');
     assert.ok(e.message.includes(accountSk.publicKey));
@@ -128,7 +128,7 @@ describe('scoped signing keys', () => {
     const { ws } = tempWorkspace(t);
     const { accountSk } = await operatorWithAccount(ws);
     await scopeSigningKey(ws, accountSk.publicKey);
-    const signer = await ws.resolveKey(accountSk.publicKey);
+    const signer = await ws.resolveSigner(accountSk.publicKey);
     await addUser(ws, 'svc', { signer });
     await editUser(ws, { user: 'svc', signer, tags: ['team:a'] });
     assert.ok(hasEmptyPermissions((await readUser(await ws.operator(), 'A', 'svc')).claims));

@@ -20,7 +20,7 @@ describe('signing-key restrictions at issuance', () => {
     assert.equal(restrictionOf((await readOperator(op)).claims.nats, sk), 'CanSignAllButSigningKeys');
 
     // Plain re-issue: allowed.
-    const signer = await ws.resolveKey(sk);
+    const signer = await ws.resolveSigner(sk);
     const r = await editAccount(ws, { description: 'orders', signer });
     assert.equal(r.account.issuer, sk);
 
@@ -64,7 +64,7 @@ describe('signing-key restrictions at issuance', () => {
     const { ws } = tempWorkspace(t);
     const { accountSk } = await operatorWithAccount(ws);
     await editAccount(ws, { restrictSigningKeys: { [accountSk.publicKey]: ['activation'] } });
-    await rejectsCode(addUser(ws, 'U', { signer: await ws.resolveKey(accountSk.publicKey) }), 'KEY_RESTRICTION_VIOLATION');
+    await rejectsCode(addUser(ws, 'U', { signer: await ws.resolveSigner(accountSk.publicKey) }), 'KEY_RESTRICTION_VIOLATION');
     const u = await addUser(ws, 'U2');
     assert.notEqual(u.user.issuer, accountSk.publicKey);
     // The restriction change was itself a `signing-keys` statement, signed by an allowed operator key.

@@ -82,11 +82,11 @@ describe("signing an operator's own token needs the identity usage", () => {
     const { ws, home } = tempWorkspace(t);
     const o = await addOperator(ws, 'O', { generateSigningKey: true });
     const jwtBefore = readFileSync(operatorJwtPath(home, 'O'));
-    const sk = await ws.resolveKey(o.signingKey!.keyPath);
+    const sk = await ws.custody.exportKey((await ws.resolveSigner(o.signingKey!.keyPath)).publicKey);
     // Refused as "not the identity key" first: that refusal names the one key that can sign.
     const e = await rejectsCode(editOperator(ws, { signer: sk, tags: ['x'] }), 'NO_APPROPRIATE_SIGNING_KEY', sk.seed);
     assert.ok(e.message.includes(o.operator.publicKey));
-    await assert.rejects(assertSignerMay(ws, sk, 'identity', 'the token of operator "O"'), (err: { code?: string }) => err.code === 'KEY_USAGE_VIOLATION');
+    await assert.rejects(assertSignerMay(ws, sk.publicKey, 'identity', 'the token of operator "O"'), (err: { code?: string }) => err.code === 'KEY_USAGE_VIOLATION');
     assert.ok(readFileSync(operatorJwtPath(home, 'O')).equals(jwtBefore));
   });
 });
@@ -116,7 +116,7 @@ describe('issuing needs the issuing usage', () => {
     await operatorWithAccount(ws);
     const u = await addUser(ws, 'U', { account: 'A' });
     const userKey = await ws.keys.getKey(u.user.publicKey);
-    const e = await rejectsCode(assertSignerMay(ws, userKey, 'issuing', 'user tokens for account "A"'), 'KEY_USAGE_VIOLATION', userKey.seed);
+    const e = await rejectsCode(assertSignerMay(ws, userKey.publicKey, 'issuing', 'user tokens for account "A"'), 'KEY_USAGE_VIOLATION', userKey.seed);
     assert.match(e.message, /may be used for authentication only/);
 
     const authKey = KeyPair.create('account');

@@ -10,7 +10,7 @@ import { Workspace, addAccount, addOperator, addUser, readOperator, readStoreTru
 
 async function store() {
   const home = mkdtempSync(join(tmpdir(), 'sigchain-store-trust-'));
-  const ws = Workspace.open({ env: { SIGCHAIN_HOME: home } });
+  const ws = Workspace.open({ env: { SIGCHAIN_KEYRING_BACKEND: 'file', SIGCHAIN_HOME: home } });
   await addOperator(ws, 'O', { generateSigningKey: true });
   await addAccount(ws, 'A');
   await addUser(ws, 'U');
