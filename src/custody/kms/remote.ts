@@ -137,6 +137,12 @@ function networkCode(e: unknown): string | undefined {
     seen.add(cur);
     const code = (cur as { code?: unknown }).code;
     if (typeof code === 'string' && (NETWORK_CODES.has(code) || TLS_CODES.test(code))) return code;
+    if (cur instanceof TypeError && cur.message === 'fetch failed') {
+      // undici's wrapper of every failure before a response (its cause may carry no code: "bad port").
+      const cause = (cur as { cause?: unknown }).cause;
+      const inner = cause ? networkCode(cause) : undefined;
+      return inner ?? (cause instanceof Error ? cause.message : 'fetch failed');
+    }
     const errors = (cur as { errors?: unknown }).errors; // AggregateError of a dual-stack connect
     if (Array.isArray(errors)) for (const inner of errors) {
       const c = networkCode(inner);
