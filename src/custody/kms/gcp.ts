@@ -13,6 +13,8 @@
  * is Google's unless `SIGCHAIN_GCPKMS_ENDPOINT` names another (`https://HOST[:PORT]` for a private
  * endpoint, `http://127.0.0.1:PORT` for an emulator).
  */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { type KmsAdapter, bytesOf } from './adapter.js';
 import { ed25519FromSpki, notEd25519 } from './public-key.js';
 import { badResponse, notConfigured } from './remote.js';
@@ -41,6 +43,9 @@ export function gcpKmsAdapter(uri: GcpKmsUri, env: NodeJS.ProcessEnv, timeoutMs:
     secrets: () => [env.GOOGLE_OAUTH_ACCESS_TOKEN, process.env.GOOGLE_OAUTH_ACCESS_TOKEN].filter((s): s is string => !!s),
   };
   let client: Promise<Client> | undefined;
+  // A REST client that never answered holds no connection worth closing (and closing one whose
+  // stubs failed rejects inside the library).
+  let answered = false;
   const connect = () => (client ??= makeClient(env, peer).catch((e) => {
     client = undefined;
     throw e;
@@ -48,7 +53,9 @@ export function gcpKmsAdapter(uri: GcpKmsUri, env: NodeJS.ProcessEnv, timeoutMs:
   const call = async <T>(what: string, run: (c: Client) => Promise<T>): Promise<T> => {
     const c = await connect();
     try {
-      return await run(c);
+      const out = await run(c);
+      answered = true;
+      return out;
     } catch (e) {
       throw named(peer, what, e);
     }
@@ -83,12 +90,12 @@ export function gcpKmsAdapter(uri: GcpKmsUri, env: NodeJS.ProcessEnv, timeoutMs:
     async close() {
       const c = client;
       client = undefined;
-      if (c) await (await c.catch(() => undefined))?.close().catch(() => undefined);
+      if (c && answered) await (await c.catch(() => undefined))?.close().catch(() => undefined);
     },
   };
 }
 
-async function makeClient(env: NodeJS.ProcessEnv, peer: { service: string }): Promise<Client> {
+async function makeClient(env: NodeJS.ProcessEnv, peer: { service: string; where: string; secrets: () => readonly string[] }): Promise<Client> {
   let sdk: Sdk;
   try {
     sdk = await import('@google-cloud/kms');
@@ -123,10 +130,37 @@ async function makeClient(env: NodeJS.ProcessEnv, peer: { service: string }): Pr
       getRequestHeaders: async () => new Headers({ authorization: `Bearer ${token}` }),
       fetch: (url: string | URL, init?: RequestInit) => fetch(url, withAuth(init)),
     } as never;
-  } else if (env !== process.env && env.GOOGLE_APPLICATION_CREDENTIALS) {
-    options.keyFilename = env.GOOGLE_APPLICATION_CREDENTIALS;
+  } else {
+    // Application Default Credentials are found first, by the auth library the client itself uses:
+    // left to the client, a failure also rejects a promise of its own that nobody observes (a
+    // stub for long-running operations made in its constructor), which would end the process.
+    const auth = await loadGoogleAuth(peer);
+    const keyFilename = env !== process.env ? env.GOOGLE_APPLICATION_CREDENTIALS : undefined;
+    const googleAuth = new auth.GoogleAuth({ scopes: [...sdk.KeyManagementServiceClient.scopes], ...(keyFilename ? { keyFilename } : {}) });
+    try {
+      options.authClient = (await googleAuth.getClient()) as never;
+    } catch (e) {
+      throw named(peer, 'finding credentials', e);
+    }
   }
   return new sdk.KeyManagementServiceClient(options);
+}
+
+/** google-auth-library, as installed with @google-cloud/kms (its dependency, through google-gax). */
+async function loadGoogleAuth(peer: { service: string }): Promise<{ GoogleAuth: new (o: object) => { getClient(): Promise<unknown> } }> {
+  try {
+    const kms = createRequire(import.meta.url).resolve('@google-cloud/kms');
+    const fromKms = createRequire(kms);
+    let path: string;
+    try {
+      path = fromKms.resolve('google-auth-library');
+    } catch {
+      path = createRequire(fromKms.resolve('google-gax')).resolve('google-auth-library');
+    }
+    return (await import(pathToFileURL(path).href)) as never;
+  } catch {
+    throw notConfigured(peer, 'google-auth-library (installed with @google-cloud/kms) cannot be loaded. Reinstall @google-cloud/kms, or set GOOGLE_OAUTH_ACCESS_TOKEN.');
+  }
 }
 
 /** Names a failure: a Google API error carries the service's status and message. */
