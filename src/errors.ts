@@ -90,6 +90,7 @@ export const ErrorCodes = {
   KEY_URI_INVALID: 'A key URI (pkcs11:, awskms://, gcpkms://, hashivault://) is malformed or names something sigchain does not support.',
   KMS_UNAVAILABLE: 'The KMS did not answer in time, or refused the connection.',
   KMS_BAD_RESPONSE: 'The KMS answered something that is not a valid reply (or refused the request).',
+  KMS_NOT_CONFIGURED: 'The KMS cannot be called as configured: no address (VAULT_ADDR), no credentials (VAULT_TOKEN, AWS credentials, a Google access token), no region, or its client library is not installed.',
   KMS_BAD_SIGNATURE: 'The KMS returned a signature that does not verify with the key: it was not used.',
   KEY_NOT_ED25519: 'The key in the HSM or KMS is not an Ed25519 key, so it cannot be an nkey.',
   NONCE_NOT_INCREASING: 'A nonce claim was refused: its nonce is not greater than the last one signed for that contract.',
