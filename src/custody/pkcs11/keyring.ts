@@ -64,15 +64,19 @@ function tokenSigner(meta: { publicKey: string; role: Role; usages: readonly Key
       const conn = await source.conn();
       return conn.exclusive(() => {
         key ??= source.find(conn);
+        const failed = (e: unknown): SigchainError => {
+          conn.resetSession(); // a failed C_Sign may leave the operation active in some modules
+          return p11Error(e, `signing with ${meta.publicKey} in token "${conn.token.label}"`);
+        };
         try {
           return signWith(conn, key.handle, data);
         } catch (e) {
-          if (!isStaleHandle(e)) throw p11Error(e, `signing with ${meta.publicKey} in token "${conn.token.label}"`);
+          if (!isStaleHandle(e)) throw failed(e);
           key = source.find(conn);
           try {
             return signWith(conn, key.handle, data);
           } catch (again) {
-            throw p11Error(again, `signing with ${meta.publicKey} in token "${conn.token.label}"`);
+            throw failed(again);
           }
         }
       });

@@ -126,6 +126,12 @@ export interface Pkcs11Connection {
   readonly token: { readonly label: string; readonly serial: string; readonly manufacturer: string; readonly model: string };
   /** Runs `fn` when no other operation is running on this session. */
   exclusive<T>(fn: () => T | Promise<T>): Promise<T>;
+  /**
+   * Replaces the session with a fresh one (the login stays: it belongs to the token, and the new
+   * session opens before the old one closes). For after a failed operation that some modules
+   * leave active, so the next one is not refused with CKR_OPERATION_ACTIVE. Call inside `exclusive`.
+   */
+  resetSession(): void;
   /** Gives the connection back; the last one out closes the session and finalises the module. */
   release(): Promise<void>;
 }
@@ -404,6 +410,7 @@ export async function connectPkcs11(opts: Pkcs11Options): Promise<Pkcs11Connecti
   const modulePath = resolveModulePath(opts);
   const pin = resolvePin(opts);
   const mod = await loadModule(modulePath);
+  checkLibrary(mod, uri);
   const facts = pickToken(mod.api, modulePath, uri, env);
   const key = facts.slotId;
   let pending = mod.connections.get(key);
@@ -422,6 +429,30 @@ export async function connectPkcs11(opts: Pkcs11Options): Promise<Pkcs11Connecti
   }
   conn.refs++;
   return conn;
+}
+
+// library-* attributes narrow which module is meant: a module that is not that library is not it.
+function checkLibrary(mod: LoadedModule, uri: Pkcs11Uri | undefined): void {
+  if (uri?.libraryManufacturer === undefined && uri?.libraryDescription === undefined && uri?.libraryVersion === undefined) return;
+  let info: ReturnType<Pkcs11Api['C_GetInfo']>;
+  try {
+    info = mod.api.C_GetInfo();
+  } catch (e) {
+    throw p11Error(e, 'reading the module information');
+  }
+  const version = `${info.libraryVersion.major}.${info.libraryVersion.minor}`;
+  const wantVersion = uri.libraryVersion === undefined ? undefined : uri.libraryVersion.includes('.') ? uri.libraryVersion : `${uri.libraryVersion}.0`;
+  const ok =
+    (uri.libraryManufacturer === undefined || trimPad(info.manufacturerID) === uri.libraryManufacturer) &&
+    (uri.libraryDescription === undefined || trimPad(info.libraryDescription) === uri.libraryDescription) &&
+    (wantVersion === undefined || Number(wantVersion.split('.')[0]) === info.libraryVersion.major && Number(wantVersion.split('.')[1]) === info.libraryVersion.minor);
+  if (!ok) {
+    throw new SigchainError(
+      'PKCS11_MODULE_NOT_FOUND',
+      `The module at ${mod.path} is "${trimPad(info.libraryDescription)}" by "${trimPad(info.manufacturerID)}", version ${version}, not the library the URI names (library-manufacturer, library-description, library-version). Point module-path at that library.`,
+      { modulePath: mod.path },
+    );
+  }
 }
 
 function pinIncorrect(facts: SlotFacts, locked = false): SigchainError {
@@ -476,7 +507,9 @@ async function openConnection(mod: LoadedModule, facts: SlotFacts, pin: string |
   let queue: Promise<unknown> = Promise.resolve();
   const conn: PooledConnection = {
     api,
-    session,
+    get session(): Handle {
+      return session;
+    },
     modulePath: mod.path,
     token: facts.token,
     refs: 0,
@@ -487,6 +520,20 @@ async function openConnection(mod: LoadedModule, facts: SlotFacts, pin: string |
       const run = queue.then(fn, fn);
       queue = run.catch(() => undefined);
       return run;
+    },
+    resetSession(): void {
+      let fresh: Handle;
+      try {
+        fresh = api.C_OpenSession(facts.slot, CK.CKF_RW_SESSION | CK.CKF_SERIAL_SESSION);
+      } catch {
+        return; // keep the old one: a fresh session is a nicety, not a must
+      }
+      try {
+        api.C_CloseSession(session);
+      } catch {
+        // gone already
+      }
+      session = fresh;
     },
     async release(): Promise<void> {
       if (conn.refs <= 0) return;

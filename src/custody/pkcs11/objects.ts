@@ -30,6 +30,7 @@ export const ED25519_NAME_PARAMS = Buffer.concat([Buffer.from([0x13, 12]), Buffe
 const ED25519_UTF8_PARAMS = Buffer.concat([Buffer.from([0x0c, 12]), Buffer.from('edwards25519', 'latin1')]);
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const RECORD_APP = 'sigchain';
+const EMPTY = Buffer.alloc(1).subarray(0, 0);
 
 /** True when CKA_EC_PARAMS names Ed25519 (as the OID or the curve name). */
 export function isEd25519Params(params: Buffer): boolean {
@@ -304,7 +305,10 @@ export function generateKey(conn: Pkcs11Connection, role: Role, usages: readonly
 export function signWith(conn: Pkcs11Connection, handle: Handle, data: Uint8Array): Uint8Array {
   const { api, session } = conn;
   api.C_SignInit(session, { mechanism: CK.CKM_EDDSA }, handle);
-  const sig = api.C_Sign(session, Buffer.from(data.buffer, data.byteOffset, data.byteLength), Buffer.alloc(64));
+  // An empty Buffer reaches the module as a NULL pointer, which SoftHSM2 refuses
+  // (CKR_ARGUMENTS_BAD); an empty view of a real allocation is a valid zero-length message.
+  const input = data.byteLength === 0 ? EMPTY : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const sig = api.C_Sign(session, input, Buffer.alloc(64));
   if (sig.length !== 64) throw new SigchainError('PKCS11_ERROR', `Token "${conn.token.label}" returned a ${sig.length}-byte signature; Ed25519 signatures are 64 bytes.`);
   return Uint8Array.from(sig);
 }

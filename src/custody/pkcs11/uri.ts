@@ -4,11 +4,14 @@
  * tool writes it: `pkcs11:token=T;object=O;id=%01?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=file:/path`.
  *
  * Rules kept (RFC 7512 §2.3): path attributes are `;`-separated, query attributes `&`-separated;
- * a standard path attribute appears at most once, and so does a standard query attribute; vendor
- * attributes (`x-…`) are kept as written, may repeat in the query, and must not repeat in the path;
- * any other attribute name is reserved by the RFC, so sigchain refuses it rather than guess which
- * key it narrows to. Values are percent-decoded as bytes: `id` stays bytes, every other value must
- * be UTF-8.
+ * a standard attribute appears at most once in its component; any other name (the RFC's
+ * vendor-specific attributes, e.g. `vendor-aaa=value-a`) is kept as written, may repeat in the
+ * query, and must not repeat in the path. A standard name in the wrong component is refused.
+ * Values are percent-decoded as bytes: `id` stays bytes, every other value must be UTF-8.
+ *
+ * What sigchain does with vendor attributes it does not know: in the query (how to reach the
+ * token) they are ignored; in the path (which object is meant) a key lookup refuses the URI
+ * (KEY_URI_INVALID), since ignoring one could pick a different key than the URI's author meant.
  *
  * A PIN in the URI (`pin-value`) is accepted when parsing (tests, one-off scripts) but no URI
  * sigchain formats ever holds one: {@link formatPkcs11Uri} leaves it out, and {@link publicUri}
@@ -47,9 +50,9 @@ export interface Pkcs11Uri {
   readonly pinValue?: string;
   readonly moduleName?: string;
   readonly modulePath?: string;
-  /** `x-…` path attributes, in order. */
+  /** Vendor-specific path attributes, in order. */
   readonly vendorPath?: ReadonlyArray<readonly [string, string]>;
-  /** `x-…` query attributes, in order (names may repeat). */
+  /** Vendor-specific query attributes, in order (names may repeat). */
   readonly vendorQuery?: ReadonlyArray<readonly [string, string]>;
 }
 
@@ -177,8 +180,7 @@ export function parsePkcs11Uri(text: string): Pkcs11Uri {
       const key = PATH_BY_NAME.get(name);
       if (key === undefined) {
         if (QUERY_BY_NAME.has(name)) throw invalid(`"${name}" is a query attribute: write it after "?".`, { attribute: name });
-        if (!name.startsWith('x-')) throw invalid(`"${name}" is not a PKCS#11 URI path attribute (RFC 7512 reserves names without "x-").`, { attribute: name });
-        if (vendorPath.some(([n]) => n === name)) throw invalid(`The path names "${name}" twice.`, { attribute: name });
+        if (vendorPath.some(([n]) => n === name)) throw invalid(`The path names "${name}" twice; each path attribute appears at most once.`, { attribute: name });
         vendorPath.push([name, decodeText(raw, PATH_SAFE, name)]);
         continue;
       }
@@ -206,7 +208,6 @@ export function parsePkcs11Uri(text: string): Pkcs11Uri {
       const key = QUERY_BY_NAME.get(name);
       if (key === undefined) {
         if (PATH_BY_NAME.has(name)) throw invalid(`"${name}" is a path attribute: write it before "?".`, { attribute: name });
-        if (!name.startsWith('x-')) throw invalid(`"${name}" is not a PKCS#11 URI query attribute (RFC 7512 reserves names without "x-").`, { attribute: name });
         vendorQuery.push([name, decodeText(raw, QUERY_SAFE, name)]);
         continue;
       }
