@@ -22,7 +22,7 @@ import { type KeyUsage, normalizeUsages } from '../../keys/usage.js';
 import { decodePublicKey } from '../../nkeys/codec.js';
 import type { Role } from '../../nkeys/roles.js';
 import { guardUsage } from '../guard.js';
-import { type Pkcs11Connection, type Pkcs11Options, connectPkcs11, p11Error } from './module.js';
+import { type Pkcs11Connection, type Pkcs11Options, connectPkcs11, lazyConnection, p11Error } from './module.js';
 import { type TokenKey, findNkey, findPrivateKeys, findUriKey, generateKey, isStaleHandle, readUsageRecord, signWith } from './objects.js';
 import { type Pkcs11Uri, formatPkcs11Uri, parsePkcs11Uri, publicUri } from './uri.js';
 
@@ -51,7 +51,9 @@ interface KeyHandleSource {
 
 /** Signs in the token through `source`, looking the key up once and again if its handle goes stale. */
 function tokenSigner(meta: { publicKey: string; role: Role; usages: readonly KeyUsage[]; uri: string }, source: KeyHandleSource): Signer {
-  let key: TokenKey | undefined;
+  // An object handle means something only within the connection (module initialisation) that
+  // found it: after a reconnect the same number may name another object, so it is looked up again.
+  let cached: { conn: Pkcs11Connection; key: TokenKey } | undefined;
   const usages = normalizeUsages(meta.usages);
   const signer: Signer = {
     publicKey: meta.publicKey,
@@ -63,7 +65,8 @@ function tokenSigner(meta: { publicKey: string; role: Role; usages: readonly Key
       guardUsage(signer, context);
       const conn = await source.conn();
       return conn.exclusive(() => {
-        key ??= source.find(conn);
+        if (cached?.conn !== conn) cached = { conn, key: source.find(conn) };
+        let key = cached.key;
         const failed = (e: unknown): SigchainError => {
           conn.resetSession(); // a failed C_Sign may leave the operation active in some modules
           return p11Error(e, `signing with ${meta.publicKey} in token "${conn.token.label}"`);
@@ -73,6 +76,7 @@ function tokenSigner(meta: { publicKey: string; role: Role; usages: readonly Key
         } catch (e) {
           if (!isStaleHandle(e)) throw failed(e);
           key = source.find(conn);
+          cached = { conn, key };
           try {
             return signWith(conn, key.handle, data);
           } catch (again) {
@@ -122,18 +126,9 @@ function keyUri(conn: Pkcs11Connection, key: { label: string; id: Uint8Array }, 
 export async function pkcs11Keyring(opts: Pkcs11KeyringOptions = {}): Promise<Pkcs11Keyring> {
   const uri = opts.uri === undefined ? undefined : parsePkcs11Uri(opts.uri);
   const connectOpts: Pkcs11Options = { ...(uri ? { uri } : {}), ...(opts.env ? { env: opts.env } : {}), ...(opts.pinFile !== undefined ? { pinFile: opts.pinFile } : {}) };
-  let opened: Promise<Pkcs11Connection> | undefined;
+  const lazy = lazyConnection(connectOpts);
   let closed = false;
-  const conn = (): Promise<Pkcs11Connection> => {
-    if (closed) return Promise.reject(new SigchainError('PKCS11_ERROR', 'This pkcs11 keyring was closed; open a new one.'));
-    if (!opened) {
-      opened = connectPkcs11(connectOpts);
-      opened.catch(() => {
-        opened = undefined; // a fault (wrong PIN, token absent) may be fixed and retried
-      });
-    }
-    return opened;
-  };
+  const conn = (): Promise<Pkcs11Connection> => (closed ? Promise.reject(new SigchainError('PKCS11_ERROR', 'This pkcs11 keyring was closed; open a new one.')) : lazy.get());
   const signerOf = async (publicKey: string): Promise<Signer> => {
     const c = await conn();
     return c.exclusive(() => {
@@ -192,9 +187,7 @@ export async function pkcs11Keyring(opts: Pkcs11KeyringOptions = {}): Promise<Pk
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      const c = await opened?.catch(() => undefined);
-      opened = undefined;
-      await c?.release();
+      await lazy.release();
     },
   };
   return ring;
@@ -242,16 +235,8 @@ export async function pkcs11SignerFromUri(uri: string, meta: { publicKey: string
   const parsed = parsePkcs11Uri(uri);
   const { role, raw: wantRaw } = decodePublicKey(meta.publicKey);
   if (role !== meta.role) throw new SigchainError('NKEY_WRONG_ROLE', `${meta.publicKey} is a ${role} key, not ${meta.role}.`, { role, expected: meta.role });
-  let opened: Promise<Pkcs11Connection> | undefined;
-  const conn = (): Promise<Pkcs11Connection> => {
-    if (!opened) {
-      opened = connectPkcs11({ ...opts, uri: parsed });
-      opened.catch(() => {
-        opened = undefined;
-      });
-    }
-    return opened;
-  };
+  const lazy = lazyConnection({ ...opts, uri: parsed });
+  const conn = (): Promise<Pkcs11Connection> => lazy.get();
   return tokenSigner(
     { publicKey: meta.publicKey, role: meta.role, usages: meta.usages, uri: publicUri(parsed) },
     {

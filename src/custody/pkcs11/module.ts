@@ -134,6 +134,8 @@ export interface Pkcs11Connection {
   resetSession(): void;
   /** Gives the connection back; the last one out closes the session and finalises the module. */
   release(): Promise<void>;
+  /** True once the session is closed (released by its last user, or by {@link closeAllPkcs11}). */
+  readonly closed: boolean;
 }
 
 /** The module paths tried, in order, when neither a URI nor SIGCHAIN_PKCS11_MODULE names one. */
@@ -248,6 +250,41 @@ interface PooledConnection extends Pkcs11Connection {
   refs: number;
   pinDigest: string;
   closed: boolean;
+}
+
+/**
+ * A connection opened at the first `get()` (so a keyring or signer that is never used never asks
+ * for a PIN), opened again after a fault (a PIN fixed, a token plugged in) or after
+ * {@link closeAllPkcs11} closed it, and given back by `release()`.
+ *
+ * @example
+ * ```ts
+ * const lazy = lazyConnection({ uri });
+ * const conn = await lazy.get();
+ * await lazy.release();
+ * ```
+ */
+export function lazyConnection(opts: Pkcs11Options): { get(): Promise<Pkcs11Connection>; release(): Promise<void> } {
+  let opened: Promise<Pkcs11Connection> | undefined;
+  return {
+    async get(): Promise<Pkcs11Connection> {
+      if (opened) {
+        const c = await opened.catch(() => undefined);
+        if (c && !c.closed) return c;
+      }
+      const attempt = connectPkcs11(opts);
+      opened = attempt;
+      attempt.catch(() => {
+        if (opened === attempt) opened = undefined;
+      });
+      return attempt;
+    },
+    async release(): Promise<void> {
+      const c = await opened?.catch(() => undefined);
+      opened = undefined;
+      await c?.release();
+    },
+  };
 }
 const modules = new Map<string, Promise<LoadedModule>>();
 // The same modules once loaded, for the exit hook, which must finish synchronously.

@@ -115,6 +115,10 @@ if (hsm) {
       const data = new TextEncoder().encode('header.payload');
       assert.ok(KeyPair.fromPublic(publicKey).verify(data, await signer.sign(data, { usage: 'issuing', kind: 'jwt' })));
       await refuses(signer.sign(data, { usage: 'authentication', kind: 'message' }), 'KEY_USAGE_VIOLATION');
+      // Every session closed under it (as an agent's shutdown would): the signer opens a new one,
+      // and looks its key up again rather than trust a handle from the old module initialisation.
+      await closeAllPkcs11();
+      assert.ok(KeyPair.fromPublic(publicKey).verify(data, await signer.sign(data, { usage: 'issuing', kind: 'jwt' })));
       // By id too; and a record that names another key is refused before anything is signed.
       assert.deepEqual(await pkcs11PublicKey(uriFor('token=T;id=%C1')), raw);
       const other = KeyPair.create('account').publicKey;
