@@ -85,6 +85,7 @@ export const ErrorCodes = {
   PKCS11_MODULE_NOT_FOUND: 'The PKCS#11 module (library) named cannot be loaded.',
   PKCS11_TOKEN_NOT_FOUND: 'No PKCS#11 token has the label (or serial) named.',
   PKCS11_PIN_INCORRECT: 'The PKCS#11 token refused the PIN.',
+  PKCS11_PIN_REQUIRED: 'The PKCS#11 token needs its user PIN and none was given (--pin-file, pin-source in the URI, SIGCHAIN_PKCS11_PIN).',
   PKCS11_KEY_NOT_FOUND: 'The PKCS#11 token holds no Ed25519 key with that label or id.',
   PKCS11_ERROR: 'The PKCS#11 module failed an operation.',
   KEY_URI_INVALID: 'A key URI (pkcs11:, awskms://, gcpkms://, hashivault://) is malformed or names something sigchain does not support.',
