@@ -53,7 +53,7 @@ export const agentStartCommand: Command = {
     'is refused (AGENT_SOCKET_IN_USE); a dead socket file is replaced. SIGTERM or `sigchain agent stop`',
     'ends it and removes the socket. --foreground keeps it attached (it still prints the lines).',
   ].join('\n'),
-  examples: ['eval "$(sigchain agent start)"', 'sigchain agent start --socket /run/user/1000/sigchain.sock --foreground', 'sigchain agent start --json'],
+  examples: ['sigchain agent start > agent.env && . ./agent.env   # or: eval "$(sigchain agent start)"', 'sigchain agent start --socket /run/user/1000/sigchain.sock --foreground', 'sigchain agent start --json'],
   options: {
     socket: { type: 'string', valueName: 'PATH', description: 'Where to listen (default: a new 0700 folder under the temp dir).' },
     foreground: { type: 'boolean', description: 'Stay in the foreground (until SIGTERM or Ctrl-C).' },

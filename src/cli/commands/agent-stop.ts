@@ -17,7 +17,7 @@ export const agentStopCommand: Command = {
     'existed only in its memory and are gone. It refuses to stop an agent that is not sigchain\'s',
     '(stop OpenSSH\'s with `ssh-agent -k`).',
   ].join('\n'),
-  examples: ['eval "$(sigchain agent stop)"', 'sigchain agent stop --socket /run/user/1000/sigchain.sock'],
+  examples: ['sigchain agent stop   # or: eval "$(sigchain agent stop)" to unset the variables', 'sigchain agent stop --socket /run/user/1000/sigchain.sock'],
   options: {
     socket: { type: 'string', valueName: 'PATH', description: 'The agent socket (default: $SIGCHAIN_AUTH_SOCK).' },
   },

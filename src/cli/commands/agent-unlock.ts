@@ -13,7 +13,7 @@ export const agentUnlockCommand: Command = {
     'refused (AGENT_FAILURE), and the agent answers each further wrong try more slowly (0.1 s more',
     'each, up to 10 s). The passphrase comes from --passphrase-file, else SIGCHAIN_PASSPHRASE, else a prompt.',
   ].join('\n'),
-  examples: ['sigchain agent unlock', 'SIGCHAIN_PASSPHRASE=… sigchain agent unlock --json'],
+  examples: ['sigchain agent unlock', 'sigchain agent unlock --passphrase-file lock.txt --json'],
   options: { 'passphrase-file': PASSPHRASE_FILE_OPTION, socket: SOCKET_OPTION },
   args: { min: 0, max: 0 },
   async run(ctx) {
