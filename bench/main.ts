@@ -2,8 +2,9 @@
  * `npm run bench [-- --json] [-- --quick] [-- --only FAMILY]`: sigchain's hot paths against
  * their peers, measured in one run. `--json` writes exactly one JSON object to stdout (progress
  * goes nowhere); `--quick` or SIGCHAIN_BENCH_QUICK=1 uses tiny time boxes, for smoke tests
- * only; `--only nkey|jwt|trust|reissue|cli` measures one family of figures.
+ * only; `--only nkey|jwt|trust|reissue|cli|agent` measures one family of figures.
  */
+import { agentFigures } from './agent-cases.js';
 import { FULL, type Group, QUICK, collectGarbage, measure } from './harness.js';
 import { jwtGroups } from './jwt-cases.js';
 import { nkeyGroups } from './nkey-cases.js';
@@ -39,6 +40,8 @@ async function main(argv: string[]): Promise<void> {
   }
   collectGarbage();
   if (wanted('reissue')) Object.assign(report.figures, await reissueFigures(settings, quick, progress));
+  collectGarbage();
+  if (wanted('agent')) Object.assign(report.figures, await agentFigures(settings, quick, progress));
   process.stdout.write(json ? `${JSON.stringify(report)}\n` : `\n${renderTable(report)}`);
 }
 

@@ -52,4 +52,11 @@ export const COMMANDS: readonly CommandEntry[] = [
   { words: ['revocations', 'list-jtis'], summary: 'List the tokens revoked by jti, per account', load: async () => (await import('./commands/revocations-list-jtis.js')).revocationsListJtisCommand },
   { words: ['verify'], summary: 'Verify a user, account or operator token and its chain up to a trusted operator', load: async () => (await import('./commands/verify.js')).verifyCommand },
   { words: ['check', 'coverage'], summary: 'Warn when signing-key restrictions leave a kind of statement no key may sign', load: async () => (await import('./commands/check-coverage.js')).checkCoverageCommand },
+  { words: ['agent', 'start'], summary: "Start sigchain's key agent (an ssh-agent that knows what it signs) and print its environment for eval", load: async () => (await import('./commands/agent-start.js')).agentStartCommand },
+  { words: ['agent', 'stop'], summary: "Stop sigchain's key agent (named by --socket, SIGCHAIN_AUTH_SOCK or SIGCHAIN_AGENT_PID)", load: async () => (await import('./commands/agent-stop.js')).agentStopCommand },
+  { words: ['agent', 'add'], summary: 'Load a stored key into the key agent, optionally for a time, fewer usages, or only some kinds of bytes', load: async () => (await import('./commands/agent-add.js')).agentAddCommand },
+  { words: ['agent', 'list'], summary: 'List the keys the key agent holds, as nkeys with their role and usages', load: async () => (await import('./commands/agent-list.js')).agentListCommand },
+  { words: ['agent', 'lock'], summary: 'Lock the key agent with a passphrase: it lists no key and signs nothing until unlocked', load: async () => (await import('./commands/agent-lock.js')).agentLockCommand },
+  { words: ['agent', 'unlock'], summary: 'Unlock the key agent with the passphrase it was locked with', load: async () => (await import('./commands/agent-unlock.js')).agentUnlockCommand },
 ];
+

@@ -18,6 +18,8 @@ const FIGURES: Record<string, string[]> = {
   'trust.chain_verify_warm': ['node_crypto', 'node_crypto_one_token', 'nats_jwt'],
   'cli.startup.version': ['node_bare'],
   'cli.startup.describe_operator': ['node_bare'],
+  'agent.sign_1_client': ['node_crypto', 'ssh_agent'],
+  'agent.sign_32_clients': ['node_crypto', 'ssh_agent'],
 };
 
 const positive = (n: unknown): boolean => typeof n === 'number' && Number.isFinite(n) && n > 0;
