@@ -52,4 +52,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { words: ['revocations', 'list-jtis'], summary: 'List the tokens revoked by jti, per account', load: async () => (await import('./commands/revocations-list-jtis.js')).revocationsListJtisCommand },
   { words: ['verify'], summary: 'Verify a user, account or operator token and its chain up to a trusted operator', load: async () => (await import('./commands/verify.js')).verifyCommand },
   { words: ['check', 'coverage'], summary: 'Warn when signing-key restrictions leave a kind of statement no key may sign', load: async () => (await import('./commands/check-coverage.js')).checkCoverageCommand },
+  { words: ['sign'], summary: 'Sign a message or a nonce claim with a key of usage authentication, for scripts (audited)', load: async () => (await import('./commands/sign.js')).signCommand },
+  { words: ['verify-signature'], summary: 'Check a signature made by `sigchain sign` (exit 0 genuine, 1 not)', load: async () => (await import('./commands/verify-signature.js')).verifySignatureCommand },
+  { words: ['audit', 'verify'], summary: 'Check that the audit log was not edited, cut short or reordered (names the first bad record)', load: async () => (await import('./commands/audit-verify.js')).auditVerifyCommand },
+  { words: ['audit', 'show'], summary: 'Show the audit log: every use of a private key, by key, time or kind', load: async () => (await import('./commands/audit-show.js')).auditShowCommand },
 ];

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import type { AuditRecord } from '../keys/audit-record.js';
-import { type AuditFilter, type AuditLog, type AuditVerdict, type SealResult, openAuditLog } from '../store/audit/log.js';
+import { type AuditFilter, type AuditLog, type AuditVerdict, type SealResult, openAuditLog, unsealedAuditDirs } from '../store/audit/log.js';
 import type { Workspace } from './workspace.js';
 
 /** Folder of the audit log below the sigchain home. */
@@ -59,4 +59,26 @@ export function readAudit(ws: Workspace, filter: AuditFilter = {}): Promise<Audi
  */
 export function sealAudit(ws: Workspace): Promise<SealResult> {
   return auditLogOf(ws).seal();
+}
+
+/**
+ * Seals every audit log this process appended to and has not sealed (the CLI calls it after
+ * each command). Returns one sentence per log that could not be sealed; never throws.
+ *
+ * @example
+ * ```ts
+ * for (const problem of await sealUnsealedAudits()) printer.warn(problem);
+ * ```
+ */
+export async function sealUnsealedAudits(): Promise<string[]> {
+  const problems: string[] = [];
+  for (const dir of unsealedAuditDirs()) {
+    try {
+      const r = await openAuditLog(dir).seal();
+      if (!r.sealed) problems.push(`The audit log in ${dir} was not sealed: ${r.problem}. Run \`sigchain audit verify\`.`);
+    } catch (e) {
+      problems.push(`The audit log in ${dir} could not be sealed: ${(e as Error).message}`);
+    }
+  }
+  return problems;
 }
