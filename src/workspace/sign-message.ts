@@ -10,6 +10,7 @@
  *   (src/store/nonce-state.ts): never a nonce not greater than the last one signed for that
  *   contract, whatever the key.
  */
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { SigchainError } from '../errors.js';
 import { audited } from '../custody/audited.js';
@@ -159,7 +160,19 @@ export async function signNonceClaim(ws: Workspace, options: { key: string; clai
   const context = { usage: 'authentication', kind: 'nonce-claim', subject: claim.contract } as const;
   // A key that may not sign claims is refused (and audited) before a nonce is spent on it.
   if (!signer.usages.includes('authentication')) await signer.sign(enc.encode(claim.text), context);
-  const { previous } = await reserveNonce(join(ws.paths.home.path, NONCE_DIR), claim.contract, claim.nonce);
+  let previous: bigint | undefined;
+  try {
+    ({ previous } = await reserveNonce(join(ws.paths.home.path, NONCE_DIR), claim.contract, claim.nonce));
+  } catch (e) {
+    // A replayed claim never reaches the key, but it is what an audit is for: record the attempt.
+    if (e instanceof SigchainError && e.code === 'NONCE_NOT_INCREASING') {
+      const sha256 = createHash('sha256').update(claim.text).digest('hex');
+      await auditLogOf(ws)
+        .append({ time: new Date().toISOString(), key, backend: signer.backend, usage: 'authentication', kind: 'nonce-claim', subject: claim.contract, sha256, caller: options.caller ?? 'sign', result: 'refused', code: e.code })
+        .catch(() => undefined);
+    }
+    throw e;
+  }
   const signature = await signer.sign(enc.encode(claim.text), context);
   return { key, signature, claim, ...(previous !== undefined ? { previous } : {}) };
 }
