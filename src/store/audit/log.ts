@@ -24,8 +24,8 @@
  *   crash leaves that. Records appended after the last seal are fine if their chain holds.
  * - No head while the audit key exists and records are there → 1 (head.json was removed).
  */
-import { constants } from 'node:fs';
-import { type FileHandle, open } from 'node:fs/promises';
+import { type Stats, constants } from 'node:fs';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SigchainError } from '../../errors.js';
 import type { AuditRecord, AuditRecordInput, AuditSink } from '../../keys/audit-record.js';
@@ -100,6 +100,7 @@ export class AuditLog implements AuditSink {
   readonly #lock: string;
   #queue: Pending[] = [];
   #busy = false;
+  #fh: FileHandle | undefined;
   // What this process last wrote: when the file is still that size, the tail need not be read.
   #tail: { ino: number; size: number; seq: number; hash: string } | undefined;
 
@@ -142,13 +143,13 @@ export class AuditLog implements AuditSink {
   }
 
   async #write(records: AuditRecordInput[]): Promise<void> {
-    await ensureDir(this.dir);
     unsealedSet().add(this.dir);
+    // The lock lives in the folder; once a log is open the folder is there (if it was removed
+    // since, this batch fails, the log is closed, and the next one makes the folder again).
+    if (!this.#fh) await ensureDir(this.dir);
     await withAuditLock(this.#lock, async () => {
-      let fh: FileHandle | undefined;
       try {
-        fh = await open(this.path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, 0o600);
-        const st = await fh.stat();
+        const { fh, st } = await this.#handle();
         const cached = this.#tail;
         let { seq, hash } = cached && cached.ino === st.ino && cached.size === st.size ? cached : await this.#readTail(fh, st.size);
         const lines: string[] = [];
@@ -162,14 +163,35 @@ export class AuditLog implements AuditSink {
         // kill in between leaves one torn line, which the next writer cuts off.
         for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off)).bytesWritten;
         await fh.datasync();
-        this.#tail = { ino: st.ino, size: (await fh.stat()).size, seq, hash };
+        this.#tail = { ino: st.ino, size: st.size + buf.length, seq, hash };
       } catch (e) {
-        this.#tail = undefined;
+        await this.close();
         throw e;
-      } finally {
-        await fh?.close().catch(() => undefined);
       }
     });
+  }
+
+  /**
+   * The open log (O_APPEND), kept across batches: opening costs more than the write. Opened
+   * again when the file at the path is not the one held (moved aside, removed).
+   */
+  async #handle(): Promise<{ fh: FileHandle; st: Stats }> {
+    if (this.#fh) {
+      const [st, now] = await Promise.all([this.#fh.stat(), stat(this.path).catch(() => undefined)]);
+      if (now && now.ino === st.ino && now.dev === st.dev) return { fh: this.#fh, st };
+      await this.close();
+    }
+    await ensureDir(this.dir);
+    this.#fh = await open(this.path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, 0o600);
+    return { fh: this.#fh, st: await this.#fh.stat() };
+  }
+
+  /** Closes the log file this instance keeps open for appending (the next append opens it again). */
+  async close(): Promise<void> {
+    const fh = this.#fh;
+    this.#fh = undefined;
+    this.#tail = undefined;
+    await fh?.close().catch(() => undefined);
   }
 
   /**

@@ -175,6 +175,7 @@ describe('audit log', () => {
     assert.equal(after.length, 4);
     assert.equal(JSON.parse(after[3]!).seq, 4);
     assert.deepEqual(await other.verify().then((v) => v.ok && [v.records, v.torn]), [4, false]);
+    await other.close();
     // An unparsable line that is not the last is damage, not a crash.
     writeLines(dir, [after[0]!, 'garbage', ...after.slice(1)]);
     assert.deepEqual(((await log.verify()) as { first_bad: number }).first_bad, 2);
@@ -182,11 +183,13 @@ describe('audit log', () => {
 
   it('a whole-file torn write (the very first record cut short) leaves an empty, valid log', async (t) => {
     const dir = auditDir(t);
-    const log = new AuditLog(dir);
+    const log = openAuditLog(dir);
     await log.append(rec(1));
     writeFileSync(join(dir, 'audit.log'), readFileSync(join(dir, 'audit.log'), 'utf8').slice(0, 30));
     assert.deepEqual(await log.verify(), { ok: true, records: 0, sealed: 0, torn: true });
-    await new AuditLog(dir).append(rec(2));
+    const other = new AuditLog(dir);
+    await other.append(rec(2));
+    await other.close();
     assert.deepEqual(logLines(dir).map((l) => JSON.parse(l).seq), [1]);
   });
 
