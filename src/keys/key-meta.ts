@@ -4,6 +4,7 @@
  * the key store, never inside the `.nk` file, so nsc keeps reading the key store unchanged.
  */
 import type { Role } from '../nkeys/roles.js';
+import type { KeyBackend } from './signer.js';
 import { KEY_USAGES, type KeyUsage } from './usage.js';
 
 /** The recorded facts about one key. */
@@ -23,6 +24,18 @@ export interface KeyMeta {
   readonly retiredReason?: string;
   /** Public key of the key that took over its job. */
   readonly replacedBy?: string;
+  /**
+   * Where the private key lives when it is not a plain `.nk` beside the record: `encrypted`
+   * (`<PUB>.nk.age`), or `pkcs11`/`kms` for a key registered by URI. Absent: a plain `.nk`.
+   */
+  readonly backend?: KeyBackend;
+  /** The key's URI in an HSM or KMS (never holding a PIN). */
+  readonly uri?: string;
+  /**
+   * The key's own Ed25519 signature over its public key and usages (base64url), made when an
+   * encrypted key is sealed: only someone who can open the key can write usages that verify.
+   */
+  readonly seal?: string;
 }
 
 /** A stored key with what is recorded about it. */

@@ -13,6 +13,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { SigchainError } from '../errors.js';
 import type { KeyMeta } from '../keys/key-meta.js';
+import { KEY_BACKENDS, type KeyBackend } from '../keys/signer.js';
 import { KEY_USAGES, type KeyUsage, isKeyUsage, normalizeUsages } from '../keys/usage.js';
 import { isPublicKey } from '../nkeys/codec.js';
 import { PRIVATE_DIR_MODE, SECRET_FILE_MODE, ioError, writeFileAtomic } from './atomic.js';
@@ -29,6 +30,9 @@ interface KeyMetaFile {
   retired?: string;
   retiredReason?: string;
   replacedBy?: string;
+  backend?: KeyBackend;
+  uri?: string;
+  seal?: string;
 }
 
 function errno(e: unknown): string | undefined {
@@ -71,6 +75,9 @@ function parseKeyMeta(text: string, publicKey: string, path: string): KeyMeta {
     ['retired', optionalString(rec, 'retired', path)],
     ['retiredReason', optionalString(rec, 'retiredReason', path)],
     ['replacedBy', replacedBy],
+    ['backend', backendOf(rec, path)],
+    ['uri', optionalString(rec, 'uri', path)],
+    ['seal', optionalString(rec, 'seal', path)],
   ];
   return {
     publicKey,
@@ -78,6 +85,13 @@ function parseKeyMeta(text: string, publicKey: string, path: string): KeyMeta {
     legacy: rec.legacy === true,
     ...Object.fromEntries(fields.filter(([, v]) => v !== undefined)),
   };
+}
+
+function backendOf(rec: Record<string, unknown>, path: string): KeyBackend | undefined {
+  const v = optionalString(rec, 'backend', path);
+  if (v === undefined) return undefined;
+  if (!(KEY_BACKENDS as readonly string[]).includes(v) || v === 'file' || v === 'memory' || v === 'agent') throw corrupt(path, `names a backend "${v}" a key store record cannot hold (encrypted, pkcs11, kms)`);
+  return v as KeyBackend;
 }
 
 /** The sidecar's text for `meta` (stable field order, one object, trailing newline). */
@@ -88,6 +102,9 @@ function serializeKeyMeta(meta: KeyMeta): string {
   if (meta.retired !== undefined) out.retired = meta.retired;
   if (meta.retiredReason !== undefined) out.retiredReason = meta.retiredReason;
   if (meta.replacedBy !== undefined) out.replacedBy = meta.replacedBy;
+  if (meta.backend !== undefined) out.backend = meta.backend;
+  if (meta.uri !== undefined) out.uri = meta.uri;
+  if (meta.seal !== undefined) out.seal = meta.seal;
   return `${JSON.stringify(out, null, 2)}\n`;
 }
 

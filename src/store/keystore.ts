@@ -25,14 +25,25 @@ import { type LockOptions, withStoreLock } from './lock.js';
 import { safeName } from './names.js';
 import type { StorePaths } from './paths.js';
 
+/** Extension an age-sealed seed adds to `<PUB>.nk`. */
+export const ENCRYPTED_EXTENSION = '.age';
+
 /** nsc's `.gitignore` at the key store root, byte for byte (cmd/store/keys.go `AddGitIgnore`). */
 export const KEYSTORE_GITIGNORE = '# ignore all nk files \n**/*.nk\n\n# ignore all creds files\n**/*.creds\n';
+
+/**
+ * How a key is kept in the store: `file` a plain `<PUB>.nk` (nsc's form), `encrypted` an age-sealed
+ * `<PUB>.nk.age`, `registered` only a record naming the HSM or KMS key that holds it.
+ */
+export type KeyStorage = 'file' | 'encrypted' | 'registered';
 
 /** A key in the store. */
 export interface KeyEntry {
   readonly publicKey: string;
   readonly role: Role;
+  /** The `.nk`, `.nk.age`, or (for a registered key) the record. */
   readonly path: string;
+  readonly storage: KeyStorage;
 }
 
 /** Options of {@link KeyStore.storeKey}. */
@@ -181,6 +192,11 @@ export class KeyStore {
   keyPath(publicKey: string): string {
     decodePublicKey(publicKey);
     return join(this.keysDir, publicKey[0]!, publicKey.slice(1, 3), `${publicKey}.nk`);
+  }
+
+  /** Path of the age-sealed seed of `publicKey` (`<PUB>.nk.age`, beside where its `.nk` would be). */
+  encryptedKeyPath(publicKey: string): string {
+    return `${this.keyPath(publicKey)}${ENCRYPTED_EXTENSION}`;
   }
 
   /** Path of the sidecar recording the usages of `publicKey` (next to its `.nk`). */
@@ -346,7 +362,8 @@ export class KeyStore {
     return withStoreLock(
       this.root,
       async () => {
-        const removed = await removeFile(path);
+        const plain = await removeFile(path);
+        const removed = (await removeFile(this.encryptedKeyPath(publicKey))) || plain;
         // The record goes with the seed: a key stored again later gets its usages afresh.
         await removeFile(this.metaPath(publicKey));
         if (removed) await removeIfEmpty(dirname(path));
@@ -362,20 +379,120 @@ export class KeyStore {
    * Seeds are not read.
    */
   async listKeys(): Promise<KeyEntry[]> {
-    const out: KeyEntry[] = [];
+    const found = new Map<string, KeyEntry>();
+    const records: Array<{ pub: string; kind: string; path: string }> = [];
     for (const kind of await listDir(this.keysDir)) {
       if (kind.length !== 1) continue;
       for (const shard of await listDir(join(this.keysDir, kind))) {
         if (shard.length !== 2) continue;
-        for (const file of await listDir(join(this.keysDir, kind, shard))) {
-          if (!file.endsWith('.nk')) continue;
-          const pub = file.slice(0, -3);
+        const dir = join(this.keysDir, kind, shard);
+        for (const file of await listDir(dir)) {
+          const storage: KeyStorage | 'record' | undefined = file.endsWith('.nk') ? 'file' : file.endsWith(`.nk${ENCRYPTED_EXTENSION}`) ? 'encrypted' : file.endsWith(KEY_META_EXTENSION) ? 'record' : undefined;
+          if (!storage) continue;
+          const pub = file.slice(0, file.indexOf('.'));
           if (pub[0] !== kind || pub.slice(1, 3) !== shard || !isPublicKey(pub)) continue;
-          out.push({ publicKey: pub, role: roleOfLetter(kind)!, path: join(this.keysDir, kind, shard, file) });
+          if (storage === 'record') records.push({ pub, kind, path: join(dir, file) });
+          // A plain seed and a sealed one of the same key: the plain one is what signs (and what nsc sees).
+          else if (storage === 'file' || !found.has(pub)) found.set(pub, { publicKey: pub, role: roleOfLetter(kind)!, path: join(dir, file), storage });
         }
       }
     }
-    return out.sort((a, b) => (a.publicKey < b.publicKey ? -1 : a.publicKey > b.publicKey ? 1 : 0));
+    // A record without a seed beside it is a key registered in an HSM or KMS, if it says so.
+    for (const r of records) {
+      if (found.has(r.pub)) continue;
+      let meta: KeyMeta | undefined;
+      try {
+        meta = await readKeyMetaFile(r.path, r.pub);
+      } catch {
+        meta = undefined; // listKeyInfo reports a damaged record of a key it lists; a lone one is ignored
+      }
+      if (meta?.backend === 'pkcs11' || meta?.backend === 'kms') found.set(r.pub, { publicKey: r.pub, role: roleOfLetter(r.kind)!, path: r.path, storage: 'registered' });
+    }
+    return [...found.values()].sort((a, b) => (a.publicKey < b.publicKey ? -1 : a.publicKey > b.publicKey ? 1 : 0));
+  }
+
+  /** True when the age-sealed seed of `publicKey` is in the store (the file is not read). */
+  async hasEncryptedKey(publicKey: string): Promise<boolean> {
+    try {
+      return (await stat(this.encryptedKeyPath(publicKey))).isFile();
+    } catch (e) {
+      if (e instanceof SigchainError) throw e;
+      return false;
+    }
+  }
+
+  /**
+   * Stores an age-sealed seed (`<PUB>.nk.age`, 0600) with its record. The record lands first, so
+   * a crash leaves a harmless record, never a sealed key without its usages. Refuses with
+   * `STORE_EXISTS` when the key is already stored sealed.
+   */
+  async storeEncryptedKey(meta: KeyMeta, sealed: Uint8Array): Promise<string> {
+    const path = this.encryptedKeyPath(meta.publicKey);
+    return withStoreLock(
+      this.root,
+      async () => {
+        await this.#prepare();
+        if (await this.hasEncryptedKey(meta.publicKey)) throw new SigchainError('STORE_EXISTS', `${meta.publicKey} is already stored encrypted (${path}).`, { publicKey: meta.publicKey, path });
+        await writeKeyMetaFile(this.metaPath(meta.publicKey), meta);
+        await writeFileAtomic(path, sealed, { mode: SECRET_FILE_MODE, dirMode: PRIVATE_DIR_MODE });
+        return path;
+      },
+      this.#lock,
+    );
+  }
+
+  /** The bytes of `<PUB>.nk.age`; undefined when absent. Refused when others may read it. */
+  async readEncryptedKey(publicKey: string): Promise<Uint8Array | undefined> {
+    const path = this.encryptedKeyPath(publicKey);
+    try {
+      const s = await stat(path);
+      if (!s.isFile()) throw notAFile(path);
+      if (CHECK_MODES && (s.mode & 0o077) !== 0) throw insecure(path, s.mode);
+      if (s.size > 64 * 1024) throw new SigchainError('KEYRING_CORRUPT', `${path} holds ${s.size} bytes, more than a sealed key can. It was left as it is; restore it from a backup.`, { path });
+      return new Uint8Array(await readFile(path));
+    } catch (e) {
+      if (errno(e) === 'ENOENT') return undefined;
+      throw ioError('read', path, e);
+    }
+  }
+
+  /**
+   * Records a key that lives in an HSM or KMS (`meta.backend` `pkcs11` or `kms`, `meta.uri`): no
+   * seed is stored, only what it is and where. Refuses with `STORE_EXISTS` when the key store
+   * already holds the key in any form.
+   */
+  async registerKey(meta: KeyMeta): Promise<string> {
+    const path = this.metaPath(meta.publicKey);
+    return withStoreLock(
+      this.root,
+      async () => {
+        await this.#prepare();
+        if ((await this.hasKey(meta.publicKey)) || (await this.hasEncryptedKey(meta.publicKey)) || (await readKeyMetaFile(path, meta.publicKey).catch(() => undefined))) {
+          throw new SigchainError('STORE_EXISTS', `${meta.publicKey} is already in the key store; see it with \`sigchain keys list\`.`, { publicKey: meta.publicKey });
+        }
+        await writeKeyMetaFile(path, meta);
+        return path;
+      },
+      this.#lock,
+    );
+  }
+
+  /**
+   * Removes only the plain seed file of `publicKey` (its record stays): the last step of moving
+   * a key into another backend, once it is safely there.
+   */
+  async removePlainSeed(publicKey: string): Promise<boolean> {
+    return withStoreLock(this.root, () => removeFile(this.keyPath(publicKey)), this.#lock);
+  }
+
+  /** Removes only the sealed seed of `publicKey` (its record stays). */
+  async removeEncryptedSeed(publicKey: string): Promise<boolean> {
+    return withStoreLock(this.root, () => removeFile(this.encryptedKeyPath(publicKey)), this.#lock);
+  }
+
+  /** Rewrites the record of `publicKey` (under the lock), e.g. when a key moves between backends. */
+  async writeKeyMeta(meta: KeyMeta): Promise<void> {
+    await withStoreLock(this.root, async () => { await this.#prepare(); await writeKeyMetaFile(this.metaPath(meta.publicKey), meta); }, this.#lock);
   }
 
   /**
