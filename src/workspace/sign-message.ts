@@ -14,11 +14,11 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { SigchainError } from '../errors.js';
 import { audited } from '../custody/audited.js';
-import { seedSigner } from '../custody/seed-signer.js';
+import { fileKeyring } from '../custody/file.js';
 import { assertNotRetired } from '../keys/assert-usage.js';
 import type { AuditCaller } from '../keys/audit-record.js';
 import type { Signer } from '../keys/signer.js';
-import { isPublicKey, isSeed, publicKeyRole } from '../nkeys/codec.js';
+import { isPublicKey, isSeed } from '../nkeys/codec.js';
 import { verifySignature } from '../nkeys/keypair.js';
 import { NONCE_DIR, reserveNonce } from '../store/nonce-state.js';
 import { auditLogOf } from './audit.js';
@@ -96,16 +96,16 @@ function publicKeyArg(key: string): string {
 /**
  * The signer of `publicKey`, audited with `caller`.
  *
- * TODO(lead): replace the body with `audited(await ws.custody.signer(publicKey), …)` (or just
- * `ws.custody.signer`, once it audits) when the routed keyring lands; this reads the plain
- * key store (backend `file`) only.
+ * TODO(lead): replace the body with `ws.custody.signer(publicKey)` (routed, audited with
+ * `caller`) when it lands; until then this asks the `file` backend only (plain `.nk`), and
+ * refuses a retired key (KEY_RETIRED) inside the audited signer so the refusal is recorded.
  */
 export async function signerFor(ws: Workspace, publicKey: string, caller: AuditCaller): Promise<Signer> {
-  if (!(await ws.keys.hasKey(publicKey))) {
+  const ring = fileKeyring(ws.keys);
+  if (!(await ring.has(publicKey))) {
     throw new SigchainError('STORE_NOT_FOUND', `The private key of ${publicKey} is in no keyring here (key store ${ws.keys.keyPath(publicKey)}). Import it, or name a key that \`sigchain keys list\` shows.`, { publicKey });
   }
-  const meta = await ws.keys.getKeyMeta(publicKey);
-  const inner = seedSigner({ publicKey, role: publicKeyRole(publicKey)!, usages: meta.usages, backend: 'file' }, () => ws.keys.getKey(publicKey));
+  const [inner, meta] = await Promise.all([ring.signer(publicKey), ws.keys.getKeyMeta(publicKey)]);
   const checked: Signer = {
     ...inner,
     async sign(data, context) {

@@ -91,6 +91,13 @@ it('a key without the "authentication" usage is refused with KEY_USAGE_VIOLATION
   assert.equal(seed.code, 1);
   assert.match(seed.stderr, /NKEY_PUBLIC_EXPECTED/);
   assert.equal((seed.stdout + seed.stderr).includes(issuing.seed), false);
+  // A retired key signs nothing more; the refusal is audited too.
+  const retired = await authKey(h);
+  await wsOf(h).keys.retireKey(retired.publicKey, { reason: 'rotated' });
+  const r2 = await runCli(h, ['sign', '-u', retired.publicKey, '-m', 'x', '--json']);
+  assert.equal(json(r2.stdout).error.code, 'KEY_RETIRED');
+  const last = (json((await cli(h, ['audit', 'show', '--key', retired.publicKey, '--json'])).stdout).records as Array<{ result: string; code: string }>).at(-1);
+  assert.deepEqual([last?.result, last?.code], ['refused', 'KEY_RETIRED']);
   const missing = await runCli(h, ['sign', '-u', KeyPair.create('user').publicKey, '-m', 'x']);
   assert.match(missing.stderr, /STORE_NOT_FOUND/);
 });
