@@ -96,6 +96,8 @@ export const ErrorCodes = {
   KEY_NOT_ED25519: 'The key in the HSM or KMS is not an Ed25519 key, so it cannot be an nkey.',
   NONCE_NOT_INCREASING: 'A nonce claim was refused: its nonce is not greater than the last one signed for that contract.',
   AUDIT_WRITE_FAILED: 'The audit log could not be written, so nothing was signed.',
+  AUDIT_LOG_INVALID: 'The audit log was edited, cut short or reordered: a record breaks the hash chain or the signed head (`audit verify` names the first bad record).',
+  SIGNATURE_INVALID: 'The signature is not the named key\'s over that message (and context).',
   // CLI
   USAGE: 'The command line is not valid.',
   IO_ERROR: 'A file could not be read or written.',

@@ -58,5 +58,9 @@ export const COMMANDS: readonly CommandEntry[] = [
   { words: ['agent', 'list'], summary: 'List the keys the key agent holds, as nkeys with their role and usages', load: async () => (await import('./commands/agent-list.js')).agentListCommand },
   { words: ['agent', 'lock'], summary: 'Lock the key agent with a passphrase: it lists no key and signs nothing until unlocked', load: async () => (await import('./commands/agent-lock.js')).agentLockCommand },
   { words: ['agent', 'unlock'], summary: 'Unlock the key agent with the passphrase it was locked with', load: async () => (await import('./commands/agent-unlock.js')).agentUnlockCommand },
+  { words: ['sign'], summary: 'Sign a message or a nonce claim with a key of usage authentication, for scripts (audited)', load: async () => (await import('./commands/sign.js')).signCommand },
+  { words: ['verify-signature'], summary: 'Check a signature made by `sigchain sign` (exit 0 genuine, 1 not)', load: async () => (await import('./commands/verify-signature.js')).verifySignatureCommand },
+  { words: ['audit', 'verify'], summary: 'Check that the audit log was not edited, cut short or reordered (names the first bad record)', load: async () => (await import('./commands/audit-verify.js')).auditVerifyCommand },
+  { words: ['audit', 'show'], summary: 'Show the audit log: every use of a private key, by key, time or kind', load: async () => (await import('./commands/audit-show.js')).auditShowCommand },
 ];
 

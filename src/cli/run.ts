@@ -67,6 +67,12 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, version: strin
       } catch {
         /* flags the command itself refused: nothing to tidy */
       }
+      // A command that used a private key appended to the audit log: sign its head now, so cutting
+      // records off the end shows. The set is a global so that commands that signed nothing load
+      // nothing of the audit code.
+      if ((globalThis as { [k: symbol]: Set<string> | undefined })[Symbol.for('sigchain.audit.unsealed')]?.size) {
+        for (const problem of await (await import('../workspace/audit.js')).sealUnsealedAudits()) printer.warn(problem);
+      }
     }
     return printer.warnings.length && env.SIGCHAIN_STRICT_WARNINGS ? 3 : 0;
   } catch (e) {
