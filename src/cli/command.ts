@@ -20,6 +20,8 @@ export type OptionValues = Record<string, string | boolean | string[] | undefine
 
 /** What a command receives: parsed arguments, the environment and a printer. */
 export interface CommandContext {
+  /** The command's words (`add user`), as the audit log names the caller. */
+  readonly command?: string;
   readonly positionals: string[];
   readonly options: OptionValues;
   readonly env: NodeJS.ProcessEnv;

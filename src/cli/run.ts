@@ -57,7 +57,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, version: strin
       process.stdout.write((await help()).commandHelp(cmd));
       return 0;
     }
-    const ctx: CommandContext = { positionals: parsed.positionals, options: parsed.options, env, printer, readStdin };
+    const ctx: CommandContext = { command: cmd.words.join(' '), positionals: parsed.positionals, options: parsed.options, env, printer, readStdin };
     try {
       await cmd.run(ctx);
     } finally {

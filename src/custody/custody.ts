@@ -16,6 +16,7 @@ import type { Role } from '../nkeys/roles.js';
 import type { KeyStore } from '../store/keystore.js';
 import type { PassphraseSource } from './encrypted.js';
 import type { RemoteBackends } from './remote.js';
+import type { AuditCaller } from '../keys/audit-record.js';
 
 // The backends load when a key is first used: a command that only reads the store loads none.
 const seedSigner = async (...args: Parameters<typeof import('./seed-signer.js').seedSigner>) => (await import('./seed-signer.js')).seedSigner(...args);
@@ -38,7 +39,9 @@ export interface CustodyOptions {
   workFactor?: number;
   /** The PKCS#11 URI new HSM keys are made under (`--pkcs11-uri`), and a PIN file. */
   pkcs11?: { uri?: string; pinFile?: string };
-  /** Wraps every signer handed out (the audit log). */
+  /** The audit log's folder: every signature handed out is recorded there first, with `caller`. */
+  audit?: { dir: string; caller: AuditCaller };
+  /** Wraps every signer handed out (after the audit log). */
   wrap?: (signer: Signer) => Signer;
   /** Told once per key when an operator or account key signs from a plain file (a hot wallet). */
   onHotKey?: (publicKey: string, role: Role) => void;
@@ -160,6 +163,9 @@ export class Custody {
     } else {
       signer = await (await this.ring(where.backend)).signer(publicKey);
     }
+    // A retired key signs nothing, whoever asks; refused inside the audit log, so it shows there.
+    const meta = await this.options.keys.getKeyMeta(publicKey);
+    if (meta.retired !== undefined) signer = refuseRetired(signer, meta);
     return this.#keep(this.#handOut(signer));
   }
 
@@ -218,6 +224,7 @@ export class Custody {
         },
       };
     }
+    if (this.options.audit) out = lazyAudited(out, this.options.audit);
     return this.options.wrap ? this.options.wrap(out) : out;
   }
 
@@ -243,7 +250,10 @@ export class Custody {
       const meta = await this.options.keys.getKeyMeta(key.publicKey);
       return this.#keep(this.#handOut(await seedSigner({ publicKey: key.publicKey, role: key.role, usages: meta.usages, backend: 'file' }, async () => key)));
     }
-    if (!isSeedKeyring(ring)) throw unsupported(`import a seed into the ${backend} backend`, backend === 'pkcs11' ? 'Make the key inside the token (`sigchain generate nkey --keyring-backend pkcs11`) instead.' : 'Make the key in the service, then `sigchain keys register URI`.');
+    if (!isSeedKeyring(ring)) {
+      const instead = backend === 'pkcs11' ? 'Make the key inside the token (`sigchain generate nkey --store --keyring-backend pkcs11`) instead.' : backend === 'agent' ? `Load it into the agent with \`sigchain agent add ${key.publicKey}\`.` : 'Make the key in the service, then `sigchain keys register URI`.';
+      throw unsupported(`put a seed into the ${backend} backend`, instead);
+    }
     this.#signers.delete(key.publicKey);
     return this.#keep(this.#handOut(await ring.importKey(key, normalizeUsages(usages))));
   }
@@ -283,9 +293,9 @@ export class Custody {
     const backend: KeyBackend = uri.startsWith('pkcs11:') ? 'pkcs11' : 'kms';
     const remotes = await this.#remotes();
     const raw = await remotes.publicKey(backend, uri, { env: this.options.env, ...(this.options.pkcs11 ?? {}) });
-    if (raw.length !== 32) throw new SigchainError('KEY_NOT_ED25519', `${shownUri(remotes, backend, uri)} is not a 32-byte Ed25519 public key, so it cannot be an nkey.`);
+    const shown = await remotes.publicUri(backend, uri);
+    if (raw.length !== 32) throw new SigchainError('KEY_NOT_ED25519', `${shown} is not a 32-byte Ed25519 public key, so it cannot be an nkey.`);
     const publicKey = encodePublicKey(role, raw);
-    const shown = shownUri(remotes, backend, uri);
     await this.options.keys.registerKey({ publicKey, usages: normalizeUsages(usages), legacy: false, created: new Date().toISOString(), backend, uri: shown });
     return { publicKey, role, usages: normalizeUsages(usages), backend, uri: shown };
   }
@@ -301,8 +311,31 @@ export class Custody {
   }
 }
 
-function shownUri(remotes: RemoteBackends, backend: KeyBackend, uri: string): string {
-  return remotes.publicUri(backend, uri);
+function refuseRetired(signer: Signer, meta: KeyMeta): Signer {
+  return {
+    ...signer,
+    async sign(data, context) {
+      const { assertNotRetired } = await import('../keys/assert-usage.js');
+      assertNotRetired(meta, context.kind === 'jwt' ? 'tokens' : context.kind === 'nonce-claim' ? 'nonce claims' : `${context.kind}s`);
+      return signer.sign(data, context);
+    },
+  };
+}
+
+// The audit code (and the log) load at the first signature, not when a signer is looked up.
+function lazyAudited(signer: Signer, audit: { dir: string; caller: AuditCaller }): Signer {
+  let wrapped: Promise<Signer> | undefined;
+  return {
+    publicKey: signer.publicKey,
+    role: signer.role,
+    usages: signer.usages,
+    backend: signer.backend,
+    ...(signer.uri !== undefined ? { uri: signer.uri } : {}),
+    async sign(data, context) {
+      wrapped ??= Promise.all([import('./audited.js'), import('../store/audit/log.js')]).then(([a, log]) => a.audited(signer, log.openAuditLog(audit.dir), audit.caller));
+      return (await wrapped).sign(data, context);
+    },
+  };
 }
 
 function unsupported(what: string, instead: string): SigchainError {

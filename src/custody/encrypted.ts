@@ -98,7 +98,8 @@ export function encryptedKeyring(keys: KeyStore, passphrase: PassphraseSource, o
     const sealed = await keys.readEncryptedKey(publicKey);
     if (!sealed) throw notHere(keys, publicKey);
     const kp = await openSeed(sealed, await passphrase({ publicKey, purpose: 'unlock' }), publicKey, path);
-    if (!meta.seal || !verifySignature(publicKey, sealText(publicKey, meta.usages), Buffer.from(meta.seal, 'base64url'))) {
+    // Curve keys never sign: they have no usages to seal, and none may be recorded.
+    if (kp.role === 'curve' ? meta.usages.length > 0 : !meta.seal || !verifySignature(publicKey, sealText(publicKey, meta.usages), Buffer.from(meta.seal, 'base64url'))) {
       throw corrupt(keys.metaPath(publicKey), `records usages (${meta.usages.join(', ') || 'none'}) that ${publicKey} did not seal: someone edited them`, publicKey);
     }
     return kp;
@@ -134,7 +135,7 @@ export function encryptedKeyring(keys: KeyStore, passphrase: PassphraseSource, o
         if (!previous.legacy && normalizeUsages(previous.usages).join() !== wanted.join()) {
           throw new SigchainError('KEY_USAGE_FIXED', `${key.publicKey} is recorded with usages ${previous.usages.join(', ')}; they were fixed when the key was made and cannot become ${wanted.join(', ')}.`, { publicKey: key.publicKey, usages: [...previous.usages], requested: wanted });
         }
-        const meta: KeyMeta = { ...(previous.legacy ? {} : previous), publicKey: key.publicKey, usages: wanted, legacy: false, created: previous.created ?? new Date().toISOString(), backend: 'encrypted', seal: sealUsages(key, wanted) };
+        const meta: KeyMeta = { ...(previous.legacy ? {} : previous), publicKey: key.publicKey, usages: wanted, legacy: false, created: previous.created ?? new Date().toISOString(), backend: 'encrypted', ...(key.role === 'curve' ? {} : { seal: sealUsages(key, wanted) }) };
         const sealed = await sealSeed(key, await passphrase({ publicKey: key.publicKey, purpose: 'seal' }), options.workFactor);
         await keys.storeEncryptedKey(meta, sealed);
         // Sealed just now by this process: no need to open it again to sign.

@@ -31,7 +31,7 @@ export interface RemoteBackends {
   /** The raw 32-byte Ed25519 public key a URI names. */
   publicKey(backend: KeyBackend, uri: string, options: RemoteOptions): Promise<Uint8Array>;
   /** The URI as it may be stored and printed (no PIN). */
-  publicUri(backend: KeyBackend, uri: string): string;
+  publicUri(backend: KeyBackend, uri: string): Promise<string>;
 }
 
 function notBuilt(backend: KeyBackend): SigchainError {
@@ -80,9 +80,10 @@ export async function loadRemote(): Promise<RemoteBackends> {
       const mod = await load(backend);
       return (await fn(mod, backend === 'pkcs11' ? 'pkcs11PublicKey' : 'kmsPublicKey', backend)(uri, options)) as Uint8Array;
     },
-    publicUri(backend, uri) {
-      // A PIN never lands in a record or on screen, whatever the backend module does.
-      return backend === 'pkcs11' ? uri.replace(/([?&])pin-value=[^&]*(&?)/g, (_m, lead: string, tail: string) => (tail ? lead : '')).replace(/[?&]$/, '') : uri;
+    async publicUri(backend, uri) {
+      // A PIN never lands in a record or on screen.
+      if (backend !== 'pkcs11') return uri;
+      return (await import('./pkcs11/uri.js')).publicUri(uri);
     },
   };
 }

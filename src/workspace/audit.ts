@@ -2,13 +2,9 @@
  * The workspace's audit log (`<home>/audit/`) and what the CLI does with it: verify, show, seal.
  * The log itself is `src/store/audit/`; signers reach it through `audited` (src/custody).
  */
-import { join } from 'node:path';
 import type { AuditRecord } from '../keys/audit-record.js';
 import { type AuditFilter, type AuditLog, type AuditVerdict, type SealResult, openAuditLog, unsealedAuditDirs } from '../store/audit/log.js';
 import type { Workspace } from './workspace.js';
-
-/** Folder of the audit log below the sigchain home. */
-export const AUDIT_DIR = 'audit';
 
 /**
  * The audit log of `ws`: `$SIGCHAIN_HOME/audit/` (in nsc mode, `audit/` in nsc's data folder).
@@ -19,7 +15,7 @@ export const AUDIT_DIR = 'audit';
  * ```
  */
 export function auditLogOf(ws: Workspace): AuditLog {
-  return openAuditLog(join(ws.paths.home.path, AUDIT_DIR));
+  return openAuditLog(ws.auditDir);
 }
 
 /**

@@ -13,10 +13,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { SigchainError } from '../errors.js';
-import { audited } from '../custody/audited.js';
-import { fileKeyring } from '../custody/file.js';
-import { assertNotRetired } from '../keys/assert-usage.js';
-import type { AuditCaller } from '../keys/audit-record.js';
 import type { Signer } from '../keys/signer.js';
 import { isPublicKey, isSeed } from '../nkeys/codec.js';
 import { verifySignature } from '../nkeys/keypair.js';
@@ -94,26 +90,11 @@ function publicKeyArg(key: string): string {
 }
 
 /**
- * The signer of `publicKey`, audited with `caller`.
- *
- * TODO(lead): replace the body with `ws.custody.signer(publicKey)` (routed, audited with
- * `caller`) when it lands; until then this asks the `file` backend only (plain `.nk`), and
- * refuses a retired key (KEY_RETIRED) inside the audited signer so the refusal is recorded.
+ * The signer of `publicKey`, wherever it is held (key store, plain or sealed; HSM; KMS; agent),
+ * audited as the workspace's caller. A retired key is refused inside the audit log.
  */
-export async function signerFor(ws: Workspace, publicKey: string, caller: AuditCaller): Promise<Signer> {
-  const ring = fileKeyring(ws.keys);
-  if (!(await ring.has(publicKey))) {
-    throw new SigchainError('STORE_NOT_FOUND', `The private key of ${publicKey} is in no keyring here (key store ${ws.keys.keyPath(publicKey)}). Import it, or name a key that \`sigchain keys list\` shows.`, { publicKey });
-  }
-  const [inner, meta] = await Promise.all([ring.signer(publicKey), ws.keys.getKeyMeta(publicKey)]);
-  const checked: Signer = {
-    ...inner,
-    async sign(data, context) {
-      assertNotRetired(meta, context.kind === 'nonce-claim' ? 'nonce claims' : 'messages');
-      return inner.sign(data, context);
-    },
-  };
-  return audited(checked, auditLogOf(ws), caller);
+export async function signerFor(ws: Workspace, publicKey: string): Promise<Signer> {
+  return ws.custody.signer(publicKey);
 }
 
 /** What {@link signMessage} and {@link signNonceClaim} return. */
@@ -134,10 +115,10 @@ export interface SignedMessage {
  * const { signature } = await signMessage(ws, { key: 'UABC…', message: enc.encode('hello'), context: 'login' });
  * ```
  */
-export async function signMessage(ws: Workspace, options: { key: string; message: Uint8Array; context?: string; caller?: AuditCaller }): Promise<SignedMessage> {
+export async function signMessage(ws: Workspace, options: { key: string; message: Uint8Array; context?: string }): Promise<SignedMessage> {
   const key = publicKeyArg(options.key);
   const bytes = messageBytes(options.message, options.context);
-  const signer = await signerFor(ws, key, options.caller ?? 'sign');
+  const signer = await signerFor(ws, key);
   const signature = await signer.sign(bytes, { usage: 'authentication', kind: 'message', ...(options.context !== undefined ? { subject: options.context } : {}) });
   return { key, signature };
 }
@@ -153,10 +134,10 @@ export async function signMessage(ws: Workspace, options: { key: string; message
  * await signNonceClaim(ws, { key: 'UABC…', claim: '42:7:arkeo' }); // then '42:7:arkeo' again → NONCE_NOT_INCREASING
  * ```
  */
-export async function signNonceClaim(ws: Workspace, options: { key: string; claim: string; caller?: AuditCaller }): Promise<SignedMessage & { claim: NonceClaim; previous?: bigint }> {
+export async function signNonceClaim(ws: Workspace, options: { key: string; claim: string; }): Promise<SignedMessage & { claim: NonceClaim; previous?: bigint }> {
   const key = publicKeyArg(options.key);
   const claim = parseNonceClaim(options.claim);
-  const signer = await signerFor(ws, key, options.caller ?? 'sign');
+  const signer = await signerFor(ws, key);
   const context = { usage: 'authentication', kind: 'nonce-claim', subject: claim.contract } as const;
   // A key that may not sign claims is refused (and audited) before a nonce is spent on it.
   if (!signer.usages.includes('authentication')) await signer.sign(enc.encode(claim.text), context);
@@ -168,7 +149,7 @@ export async function signNonceClaim(ws: Workspace, options: { key: string; clai
     if (e instanceof SigchainError && e.code === 'NONCE_NOT_INCREASING') {
       const sha256 = createHash('sha256').update(claim.text).digest('hex');
       await auditLogOf(ws)
-        .append({ time: new Date().toISOString(), key, backend: signer.backend, usage: 'authentication', kind: 'nonce-claim', subject: claim.contract, sha256, caller: options.caller ?? 'sign', result: 'refused', code: e.code })
+        .append({ time: new Date().toISOString(), key, backend: signer.backend, usage: 'authentication', kind: 'nonce-claim', subject: claim.contract, sha256, caller: ws.custody.options.audit?.caller ?? 'library', result: 'refused', code: e.code })
         .catch(() => undefined);
     }
     throw e;

@@ -2,6 +2,8 @@ import { Custody, type CustodyOptions, parseBackend } from '../custody/custody.j
 import type { PassphraseSource } from '../custody/encrypted.js';
 import { SigchainError } from '../errors.js';
 import type { KeyBackend, Signer } from '../keys/signer.js';
+import type { AuditCaller } from '../keys/audit-record.js';
+import { join } from 'node:path';
 import { isPublicKey, isSeed } from '../nkeys/codec.js';
 import { KeyPair } from '../nkeys/keypair.js';
 import { FsStore } from '../store/fs-store.js';
@@ -25,7 +27,13 @@ export interface WorkspaceOptions {
    * mode file, so nsc keeps reading every key. The passphrase is asked of `passphrase`, else
    * taken from `$SIGCHAIN_PASSPHRASE`.
    */
-  custody?: Partial<Omit<CustodyOptions, 'keys' | 'env' | 'backend'>> & { backend?: KeyBackend | string };
+  custody?: Partial<Omit<CustodyOptions, 'keys' | 'env' | 'backend' | 'audit'>> & {
+    backend?: KeyBackend | string;
+    /** Who signs, for the audit log (the CLI gives the command's words); default `library`. */
+    caller?: AuditCaller;
+    /** Keep no audit log (tests of other things, benchmarks). */
+    noAudit?: boolean;
+  };
 }
 
 /**
@@ -58,14 +66,21 @@ export class Workspace {
     const fromEnv = env.SIGCHAIN_PASSPHRASE;
     const passphrase: PassphraseSource | undefined = c.passphrase ?? (fromEnv !== undefined ? async () => fromEnv : undefined);
     const workFactor = c.workFactor ?? workFactorFrom(env);
+    const { caller, noAudit, ...rest } = c;
     this.custody = new Custody({
-      ...c,
+      ...rest,
+      ...(noAudit ? {} : { audit: { dir: this.auditDir, caller: caller ?? 'library' } }),
       keys: this.keys,
       env: env as NodeJS.ProcessEnv,
       ...(backend ? { backend } : {}),
       ...(passphrase ? { passphrase } : {}),
       ...(workFactor !== undefined ? { workFactor } : {}),
     } as CustodyOptions);
+  }
+
+  /** The audit log's folder: `$SIGCHAIN_HOME/audit` (in nsc mode, `audit/` in nsc's data folder). */
+  get auditDir(): string {
+    return join(this.paths.home.path, 'audit');
   }
 
   static open(options: WorkspaceOptions = {}): Workspace {
@@ -138,14 +153,24 @@ export class Workspace {
       }
       return signer;
     }
+    return this.custody.signerFromSeed(await this.seedFrom(text, '-K/--private-key'));
+  }
+
+  /**
+   * The key pair in `spec`: a seed, or a file holding one (a `.nk`, or a creds file's seed line).
+   * A file others may read is refused. The seed never appears in an error.
+   */
+  async seedFrom(spec: string, what = 'The key'): Promise<KeyPair> {
+    const text = spec.trim();
+    if (isSeed(text)) return KeyPair.fromSeed(text);
     const content = await readSecretFile(text);
     if (content === undefined) {
-      throw new SigchainError('USAGE', '-K/--private-key must be a seed (S…), a public key whose private key is held here, or the path to a .nk file; the value given is none of these (no such file).');
+      throw new SigchainError('USAGE', `${what} must be a seed (S…), a public key whose private key is held here, or the path to a .nk file; the value given is none of these (no such file).`);
     }
     // A .nk file holds the seed alone; a creds file holds it on its own line.
     const line = content.split(/\r?\n/).map((l) => l.trim()).find((l) => isSeed(l));
-    if (!line) throw new SigchainError('STORE_CORRUPT', `${text} does not hold an nkey seed. Point -K at a .nk file (it holds one line starting with S).`, { path: text });
-    return this.custody.signerFromSeed(KeyPair.fromSeed(line));
+    if (!line) throw new SigchainError('STORE_CORRUPT', `${text} does not hold an nkey seed. Point at a .nk file (it holds one line starting with S).`, { path: text });
+    return KeyPair.fromSeed(line);
   }
 
   /** The keys among `publicKeys` whose private keys a backend here holds (nothing is unlocked). */

@@ -11,13 +11,9 @@ import { openWorkspace } from './support.js';
 
 const USAGE = 'agent add PUBLIC_KEY [--lifetime DURATION] [--usage USAGES] [--only KIND...] [--socket PATH]';
 
-/**
- * The private key of `publicKey`, taken from the workspace's key store to hand to the agent.
- * TODO(lead): replace with `ws.custody.exportKey(publicKey)` once it lands on main, so keys held
- * `encrypted` are unsealed with their passphrase (and pkcs11 keys are refused with KEYRING_UNSUPPORTED).
- */
+/** The key pair of `publicKey` from the key store, plain or sealed (its passphrase asked then). */
 async function privateKeyOf(ws: Workspace, publicKey: string): Promise<KeyPair> {
-  return ws.keys.getKey(publicKey);
+  return ws.custody.exportKey(publicKey);
 }
 
 /** `sigchain agent add`: load a stored key into the key agent, constrained. */

@@ -8,6 +8,7 @@ import { hardenProcess, requirePeerCredentials } from '../../custody/agent/peerc
 import { type AgentSignRecord, startAgentServer } from '../../custody/agent/server.js';
 import { type Command, type CommandContext, flag, str } from '../command.js';
 import { shellExport } from './agent-support.js';
+import { openWorkspace } from './support.js';
 
 const USAGE = 'agent start [--socket PATH] [--foreground]';
 
@@ -25,12 +26,40 @@ function tryRmdir(dir: string): void {
 const READY_TIMEOUT_MS = 15_000;
 
 /**
- * The audit hook of the agent: every signature it makes is reported here before it is returned.
- * TODO(lead): wire the audit log (src/store/audit) here, e.g. `(r) => sink.append({ ...r, backend: 'agent' })`,
- * with `caller: { uid, pid }` from the record.
+ * Every signature the agent makes, and every request it refuses, goes to the audit log of the
+ * sigchain home it was started with, caller = the peer's uid and pid, before the answer leaves.
+ * The log's head is sealed a moment after the last record and when the agent stops.
  */
-function auditHook(_ctx: CommandContext): ((record: AgentSignRecord) => Promise<void>) | undefined {
-  return undefined;
+async function auditHook(ctx: CommandContext): Promise<{ onSign: (record: AgentSignRecord) => Promise<void>; seal: () => Promise<void> }> {
+  const { auditLogOf } = await import('../../workspace/audit.js');
+  const log = auditLogOf(openWorkspace(ctx));
+  let timer: NodeJS.Timeout | undefined;
+  const seal = async (): Promise<void> => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const r = await log.seal().catch((e: Error) => ({ sealed: false, problem: e.message }));
+    if (!r.sealed) ctx.printer.info(`sigchain agent: the audit log was not sealed: ${(r as { problem?: string }).problem ?? 'unknown'}`);
+  };
+  const onSign = async (r: AgentSignRecord): Promise<void> => {
+    await log.append({
+      time: new Date().toISOString(),
+      key: r.key,
+      backend: 'agent',
+      // A plain ssh-agent client names no usage: proving possession is what it asks for.
+      usage: r.usage ?? 'authentication',
+      kind: r.kind,
+      ...(r.subject !== undefined ? { subject: r.subject } : {}),
+      sha256: r.sha256,
+      caller: { uid: r.caller.uid, pid: r.caller.pid },
+      result: r.result === 'signed' ? 'ok' : 'refused',
+      ...(r.reason !== undefined ? { code: r.reason } : {}),
+    });
+    if (!timer) {
+      timer = setTimeout(() => void seal(), 1000);
+      timer.unref();
+    }
+  };
+  return { onSign, seal };
 }
 
 /** `sigchain agent start`: sigchain's own key agent, on the ssh-agent protocol. */
@@ -79,8 +108,8 @@ interface Started {
 
 async function serveHere(ctx: CommandContext, socket: string): Promise<Started> {
   hardenProcess();
-  const onSign = auditHook(ctx);
-  const agent = await startAgentServer({ socket, ...(onSign ? { onSign } : {}), log: (line) => ctx.printer.info(`sigchain agent: ${line}`) });
+  const audit = await auditHook(ctx);
+  const agent = await startAgentServer({ socket, onSign: audit.onSign, log: (line) => ctx.printer.info(`sigchain agent: ${line}`) });
   const stop = (): void => void agent.close();
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
@@ -88,7 +117,8 @@ async function serveHere(ctx: CommandContext, socket: string): Promise<Started> 
   // Once detached, nobody reads our output: a write to a closed pipe must not kill the agent.
   process.stdout.on('error', () => {});
   process.stderr.on('error', () => {});
-  const done = agent.closed.then(() => {
+  const done = agent.closed.then(async () => {
+    await audit.seal();
     // The fresh folder `agent start` made for its socket goes too (rmdir: only if empty).
     if (basename(dirname(agent.socket)).startsWith(DEFAULT_DIR_PREFIX)) tryRmdir(dirname(agent.socket));
     process.off('SIGTERM', stop);

@@ -5,7 +5,7 @@ import { ALL_ROLES, type Role } from '../../nkeys/roles.js';
 import { type Command, type OptionSpec, flag, str } from '../command.js';
 import { openWorkspace } from './support.js';
 
-const USAGE = 'generate nkey --operator|--account|--user|--server|--cluster|--curve|--module|--service [--store [--usage USAGES]] [--show-seed]';
+const USAGE = 'generate nkey --operator|--account|--user|--server|--cluster|--curve|--module|--service [--store [--usage USAGES] [--keyring-backend NAME [--pkcs11-uri URI]]] [--show-seed]';
 
 // nsc's short flags for the roles it knows.
 const SHORT: Partial<Record<Role, string>> = { operator: 'o', account: 'a', user: 'u', curve: 'x' };
@@ -51,6 +51,13 @@ export const generateNkeyCommand: Command = {
     'module and service keys `identity`; curve keys none (they never sign). --usage takes a',
     'preset (IdentityOnly, IssuingOnly, AuthenticationOnly, ProtocolOnly, All) or a list such as',
     'issuing,authentication (one usage per key is safest). See them with `sigchain keys list`.',
+    '',
+    'Where a stored key is kept: --keyring-backend (or $SIGCHAIN_KEYRING_BACKEND, or',
+    '"keyring_backend" in config.json); by default operator and account keys are sealed with a',
+    'passphrase (encrypted: <PUB>.nk.age, the age format) and other keys are plain .nk files.',
+    'With --keyring-backend pkcs11 the key is made inside the HSM token named by --pkcs11-uri',
+    '(an RFC 7512 URI; module, token and PIN also from SIGCHAIN_PKCS11_MODULE/_TOKEN/_PIN or',
+    '--pin-file): it never leaves the token, so there is no seed to show.',
   ].join('\n'),
   examples: [
     'sigchain generate nkey --operator --store     # an operator signing key, kept in the key store',
@@ -58,11 +65,14 @@ export const generateNkeyCommand: Command = {
     'sigchain generate nkey --user                  # prints the seed, then the public key',
     'sigchain generate nkey --curve --store --show-seed',
     'sigchain generate nkey --user --store --usage AuthenticationOnly',
+    'sigchain generate nkey --account --store --keyring-backend file   # a plain .nk, as nsc makes it',
+    "sigchain generate nkey --account --store --usage IssuingOnly --keyring-backend pkcs11 --pkcs11-uri 'pkcs11:token=sigchain?module-path=/usr/lib/softhsm/libsofthsm2.so' --pin-file pin.txt",
   ],
   options: {
     ...ROLE_OPTIONS,
     store: { type: 'boolean', short: 'S', description: 'Store the seed in the key store instead of printing it.' },
     'show-seed': { type: 'boolean', description: 'With --store, print the seed too.' },
+    'pkcs11-uri': { type: 'string', valueName: 'URI', description: 'With --keyring-backend pkcs11: the token to make the key in, as an RFC 7512 URI (pkcs11:token=T?module-path=…). A pin-value in it is never stored or printed.' },
     usage: { type: 'string', valueName: 'USAGES', description: 'With --store: what the key may ever sign, a preset (IssuingOnly, …, All) or a list (issuing,authentication). Default per role (see above).' },
   },
   args: { min: 0, max: 0 },
@@ -78,18 +88,25 @@ export const generateNkeyCommand: Command = {
     if (usageText !== undefined && !store) throw new SigchainError('USAGE', '--usage only applies with --store: usages are recorded in the key store, next to the seed.');
     // Operator and account keys made here are signing keys: the identity keys come from `add operator|account`.
     const usages = usageText === undefined ? defaultUsages(role, 'signing-key') : parseUsages(usageText);
+    if (!store && str(ctx, 'keyring-backend') !== undefined) throw new SigchainError('USAGE', '--keyring-backend says where a stored key is kept: add --store.');
     const kp = KeyPair.create(role);
     if (!store) {
       // The seed is the key: printing it is the point when it is not stored.
       ctx.printer.result({ role, public_key: kp.publicKey, seed: kp.seed }, `${kp.seed}\n${kp.publicKey}`);
       return;
     }
-    const path = await openWorkspace(ctx).keys.storeKey(kp, { usages });
-    ctx.printer.info(`usages: ${formatUsages(usages)} (fixed for the life of the key)`);
+    const ws = openWorkspace(ctx);
+    const backend = ws.custody.backendFor(role);
     const showSeed = flag(ctx, 'show-seed');
+    const keepsSeeds = backend === 'file' || backend === 'encrypted' || backend === 'memory';
+    if (showSeed && !keepsSeeds) throw new SigchainError('USAGE', `--show-seed: a key made in the ${backend} backend never leaves it, so it has no seed to show.`);
+    if (role === 'curve' && !keepsSeeds) throw new SigchainError('KEYRING_UNSUPPORTED', `Curve (X) keys encrypt; the ${backend} backend keeps signing keys only. Store it with --keyring-backend file or encrypted.`);
+    const signer = keepsSeeds ? await ws.custody.importKey(kp, usages, backend) : await ws.custody.generate(role, usages, backend);
+    const path = ws.custody.whereIs(signer);
+    ctx.printer.info(`usages: ${formatUsages(usages)} (fixed for the life of the key)`);
     ctx.printer.result(
-      { role, public_key: kp.publicKey, path, ...(showSeed ? { seed: kp.seed } : {}) },
-      `${showSeed ? `${kp.seed}\n` : ''}${kp.publicKey}\n${role} key stored ${path}`,
+      { role, public_key: signer.publicKey, path, backend: signer.backend, ...(signer.uri ? { uri: signer.uri } : {}), ...(showSeed ? { seed: kp.seed } : {}) },
+      `${showSeed ? `${kp.seed}\n` : ''}${signer.publicKey}\n${role} key stored ${path}${signer.backend === 'encrypted' ? ' (sealed with your passphrase)' : ''}`,
     );
   },
 };

@@ -30,6 +30,13 @@ function usagesCell(k: KeyInventoryRow): string {
   return k.legacy ? 'all (legacy)' : formatUsages(k.usages);
 }
 
+/** Where the private key is kept: from the file the key store holds, or the record of an HSM/KMS key. */
+function backendOf(k: KeyInventoryRow): string {
+  if (k.path.endsWith('.nk')) return 'file';
+  if (k.path.endsWith('.nk.age')) return 'encrypted';
+  return k.backend ?? 'file';
+}
+
 function statusCell(k: KeyInventoryRow): string {
   if (k.status !== 'retired') return k.status;
   return `retired ${k.retired!.slice(0, 10)}${k.replacedBy ? ` → ${k.replacedBy.slice(0, 8)}…` : ''}`;
@@ -43,6 +50,8 @@ function jsonRow(k: KeyInventoryRow): Record<string, unknown> {
     usages: [...k.usages],
     legacy: k.legacy,
     status: k.status,
+    backend: backendOf(k),
+    ...(k.uri ? { uri: k.uri } : {}),
     ...(k.created ? { created: k.created } : {}),
     ...(k.retired ? { retired: k.retired } : {}),
     ...(k.retiredReason ? { retired_reason: k.retiredReason } : {}),
@@ -103,8 +112,8 @@ export const keysListCommand: Command = {
     }
     const table = renderGrid(
       'Stored Keys',
-      ['Key', 'Role', 'Usages', 'Status', 'Entity'],
-      rows.map((k) => [k.publicKey, k.role, usagesCell(k), statusCell(k), k.entities.join('; ')]),
+      ['Key', 'Role', 'Usages', 'Backend', 'Status', 'Entity'],
+      rows.map((k) => [k.publicKey, k.role, usagesCell(k), backendOf(k), statusCell(k), k.entities.join('; ')]),
     );
     const legend = rows.some((k) => k.legacy) ? '\nall (legacy): no usages were recorded when the key was made (nsc made it), so it may sign anything; replace it to narrow that.' : '';
     ctx.printer.result({ keys: rows.map(jsonRow) }, `${table}${legend}`);

@@ -55,12 +55,12 @@ export const signCommand: Command = {
       if (str(ctx, 'message') !== undefined || str(ctx, 'file') !== undefined || str(ctx, 'context') !== undefined) {
         throw new SigchainError('USAGE', '--nonce-claim signs the claim text itself: give no -m, --file or --context with it.');
       }
-      const r = await signNonceClaim(ws, { key, claim, caller: 'sign' });
+      const r = await signNonceClaim(ws, { key, claim });
       signed = r;
       extra = { claim: r.claim.text };
     } else {
       const context = str(ctx, 'context');
-      signed = await signMessage(ws, { key, message: await messageFrom(ctx), ...(context !== undefined ? { context } : {}), caller: 'sign' });
+      signed = await signMessage(ws, { key, message: await messageFrom(ctx), ...(context !== undefined ? { context } : {}) });
     }
     const signature = Buffer.from(signed.signature).toString(flag(ctx, 'hex') ? 'hex' : 'base64url');
     if (ctx.printer.json) ctx.printer.result({ key: signed.key, signature, ...extra });

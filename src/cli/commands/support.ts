@@ -23,12 +23,13 @@ export function openWorkspace(ctx: CommandContext): Workspace {
     flags: { ...(dataDir ? { dataDir } : {}), ...(keystoreDir ? { keystoreDir } : {}), ...(configDir ? { configDir } : {}), nsc: flag(ctx, 'nsc') },
     custody: {
       ...(backend !== undefined ? { backend } : {}),
+      caller: ctx.command ?? 'sigchain',
       // The prompt code loads only when a sealed key is opened or made.
       passphrase: async (request) => {
         asked ??= (await import('../passphrase.js')).cliPassphrase(passphraseOptions);
         return asked(request);
       },
-      ...(pinFile !== undefined ? { pkcs11: { pinFile } } : {}),
+      ...(pinFile !== undefined || str(ctx, 'pkcs11-uri') !== undefined ? { pkcs11: { ...(pinFile !== undefined ? { pinFile } : {}), ...(str(ctx, 'pkcs11-uri') !== undefined ? { uri: str(ctx, 'pkcs11-uri')! } : {}) } } : {}),
       onHotKey: (publicKey, role) =>
         ctx.printer.warn(`The ${role} key ${publicKey} signed from a plain seed file: a hot wallet, readable by anyone who can read the key store. Seal it with \`sigchain keys move ${publicKey} --to encrypted\`.`),
     },
