@@ -14,6 +14,10 @@ run() { printf '\n\033[1m$ sigchain %s\033[0m\n' "$*"; $SIGCHAIN "$@"; }
 field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[process.argv[1]]))' "$1"; }
 
 echo "SIGCHAIN_HOME=$SIGCHAIN_HOME (everything this walkthrough makes lives here)"
+# Operator and account keys are sealed with a passphrase (age format, <PUB>.nk.age). A person at a
+# terminal is asked for it; this walkthrough runs unattended, so it gives one the way scripts do.
+export SIGCHAIN_PASSPHRASE="${SIGCHAIN_PASSPHRASE:-quickstart demo passphrase}"
+echo "SIGCHAIN_PASSPHRASE is set for this walkthrough: operator and account keys are sealed with it"
 
 run add operator O2
 printf '\n\033[1m$ sigchain generate nkey --operator --store\033[0m\n'

@@ -128,7 +128,7 @@ export function encryptedKeyring(keys: KeyStore, passphrase: PassphraseSource, o
       return out;
     },
     async importKey(key: KeyPair, usages: readonly KeyUsage[]): Promise<Signer> {
-      if (!key.canSign) throw new SigchainError('NKEY_SEED_EXPECTED', `${key.publicKey} came without its seed; the key store keeps private keys. Import the seed.`);
+      if (!key.hasSeed) throw new SigchainError('NKEY_SEED_EXPECTED', `${key.publicKey} came without its seed; the key store keeps private keys. Import the seed.`);
       const wanted = normalizeUsages(usages);
       if (!(await keys.hasEncryptedKey(key.publicKey))) {
         const previous = await keys.getKeyMeta(key.publicKey);

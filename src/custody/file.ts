@@ -41,7 +41,7 @@ export function fileKeyring(keys: KeyStore): SeedKeyring {
       return out;
     },
     async importKey(key: KeyPair, usages: readonly KeyUsage[]): Promise<Signer> {
-      if (!key.canSign) throw new SigchainError('NKEY_SEED_EXPECTED', `${key.publicKey} came without its seed; the key store keeps private keys. Import the seed.`);
+      if (!key.hasSeed) throw new SigchainError('NKEY_SEED_EXPECTED', `${key.publicKey} came without its seed; the key store keeps private keys. Import the seed.`);
       await keys.storeKey(key, { usages: normalizeUsages(usages) });
       return signerOf(key.publicKey);
     },

@@ -43,7 +43,7 @@ export function memoryKeyring(): SeedKeyring {
         .map(([publicKey, k]) => ({ publicKey, role: k.key.role, usages: [...k.usages], backend: 'memory' as const }));
     },
     async importKey(key: KeyPair, usages: readonly KeyUsage[]): Promise<Signer> {
-      if (!key.canSign) throw new SigchainError('NKEY_SEED_EXPECTED', `${key.publicKey} came without its seed; a keyring holds private keys. Import the seed.`);
+      if (!key.hasSeed) throw new SigchainError('NKEY_SEED_EXPECTED', `${key.publicKey} came without its seed; a keyring holds private keys. Import the seed.`);
       const wanted = normalizeUsages(usages);
       const had = keys.get(key.publicKey);
       if (!had) keys.set(key.publicKey, { key, usages: wanted });

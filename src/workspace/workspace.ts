@@ -153,6 +153,13 @@ export class Workspace {
       }
       return signer;
     }
+    // A sealed key named by its file (`…/<PUB>.nk.age`): the key store's copy, opened with its passphrase.
+    const sealed = /(?:^|[\\/])([A-Z2-7]{56})\.nk\.age$/.exec(text)?.[1];
+    if (sealed && isPublicKey(sealed)) {
+      const signer = await this.custody.trySigner(sealed);
+      if (signer) return signer;
+      throw new SigchainError('NO_APPROPRIATE_SIGNING_KEY', `${text} is a sealed key file, and ${sealed} is not in this key store. Import it with \`sigchain keys import\` after unsealing it (\`age -d\`), or pass its seed with -K.`, { publicKey: sealed });
+    }
     return this.custody.signerFromSeed(await this.seedFrom(text, '-K/--private-key'));
   }
 

@@ -47,7 +47,7 @@ it('--store: the public key and where it is stored, no seed unless --show-seed; 
 it('--store --json gives {role, public_key, path} (what scripts/quickstart.sh reads), no seed', async (t) => {
   const h = home(t);
   const out = json((await cli(h, ['generate', 'nkey', '--account', '--store', '--json'])).stdout);
-  assert.deepEqual(Object.keys(out).sort(), ['path', 'public_key', 'role']);
+  assert.deepEqual(Object.keys(out).sort(), ['backend', 'path', 'public_key', 'role']);
   assert.equal(out.role, 'account');
   assert.equal(KeyPair.fromSeed(readFileSync(out.path, 'utf8')).publicKey, out.public_key);
   const withSeed = json((await cli(h, ['generate', 'nkey', '--cluster', '--store', '--show-seed', '--json'])).stdout);

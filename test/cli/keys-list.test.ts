@@ -38,15 +38,15 @@ it('generate nkey --store records usages (default per role, or --usage); keys li
   writeFileSync(legacyPath, legacy.seed, { mode: 0o600 });
 
   const all = await cli(h, ['keys', 'list']);
-  assert.deepEqual(row(all.stdout, o.operator.publicKey), [o.operator.publicKey, 'operator', 'identity,issuing', 'active', 'operator O']);
-  assert.deepEqual(row(all.stdout, opSk), [opSk, 'operator', 'issuing', 'active', '']);
-  assert.deepEqual(row(all.stdout, userAuth), [userAuth, 'user', 'authentication', 'active', '']);
-  assert.deepEqual(row(all.stdout, acctMixed), [acctMixed, 'account', 'issuing,authentication', 'active', '']);
-  assert.deepEqual(row(all.stdout, cluster), [cluster, 'cluster', 'protocol', 'active', '']);
-  assert.deepEqual(row(all.stdout, curve), [curve, 'curve', 'none', 'active', '']);
-  assert.deepEqual(row(all.stdout, legacy.publicKey), [legacy.publicKey, 'account', 'all (legacy)', 'active', '']);
-  assert.deepEqual(row(all.stdout, o.systemUser!.publicKey), [o.systemUser!.publicKey, 'user', 'authentication', 'active', 'user O/SYS/sys']);
-  assert.deepEqual(row(all.stdout, o.systemAccount!.signingKey)?.[4], 'account O/SYS signing key');
+  assert.deepEqual(row(all.stdout, o.operator.publicKey), [o.operator.publicKey, 'operator', 'identity,issuing', 'file', 'active', 'operator O']);
+  assert.deepEqual(row(all.stdout, opSk), [opSk, 'operator', 'issuing', 'file', 'active', '']);
+  assert.deepEqual(row(all.stdout, userAuth), [userAuth, 'user', 'authentication', 'file', 'active', '']);
+  assert.deepEqual(row(all.stdout, acctMixed), [acctMixed, 'account', 'issuing,authentication', 'file', 'active', '']);
+  assert.deepEqual(row(all.stdout, cluster), [cluster, 'cluster', 'protocol', 'file', 'active', '']);
+  assert.deepEqual(row(all.stdout, curve), [curve, 'curve', 'none', 'file', 'active', '']);
+  assert.deepEqual(row(all.stdout, legacy.publicKey), [legacy.publicKey, 'account', 'all (legacy)', 'file', 'active', '']);
+  assert.deepEqual(row(all.stdout, o.systemUser!.publicKey), [o.systemUser!.publicKey, 'user', 'authentication', 'file', 'active', 'user O/SYS/sys']);
+  assert.deepEqual(row(all.stdout, o.systemAccount!.signingKey)?.[5], 'account O/SYS signing key');
 
   // --usage: keys with at least one of the usages (legacy keys have all).
   const issuing = json((await cli(h, ['keys', 'list', '--usage', 'IssuingOnly', '--json'])).stdout).keys.map((k: { public_key: string }) => k.public_key);
@@ -86,8 +86,8 @@ it('keys retire: shown as retired (with replacement), filtered by --retired/--ac
   const list = await cli(h, ['keys', 'list']);
   const cells = row(list.stdout, oldSk)!;
   assert.equal(cells[2], 'issuing', 'retiring does not change the usages');
-  assert.match(cells[3]!, new RegExp(`^retired \\d{4}-\\d{2}-\\d{2} → ${newSk.slice(0, 8)}…$`));
-  assert.equal(row(list.stdout, newSk)![3], 'active');
+  assert.match(cells[4]!, new RegExp(`^retired \\d{4}-\\d{2}-\\d{2} → ${newSk.slice(0, 8)}…$`));
+  assert.equal(row(list.stdout, newSk)![4], 'active');
   const j = json((await cli(h, ['keys', 'list', '--retired', '--json'])).stdout);
   assert.deepEqual(j.keys.map((k: { public_key: string }) => k.public_key), [oldSk]);
   assert.equal(j.keys[0].status, 'retired');

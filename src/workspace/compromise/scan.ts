@@ -246,11 +246,11 @@ async function checkParentSigners(ws: Workspace, w: OperatorWork, key: string, s
         await assertSignerMay(ws, k, 'identity', `the token of operator "${w.op.name}"`);
         p.view.signer = { publicKey: identity, as: 'identity' };
       } else {
-        // A trial signature of the claims as they will be (a stand-in for the replacement key):
-        // the same choice, and the same refusal, as the real one.
+        // A trial issue of the claims as they will be (a stand-in for the replacement key): the
+        // same choice, and the same refusal, as the real one, but nothing is signed.
         const claims = structuredClone(p.account!.claims);
         swapSigningKey('account', claims, key, KeyPair.create('account').publicKey, p.view.scope);
-        const issued = await issueAccount(ws, w.operator, claims, signer, { previous: p.account!.claims });
+        const issued = await issueAccount(ws, w.operator, claims, signer, { previous: p.account!.claims, dryRun: true });
         p.view.signer = { publicKey: issued.signer.key.publicKey, as: issued.signer.as };
       }
     } catch (e) {

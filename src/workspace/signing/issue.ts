@@ -89,13 +89,15 @@ async function pick(ws: Workspace, parent: IssuingParent, what: string, given: S
  * const issued = await issueAccount(ws, operator, claims, signer, { previous: stored.claims });
  * ```
  */
-export async function issueAccount(ws: Workspace, operator: Stored<OperatorClaims>, claims: AccountClaims, explicit: SignerLike | undefined, opts: { previous: AccountClaims | null }): Promise<Issued> {
+export async function issueAccount(ws: Workspace, operator: Stored<OperatorClaims>, claims: AccountClaims, explicit: SignerLike | undefined, opts: { previous: AccountClaims | null; dryRun?: boolean }): Promise<Issued> {
   refuseInvalid(`account "${claims.name ?? claims.sub}"`, claims);
   const approving = { sub: operator.claims.sub, nats: operator.claims.nats };
   const kinds = accountStatementKinds(claims, approving, opts.previous ? opts.previous.nats : null);
   const signer = await pick(ws, operatorParent(operator), 'account tokens', explicit, kinds);
   // An approving signer vouches for the delegation as it will be encoded; another keeps the
   // approval the previous token carried (its kinds proved the delegation unchanged and approved).
+  // A dry run (a plan) learns who would sign, and every refusal, without using a private key.
+  if (opts.dryRun) return { token: '', signer, warnings: [] };
   if (mayApproveDelegation(approving, signer.key.publicKey)) {
     setDelegationApproval(claims.nats, undefined);
     setDelegationApproval(claims.nats, await approveDelegationAsync(claims.sub, natsPayload(claims, signer.key.publicKey).nats as object, tokenSigner(signer.key, 'issuing', claims.sub)));
