@@ -14,3 +14,6 @@ export { type KeyInfo, type KeyMeta, isRetired, legacyMeta } from './key-meta.js
 export { assertMaySign, assertNotRetired, assertUsage } from './assert-usage.js';
 export { type Restriction, type RestrictingParent, type StatementKind, RESTRICTIONS_FIELD, STATEMENT_KINDS, formatRestriction, mayUnder, missingKinds, parseRestriction, pruneRestrictions, readRestrictions, restrictionOf, setRestriction } from './restrictions.js';
 export { type ApprovingOperator, type DelegationApproval, DELEGATION_FIELD, accountStatementKinds, approveDelegation, delegationApproved, delegationText, mayApproveDelegation, setDelegationApproval } from './statement-kinds.js';
+export { type KeyBackend, type KeyringEntry, type SignContext, type SignKind, type Signer, KEY_BACKENDS } from './signer.js';
+export { type Keyring, type SeedKeyring, isSeedKeyring } from './keyring.js';
+export { type AuditCaller, type AuditRecord, type AuditRecordInput, type AuditResult, type AuditSink } from './audit-record.js';

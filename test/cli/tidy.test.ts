@@ -2,7 +2,7 @@
 // reads, removes them. A real `sigchain add user` is SIGKILLed while it writes, again and again.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -13,7 +13,7 @@ function temps(dir: string, prefix = ''): string[] {
   const out: string[] = [];
   for (const name of readdirSync(join(dir, prefix))) {
     const rel = prefix ? join(prefix, name) : name;
-    if (statSync(join(dir, rel)).isDirectory()) out.push(...temps(dir, rel));
+    if (lstatSync(join(dir, rel)).isDirectory()) out.push(...temps(dir, rel));
     else if (name.endsWith('.tmp') || name === '.sigchain.lock') out.push(rel);
   }
   return out;
