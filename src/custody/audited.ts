@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { SigchainError } from '../errors.js';
 import type { AuditCaller, AuditRecordInput, AuditSink } from '../keys/audit-record.js';
-import type { SignContext, Signer } from '../keys/signer.js';
+import { type SignContext, type Signer, withSign } from '../keys/signer.js';
 
 // Codes of checks that say no before the key is touched: recorded as `refused`, not `error`.
 const REFUSALS = new Set(['KEY_USAGE_VIOLATION', 'KEY_RETIRED', 'AGENT_CONSTRAINT_VIOLATION', 'NONCE_NOT_INCREASING', 'KEYRING_PASSPHRASE_REQUIRED', 'KEYRING_BAD_PASSPHRASE', 'PKCS11_PIN_INCORRECT']);
@@ -37,28 +37,21 @@ export function audited(signer: Signer, sink: AuditSink, caller: AuditCaller): S
     result,
     ...(code !== undefined ? { code } : {}),
   });
-  return {
-    publicKey: signer.publicKey,
-    role: signer.role,
-    usages: signer.usages,
-    backend: signer.backend,
-    ...(signer.uri !== undefined ? { uri: signer.uri } : {}),
-    async sign(data: Uint8Array, context: SignContext): Promise<Uint8Array> {
-      let sig: Uint8Array;
-      try {
-        sig = await signer.sign(data, context);
-      } catch (e) {
-        const code = e instanceof SigchainError ? e.code : 'INTERNAL';
-        await sink.append(record(data, context, REFUSALS.has(code) ? 'refused' : 'error', code)).catch(() => undefined);
-        throw e;
-      }
-      try {
-        await sink.append(record(data, context, 'ok'));
-      } catch (e) {
-        if (e instanceof SigchainError && e.code === 'AUDIT_WRITE_FAILED') throw e;
-        throw new SigchainError('AUDIT_WRITE_FAILED', `The audit log could not record the signature by ${signer.publicKey}, so it was not returned: ${(e as Error)?.message ?? e}. Check that the audit folder may be written and has space.`, { publicKey: signer.publicKey }, { cause: e });
-      }
-      return sig;
-    },
-  };
+  return withSign(signer, async (data: Uint8Array, context: SignContext): Promise<Uint8Array> => {
+    let sig: Uint8Array;
+    try {
+      sig = await signer.sign(data, context);
+    } catch (e) {
+      const code = e instanceof SigchainError ? e.code : 'INTERNAL';
+      await sink.append(record(data, context, REFUSALS.has(code) ? 'refused' : 'error', code)).catch(() => undefined);
+      throw e;
+    }
+    try {
+      await sink.append(record(data, context, 'ok'));
+    } catch (e) {
+      if (e instanceof SigchainError && e.code === 'AUDIT_WRITE_FAILED') throw e;
+      throw new SigchainError('AUDIT_WRITE_FAILED', `The audit log could not record the signature by ${signer.publicKey}, so it was not returned: ${(e as Error)?.message ?? e}. Check that the audit folder may be written and has space.`, { publicKey: signer.publicKey }, { cause: e });
+    }
+    return sig;
+  });
 }

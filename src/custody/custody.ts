@@ -8,7 +8,7 @@
 import { SigchainError } from '../errors.js';
 import { type KeyMeta, legacyMeta } from '../keys/key-meta.js';
 import type { Keyring, SeedKeyring } from '../keys/keyring.js';
-import { KEY_BACKENDS, type KeyBackend, type KeyringEntry, type Signer } from '../keys/signer.js';
+import { KEY_BACKENDS, type KeyBackend, type KeyringEntry, type Signer, withSign } from '../keys/signer.js';
 import { type KeyUsage, normalizeUsages } from '../keys/usage.js';
 import { KeyPair } from '../nkeys/keypair.js';
 import { encodePublicKey } from '../nkeys/codec.js';
@@ -325,17 +325,10 @@ function refuseRetired(signer: Signer, meta: KeyMeta): Signer {
 // The audit code (and the log) load at the first signature, not when a signer is looked up.
 function lazyAudited(signer: Signer, audit: { dir: string; caller: AuditCaller }): Signer {
   let wrapped: Promise<Signer> | undefined;
-  return {
-    publicKey: signer.publicKey,
-    role: signer.role,
-    usages: signer.usages,
-    backend: signer.backend,
-    ...(signer.uri !== undefined ? { uri: signer.uri } : {}),
-    async sign(data, context) {
-      wrapped ??= Promise.all([import('./audited.js'), import('../store/audit/log.js')]).then(([a, log]) => a.audited(signer, log.openAuditLog(audit.dir), audit.caller));
-      return (await wrapped).sign(data, context);
-    },
-  };
+  return withSign(signer, async (data, context) => {
+    wrapped ??= Promise.all([import('./audited.js'), import('../store/audit/log.js')]).then(([a, log]) => a.audited(signer, log.openAuditLog(audit.dir), audit.caller));
+    return (await wrapped).sign(data, context);
+  });
 }
 
 function unsupported(what: string, instead: string): SigchainError {

@@ -59,3 +59,23 @@ export interface KeyringEntry {
   readonly backend: KeyBackend;
   readonly uri?: string;
 }
+
+/**
+ * `signer` in every field but `sign`: how a wrapper (the audit log, a usage or retirement check)
+ * puts itself in front of a backend's signer without dropping what the signer says of its key.
+ *
+ * @example
+ * ```ts
+ * const logged = withSign(signer, async (data, context) => { await log(data); return signer.sign(data, context); });
+ * ```
+ */
+export function withSign(signer: Signer, sign: Signer['sign']): Signer {
+  return {
+    publicKey: signer.publicKey,
+    role: signer.role,
+    usages: signer.usages,
+    backend: signer.backend,
+    ...(signer.uri !== undefined ? { uri: signer.uri } : {}),
+    sign,
+  };
+}
