@@ -19,8 +19,7 @@ import { signingInput } from '../../jwt/encode.js';
 import type { UserClaims } from '../../claims/nats/types.js';
 import { isSigchainError } from '../../errors.js';
 import { decodeJwt } from '../../jwt/decode.js';
-import { isSeed } from '../../nkeys/codec.js';
-import { readSecretFileSync } from '../../store/keystore.js';
+import { readUserSeedSync } from '../../custody/file.js';
 import { FileReplacer } from '../../store/replace-files.js';
 
 /** One user to re-issue. Plain data: it crosses to worker threads. */
@@ -64,24 +63,6 @@ export interface ReissueSettings {
   tag: string;
 }
 
-/** Reads a user seed from the key store; a note when absent or unusable. */
-function readSeedFile(path: string): { seed?: string; note?: string } {
-  let text: string | undefined;
-  try {
-    text = readSecretFileSync(path, 4096);
-  } catch (e) {
-    // The key store refuses seeds others may read (they may be copied already): so do we.
-    if (isSigchainError(e, 'INSECURE_PERMISSIONS')) return { note: `its seed file ${path} can be read by other users; run \`chmod 600\` on it and consider the user exposed` };
-    return { note: `its seed file could not be read (${isSigchainError(e) ? e.code : 'error'})` };
-  }
-  if (text === undefined) return { note: 'its seed is not in the key store' };
-  const seed = text.trim();
-  // The file's name is the user's public key and the key store checked the pair when it stored
-  // it; deriving the public key again would cost more than the signature.
-  if (!seed.startsWith('SU') || !isSeed(seed)) return { note: `its seed file ${path} does not hold a user seed` };
-  return { seed };
-}
-
 /** The seed of a user whose `.nk` is gone but whose old creds file holds it (nsc users, moved stores). */
 function seedFromCreds(path: string, sub: string): { seed?: string; note?: string } {
   try {
@@ -96,7 +77,7 @@ function seedFromCreds(path: string, sub: string): { seed?: string; note?: strin
 }
 
 function seedOf(job: UserJob): { seed?: string; note?: string } {
-  if (job.seed === 'key-store') return readSeedFile(job.seedPath);
+  if (job.seed === 'key-store') return readUserSeedSync(job.seedPath);
   if (job.seed === 'creds-file') return seedFromCreds(job.credsPath, job.sub);
   return { note: 'its seed is not in the key store and it has no creds file' };
 }

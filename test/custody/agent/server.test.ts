@@ -221,7 +221,7 @@ describe("sigchain's key agent", () => {
     assert.equal(agent.child.exitCode, null, 'the agent still runs');
   });
 
-  it('killed with -9 while 32 clients sign: every client gets AGENT_UNAVAILABLE, no hang; a new agent replaces the stale socket', async (t) => {
+  it('killed with -9 while 32 clients sign: every client gets AGENT_UNAVAILABLE, no hang; the audit log verifies to its last record; a new agent replaces the stale socket', async (t) => {
     const agent = await startSigchainAgent(t);
     const kp = KeyPair.create('account');
     const admin = new AgentClient(agent.socket);
@@ -244,6 +244,10 @@ describe("sigchain's key agent", () => {
       assert.ok(isSigchainError((s as PromiseRejectedResult).reason, 'AGENT_UNAVAILABLE'), String((s as PromiseRejectedResult).reason));
     }
     await agent.exited;
+    // Every signature a client got was in the audit log first; a record torn by the kill is not counted.
+    const audit = await runCli(agent.dir, ['audit', 'verify', '--json']);
+    assert.equal(audit.code, 0, audit.stdout + audit.stderr);
+    assert.ok(JSON.parse(audit.stdout).records >= signed, `${JSON.parse(audit.stdout).records} records for ${signed} signatures returned`);
     assert.ok(existsSync(agent.socket), 'kill -9 leaves the socket file');
     await assert.rejects(new AgentClient(agent.socket).list(), (e) => isSigchainError(e, 'AGENT_UNAVAILABLE') && /nothing listens/.test(e.message));
     const again = await startSigchainAgent(t, { socket: agent.socket });
