@@ -8,8 +8,9 @@
  * sigchain's agent also speaks `sign@sigchain.dev` (found by the draft's `query` extension, once
  * per client), whose answer names the refusal's code; so with sigchain's agent a request outside
  * a key's `--only` constraint is `AGENT_CONSTRAINT_VIOLATION`, a locked agent too, a usage the
- * key was not added for `KEY_USAGE_VIOLATION`, a key it no longer holds `STORE_NOT_FOUND`. With
- * any other agent a refusal is `AGENT_FAILURE`.
+ * key was not added for `KEY_USAGE_VIOLATION`, a key it no longer holds `STORE_NOT_FOUND`, a
+ * key it holds by reference whose token failed `PKCS11_*`. With any other agent a refusal is
+ * `AGENT_FAILURE`. Only sigchain's agent can hold a key by reference ({@link AgentClient.addRef}).
  */
 import { type Socket, connect } from 'node:net';
 import { type ErrorCode, ErrorCodes, SigchainError } from '../../errors.js';
