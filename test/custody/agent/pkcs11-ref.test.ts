@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { newUserClaims } from '../../../src/claims/nats/user.js';
 import { encodeUserAsync } from '../../../src/claims/nats/encode.js';
 import { AgentClient } from '../../../src/custody/agent/client.js';
-import { ed25519Blob } from '../../../src/custody/agent/protocol.js';
+import { ProtocolError, decodeAddRefRequest, ed25519Blob, encodeAddRefRequest } from '../../../src/custody/agent/protocol.js';
 import { closeAllPkcs11, pkcs11Keyring } from '../../../src/custody/pkcs11/keyring.js';
 import { isSigchainError } from '../../../src/errors.js';
 import { decodePublicKey } from '../../../src/nkeys/codec.js';
@@ -28,7 +28,7 @@ const PIN = '83619402757';
 const hsm = softHsm('agent add by reference (pkcs11)', { pin: PIN });
 
 const ed25519Of = (pub: string) => createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(decodePublicKey(pub).raw).toString('base64url') }, format: 'jwk' });
-const json = (s: string) => JSON.parse(s) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const json = (s: string) => JSON.parse(s) as Record<string, any>;
 
 async function tool(cmd: string, args: string[], socket: string, input?: string): Promise<{ code: number; out: string }> {
   try {
@@ -206,3 +206,20 @@ if (hsm) {
     });
   });
 }
+
+describe('add-ref@sigchain.dev on the wire', () => {
+  it('carries the nkey, usages, URI, PIN and constraints, and reads back exactly; a malformed body is a ProtocolError', () => {
+    const pub = KeyPair.create('account').publicKey;
+    const ref = { publicKey: pub, usages: ['issuing'], backend: 'pkcs11', uri: 'pkcs11:token=T?module-path=/m.so', pin: '12 34' };
+    const msg = encodeAddRefRequest(ref, { lifetime: 60, only: ['user-jwt', 'nonce-claim'] });
+    const body = msg.subarray(4 + 1 + 4 + 'add-ref@sigchain.dev'.length);
+    assert.deepEqual(decodeAddRefRequest(Buffer.from(body)), { ...ref, constraints: { lifetime: 60, only: ['user-jwt', 'nonce-claim'] } });
+    const { pin: _pin, ...withoutPin } = ref;
+    const noPin = encodeAddRefRequest(withoutPin).subarray(4 + 1 + 4 + 'add-ref@sigchain.dev'.length);
+    assert.equal(decodeAddRefRequest(Buffer.from(noPin)).pin, undefined);
+    const bad = Buffer.from(body);
+    bad.writeUInt32BE(2, bad.indexOf(Buffer.from('/m.so')) + 5); // has-PIN must be 0 or 1
+    assert.throws(() => decodeAddRefRequest(bad), ProtocolError);
+    assert.throws(() => decodeAddRefRequest(Buffer.from(body.subarray(0, 10))), ProtocolError);
+  });
+});
