@@ -5,21 +5,32 @@ import { type KeyUsage, formatUsages, parseUsages } from '../../keys/usage.js';
 import { isSeed } from '../../nkeys/codec.js';
 import type { KeyPair } from '../../nkeys/keypair.js';
 import type { Workspace } from '../../workspace/workspace.js';
-import { type Command, list, str } from '../command.js';
+import { type Command, type CommandContext, list, str } from '../command.js';
 import { SOCKET_OPTION, agentClient, parseLifetime } from './agent-support.js';
 import { openWorkspace } from './support.js';
 
-const USAGE = 'agent add PUBLIC_KEY [--lifetime DURATION] [--usage USAGES] [--only KIND...] [--socket PATH]';
+const USAGE = 'agent add PUBLIC_KEY [--lifetime DURATION] [--usage USAGES] [--only KIND...] [--pin-file FILE] [--socket PATH]';
 
 /** The key pair of `publicKey` from the key store, plain or sealed (its passphrase asked then). */
 async function privateKeyOf(ws: Workspace, publicKey: string): Promise<KeyPair> {
   return ws.custody.exportKey(publicKey);
 }
 
+/**
+ * The PIN the agent logs in to the token with: the one sigchain would sign with here (--pin-file,
+ * the URI's pin-source, SIGCHAIN_PKCS11_PIN), read by this command and handed to the agent, which
+ * keeps it in memory. Undefined when there is none (the agent then tries its own environment).
+ */
+async function pinFor(ctx: CommandContext, uri: string): Promise<string | undefined> {
+  const { resolvePin } = await import('../../custody/pkcs11/module.js');
+  const pinFile = str(ctx, 'pin-file');
+  return resolvePin({ uri, env: ctx.env, ...(pinFile !== undefined ? { pinFile } : {}) });
+}
+
 /** `sigchain agent add`: load a stored key into the key agent, constrained. */
 export const agentAddCommand: Command = {
   words: ['agent', 'add'],
-  summary: 'Load a stored key into the key agent, optionally for a time, fewer usages, or only some kinds of bytes',
+  summary: 'Load a stored key (or an HSM key, by reference) into the key agent, optionally for a time, fewer usages, or only some kinds of bytes',
   usage: USAGE,
   description: [
     'Loads the private key of PUBLIC_KEY from the key store into the key agent (SIGCHAIN_AUTH_SOCK, else',
@@ -34,11 +45,23 @@ export const agentAddCommand: Command = {
     'to ACCOUNT; `invocation` a msgpack map (wasmCloud invocations; checked more closely later). A',
     'request outside them is refused: ssh clients get SSH_AGENT_FAILURE, sigchain AGENT_CONSTRAINT_VIOLATION.',
     "--only needs sigchain's own agent; OpenSSH's ssh-agent does not know the constraint and is refused.",
+    '',
+    'A key kept in a PKCS#11 token (made there, or `keys register pkcs11:…`) never leaves it: the agent',
+    'is given a reference instead, the key URI and the PIN, opens the key itself, checks by a signature',
+    'that the token holds this very key, and from then on signs through the token, for sigchain and',
+    'ssh clients alike, under the same --lifetime, --only, lock and audit log. The agent holds the',
+    'logged-in session and the PIN in its memory only; `ssh-add -D` or the lifetime ends both. The PIN',
+    'is the one sigchain would sign with here: --pin-file FILE, else the pin-source of the key URI,',
+    'else $SIGCHAIN_PKCS11_PIN (with none, the agent tries its own environment). A wrong PIN is refused',
+    "now (PKCS11_PIN_INCORRECT). Only sigchain's agent can hold a reference (KEYRING_UNSUPPORTED with",
+    'ssh-agent). KMS keys are not loaded (KEYRING_UNSUPPORTED): they sign in the service with the',
+    "caller's own credentials, so there is no session for an agent to hold; sign with them directly.",
   ].join('\n'),
   examples: [
     'sigchain agent add ACX… --lifetime 8h',
     'sigchain agent add ACX… --only user-jwt:ADB… --usage issuing',
     'sigchain agent add UCZ… --only nonce-claim --json',
+    'sigchain agent add ACX… --pin-file hsm-pin.txt --lifetime 8h   # a key kept in a PKCS#11 token',
   ],
   options: {
     lifetime: { type: 'string', valueName: 'DURATION', description: 'Forget the key after this long (seconds, or 30m, 8h, 1h30m, 2d).' },
@@ -70,11 +93,33 @@ export const agentAddCommand: Command = {
         usages = wanted;
       }
       if (usages.length === 0) throw new SigchainError('KEY_USAGE_VIOLATION', `${pub} has no usage to sign for (a curve key?); it is not loaded into the agent.`);
-      const key = await privateKeyOf(ws, pub);
-      await client.add(key, { comment: formatComment(pub, usages), ...(lifetime !== undefined ? { lifetimeSeconds: lifetime } : {}), ...(only.length ? { only } : {}) });
+      const constraints = { ...(lifetime !== undefined ? { lifetimeSeconds: lifetime } : {}), ...(only.length ? { only } : {}) };
+      const where = await ws.custody.locate(pub);
+      if (where?.backend === 'kms') {
+        throw new SigchainError(
+          'KEYRING_UNSUPPORTED',
+          `${pub} is kept in a KMS (${where.uri ?? 'kms'}): it signs in the service with the credentials of whoever calls, so there is no session for an agent to hold. Sign with it directly (-K ${pub}).`,
+          { publicKey: pub, backend: 'kms' },
+        );
+      }
+      if (where?.backend === 'pkcs11') {
+        const pin = await pinFor(ctx, where.uri!);
+        await client.addRef({ publicKey: pub, usages, backend: 'pkcs11', uri: where.uri!, ...(pin !== undefined ? { pin } : {}) }, constraints);
+      } else {
+        const key = await privateKeyOf(ws, pub);
+        await client.add(key, { comment: formatComment(pub, usages), ...constraints });
+      }
+      const byRef = where?.backend === 'pkcs11';
       ctx.printer.result(
-        { public_key: pub, usages: [...usages], ...(lifetime !== undefined ? { lifetime_seconds: lifetime } : {}), ...(only.length ? { only } : {}), socket: client.socketPath },
-        `added ${pub} to the agent (usages ${formatUsages(usages)}${lifetime !== undefined ? `, for ${lifetime} s` : ''}${only.length ? `, only ${only.join(', ')}` : ''})`,
+        {
+          public_key: pub,
+          usages: [...usages],
+          ...(lifetime !== undefined ? { lifetime_seconds: lifetime } : {}),
+          ...(only.length ? { only } : {}),
+          ...(byRef ? { backend: 'pkcs11', uri: where.uri, by_reference: true } : {}),
+          socket: client.socketPath,
+        },
+        `added ${pub} to the agent${byRef ? ' by reference (it signs in its token)' : ''} (usages ${formatUsages(usages)}${lifetime !== undefined ? `, for ${lifetime} s` : ''}${only.length ? `, only ${only.join(', ')}` : ''})`,
       );
     } finally {
       client.close();

@@ -109,7 +109,7 @@ interface Started {
 async function serveHere(ctx: CommandContext, socket: string): Promise<Started> {
   hardenProcess();
   const audit = await auditHook(ctx);
-  const agent = await startAgentServer({ socket, onSign: audit.onSign, log: (line) => ctx.printer.info(`sigchain agent: ${line}`) });
+  const agent = await startAgentServer({ socket, onSign: audit.onSign, env: ctx.env, log: (line) => ctx.printer.info(`sigchain agent: ${line}`) });
   const stop = (): void => void agent.close();
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

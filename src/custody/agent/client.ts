@@ -8,27 +8,32 @@
  * sigchain's agent also speaks `sign@sigchain.dev` (found by the draft's `query` extension, once
  * per client), whose answer names the refusal's code; so with sigchain's agent a request outside
  * a key's `--only` constraint is `AGENT_CONSTRAINT_VIOLATION`, a locked agent too, a usage the
- * key was not added for `KEY_USAGE_VIOLATION`, a key it no longer holds `STORE_NOT_FOUND`. With
- * any other agent a refusal is `AGENT_FAILURE`.
+ * key was not added for `KEY_USAGE_VIOLATION`, a key it no longer holds `STORE_NOT_FOUND`, a
+ * key it holds by reference whose token failed `PKCS11_*`. With any other agent a refusal is
+ * `AGENT_FAILURE`. Only sigchain's agent can hold a key by reference ({@link AgentClient.addRef}).
  */
 import { type Socket, connect } from 'node:net';
-import { type ErrorCode, SigchainError } from '../../errors.js';
+import { type ErrorCode, ErrorCodes, SigchainError } from '../../errors.js';
 import type { SignContext } from '../../keys/signer.js';
 import { decodePublicKey, decodeSeed } from '../../nkeys/codec.js';
 import type { KeyPair } from '../../nkeys/keypair.js';
 import {
+  ADD_REF_EXTENSION,
   type AgentIdentity,
   FrameReader,
+  type KeyReference,
   MSG,
   ProtocolError,
   QUERY_EXTENSION,
   SIGN_EXTENSION,
   STOP_EXTENSION,
+  decodeAddRefAnswer,
   decodeIdentities,
   decodeQueryAnswer,
   decodeSignExtensionAnswer,
   decodeSignResponse,
   decodeStopAnswer,
+  encodeAddRefRequest,
   encodeAddRequest,
   encodeExtension,
   encodeListRequest,
@@ -39,13 +44,13 @@ import {
   encodeSignRequest,
 } from './protocol.js';
 
-export type { AgentIdentity } from './protocol.js';
+export type { AgentIdentity, KeyReference } from './protocol.js';
 
 /** How long a request may wait for its answer, by default. */
 export const AGENT_TIMEOUT_MS = 10_000;
 
 /** The refusal codes sigchain's agent may name; any other is read as AGENT_FAILURE. */
-const AGENT_CODES = new Set<string>(['AGENT_CONSTRAINT_VIOLATION', 'KEY_USAGE_VIOLATION', 'STORE_NOT_FOUND', 'AUDIT_WRITE_FAILED']);
+const AGENT_CODES = new Set<string>(['AGENT_CONSTRAINT_VIOLATION', 'KEY_USAGE_VIOLATION', 'STORE_NOT_FOUND', 'AUDIT_WRITE_FAILED', 'PKCS11_ERROR', 'PKCS11_KEY_NOT_FOUND', 'PKCS11_TOKEN_NOT_FOUND']);
 
 /** Constraints for {@link AgentClient.add}. */
 export interface AgentAddOptions {
@@ -80,7 +85,7 @@ export class AgentClient {
   #ready: Promise<Socket> | undefined;
   #frames = new FrameReader();
   #pending: Pending[] = [];
-  #sigchain: Promise<boolean> | undefined;
+  #extensions: Promise<string[]> | undefined;
 
   constructor(socketPath: string, opts: { timeoutMs?: number } = {}) {
     this.socketPath = socketPath;
@@ -93,15 +98,20 @@ export class AgentClient {
   }
 
   /** True when the agent is sigchain's (it answers `query` naming `sign@sigchain.dev`). Asked once. */
-  isSigchainAgent(): Promise<boolean> {
-    this.#sigchain ??= this.#request(encodeExtension(QUERY_EXTENSION)).then(
-      (m) => m[0] === MSG.SUCCESS && this.#decode(m, decodeQueryAnswer).includes(SIGN_EXTENSION),
+  async isSigchainAgent(): Promise<boolean> {
+    return (await this.#extensionNames()).includes(SIGN_EXTENSION);
+  }
+
+  /** The extensions the agent names in its answer to `query` (none for OpenSSH's). Asked once. */
+  #extensionNames(): Promise<string[]> {
+    this.#extensions ??= this.#request(encodeExtension(QUERY_EXTENSION)).then(
+      (m) => (m[0] === MSG.SUCCESS ? this.#decode(m, decodeQueryAnswer) : []),
       (e: unknown) => {
-        this.#sigchain = undefined; // ask again once the agent is back
+        this.#extensions = undefined; // ask again once the agent is back
         throw e;
       },
     );
-    return this.#sigchain;
+    return this.#extensions;
   }
 
   /**
@@ -137,6 +147,41 @@ export class AgentClient {
     } finally {
       msg.fill(0);
     }
+  }
+
+  /**
+   * Has sigchain's agent hold a key kept elsewhere (a PKCS#11 token) by reference: the agent opens
+   * the key itself with the PIN given (kept in its memory only), checks that the key it finds is
+   * `ref.publicKey` by a signature, and from then on signs through the token for its clients. The
+   * refusal names its cause (`PKCS11_PIN_INCORRECT`, `PKCS11_KEY_NOT_FOUND`…). Any other agent
+   * cannot hold a reference: `KEYRING_UNSUPPORTED`, before anything is sent.
+   *
+   * @example
+   * ```ts
+   * await agent.addRef({ publicKey: 'ACX…', usages: ['issuing'], backend: 'pkcs11', uri: 'pkcs11:token=T;object=ACX…?module-path=/usr/lib/softhsm/libsofthsm2.so', pin }, { lifetimeSeconds: 3600 });
+   * ```
+   */
+  async addRef(ref: KeyReference, opts: Omit<AgentAddOptions, 'comment'> = {}): Promise<void> {
+    if (!(await this.#extensionNames()).includes(ADD_REF_EXTENSION)) {
+      throw new SigchainError(
+        'KEYRING_UNSUPPORTED',
+        `The agent at ${this.socketPath} is not sigchain's (or too old to know ${ADD_REF_EXTENSION}): an ssh-agent holds only private keys handed to it, and a key in an HSM is never handed out. Start sigchain's agent (\`eval "$(sigchain agent start)"\`) to hold it by reference, or sign with the key directly.`,
+        { socket: this.socketPath, publicKey: ref.publicKey },
+      );
+    }
+    const msg = encodeAddRefRequest(ref, {
+      ...(opts.lifetimeSeconds !== undefined ? { lifetime: opts.lifetimeSeconds } : {}),
+      ...(opts.only?.length ? { only: opts.only } : {}),
+    });
+    let answer;
+    try {
+      answer = this.#decode(await this.#request(msg), decodeAddRefAnswer);
+    } finally {
+      msg.fill(0); // it held the PIN
+    }
+    if (answer.ok) return;
+    const code: ErrorCode = answer.code in ErrorCodes ? (answer.code as ErrorCode) : 'AGENT_FAILURE';
+    throw new SigchainError(code, `sigchain's key agent did not take ${ref.publicKey}: ${answer.message}`, { socket: this.socketPath, publicKey: ref.publicKey });
   }
 
   /** Removes one key (raw 32 bytes). */

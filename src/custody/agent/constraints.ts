@@ -98,22 +98,23 @@ export function classify(data: Uint8Array): Classified {
 /**
  * Signs `data` with `sign` only if one of `kinds` admits it; the signature of a JWT is returned
  * only after the whole token decoded. Refuses with `AGENT_CONSTRAINT_VIOLATION`, saying why.
+ * `sign` may answer later (a key held by reference signs in its token).
  *
  * @example
  * ```ts
- * const { signature, kind, subject } = signWithin([{ kind: 'nonce-claim' }], bytes, (d) => edSign(null, d, key));
+ * const { signature, kind, subject } = await signWithin([{ kind: 'nonce-claim' }], bytes, (d) => edSign(null, d, key));
  * ```
  */
-export function signWithin(kinds: readonly OnlyKind[], data: Buffer, sign: (data: Buffer) => Buffer): Classified & { signature: Buffer } {
+export async function signWithin(kinds: readonly OnlyKind[], data: Buffer, sign: (data: Buffer) => Buffer | Promise<Buffer>): Promise<Classified & { signature: Buffer }> {
   const reasons: string[] = [];
   for (const k of kinds) {
     if (k.kind === 'nonce-claim') {
       const contract = nonceClaimContract(data);
-      if (contract) return { signature: sign(data), kind: 'nonce-claim', subject: contract };
+      if (contract) return { signature: await sign(data), kind: 'nonce-claim', subject: contract };
       reasons.push('not a nonce claim CONTRACT:NONCE:CHAIN');
     } else if (k.kind === 'invocation') {
       // TODO(issue 10): decode the wasmCloud invocation and check its shape and target.
-      if (isMsgpackMap(data)) return { signature: sign(data), kind: 'invocation' };
+      if (isMsgpackMap(data)) return { signature: await sign(data), kind: 'invocation' };
       reasons.push('not an invocation (a msgpack map)');
     } else {
       const text = data.toString('latin1');
@@ -121,7 +122,7 @@ export function signWithin(kinds: readonly OnlyKind[], data: Buffer, sign: (data
         reasons.push('not the header.payload of a JWT');
         continue;
       }
-      const signature = sign(data);
+      const signature = await sign(data);
       let why: string | undefined;
       let subject: string | undefined;
       try {

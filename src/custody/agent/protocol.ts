@@ -51,6 +51,15 @@ export const ONLY_CONSTRAINT = 'only@sigchain.dev';
  * 1 refused), then string signature blob, or string code + string message.
  */
 export const SIGN_EXTENSION = 'sign@sigchain.dev';
+/**
+ * sigchain's "add by reference" request (`agent add` of a key kept in a PKCS#11 token): the agent
+ * opens the key itself and holds the logged-in session, never the key. Body: string nkey (the
+ * public nkey text), string usages (comma-separated), string backend (`pkcs11`), string uri,
+ * uint32 has-PIN (0 or 1) [string PIN], then constraints as ADD_ID_CONSTRAINED carries them.
+ * Answer: EXTENSION_RESPONSE, string name, uint32 status (0 held, 1 refused), then on refusal
+ * string code + string message. OpenSSH's agent knows no such thing: it holds only keys it is given.
+ */
+export const ADD_REF_EXTENSION = 'add-ref@sigchain.dev';
 /** Asks sigchain's agent to shut down; answered with EXTENSION_RESPONSE, string name, uint32 pid. */
 export const STOP_EXTENSION = 'stop@sigchain.dev';
 /** The draft's `query` extension: SUCCESS followed by the names of the extensions supported. */
@@ -376,10 +385,74 @@ export function encodeAddRequest(publicKey: Uint8Array, seed: Uint8Array, commen
     .string(publicKey)
     .string(Buffer.concat([seed, publicKey]))
     .string(comment);
+  return writeConstraints(w, constraints).frame();
+}
+
+function writeConstraints(w: WireWriter, constraints: KeyConstraints): WireWriter {
   if (constraints.lifetime !== undefined) w.byte(CONSTRAIN.LIFETIME).uint32(constraints.lifetime);
   if (constraints.confirm) w.byte(CONSTRAIN.CONFIRM);
   if (constraints.only?.length) w.byte(CONSTRAIN.EXTENSION).string(ONLY_CONSTRAINT).string(constraints.only.join(','));
+  return w;
+}
+
+/** A key kept elsewhere (a PKCS#11 token), as {@link ADD_REF_EXTENSION} names it. */
+export interface KeyReference {
+  /** The public nkey (its role is its prefix). */
+  readonly publicKey: string;
+  /** The usages the agent holds it for. */
+  readonly usages: readonly string[];
+  /** Where the key is kept: `pkcs11`. */
+  readonly backend: string;
+  /** The key's URI (`pkcs11:…`). */
+  readonly uri: string;
+  /** The token's user PIN, for the agent to log in with (kept in its memory only). */
+  readonly pin?: string;
+}
+
+/** The {@link ADD_REF_EXTENSION} request. */
+export function encodeAddRefRequest(ref: KeyReference, constraints: KeyConstraints = {}): Buffer {
+  const w = new WireWriter().byte(MSG.EXTENSION).string(ADD_REF_EXTENSION).string(ref.publicKey).string(ref.usages.join(',')).string(ref.backend).string(ref.uri);
+  if (ref.pin !== undefined) w.uint32(1).string(ref.pin);
+  else w.uint32(0);
+  return writeConstraints(w, constraints).frame();
+}
+
+/** Reads the body of an {@link ADD_REF_EXTENSION} request (after its name). ProtocolError when malformed. */
+export function decodeAddRefRequest(body: Buffer): KeyReference & { readonly constraints: KeyConstraints } {
+  const r = new WireReader(body);
+  const publicKey = r.utf8();
+  const usages = r.utf8().split(',').filter(Boolean);
+  const backend = r.utf8();
+  const uri = r.utf8();
+  const hasPin = r.uint32();
+  if (hasPin > 1) throw new ProtocolError('has-PIN is 0 or 1');
+  const pin = hasPin ? r.utf8() : undefined;
+  const constraints = decodeConstraints(r);
+  return { publicKey, usages, backend, uri, ...(pin !== undefined ? { pin } : {}), constraints };
+}
+
+/** The answer to {@link ADD_REF_EXTENSION}. */
+export type AddRefAnswer = { readonly ok: true } | { readonly ok: false; readonly code: string; readonly message: string };
+
+export function encodeAddRefAnswer(answer: AddRefAnswer): Buffer {
+  const w = new WireWriter().byte(MSG.EXTENSION_RESPONSE).string(ADD_REF_EXTENSION);
+  if (answer.ok) w.uint32(0);
+  else w.uint32(1).string(answer.code).string(answer.message);
   return w.frame();
+}
+
+export function decodeAddRefAnswer(message: Buffer): AddRefAnswer {
+  const r = new WireReader(message);
+  if (r.byte() !== MSG.EXTENSION_RESPONSE || r.utf8() !== ADD_REF_EXTENSION) throw new ProtocolError(`expected the ${ADD_REF_EXTENSION} answer`);
+  const status = r.uint32();
+  if (status === 0) {
+    r.end();
+    return { ok: true };
+  }
+  const code = r.utf8();
+  const text = r.utf8();
+  r.end();
+  return { ok: false, code, message: text };
 }
 
 /** REMOVE_IDENTITY of an Ed25519 key. */

@@ -14,18 +14,26 @@
  *   (AGENT_CONSTRAINT_VIOLATION, KEY_USAGE_VIOLATION…) through sigchain's `sign@sigchain.dev`.
  * - Every signature, and every refusal, is reported to `onSign` before the answer goes out: the
  *   audit hook. If it throws, the signature is not returned (AUDIT_WRITE_FAILED).
+ * - A key kept in a PKCS#11 token is held by reference (`add-ref@sigchain.dev`): the agent opens
+ *   it itself with the PIN it is given (kept in this process's memory, never written or logged),
+ *   checks by a signature that the key it found is the one named, and signs through the token,
+ *   under the same constraints, lifetime, lock and audit as a key it holds; removing it gives
+ *   the token session back.
  */
-import { type KeyObject, createHash, createPrivateKey, createPublicKey, randomBytes, scrypt, sign as edSign, timingSafeEqual } from 'node:crypto';
+import { type KeyObject, createHash, createPrivateKey, createPublicKey, randomBytes, scrypt, sign as edSign, timingSafeEqual, verify as edVerify } from 'node:crypto';
 import { lstatSync, mkdirSync, unlinkSync, chmodSync, statSync } from 'node:fs';
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { SigchainError, isSigchainError } from '../../errors.js';
-import type { SignKind } from '../../keys/signer.js';
-import { type KeyUsage, isKeyUsage } from '../../keys/usage.js';
-import { describeAgentKey } from './comment.js';
+import type { SignKind, Signer } from '../../keys/signer.js';
+import { type KeyUsage, isKeyUsage, normalizeUsages } from '../../keys/usage.js';
+import { decodePublicKey } from '../../nkeys/codec.js';
+import { describeAgentKey, formatComment } from './comment.js';
 import { type OnlyKind, classify, parseOnly, signWithin } from './constraints.js';
 import { type PeerCredentials, peerCredentials, requirePeerCredentials } from './peercred.js';
 import {
+  ADD_REF_EXTENSION,
+  type AddRefAnswer,
   type AgentRequest,
   ED25519,
   FrameReader,
@@ -37,8 +45,10 @@ import {
   type SignExtensionAnswer,
   WireReader,
   bare,
+  decodeAddRefRequest,
   decodeRequest,
   ed25519KeyOfBlob,
+  encodeAddRefAnswer,
   encodeIdentities,
   encodeQueryAnswer,
   encodeSignExtensionAnswer,
@@ -82,6 +92,8 @@ export interface AgentServerOptions {
   readonly onSign?: (record: AgentSignRecord) => void | Promise<void>;
   /** Notes for the operator (a refused peer, a stale socket replaced). */
   readonly log?: (line: string) => void;
+  /** Where a key held by reference finds SIGCHAIN_PKCS11_MODULE / _TOKEN / _PIN (default process.env). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** A running agent. */
@@ -96,7 +108,10 @@ export interface AgentServer {
 
 interface Held {
   readonly raw: Buffer;
-  readonly key: KeyObject;
+  /** The private key, for a key added with its seed. */
+  readonly key?: KeyObject;
+  /** The token's signer, for a key held by reference (its session is given back when it goes). */
+  readonly ref?: { readonly signer: Signer; readonly close: () => Promise<void> };
   readonly comment: string;
   readonly nkey: string;
   readonly usages: readonly KeyUsage[];
@@ -140,6 +155,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
     const h = keys.get(id);
     if (h?.timer) clearTimeout(h.timer);
     keys.delete(id);
+    void h?.ref?.close().catch(() => {});
   };
   const live = (id: string): Held | undefined => {
     const h = keys.get(id);
@@ -168,6 +184,14 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
     });
   };
 
+  /** Signs with `h` as it is held: in this process, or in its token (for the usage asked, else one it holds). */
+  const signRaw = async (h: Held, data: Buffer, why?: { usage: KeyUsage; kind: SignKind; subject?: string }): Promise<Buffer> => {
+    if (h.key) return edSign(null, data, h.key);
+    const usage = why?.usage ?? (h.usages.includes('authentication') ? 'authentication' : h.usages[0]!);
+    const sig = await h.ref!.signer.sign(data, { usage, kind: why?.kind ?? 'message', ...(why?.subject ? { subject: why.subject } : {}) });
+    return Buffer.from(sig.buffer, sig.byteOffset, sig.byteLength);
+  };
+
   /** Signs with `h` within its constraints and usages; the audit hook hears of it first. */
   const signWith = async (h: Held, data: Buffer, caller: AgentCaller, why?: { usage: KeyUsage; kind: SignKind; subject?: string }): Promise<SignExtensionAnswer> => {
     let signature: Buffer;
@@ -177,9 +201,9 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
       if (why && !h.usages.includes(why.usage)) {
         throw new SigchainError('KEY_USAGE_VIOLATION', `The agent holds ${h.nkey} for ${h.usages.join(', ')}; it may not sign for ${why.usage}.`);
       }
-      if (h.only) ({ signature, kind, subject } = signWithin(h.only, data, (d) => edSign(null, d, h.key)));
+      if (h.only) ({ signature, kind, subject } = await signWithin(h.only, data, (d) => signRaw(h, d, why)));
       else {
-        signature = edSign(null, data, h.key);
+        signature = await signRaw(h, data, why);
         ({ kind, subject } = why ?? (opts.onSign ? classify(data) : { kind: 'message' as const, subject: undefined }));
       }
     } catch (e) {
@@ -232,11 +256,84 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
     return true;
   };
 
+  /**
+   * Holds a key kept in a PKCS#11 token by reference: opens it here, with the PIN given (or the
+   * URI's pin-source and this process's environment), and proves by a signature over fresh bytes,
+   * checked with the public key named, that the token's key is that key. Refusals are coded.
+   */
+  const addRef = async (body: Buffer, caller: AgentCaller): Promise<AddRefAnswer> => {
+    let ref: ReturnType<typeof decodeAddRefRequest>;
+    try {
+      ref = decodeAddRefRequest(body);
+    } finally {
+      body.fill(0); // the PIN was in these bytes
+    }
+    const { constraints } = ref;
+    const refuse = (code: string, message: string): AddRefAnswer => ({ ok: false, code, message });
+    if (lock) return refuse('AGENT_CONSTRAINT_VIOLATION', 'The agent is locked: it takes no key until it is unlocked (`sigchain agent unlock` or `ssh-add -X`).');
+    if (constraints.confirm || constraints.unknownExtension) return refuse('AGENT_FAILURE', `The agent cannot honour the constraint ${constraints.unknownExtension ?? 'confirm'}; the key was not added.`);
+    if (ref.backend !== 'pkcs11') return refuse('KEYRING_UNSUPPORTED', `The agent holds by reference only keys kept in a PKCS#11 token, not ${JSON.stringify(ref.backend)} keys.`);
+    let only: OnlyKind[] | undefined;
+    let role: ReturnType<typeof decodePublicKey>['role'];
+    let raw: Buffer;
+    try {
+      if (constraints.only) only = parseOnly(constraints.only);
+      const decoded = decodePublicKey(ref.publicKey);
+      role = decoded.role;
+      raw = Buffer.from(decoded.raw);
+    } catch (e) {
+      return refuse(isSigchainError(e) ? e.code : 'AGENT_FAILURE', e instanceof Error ? e.message : String(e));
+    }
+    if (only?.length === 0) return refuse('USAGE', '--only named no kind.');
+    if (!ref.usages.length || !ref.usages.every(isKeyUsage)) return refuse('INVALID_KEY_USAGE', `The key needs at least one known usage to be held for; got ${JSON.stringify(ref.usages.join(','))}.`);
+    const usages = normalizeUsages(ref.usages as KeyUsage[]);
+    const id = raw.toString('hex');
+    if (!keys.has(id) && keys.size >= MAX_KEYS) return refuse('AGENT_FAILURE', `The agent holds ${MAX_KEYS} keys already; remove some first.`);
+    let signer: (Signer & { close(): Promise<void> }) | undefined;
+    try {
+      const { pkcs11SignerFromUri } = await import('../pkcs11/keyring.js');
+      signer = await pkcs11SignerFromUri(ref.uri, { publicKey: ref.publicKey, role, usages }, { env: opts.env ?? process.env, ...(ref.pin !== undefined ? { pin: ref.pin } : {}) });
+      const challenge = randomBytes(32);
+      const usage = usages[0]!;
+      const sig = await signer.sign(challenge, { usage, kind: 'message', subject: ADD_REF_EXTENSION });
+      const pub = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
+      const genuine = sig.length === 64 && edVerify(null, challenge, pub, sig);
+      if (opts.onSign) {
+        await opts.onSign({
+          key: ref.publicKey,
+          usage,
+          kind: 'message',
+          subject: ADD_REF_EXTENSION,
+          sha256: createHash('sha256').update(challenge).digest('hex'),
+          caller,
+          result: genuine ? 'signed' : 'refused',
+          ...(genuine ? {} : { reason: 'PKCS11_KEY_NOT_FOUND' }),
+        });
+      }
+      if (!genuine) throw new SigchainError('PKCS11_KEY_NOT_FOUND', `The key ${signer.uri ?? 'the URI'} names does not sign as ${ref.publicKey}: its signature over fresh bytes does not verify. Register the key again.`);
+    } catch (e) {
+      await signer?.close().catch(() => {});
+      return refuse(isSigchainError(e) ? e.code : 'PKCS11_ERROR', e instanceof Error ? e.message : String(e));
+    }
+    if (lock) {
+      await signer.close().catch(() => {});
+      return refuse('AGENT_CONSTRAINT_VIOLATION', 'The agent was locked meanwhile; the key was not added.');
+    }
+    forget(id);
+    const held = signer;
+    const h: Held = { raw, ref: { signer: held, close: () => held.close() }, comment: formatComment(ref.publicKey, usages), nkey: ref.publicKey, usages, ...(only ? { only } : {}) };
+    if (constraints.lifetime !== undefined) h.expiresAt = Date.now() + constraints.lifetime * 1000;
+    keys.set(id, h);
+    arm(id, h);
+    return { ok: true };
+  };
+
   const scryptHash = (pass: Buffer, salt: Buffer): Promise<Buffer> =>
     new Promise((res, rej) => scrypt(pass, salt, 32, SCRYPT, (e, k) => (e ? rej(e) : res(k))));
 
   const extension = async (req: Extract<AgentRequest, { type: 'extension' }>, caller: AgentCaller, conn: { stop: boolean }): Promise<Buffer> => {
-    if (req.name === QUERY_EXTENSION) return encodeQueryAnswer([QUERY_EXTENSION, SIGN_EXTENSION, STOP_EXTENSION]);
+    if (req.name === QUERY_EXTENSION) return encodeQueryAnswer([QUERY_EXTENSION, SIGN_EXTENSION, ADD_REF_EXTENSION, STOP_EXTENSION]);
+    if (req.name === ADD_REF_EXTENSION) return encodeAddRefAnswer(await addRef(req.body, caller));
     if (req.name === STOP_EXTENSION) {
       conn.stop = true;
       return encodeStopAnswer(process.pid);
@@ -280,7 +377,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
         const raw = ed25519KeyOfBlob(req.key);
         const h = raw ? live(raw.toString('hex')) : undefined;
         if (!h) return bare(MSG.FAILURE);
-        if (!opts.onSign && !h.only) return encodeSignResponse(edSign(null, req.data, h.key)); // hot path
+        if (!opts.onSign && !h.only && h.key) return encodeSignResponse(edSign(null, req.data, h.key)); // hot path
         return signWith(h, req.data, caller).then((a) => (a.ok ? encodeSignResponse(a.signature) : bare(MSG.FAILURE)));
       }
       case 'add': {

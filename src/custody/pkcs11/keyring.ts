@@ -193,6 +193,11 @@ export async function pkcs11Keyring(opts: Pkcs11KeyringOptions = {}): Promise<Pk
   return ring;
 }
 
+/** A signer over a token key, plus `close()` to give its session back (the last user's close finalises the module). */
+export interface Pkcs11Signer extends Signer {
+  close(): Promise<void>;
+}
+
 /** Options for the URI-named functions: the URI itself carries module, token and key. */
 export type Pkcs11UriOptions = Omit<Pkcs11Options, 'uri'>;
 
@@ -223,7 +228,7 @@ export async function pkcs11PublicKey(uri: string, opts: Pkcs11UriOptions = {}):
  * (the key store's record), its `uri` is the URI without `pin-value`. The token is opened at
  * the first signature, which also checks that the key there is `meta.publicKey`
  * (`PKCS11_KEY_NOT_FOUND` if the URI now names another key). The session stays open for the
- * next signatures until `closeAllPkcs11()` or the process exits.
+ * next signatures until the signer's `close()`, `closeAllPkcs11()` or the process exits.
  *
  * @example
  * ```ts
@@ -231,13 +236,14 @@ export async function pkcs11PublicKey(uri: string, opts: Pkcs11UriOptions = {}):
  * const sig = await s.sign(bytes, { usage: 'issuing', kind: 'jwt' });
  * ```
  */
-export async function pkcs11SignerFromUri(uri: string, meta: { publicKey: string; role: Role; usages: readonly KeyUsage[] }, opts: Pkcs11UriOptions = {}): Promise<Signer> {
+export async function pkcs11SignerFromUri(uri: string, meta: { publicKey: string; role: Role; usages: readonly KeyUsage[] }, opts: Pkcs11UriOptions = {}): Promise<Pkcs11Signer> {
   const parsed = parsePkcs11Uri(uri);
   const { role, raw: wantRaw } = decodePublicKey(meta.publicKey);
   if (role !== meta.role) throw new SigchainError('NKEY_WRONG_ROLE', `${meta.publicKey} is a ${role} key, not ${meta.role}.`, { role, expected: meta.role });
   const lazy = lazyConnection({ ...opts, uri: parsed });
-  const conn = (): Promise<Pkcs11Connection> => lazy.get();
-  return tokenSigner(
+  let closed = false;
+  const conn = (): Promise<Pkcs11Connection> => (closed ? Promise.reject(new SigchainError('PKCS11_ERROR', `The signer of ${meta.publicKey} was closed; open a new one.`)) : lazy.get());
+  const signer = tokenSigner(
     { publicKey: meta.publicKey, role: meta.role, usages: meta.usages, uri: publicUri(parsed) },
     {
       conn,
@@ -254,6 +260,13 @@ export async function pkcs11SignerFromUri(uri: string, meta: { publicKey: string
       },
     },
   );
+  return Object.assign(signer, {
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await lazy.release();
+    },
+  });
 }
 
 export { closeAllPkcs11 } from './module.js';

@@ -114,6 +114,11 @@ export interface Pkcs11Options {
   env?: NodeJS.ProcessEnv;
   /** `--pin-file F`: the PIN is the file's text, one trailing newline stripped. Wins over the URI and the environment. */
   pinFile?: string;
+  /**
+   * The PIN itself, held by the caller in memory (sigchain's key agent, given it by `agent add`).
+   * Wins over every other source; never written anywhere.
+   */
+  pin?: string;
 }
 
 /** A logged-in session on one token. Operations on it run one at a time through {@link exclusive}. */
@@ -195,9 +200,9 @@ export function resolveModulePath(opts: Pkcs11Options): string {
 }
 
 /**
- * The PIN a connection logs in with, from the first source that has one: `--pin-file`, the URI's
- * `pin-source` (a file) or `pin-value`, then `SIGCHAIN_PKCS11_PIN`. A file's one trailing newline
- * is stripped. Undefined when none has one.
+ * The PIN a connection logs in with, from the first source that has one: `pin` (given in
+ * memory), `--pin-file`, the URI's `pin-source` (a file) or `pin-value`, then
+ * `SIGCHAIN_PKCS11_PIN`. A file's one trailing newline is stripped. Undefined when none has one.
  *
  * @example
  * ```ts
@@ -205,6 +210,7 @@ export function resolveModulePath(opts: Pkcs11Options): string {
  * ```
  */
 export function resolvePin(opts: Pkcs11Options): string | undefined {
+  if (opts.pin !== undefined) return opts.pin;
   if (opts.pinFile !== undefined) return readPinFile(opts.pinFile, '--pin-file');
   const uri = uriOf(opts);
   if (uri?.pinSource !== undefined) return readPinFile(pinSourcePath(uri.pinSource), 'pin-source');
