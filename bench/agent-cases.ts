@@ -131,7 +131,8 @@ export async function agentFigures(settings: Settings, quick: boolean, progress:
     return figures;
   } finally {
     for (const c of clients) c.close();
-    for (const a of agents) a.child.kill('SIGTERM');
+    // The agent seals its audit log as it stops: wait for it before removing its home.
+    await Promise.all(agents.map((a) => new Promise<void>((res) => (a.child.exitCode !== null ? res() : (a.child.once('exit', () => res()), a.child.kill('SIGTERM'))))));
     rmSync(dir, { recursive: true, force: true });
   }
 }

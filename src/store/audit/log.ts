@@ -3,8 +3,13 @@
  * private key, hash-chained (`seq`, `prev` = SHA-256 of the previous line's bytes) and sealed by
  * a signed head (head.ts).
  *
- * Writing. A record is durable before its signature is returned: the lines of a batch go out
- * in ONE write on an O_APPEND descriptor, then fdatasync. A kill -9 can cut that write short,
+ * Writing. A record is in the file before its signature is returned: the lines of a batch go out
+ * in ONE write on an O_APPEND descriptor. Written data is the kernel's once write() returns, so
+ * the record survives a kill -9 of the writer; it reaches the disk (fdatasync) within
+ * {@link SYNC_DELAY_MS}, and before every seal, so a power loss can drop at most the last few
+ * unsealed records, never reorder or corrupt sealed ones. `SIGCHAIN_AUDIT_SYNC=always` fdatasyncs
+ * every batch before returning, for those who want that per signature (about 1 ms each on this
+ * disk: it would be most of the agent's cost). A kill -9 can cut that write short,
  * which leaves at most one torn line at the end (no `\n`); readers ignore it and the next
  * writer cuts it off before appending. Several processes append at once (CLI commands, the
  * agent), so "read the last record, append the next" runs under the audit lock (lock.ts); in
@@ -28,6 +33,9 @@ import { type Stats, constants } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SigchainError } from '../../errors.js';
+
+/** How soon written records reach the disk (fdatasync) when not synced per batch. */
+export const SYNC_DELAY_MS = 50;
 import type { AuditRecord, AuditRecordInput, AuditSink } from '../../keys/audit-record.js';
 import type { SignKind } from '../../keys/signer.js';
 import { ensureDir, ioError } from '../atomic.js';
@@ -99,6 +107,8 @@ export class AuditLog implements AuditSink {
   readonly path: string;
   readonly #lock: string;
   #queue: Pending[] = [];
+  #syncTimer: NodeJS.Timeout | undefined;
+  readonly #syncEach = process.env.SIGCHAIN_AUDIT_SYNC === 'always';
   #busy = false;
   #fh: FileHandle | undefined;
   // What this process last wrote: when the file is still that size, the tail need not be read.
@@ -111,7 +121,7 @@ export class AuditLog implements AuditSink {
   }
 
   /**
-   * Appends one record; resolves once it is on disk (fdatasync). Refuses with
+   * Appends one record; resolves once it is in the file (see above for when it reaches the disk). Refuses with
    * `AUDIT_WRITE_FAILED` when it could not be written.
    */
   append(record: AuditRecordInput): Promise<void> {
@@ -162,7 +172,8 @@ export class AuditLog implements AuditSink {
         // One write call; a short write (a full disk) is finished by the next calls, and a
         // kill in between leaves one torn line, which the next writer cuts off.
         for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off)).bytesWritten;
-        await fh.datasync();
+        if (this.#syncEach) await fh.datasync();
+        else this.#syncSoon(fh);
         this.#tail = { ino: st.ino, size: st.size + buf.length, seq, hash };
       } catch (e) {
         await this.close();
@@ -186,11 +197,25 @@ export class AuditLog implements AuditSink {
     return { fh: this.#fh, st: await this.#fh.stat() };
   }
 
+  // One fdatasync for everything written in the next few milliseconds; unref'd, so it never
+  // keeps a process alive (the kernel writes the data back anyway).
+  #syncSoon(fh: FileHandle): void {
+    if (this.#syncTimer) return;
+    this.#syncTimer = setTimeout(() => {
+      this.#syncTimer = undefined;
+      void fh.datasync().catch(() => undefined);
+    }, SYNC_DELAY_MS);
+    this.#syncTimer.unref();
+  }
+
   /** Closes the log file this instance keeps open for appending (the next append opens it again). */
   async close(): Promise<void> {
     const fh = this.#fh;
     this.#fh = undefined;
     this.#tail = undefined;
+    if (this.#syncTimer) clearTimeout(this.#syncTimer);
+    this.#syncTimer = undefined;
+    await fh?.datasync().catch(() => undefined);
     await fh?.close().catch(() => undefined);
   }
 
@@ -343,6 +368,8 @@ export class AuditLog implements AuditSink {
    */
   async seal(): Promise<SealResult> {
     await ensureDir(this.dir);
+    // What the head will cover is on the disk first.
+    await this.#fh?.datasync().catch(() => undefined);
     const result = await withAuditLock(this.#lock, async (): Promise<SealResult> => {
       const old = await readHead(this.dir);
       if (typeof old === 'string') return { sealed: false, records: 0, problem: old };
