@@ -81,7 +81,7 @@ describe('embedToken', () => {
     const long = `${TOKEN}${'A'.repeat(200)}`;
     const out = embedToken(u8(MODULE), long);
     assert.deepEqual(Array.from(out), [...MODULE, ...custom('wasmcloud_jwt', long)]);
-    assert.equal(out[9], 0x81); // 14 + 262 = 276 bytes: a two-byte length
+    assert.deepEqual([...out.subarray(9, 11)], [0x92, 0x02]); // 14 + 260 = 274 bytes: a two-byte length
   });
 
   it('refuses a token that is not a compact JWT (MALFORMED_TOKEN), a section name that is not a token name (USAGE), and broken bytes (MALFORMED_WASM)', () => {
