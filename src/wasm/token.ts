@@ -65,8 +65,9 @@ export function readEmbeddedToken(bytes: Uint8Array): EmbeddedToken | undefined 
  *
  * @example
  * ```ts
- * const hash = computeModuleHash(wasm);
- * const signed = embedToken(wasm, encodeWascapToken({ ..., hash }));
+ * const hash = computeModuleHash(wasm);      // goes into the token's wascap.hash claim
+ * const signed = embedToken(wasm, token);     // token: the compact JWT signed over that claim
+ * computeModuleHash(signed) === hash;         // true
  * readEmbeddedToken(signed)?.section; // 'wasmcloud_jwt'
  * ```
  */
