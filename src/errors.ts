@@ -101,6 +101,8 @@ export const ErrorCodes = {
   // CLI
   USAGE: 'The command line is not valid.',
   IO_ERROR: 'A file could not be read or written.',
+  // wasmCloud
+  MALFORMED_WASM: 'The bytes are not a well-formed WebAssembly module or component (bad magic or version, cut short, a length past the end, nesting over 100 deep).',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
