@@ -2,7 +2,7 @@
  * `npm run bench [-- --json] [-- --quick] [-- --only FAMILY]`: sigchain's hot paths against
  * their peers, measured in one run. `--json` writes exactly one JSON object to stdout (progress
  * goes nowhere); `--quick` or SIGCHAIN_BENCH_QUICK=1 uses tiny time boxes, for smoke tests
- * only; `--only nkey|jwt|trust|reissue|cli|agent|custody` measures one family of figures.
+ * only; `--only nkey|jwt|trust|wasm|reissue|cli|agent|custody` measures one family of figures.
  */
 import { agentFigures } from './agent-cases.js';
 import { custodyFigures } from './custody-cases.js';
@@ -13,6 +13,7 @@ import { type Report, figuresOf, renderTable } from './report.js';
 import { reissueFigures } from './reissue-cases.js';
 import { startupFigures } from './startup-cases.js';
 import { trustGroups } from './trust-cases.js';
+import { wasmGroups } from './wasm-cases.js';
 
 async function main(argv: string[]): Promise<void> {
   const json = argv.includes('--json');
@@ -27,7 +28,7 @@ async function main(argv: string[]): Promise<void> {
   // collection dearer, and only the side that allocates pays).
   const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
   const wanted = (family: string): boolean => only === undefined || only === family;
-  const families: Array<[string, () => Group[]]> = [['nkey', nkeyGroups], ['jwt', jwtGroups], ['trust', trustGroups]];
+  const families: Array<[string, () => Group[]]> = [['nkey', nkeyGroups], ['jwt', jwtGroups], ['trust', trustGroups], ['wasm', wasmGroups]];
   const report: Report = { figures: {}, settings: { ...settings, quick, node: process.versions.node } };
   // Start-up first: separate processes, timed before this one has built any fixtures.
   if (wanted('cli')) Object.assign(report.figures, await startupFigures(settings, quick, progress));
