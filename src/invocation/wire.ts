@@ -102,12 +102,19 @@ function u64(v: unknown, path: string): number {
   throw malformed(`${describe(v)} where a non-negative integer goes`, path);
 }
 
-function entity(v: unknown, path: string, form: Form): WasmCloudEntity {
+// Field paths of the two entities, made once (a decode runs per invocation received).
+const PATHS = {
+  origin: { public_key: 'origin.public_key', link_name: 'origin.link_name', contract_id: 'origin.contract_id' },
+  target: { public_key: 'target.public_key', link_name: 'target.link_name', contract_id: 'target.contract_id' },
+} as const;
+
+function entity(v: unknown, path: 'origin' | 'target', form: Form): WasmCloudEntity {
   if (!isMap(v)) throw malformed(`${describe(v)} where an entity map goes`, path);
+  const p = PATHS[path];
   return {
-    public_key: form.str(field(v, 'public_key', `${path}.public_key`), `${path}.public_key`),
-    link_name: form.str(field(v, 'link_name', `${path}.link_name`), `${path}.link_name`),
-    contract_id: form.str(field(v, 'contract_id', `${path}.contract_id`), `${path}.contract_id`),
+    public_key: form.str(field(v, 'public_key', p.public_key), p.public_key),
+    link_name: form.str(field(v, 'link_name', p.link_name), p.link_name),
+    contract_id: form.str(field(v, 'contract_id', p.contract_id), p.contract_id),
   };
 }
 
