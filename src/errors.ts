@@ -103,6 +103,10 @@ export const ErrorCodes = {
   IO_ERROR: 'A file could not be read or written.',
   // wasmCloud
   MALFORMED_WASM: 'The bytes are not a well-formed WebAssembly module or component (bad magic or version, cut short, a length past the end, nesting over 100 deep).',
+  MALFORMED_INVOCATION: 'The wasmCloud invocation is not a well-formed 0.82 InvocationRequest or InvocationResponse (MessagePack or JSON: a field missing or of the wrong type, an ambiguous entity, or over 16 MiB).',
+  INVALID_HOST_ID: "The invocation's host_id is not a server (N…) public key.",
+  REPLAY: 'An invocation with this ID was already accepted inside the replay window: it is a replay.',
+  REPLAY_CACHE_FULL: 'The replay cache is full of unexpired invocation IDs, so a new one was refused rather than risk forgetting one (raise --replay-cache-size or shorten --max-age).',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
