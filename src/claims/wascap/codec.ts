@@ -11,7 +11,7 @@ import { signJwt, signJwtAsync } from '../../jwt/encode.js';
 import { WASCAP_FORMAT } from '../../jwt/formats.js';
 import { JSON_FRACTIONS, parseMarkingFractions, parseStrictJson } from '../../jwt/strict-json.js';
 import type { AsyncSigner, Signer } from '../../nkeys/keypair.js';
-import { WASCAP_KIND_RULES, wascapKindOf } from './kinds.js';
+import { wascapKindOf } from './kinds.js';
 import { METADATA_FIELDS, TOP_FIELDS, readTopLevel, withMetadata } from './shape.js';
 import type { UnsignedWascapClaims, WascapClaims, WascapKind, WascapToken, WascapTokenOf } from './types.js';
 
@@ -226,9 +226,4 @@ export async function encodeWascap(claims: UnsignedWascapClaims, signer: AsyncSi
  */
 export function encodeWascapSync(claims: UnsignedWascapClaims, signer: Signer): string {
   return signJwt(wascapPayload(claims, signer.publicKey), signer, WASCAP_FORMAT);
-}
-
-/** The kind rule of a kind (who may sign it, the role of its subject). */
-export function wascapKindRule(kind: WascapKind): (typeof WASCAP_KIND_RULES)[WascapKind] {
-  return WASCAP_KIND_RULES[kind];
 }

@@ -12,7 +12,7 @@
  */
 export * from './types.js';
 export { WASCAP_KIND_RULES, type WascapKindRule, wascapKindOf } from './kinds.js';
-export { type DecodeWascapOptions, decodeWascap, encodeWascap, encodeWascapSync, readWascapClaims, wascapJti, wascapKindRule, wascapPayload } from './codec.js';
+export { type DecodeWascapOptions, decodeWascap, encodeWascap, encodeWascapSync, readWascapClaims, wascapJti, wascapPayload } from './codec.js';
 export {
   type ActorOptions,
   type WascapBuildOptions,
