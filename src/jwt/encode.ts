@@ -1,19 +1,18 @@
 import type { AsyncSigner, Signer } from '../nkeys/keypair.js';
 import { b64urlEncode } from './base64url.js';
 import { NATS_FORMAT, type TokenFormat } from './formats.js';
-import { goJson } from './go-json.js';
 import { utf8ToB64url } from './scratch.js';
 
 const headerCache = new Map<TokenFormat, string>();
 function encodedHeader(format: TokenFormat): string {
   let h = headerCache.get(format);
-  if (!h) headerCache.set(format, (h = b64urlEncode(goJson(format.header))));
+  if (!h) headerCache.set(format, (h = b64urlEncode(format.stringify(format.header))));
   return h;
 }
 
 /** The ASCII bytes Ed25519 signs: `b64url(header).b64url(payload)`. */
 export function signingInput(claims: object, format: TokenFormat = NATS_FORMAT): string {
-  return `${encodedHeader(format)}.${utf8ToB64url(goJson(claims))}`;
+  return `${encodedHeader(format)}.${utf8ToB64url(format.stringify(claims))}`;
 }
 
 /**

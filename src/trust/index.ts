@@ -16,4 +16,4 @@ export { type ChainLink, type LinkKind, type Reason, type SignedBy, type Verdict
 export { type ConnectionContext, type JtiRevocations, type Policy, type PolicyOptions, definePolicy, isPolicy, natsServerPolicy } from './policy.js';
 export { type ChainResolver, type MaybePromise, type SyncChainResolver, memoryResolver } from './resolver.js';
 export { type VerifyOptions, type VerifySyncOptions, verifyChain, verifyChainSync } from './verify-chain.js';
-export { type TokenFacts, tokenFacts } from './token-facts.js';
+export { type TokenFacts, tokenFacts } from './nats/token-facts.js';

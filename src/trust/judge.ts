@@ -6,7 +6,7 @@
 import type { ErrorCode } from '../errors.js';
 import { isoSeconds } from '../claims/nats/common.js';
 import type { Policy } from './policy.js';
-import type { TokenFacts } from './token-facts.js';
+import type { TokenFacts } from './nats/token-facts.js';
 import type { ChainLink, LinkKind, Reason, Verdict } from './verdict.js';
 
 /** Where a reason points: a link, or the input when not even its kind could be read. */

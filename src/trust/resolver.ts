@@ -3,8 +3,8 @@
  * operator JWTs. A resolver only finds tokens; it never decides whether to trust them.
  */
 import { supersedes } from './current-token.js';
-import { signingKeysOf } from './operators.js';
-import { tokenFacts } from './token-facts.js';
+import { signingKeysOf } from './nats/operators.js';
+import { tokenFacts } from './nats/token-facts.js';
 
 /** A value or a promise of it: in-memory resolvers answer synchronously. */
 export type MaybePromise<T> = T | Promise<T>;

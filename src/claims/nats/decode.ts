@@ -52,6 +52,9 @@ function verified(token: string): DecodedJwt {
     if (isSigchainError(e, 'UNSUPPORTED_ALGORITHM') || isSigchainError(e, 'BAD_SIGNATURE')) {
       const { header, claims } = peek(token);
       if (header?.alg === 'ed25519' || (isSigchainError(e, 'BAD_SIGNATURE') && looksV1(claims))) throw v1Error();
+      if (header?.alg === 'Ed25519' && header.typ === 'jwt') {
+        throw new SigchainError('WRONG_CLAIM_TYPE', 'This is a wascap (wasmCloud) token, not a NATS JWT. Read it with decodeWascap or `sigchain describe jwt`, or give the NATS token.', { expected: 'nats', got: 'wascap' });
+      }
     }
     throw e;
   }

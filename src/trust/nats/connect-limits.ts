@@ -5,9 +5,9 @@
  * Mirrors nats-server's validateTimes, validateSrc and connection-type checks (server/auth.go).
  */
 import { BlockList, isIP } from 'node:net';
-import { CONNECTION_TYPES } from '../claims/nats/types.js';
-import { clockSeconds } from '../claims/nats/validate.js';
-import type { Judge } from './judge.js';
+import { CONNECTION_TYPES } from '../../claims/nats/types.js';
+import { clockSeconds } from '../../claims/nats/validate.js';
+import type { Judge } from '../judge.js';
 
 type Json = Readonly<Record<string, unknown>>;
 

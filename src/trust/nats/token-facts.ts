@@ -3,16 +3,16 @@
  * its version and type, the roles of its keys, and Go's validation rules. Cached per token, so
  * a warm chain (account and operator seen before) costs only map lookups above the leaf.
  */
-import { sharedCache } from '../bounded-map.js';
-import { type ErrorCode, type Finding, isSigchainError } from '../errors.js';
-import { checkPayloadShape } from '../claims/nats/check-shape.js';
-import { claimKind } from '../claims/nats/kinds.js';
-import { inspectNatsClaims, payloadTextOf, shapeError } from '../claims/nats/decode.js';
-import { NATS_JWT_VERSION, type NatsClaims } from '../claims/nats/types.js';
-import { DEFAULT_MAX_CONTROL_LINE, connectLineSize, validateShapedClaims } from '../claims/nats/validate.js';
-import { verifyJwtUncached } from '../jwt/decode.js';
-import { isPublicKey } from '../nkeys/codec.js';
-import { roleOfKey } from '../nkeys/roles.js';
+import { sharedCache } from '../../bounded-map.js';
+import { type ErrorCode, type Finding, isSigchainError } from '../../errors.js';
+import { checkPayloadShape } from '../../claims/nats/check-shape.js';
+import { claimKind } from '../../claims/nats/kinds.js';
+import { inspectNatsClaims, payloadTextOf, shapeError } from '../../claims/nats/decode.js';
+import { NATS_JWT_VERSION, type NatsClaims } from '../../claims/nats/types.js';
+import { DEFAULT_MAX_CONTROL_LINE, connectLineSize, validateShapedClaims } from '../../claims/nats/validate.js';
+import { verifyJwtUncached } from '../../jwt/decode.js';
+import { isPublicKey } from '../../nkeys/codec.js';
+import { roleOfKey } from '../../nkeys/roles.js';
 
 /** A finding about one token, not yet placed in a chain. */
 

@@ -8,11 +8,11 @@
  * same decision issuing makes: an account that delegates to signing keys no approval vouches
  * for is a `signing-keys` statement. Seeing one token, the verifier cannot see keys removed.
  */
-import { type Restriction, type StatementKind, formatRestriction, mayUnder, missingKinds, readRestrictions } from '../keys/restrictions.js';
-import { accountStatementKinds } from '../keys/statement-kinds.js';
-import { type Judge, label } from './judge.js';
+import { type Restriction, type StatementKind, formatRestriction, mayUnder, missingKinds, readRestrictions } from '../../keys/restrictions.js';
+import { accountStatementKinds } from '../../keys/statement-kinds.js';
+import { type Judge, label } from '../judge.js';
 import type { TokenFacts } from './token-facts.js';
-import type { LinkKind } from './verdict.js';
+import type { LinkKind } from '../verdict.js';
 
 // A parent's token facts never change: read its restrictions once.
 const byNats = new WeakMap<object, ReadonlyMap<string, Restriction>>();

@@ -4,17 +4,17 @@
  * signing keys, account revocations, and bearer tokens. These mirror nats-server 2.9.10
  * (server/auth.go, server/accounts.go, server/jwt.go) wherever it has an opinion.
  */
-import { isRevoked, signingKeyScope } from '../claims/nats/account.js';
-import { isoSeconds, show } from '../claims/nats/common.js';
-import type { AccountClaims, RevocationList, UserClaims, UserScope } from '../claims/nats/types.js';
-import { hasEmptyPermissions } from '../claims/nats/user.js';
-import { roleOfKey } from '../nkeys/roles.js';
+import { isRevoked, signingKeyScope } from '../../claims/nats/account.js';
+import { isoSeconds, show } from '../../claims/nats/common.js';
+import type { AccountClaims, RevocationList, UserClaims, UserScope } from '../../claims/nats/types.js';
+import { hasEmptyPermissions } from '../../claims/nats/user.js';
+import { roleOfKey } from '../../nkeys/roles.js';
 import { admitsNoConnections, judgeConnectLimits } from './connect-limits.js';
-import { type Judge, label } from './judge.js';
+import { type Judge, label } from '../judge.js';
 import { signingKeysOf } from './operators.js';
 import { judgeRestriction } from './restriction-rules.js';
 import type { TokenFacts } from './token-facts.js';
-import type { ChainLink } from './verdict.js';
+import type { ChainLink } from '../verdict.js';
 
 // Which of a scoped user's fields break the scope rule, for the message.
 const PERMISSION_FIELDS = ['pub', 'sub', 'resp', 'src', 'times', 'times_location', 'subs', 'data', 'payload', 'bearer_token', 'allowed_connection_types'];

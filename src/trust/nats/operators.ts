@@ -3,8 +3,8 @@
  * and the resolver knows, the ones whose identity or signing keys include the account's
  * issuer. A pinned JWT overrides any other JWT of the same operator.
  */
-import { supersedes } from './current-token.js';
-import type { Policy } from './policy.js';
+import { supersedes } from '../current-token.js';
+import type { Policy } from '../policy.js';
 import { type TokenFacts, tokenFacts } from './token-facts.js';
 
 /** Operator JWTs filed by every key that can vouch with them (identity and signing keys). */
