@@ -107,6 +107,8 @@ export const ErrorCodes = {
   INVALID_HOST_ID: "The invocation's host_id is not a server (N…) public key.",
   REPLAY: 'An invocation with this ID was already accepted inside the replay window: it is a replay.',
   REPLAY_CACHE_FULL: 'The replay cache is full of unexpired invocation IDs, so a new one was refused rather than risk forgetting one (raise --replay-cache-size or shorten --max-age).',
+  NOT_SIGNED: 'The WebAssembly module or component carries no wasmCloud token (no jwt or wasmcloud_jwt custom section).',
+  HASH_MISMATCH: "The hash the token records is not the hash of the bytes it came with: the module (or the invocation) was changed after signing.",
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -30,7 +30,7 @@ export function label(key: string, name?: string): string {
 }
 
 // Leaf first, like the chain.
-const ORDER = { input: 0, user: 1, account: 2, operator: 3 } as const;
+const ORDER = { input: 0, user: 1, actor: 1, account: 2, operator: 3 } as const;
 
 /** `list` without repeated reasons, leaf first (stable within a link). */
 function sorted(list: Reason[]): Reason[] {

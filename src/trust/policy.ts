@@ -6,6 +6,8 @@ import { supersedes } from './current-token.js';
 import { SigchainError } from '../errors.js';
 import { decodeOperator } from '../claims/nats/decode.js';
 import { decodePublicKey } from '../nkeys/codec.js';
+import { decodeWascap } from '../claims/wascap/codec.js';
+import { isWascapToken } from './wascap/token-facts.js';
 
 /** A jti revocation list: jti → Unix seconds from which the token counts as revoked (0 = always). */
 export type JtiRevocations = Readonly<Record<string, number>> | ReadonlyMap<string, number> | ((jti: string) => number | boolean | undefined);
@@ -13,7 +15,7 @@ export type JtiRevocations = Readonly<Record<string, number>> | ReadonlyMap<stri
 /** What {@link definePolicy} takes. Every field is optional. */
 export interface PolicyOptions {
   /**
-   * The roots: operator public keys (O…) and/or operator JWTs. A JWT is pinned: it is the
+   * The roots: operator public keys (O…) and/or operator JWTs (NATS or wascap). A JWT is pinned: it is the
    * operator's current token, whatever a resolver holds. A bare key is looked up in the
    * resolver, and when no JWT is found it is trusted as nats-server's `trusted_keys` are:
    * accounts it signs directly are trusted.
@@ -95,9 +97,10 @@ function jtiLookup(list: JtiRevocations | undefined): (jti: string) => number | 
   return (jti) => (Object.prototype.hasOwnProperty.call(record, jti) ? record[jti] : undefined);
 }
 
-// An operator JWT given as a root must be a genuine, self-signed operator token.
+// An operator JWT given as a root (NATS or wascap) must be a genuine, self-signed operator
+// token. Its expiry is judged in the chain, with the policy's clock.
 function pinned(token: string): { sub: string; iat: number } {
-  const op = decodeOperator(token);
+  const op = isWascapToken(token) ? decodeWascap(token, { expect: 'operator', checkTime: false }).claims : decodeOperator(token);
   if (op.iss !== op.sub) {
     throw new SigchainError('INVALID_CLAIMS', `The trusted operator JWT for ${op.sub} is signed by ${op.iss}; an operator token must be signed by its own identity key. Get the operator's genuine JWT.`);
   }

@@ -4,7 +4,8 @@
  */
 import { supersedes } from './current-token.js';
 import { signingKeysOf } from './nats/operators.js';
-import { tokenFacts } from './nats/token-facts.js';
+import { type TokenFacts, tokenFacts } from './nats/token-facts.js';
+import { isWascapToken, wascapFacts } from './wascap/token-facts.js';
 
 /** A value or a promise of it: in-memory resolvers answer synchronously. */
 export type MaybePromise<T> = T | Promise<T>;
@@ -20,8 +21,10 @@ export interface ChainResolver {
    */
   operators(): MaybePromise<readonly string[]>;
   /**
-   * Optional: the current JWT of an account that lists `signingKey` as a signing key. Only
-   * used to explain a user that lacks `issuer_account`.
+   * Optional: the current JWT of an account that lists `signingKey` as a signing key (NATS
+   * `signing_keys`, wascap `valid_signers`). Finds the account of a wasmCloud actor signed by
+   * an account signing key (actors name no account); for NATS, only explains a user that
+   * lacks `issuer_account`.
    */
   accountBySigningKey?(signingKey: string): MaybePromise<string | undefined>;
 }
@@ -40,9 +43,18 @@ interface Candidate {
 }
 
 
+// Each token read by its own format: NATS JWTs and wascap tokens are filed side by side.
+function factsOf(token: string): TokenFacts {
+  return isWascapToken(token) ? wascapFacts(token) : tokenFacts(token);
+}
+
+function keysOf(f: TokenFacts): readonly string[] {
+  return 'signers' in f ? (f as { signers: readonly string[] }).signers : signingKeysOf(f.nats);
+}
+
 /**
- * A resolver over JWTs held in memory: account and operator tokens are filed by subject
- * (user and other tokens are ignored). When several JWTs of one entity are given, the current
+ * A resolver over JWTs held in memory: account and operator tokens (NATS and wascap) are filed
+ * by subject (user, actor and other tokens are ignored). When several JWTs of one entity are given, the current
  * one is the newest by `iat` among those whose signature verifies, so a replayed old account
  * token cannot bring back a removed signing key or undo a revocation.
  *
@@ -57,7 +69,7 @@ export function memoryResolver(tokens: Iterable<string>): SyncChainResolver {
   const operators = new Map<string, Candidate>();
   for (const raw of tokens) {
     const token = String(raw).trim();
-    const f = tokenFacts(token);
+    const f = factsOf(token);
     if (!f.claims || !f.sub) continue;
     const into = f.type === 'account' ? accounts : f.type === 'operator' ? operators : undefined;
     if (!into) continue;
@@ -72,7 +84,7 @@ export function memoryResolver(tokens: Iterable<string>): SyncChainResolver {
     accountBySigningKey(signingKey) {
       if (!bySigningKey) {
         bySigningKey = new Map();
-        for (const c of accounts.values()) for (const k of signingKeysOf(tokenFacts(c.token).nats)) bySigningKey.set(k, c.token);
+        for (const c of accounts.values()) for (const k of keysOf(factsOf(c.token))) bySigningKey.set(k, c.token);
       }
       return bySigningKey.get(signingKey);
     },

@@ -4,8 +4,8 @@
  */
 import type { ErrorCode, Finding } from '../errors.js';
 
-/** What a link of a chain is. Actors (wasmCloud) come later. */
-export type LinkKind = 'operator' | 'account' | 'user';
+/** What a link of a chain is: NATS users and wasmCloud actors are leaves below an account. */
+export type LinkKind = 'operator' | 'account' | 'user' | 'actor';
 
 /**
  * Which of its parent's keys signed a link: the parent's identity key, one of the signing keys
@@ -49,7 +49,7 @@ export interface Reason extends Finding {
 export interface Verdict {
   /** True iff `errors` is empty. */
   valid: boolean;
-  /** The links that could be resolved, leaf first (user, account, operator). */
+  /** The links that could be resolved, leaf first (user or actor, account, operator). */
   chain: ChainLink[];
   errors: Reason[];
   /** Non-blocking findings (e.g. `NO_EXPIRY`); they never make a chain invalid. */

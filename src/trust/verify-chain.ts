@@ -1,5 +1,6 @@
 /**
- * verifyChain: walks user → account → operator (or starts at an account or operator token),
+ * verifyChain: walks user → account → operator, or a wasmCloud actor → account → operator (or
+ * starts at an account or operator token),
  * checks every link on its own and against its parent's current token, and ends at a root the
  * policy trusts. All reasons are collected; the verdict is data, never an exception.
  *
@@ -10,6 +11,7 @@ import { SigchainError } from '../errors.js';
 import type { Ask, ChainFormat, Step } from './format.js';
 import { Judge } from './judge.js';
 import { NATS_CHAIN } from './nats/chain.js';
+import { WASCAP_CHAIN } from './wascap/chain.js';
 import { type Policy, type PolicyOptions, definePolicy, isPolicy } from './policy.js';
 import type { ChainResolver, SyncChainResolver } from './resolver.js';
 import type { Verdict } from './verdict.js';
@@ -32,12 +34,9 @@ const EMPTY: SyncChainResolver = { account: () => undefined, operators: () => NO
 
 /**
  * The formats the verifier reads, tried in order by their header; a token none claims is read
- * as the last (NATS), whose facts explain what is wrong with it.
- * TODO(issue 10, item 2): add WASCAP_CHAIN (src/trust/wascap/chain.ts): actor → account →
- * operator, kinds 'actor' in LinkKind and Judge's order, wascap facts from claims/wascap's
- * readWascapClaims, and the resolver filing wascap accounts/operators by subject.
+ * as NATS, whose facts explain what is wrong with it.
  */
-const FORMATS: readonly ChainFormat[] = [NATS_CHAIN];
+const FORMATS: readonly ChainFormat[] = [NATS_CHAIN, WASCAP_CHAIN];
 const FALLBACK = NATS_CHAIN;
 
 function formatOf(token: string): ChainFormat {

@@ -35,15 +35,16 @@ export function signingKeysOf(nats: Readonly<Record<string, unknown>>): readonly
   return out;
 }
 
-// Resolvers hand back the same array while their content is unchanged, and a policy never
-// changes: index each once.
-const byArray = new WeakMap<readonly string[], OperatorIndex>();
-const byPolicy = new WeakMap<Policy, OperatorIndex>();
+/** How a format reads operator tokens: their facts and the signing keys they list. */
+export interface OperatorReader {
+  facts(token: string): TokenFacts;
+  signingKeys(f: TokenFacts): readonly string[];
+}
 
-function build(tokens: Iterable<string>): OperatorIndex {
+function build(tokens: Iterable<string>, r: OperatorReader): OperatorIndex {
   const bySub = new Map<string, TokenFacts>();
   for (const t of tokens) {
-    const f = tokenFacts(t);
+    const f = r.facts(t);
     if (f.type !== 'operator' || !f.sub) continue;
     const cur = bySub.get(f.sub);
     if (supersedes({ verified: f.signatureOk, iat: f.iat ?? 0 }, cur && { verified: cur.signatureOk, iat: cur.iat ?? 0 })) bySub.set(f.sub, f);
@@ -57,28 +58,9 @@ function build(tokens: Iterable<string>): OperatorIndex {
   };
   for (const f of bySub.values()) {
     file(f.sub, f);
-    for (const k of signingKeysOf(f.nats)) file(k, f);
+    for (const k of r.signingKeys(f)) file(k, f);
   }
   return { bySub, byKey };
-}
-
-/** The index of a resolver's operator JWTs (cached per returned array). */
-function indexOperators(tokens: readonly string[]): OperatorIndex {
-  let idx = byArray.get(tokens);
-  if (!idx) {
-    idx = build(tokens);
-    byArray.set(tokens, idx);
-  }
-  return idx;
-}
-
-function pinnedIndex(policy: Policy): OperatorIndex {
-  let idx = byPolicy.get(policy);
-  if (!idx) {
-    idx = build(policy.pinnedOperators.values());
-    byPolicy.set(policy, idx);
-  }
-  return idx;
 }
 
 /** The outcome of looking for the operator above an account. */
@@ -89,27 +71,42 @@ export type OperatorChoice =
 
 // Which trusted candidate to judge against when several vouch: one not banned, then one
 // whose signing keys (rather than identity) include the issuer, then the newest.
-function rank(f: TokenFacts, issuer: string, policy: Policy): number {
-  let r = 0;
-  if (!policy.bannedKeys.has(f.sub)) r += 4;
-  if (signingKeysOf(f.nats).includes(issuer)) r += 2;
-  if (f.signatureOk) r += 1;
-  return r;
+function rank(f: TokenFacts, issuer: string, policy: Policy, r: OperatorReader): number {
+  let n = 0;
+  if (!policy.bannedKeys.has(f.sub)) n += 4;
+  if (r.signingKeys(f).includes(issuer)) n += 2;
+  if (f.signatureOk) n += 1;
+  return n;
 }
 
 /**
  * Finds the operator that vouches for `issuer` (an account token's `iss`): a trusted operator
  * JWT if there is one, else a bare trusted key equal to the issuer (nats-server's
  * `trusted_keys`), else an untrusted operator JWT that lists it (to name it in the verdict).
+ * One chooser per format: `r` reads that format's operator tokens and their signing keys.
  *
  * @example
  * ```ts
- * const choice = chooseOperator(account.iss, resolverOperatorJwts, policy);
+ * const choose = operatorChooser({ facts: tokenFacts, signingKeys: (f: TokenFacts) => signingKeysOf(f.nats) });
+ * const choice = choose(account.iss, resolverOperatorJwts, policy);
  * ```
  */
-export function chooseOperator(issuer: string, resolverTokens: readonly string[], policy: Policy): OperatorChoice {
-  const pinned = pinnedIndex(policy);
-  const known = indexOperators(resolverTokens);
+export function operatorChooser(r: OperatorReader): (issuer: string, resolverTokens: readonly string[], policy: Policy) => OperatorChoice {
+  // Resolvers hand back the same array while their content is unchanged, and a policy never
+  // changes: index each once (per format: a format reads only its own operator tokens).
+  const byArray = new WeakMap<readonly string[], OperatorIndex>();
+  const byPolicy = new WeakMap<Policy, OperatorIndex>();
+  const indexOf = <K extends object>(map: WeakMap<K, OperatorIndex>, key: K, tokens: () => Iterable<string>): OperatorIndex => {
+    let idx = map.get(key);
+    if (!idx) {
+      idx = build(tokens(), r);
+      map.set(key, idx);
+    }
+    return idx;
+  };
+  return (issuer, resolverTokens, policy) => {
+  const pinned = indexOf(byPolicy, policy, () => policy.pinnedOperators.values());
+  const known = indexOf(byArray, resolverTokens, () => resolverTokens);
   // The usual case: one operator JWT vouches for the issuer, and the policy trusts it.
   const fromPolicy = pinned.byKey.get(issuer);
   const fromResolver = known.byKey.get(issuer);
@@ -128,7 +125,7 @@ export function chooseOperator(issuer: string, resolverTokens: readonly string[]
   if (trusted.length > 0) {
     let best = trusted[0]!;
     for (const c of trusted.slice(1)) {
-      const d = rank(c.facts, issuer, policy) - rank(best.facts, issuer, policy);
+      const d = rank(c.facts, issuer, policy, r) - rank(best.facts, issuer, policy, r);
       if (d > 0 || (d === 0 && (c.facts.iat ?? 0) > (best.facts.iat ?? 0))) best = c;
     }
     return { kind: 'token', facts: best.facts, trusted: true, source: best.source };
@@ -137,4 +134,15 @@ export function chooseOperator(issuer: string, resolverTokens: readonly string[]
   if (policy.trustedKeys.has(issuer) && !pinned.bySub.has(issuer) && !known.bySub.has(issuer)) return { kind: 'trusted-key', key: issuer };
   const other = untrusted[0];
   return other ? { kind: 'token', facts: other, trusted: false, source: 'resolver' } : { kind: 'none' };
+  };
 }
+
+/**
+ * {@link operatorChooser} for NATS operator JWTs (`signing_keys`).
+ *
+ * @example
+ * ```ts
+ * const choice = chooseOperator(account.iss, resolverOperatorJwts, policy);
+ * ```
+ */
+export const chooseOperator = operatorChooser({ facts: tokenFacts, signingKeys: (f: TokenFacts) => signingKeysOf(f.nats) });
