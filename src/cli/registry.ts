@@ -54,7 +54,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { words: ['revoke', 'jti'], summary: 'Revoke one token by its jti (for NATS users, servers are told by a key revocation at its iat)', load: async () => (await import('./commands/revoke-jti.js')).revokeJtiCommand },
   { words: ['revocations', 'delete-jti'], summary: 'Remove a jti revocation (and the key revocation it made for servers)', load: async () => (await import('./commands/revocations-delete-jti.js')).revocationsDeleteJtiCommand },
   { words: ['revocations', 'list-jtis'], summary: 'List the tokens revoked by jti, per account', load: async () => (await import('./commands/revocations-list-jtis.js')).revocationsListJtisCommand },
-  { words: ['verify'], summary: 'Verify a user, account or operator token and its chain up to a trusted operator', load: async () => (await import('./commands/verify.js')).verifyCommand },
+  { words: ['verify'], summary: 'Verify a user, account or operator token (NATS or wascap) or a signed WebAssembly module, and its chain up to a trusted operator', load: async () => (await import('./commands/verify.js')).verifyCommand },
   { words: ['check', 'coverage'], summary: 'Warn when signing-key restrictions leave a kind of statement no key may sign', load: async () => (await import('./commands/check-coverage.js')).checkCoverageCommand },
   { words: ['agent', 'start'], summary: "Start sigchain's key agent (an ssh-agent that knows what it signs) and print its environment for eval", load: async () => (await import('./commands/agent-start.js')).agentStartCommand },
   { words: ['agent', 'stop'], summary: "Stop sigchain's key agent (named by --socket, SIGCHAIN_AUTH_SOCK or SIGCHAIN_AGENT_PID)", load: async () => (await import('./commands/agent-stop.js')).agentStopCommand },
@@ -66,5 +66,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { words: ['verify-signature'], summary: 'Check a signature made by `sigchain sign` (exit 0 genuine, 1 not)', load: async () => (await import('./commands/verify-signature.js')).verifySignatureCommand },
   { words: ['audit', 'verify'], summary: 'Check that the audit log was not edited, cut short or reordered (names the first bad record)', load: async () => (await import('./commands/audit-verify.js')).auditVerifyCommand },
   { words: ['audit', 'show'], summary: 'Show the audit log: every use of a private key, by key, time or kind', load: async () => (await import('./commands/audit-show.js')).auditShowCommand },
+  { words: ['wasm', 'inspect'], summary: 'Show the wasmCloud claims a signed WebAssembly module carries, and whether its signature, hash and time are valid', load: async () => (await import('./commands/wasm-inspect.js')).wasmInspectCommand },
 ];
 

@@ -1,5 +1,5 @@
 import { SigchainError } from '../../errors.js';
-import { loadChainFiles, readTokenArg, readTrustArgs } from '../../input/index.js';
+import { loadChainFiles, readTokenArg, readTrustArgs, readWasmArg } from '../../input/index.js';
 import { type ChainResolver, type Verdict, definePolicy, memoryResolver, verifyChain } from '../../trust/index.js';
 import { readStoreTrust } from '../../workspace/verify/store-trust.js';
 import { type Command, type CommandContext, flag, list, str } from '../command.js';
@@ -7,7 +7,7 @@ import { renderGrid } from '../output/table.js';
 import { parseTimeFlag } from '../parse/time.js';
 import { openWorkspace, snake } from './support.js';
 
-const USAGE = 'verify (TOKEN | CREDS_FILE | JWT_FILE | -) [--chain FILE...] [--trust OPERATOR...] [--require-signing-keys] [--ban KEY...] [--clock-skew SECONDS] [--at TIME] [--json]';
+const USAGE = 'verify (TOKEN | CREDS_FILE | JWT_FILE | MODULE.wasm | -) [--chain FILE...] [--trust OPERATOR...] [--require-signing-keys] [--ban KEY...] [--clock-skew SECONDS] [--at TIME] [--allow-legacy-hash] [--json]';
 
 function seconds(ctx: CommandContext): number | undefined {
   const v = str(ctx, 'clock-skew');
@@ -40,7 +40,7 @@ function renderVerdict(v: Verdict): string {
 /** `sigchain verify`: judge a token and the chain above it against an explicit policy. */
 export const verifyCommand: Command = {
   words: ['verify'],
-  summary: 'Verify a user, account or operator token and its chain up to a trusted operator',
+  summary: 'Verify a user, account or operator token (NATS or wascap) or a signed WebAssembly module, and its chain up to a trusted operator',
   usage: USAGE,
   description: [
     'Walks user → account → operator and checks every link: signatures, that each issuer is the',
@@ -57,6 +57,13 @@ export const verifyCommand: Command = {
     '--chain, --trust and --ban take several values each (--chain accounts/*.jwt) or repeated;',
     'give the token first, or after -- when it follows them.',
     '',
+    'wasmCloud: a wascap actor, account or operator token is judged the same way (actor → account',
+    '→ operator), strictly: an account signed by its operator\'s identity key is IDENTITY_KEY_MISUSE.',
+    'A file starting with the WebAssembly magic is a signed module: its embedded actor token is',
+    'judged with its chain, and the module must have the hash the token records (HASH_MISMATCH;',
+    'also for tokens before wascap revision 3 unless --allow-legacy-hash, which skips their hash as',
+    'the real hosts did). An unsigned module is NOT_SIGNED, a broken one MALFORMED_WASM.',
+    '',
     'Exit status 0 when valid, 1 when not. With --json, one object that always has "valid": the',
     'verdict ({"valid":true,"chain","errors","warnings",…}); when invalid or refused, also',
     '"error":{"code","message","details"} with the first error (jq .valid, jq .error.code).',
@@ -66,6 +73,7 @@ export const verifyCommand: Command = {
     'sigchain verify user.creds --chain account.jwt --trust operator.jwt --json',
     'cat user.jwt | sigchain verify - --chain ./nsc/stores/O2 --trust OABX… --require-signing-keys',
     'sigchain verify A.jwt --ban OLDIDENTITY… --clock-skew 30 --at 2027-01-31',
+    'sigchain verify echo_s.wasm --chain account.jwt --trust operator.jwt --json',
   ],
   options: {
     chain: { type: 'string', multiple: 'greedy', valueName: 'FILE', description: 'Take the chain only from these JWT files, creds files or nsc-style store folders (not the store).' },
@@ -74,11 +82,13 @@ export const verifyCommand: Command = {
     ban: { type: 'string', multiple: 'greedy', valueName: 'KEY', description: 'Refuse any link signed by or about this key (e.g. a rotated-out operator identity).' },
     'clock-skew': { type: 'string', valueName: 'SECONDS', description: 'Tolerated clock difference for exp/nbf (default 0, as nats-server).' },
     at: { type: 'string', valueName: 'TIME', description: 'Judge as of this time (RFC 3339, a date, Unix seconds, or an offset like 30d) instead of now.' },
+    'allow-legacy-hash': { type: 'boolean', description: 'For a module: skip the hash of tokens before wascap revision 3, as the real hosts did.' },
   },
   args: { min: 1, max: 1 },
   jsonRefusal: { valid: false },
   async run(ctx) {
-    const { token } = await readTokenArg(ctx.positionals[0]!, ctx);
+    const wasm = await readWasmArg(ctx.positionals[0]!);
+    const token = wasm ? undefined : (await readTokenArg(ctx.positionals[0]!, ctx)).token;
     const chainFiles = list(ctx, 'chain');
     // One pass over the store: the chain's tokens, its operators (the default roots, as the store
     // is what this machine already trusts) and its revoked jtis (a damaged list fails closed).
@@ -101,7 +111,9 @@ export const verifyCommand: Command = {
       ...(when !== undefined ? { now: when } : {}),
       revokedJtis: store.revokedJtis,
     });
-    const verdict = await verifyChain(token, { resolver, policy });
+    const verdict = wasm
+      ? await (await import('../../trust/wascap/module.js')).verifyModule(wasm, { resolver, policy, allowLegacyHash: flag(ctx, 'allow-legacy-hash') })
+      : await verifyChain(token!, { resolver, policy });
     if (!ctx.printer.json) ctx.printer.result(undefined, renderVerdict(verdict));
     if (verdict.valid) {
       if (ctx.printer.json) ctx.printer.result(snake(verdict));
