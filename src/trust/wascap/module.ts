@@ -155,7 +155,8 @@ export async function verifyModule(bytes: Uint8Array, opts: VerifyModuleOptions 
   if (!leaf || !claims) return verdict;
   const check = checkModuleHash(bytes, claims, opts);
   if (check.error) {
-    verdict.errors.push({ code: check.error.code, message: check.error.message, at: 'actor', field: 'wascap.hash' });
+    // First among the actor's reasons: the module itself is not the one signed.
+    verdict.errors.unshift({ code: check.error.code, message: check.error.message, at: 'actor', field: 'wascap.hash' });
     verdict.errors.sort((x, y) => ORDER[x.at] - ORDER[y.at]);
     leaf.valid = false;
     verdict.valid = false;
