@@ -1,5 +1,6 @@
 /**
- * The verifier: chains of NATS tokens (user → account → operator) judged against one explicit
+ * The verifier: chains of NATS tokens (user → account → operator) and wasmCloud wascap tokens
+ * (actor → account → operator, and signed modules) judged against one explicit
  * policy, answered with a verdict whose reasons carry stable codes.
  *
  * @example
@@ -17,3 +18,14 @@ export { type ConnectionContext, type JtiRevocations, type Policy, type PolicyOp
 export { type ChainResolver, type MaybePromise, type SyncChainResolver, memoryResolver } from './resolver.js';
 export { type VerifyOptions, type VerifySyncOptions, verifyChain, verifyChainSync } from './verify-chain.js';
 export { type TokenFacts, tokenFacts } from './nats/token-facts.js';
+export { type WascapFacts, wascapFacts } from './wascap/token-facts.js';
+export {
+  type InspectModuleOptions,
+  type ModuleHashCheck,
+  type ModuleHashOptions,
+  type ModuleInspection,
+  type VerifyModuleOptions,
+  checkModuleHash,
+  inspectModule,
+  verifyModule,
+} from './wascap/module.js';
