@@ -66,5 +66,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { words: ['verify-signature'], summary: 'Check a signature made by `sigchain sign` (exit 0 genuine, 1 not)', load: async () => (await import('./commands/verify-signature.js')).verifySignatureCommand },
   { words: ['audit', 'verify'], summary: 'Check that the audit log was not edited, cut short or reordered (names the first bad record)', load: async () => (await import('./commands/audit-verify.js')).auditVerifyCommand },
   { words: ['audit', 'show'], summary: 'Show the audit log: every use of a private key, by key, time or kind', load: async () => (await import('./commands/audit-show.js')).auditShowCommand },
+  { words: ['wasm', 'sign'], summary: 'Sign a WebAssembly module or component for wasmCloud: actor claims in a wasmcloud_jwt section', load: async () => (await import('./commands/wasm-sign.js')).wasmSignCommand },
 ];
 
