@@ -1,14 +1,17 @@
 import { decodeAccount, decodeOperator, decodeUser } from '../claims/nats/decode.js';
 import type { AccountClaims, OperatorClaims, UserClaims } from '../claims/nats/types.js';
 import { SigchainError } from '../errors.js';
-import { checkTokenFor } from '../store/jwt-files.js';
+import { decodeJwt } from '../jwt/decode.js';
+import { WASCAP_FORMAT } from '../jwt/formats.js';
 import type { OperatorStore } from '../store/operator-store.js';
 import type { Workspace } from './workspace.js';
 
 /** True when a stored token is a wasmCloud (wascap) token; false for NATS or unreadable ones. */
 export function isWascapStored(token: string): boolean {
   try {
-    return checkTokenFor('operator', token).facts.format === 'wascap';
+    // Only a token whose header names wascap's algorithm parses under its format.
+    decodeJwt(token, WASCAP_FORMAT);
+    return true;
   } catch {
     return false;
   }

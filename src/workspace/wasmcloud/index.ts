@@ -13,5 +13,5 @@
  */
 export { type AddWascapOperatorOptions, type AddWascapOperatorResult, NO_OPERATOR_SIGNING_KEY_WARNING, addWascapOperator } from './add-operator.js';
 export { type AddWascapAccountOptions, type AddWascapAccountResult, addWascapAccount, identityKeyWarning } from './add-account.js';
-export { isWascapOperator, readWascapAccount, readWascapOperator } from './read.js';
+export { type EntityKeys, isWascapOperator, readAccountKeys, readOperatorKeys, readWascapAccount, readWascapOperator } from './read.js';
 export { type SignModuleOptions, type SignedModule, signModule } from './wasm-sign.js';

@@ -8,7 +8,7 @@ import { decodeWascap } from '../../claims/wascap/codec.js';
 import type { AccountWascapClaims, OperatorWascapClaims } from '../../claims/wascap/types.js';
 import { SigchainError } from '../../errors.js';
 import type { OperatorStore } from '../../store/operator-store.js';
-import { type Stored, isWascapStored } from '../read.js';
+import { type Stored, isWascapStored, readAccount, readOperator } from '../read.js';
 
 function natsGiven(op: OperatorStore, what: string): SigchainError {
   return new SigchainError(
@@ -59,4 +59,45 @@ export async function readWascapAccount(op: OperatorStore, name: string): Promis
   const token = await op.readAccountJwt(name);
   if (!isWascapStored(token)) throw natsGiven(op, `Account ${name} of operator ${op.name}`);
   return { name, token, claims: decodeWascap(token, { expect: 'account', checkTime: false }).claims };
+}
+
+/** What listings show of a stored operator or account, whichever its format. */
+export interface EntityKeys {
+  format: 'nats' | 'wascap';
+  sub: string;
+  iss: string;
+}
+
+/**
+ * The operator's keys and format, verified, NATS or wascap (for listings that show both).
+ *
+ * @example
+ * ```ts
+ * (await readOperatorKeys(await ws.operator('W'))).format; // 'wascap'
+ * ```
+ */
+export async function readOperatorKeys(op: OperatorStore): Promise<EntityKeys> {
+  if (await isWascapOperator(op)) {
+    const c = (await readWascapOperator(op)).claims;
+    return { format: 'wascap', sub: c.sub, iss: c.iss };
+  }
+  const c = (await readOperator(op)).claims;
+  return { format: 'nats', sub: c.sub, iss: c.iss ?? '' };
+}
+
+/**
+ * An account's keys and format, verified, NATS or wascap.
+ *
+ * @example
+ * ```ts
+ * (await readAccountKeys(op, 'team')).iss; // the operator signing key that signed it
+ * ```
+ */
+export async function readAccountKeys(op: OperatorStore, name: string): Promise<EntityKeys> {
+  if (isWascapStored(await op.readAccountJwt(name))) {
+    const c = (await readWascapAccount(op, name)).claims;
+    return { format: 'wascap', sub: c.sub, iss: c.iss };
+  }
+  const c = (await readAccount(op, name)).claims;
+  return { format: 'nats', sub: c.sub, iss: c.iss ?? '' };
 }
