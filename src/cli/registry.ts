@@ -67,5 +67,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { words: ['audit', 'verify'], summary: 'Check that the audit log was not edited, cut short or reordered (names the first bad record)', load: async () => (await import('./commands/audit-verify.js')).auditVerifyCommand },
   { words: ['audit', 'show'], summary: 'Show the audit log: every use of a private key, by key, time or kind', load: async () => (await import('./commands/audit-show.js')).auditShowCommand },
   { words: ['wasm', 'inspect'], summary: 'Show the wasmCloud claims a signed WebAssembly module carries, and whether its signature, hash and time are valid', load: async () => (await import('./commands/wasm-inspect.js')).wasmInspectCommand },
+  { words: ['wasm', 'sign'], summary: 'Sign a WebAssembly module or component for wasmCloud: actor claims in a wasmcloud_jwt section', load: async () => (await import('./commands/wasm-sign.js')).wasmSignCommand },
 ];
 

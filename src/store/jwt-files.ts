@@ -4,8 +4,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { SigchainError } from '../errors.js';
-import { NATS_FORMAT, type TokenFormat } from '../jwt/formats.js';
+import { NATS_FORMAT, WASCAP_FORMAT, type TokenFormat } from '../jwt/formats.js';
 import { decodeJwt } from '../jwt/decode.js';
+import { roleOfKey } from '../nkeys/roles.js';
 import { ioError } from './atomic.js';
 
 /** What kind of token a store file holds. */
@@ -17,19 +18,34 @@ export interface JwtFacts {
   readonly sub: string;
   readonly name: string | undefined;
   readonly iss: string | undefined;
-  /** `nats.type` (v2) or `type` (v1). */
+  /**
+   * `nats.type` (v2) or `type` (v1); for a wascap token, which names no type, the role of its
+   * subject key (`operator`, `account`, `module`…), so the kind checks below hold for both formats.
+   */
   readonly type: string | undefined;
+  /**
+   * The token format, told by the header's `alg` (`Ed25519` is wascap's, the `ed25519…` names are
+   * NATS's). A wascap (wasmCloud) operator is stored in the same layout as a NATS one; this is
+   * how commands tell them apart and refuse to mix them.
+   */
+  readonly format: 'nats' | 'wascap';
 }
 
 // Stores written by older nsc may hold v1 tokens (alg "ed25519"); they are still stored entities.
-const STORE_FORMAT: TokenFormat = { ...NATS_FORMAT, algorithms: ['ed25519-nkey', 'ed25519'] };
+// wasmCloud operators and accounts (alg "Ed25519") live in the same layout.
+const STORE_FORMAT: TokenFormat = { ...NATS_FORMAT, algorithms: ['ed25519-nkey', 'ed25519', ...WASCAP_FORMAT.algorithms] };
 
 function facts(token: string): JwtFacts {
-  const { claims } = decodeJwt<Record<string, unknown>>(token, STORE_FORMAT);
+  const { header, claims } = decodeJwt<Record<string, unknown>>(token, STORE_FORMAT);
+  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  if (WASCAP_FORMAT.algorithms.includes(header.alg as string)) {
+    const meta = claims.wascap as Record<string, unknown> | undefined;
+    const sub = str(claims.sub) ?? '';
+    return { sub, name: str(meta?.name), iss: str(claims.iss), type: roleOfKey(sub), format: 'wascap' };
+  }
   const nats = claims.nats as Record<string, unknown> | undefined;
   const type = typeof nats?.type === 'string' ? nats.type : typeof claims.type === 'string' ? claims.type : undefined;
-  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-  return { sub: str(claims.sub) ?? '', name: str(claims.name), iss: str(claims.iss), type };
+  return { sub: str(claims.sub) ?? '', name: str(claims.name), iss: str(claims.iss), type, format: 'nats' };
 }
 
 /**

@@ -1,14 +1,15 @@
 /**
  * The workspace: the operations users run on a store, in four parts — entities (add, edit,
  * creds), signing (who signs what, scopes, restrictions, coverage, key inventory), revocation,
- * and compromise. It joins the store, the keys and the trust layers.
+ * compromise, and wasmCloud (wascap operators, accounts, signed modules). It joins the store, the keys and the trust layers.
  */
 export { Workspace, type WorkspaceOptions } from './workspace.js';
-export { type Stored, keyNames, readAccount, readOperator, readUser } from './read.js';
+export { type Stored, isWascapStored, keyNames, readAccount, readOperator, readUser, wascapOperatorError } from './read.js';
 export * from './edits/index.js';
 export * from './entities/index.js';
 export * from './signing/index.js';
 export * from './revocation/index.js';
 export * from './compromise/index.js';
 export * from './verify/index.js';
+export * from './wasmcloud/index.js';
 export { type OutputFileOptions, writeOutputFile } from './output-file.js';

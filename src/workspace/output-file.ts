@@ -14,7 +14,7 @@ export interface OutputFileOptions {
 }
 
 /**
- * Writes `text` to `path` atomically. Refuses to replace an existing file unless `force`, and
+ * Writes `text` (or bytes: a signed module) to `path` atomically. Refuses to replace an existing file unless `force`, and
  * never replaces what is not a regular file (a folder, a link, a device).
  *
  * @example
@@ -22,7 +22,7 @@ export interface OutputFileOptions {
  * await writeOutputFile('/tmp/U.creds', creds.text, { secret: true });
  * ```
  */
-export async function writeOutputFile(path: string, text: string, opts: OutputFileOptions): Promise<void> {
+export async function writeOutputFile(path: string, text: string | Uint8Array, opts: OutputFileOptions): Promise<void> {
   const kind = await pathKind(path);
   if (kind === 'other') throw new SigchainError('IO_ERROR', `${path} exists and is not a regular file. Choose another path for --output.`, { path });
   if (kind === 'file' && !opts.force) throw new SigchainError('STORE_EXISTS', `${path} already exists. Pass --force to replace it, or choose another file.`, { path });

@@ -1,7 +1,43 @@
 import { decodeAccount, decodeOperator, decodeUser } from '../claims/nats/decode.js';
 import type { AccountClaims, OperatorClaims, UserClaims } from '../claims/nats/types.js';
+import { SigchainError } from '../errors.js';
+import { decodeJwt } from '../jwt/decode.js';
+import { WASCAP_FORMAT } from '../jwt/formats.js';
 import type { OperatorStore } from '../store/operator-store.js';
 import type { Workspace } from './workspace.js';
+
+/** True when a stored token is a wasmCloud (wascap) token; false for NATS or unreadable ones. */
+export function isWascapStored(token: string): boolean {
+  try {
+    // Only a token whose header names wascap's algorithm parses under its format.
+    decodeJwt(token, WASCAP_FORMAT);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The refusal of a NATS operation on a wasmCloud operator: both live in the same store layout,
+ * and a NATS account or user under a wascap operator would chain to nothing any server accepts.
+ */
+export function wascapOperatorError(op: OperatorStore): SigchainError {
+  return new SigchainError(
+    'WRONG_CLAIM_TYPE',
+    `Operator ${op.name} is a wasmCloud (wascap) operator, not a NATS one: NATS accounts, users and edits do not apply to it. Use \`sigchain add account NAME --format wascap --operator ${op.name}\` and \`sigchain wasm sign\` for its entities, or choose a NATS operator.`,
+    { expected: 'nats', got: 'wascap', operator: op.name },
+  );
+}
+
+// NATS readers below: a wascap token fails their decode; say why in words instead of an algorithm name.
+function natsDecoded<T>(op: OperatorStore, token: string, decode: (t: string) => T): T {
+  try {
+    return decode(token);
+  } catch (e) {
+    if (isWascapStored(token)) throw wascapOperatorError(op);
+    throw e;
+  }
+}
 
 /** A token as stored, with its verified claims. */
 export interface Stored<C> {
@@ -13,13 +49,13 @@ export interface Stored<C> {
 /** The operator's JWT from the store, signature verified. */
 export async function readOperator(op: OperatorStore): Promise<Stored<OperatorClaims>> {
   const token = await op.readOperatorJwt();
-  return { name: op.name, token, claims: decodeOperator(token) };
+  return { name: op.name, token, claims: natsDecoded(op, token, decodeOperator) };
 }
 
 /** An account's JWT from the store, signature verified. */
 export async function readAccount(op: OperatorStore, name: string): Promise<Stored<AccountClaims>> {
   const token = await op.readAccountJwt(name);
-  return { name, token, claims: decodeAccount(token) };
+  return { name, token, claims: natsDecoded(op, token, decodeAccount) };
 }
 
 /** What an account-level operation starts from: the operator's store and JWT, and the account's. */

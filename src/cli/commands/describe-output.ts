@@ -1,7 +1,7 @@
 import type { AccountClaims, UserScope } from '../../claims/nats/types.js';
 import { SigchainError } from '../../errors.js';
 import type { OperatorStore } from '../../store/operator-store.js';
-import { keyNames, readAccount, readOperator } from '../../workspace/read.js';
+import { isWascapStored, keyNames, readAccount, readOperator } from '../../workspace/read.js';
 import { type CommandContext, type OptionSpec, flag, str } from '../command.js';
 import { type CheckedToken, checkToken } from '../parse/token-input.js';
 import { type DescribeOptions, type KeyNames, describeClaimsTable } from '../render/describe.js';
@@ -24,7 +24,8 @@ export async function fileToken(ctx: CommandContext, expect?: string): Promise<C
   // The reader is loaded only for -f: a describe from the store never needs it.
   const { readTokenFile } = await import('../../input/token-files.js');
   const checked = checkToken((await readTokenFile(file, ctx)).token);
-  const type = (checked.claims.nats as { type?: unknown } | undefined)?.type;
+  // A wascap token's kind comes from the roles of its keys (it names no type).
+  const type = checked.wascap ?? (checked.claims.nats as { type?: unknown } | undefined)?.type;
   if (expect && type !== expect) {
     throw new SigchainError('WRONG_CLAIM_TYPE', `${file} holds ${typeof type === 'string' ? `a ${type}` : 'an untyped'} token, not ${expect === 'account' ? 'an' : 'a'} ${expect} token. Use \`sigchain describe jwt -f ${file}\` to describe any token.`, { expected: expect, got: type });
   }
@@ -36,6 +37,7 @@ export async function fileToken(ctx: CommandContext, expect?: string): Promise<C
  * with their owner, so `Issuer ID` says which signing key signed.
  */
 export async function storeNames(op: OperatorStore, account?: AccountClaims): Promise<KeyNames> {
+  if (isWascapStored(await op.readOperatorJwt().catch(() => ''))) return wascapStoreNames(op);
   let names: KeyNames;
   let operator;
   try {
@@ -49,6 +51,29 @@ export async function storeNames(op: OperatorStore, account?: AccountClaims): Pr
   for (const sk of account?.nats.signing_keys ?? []) {
     const key = typeof sk === 'string' ? sk : sk.key;
     names.set(key, `signing key of account ${account!.name ?? account!.sub}${typeof sk === 'string' ? '' : ` (scoped, role ${sk.role})`}`);
+  }
+  return names;
+}
+
+/** Names for a wascap operator's keys: the operator, its accounts, and the valid_signers of each. */
+async function wascapStoreNames(op: OperatorStore): Promise<KeyNames> {
+  const names: KeyNames = new Map();
+  const { readWascapAccount, readWascapOperator } = await import('../../workspace/wasmcloud/read.js');
+  try {
+    const o = await readWascapOperator(op);
+    names.set(o.claims.sub, o.name);
+    for (const k of o.claims.wascap.valid_signers ?? []) names.set(k, `signing key of operator ${o.name}`);
+    for (const a of await op.listAccounts()) {
+      try {
+        const acct = await readWascapAccount(op, a);
+        names.set(acct.claims.sub, a);
+        for (const k of acct.claims.wascap.valid_signers ?? []) names.set(k, `signing key of account ${a}`);
+      } catch {
+        // A damaged account must not stop a describe of something else.
+      }
+    }
+  } catch {
+    // Names are a courtesy.
   }
   return names;
 }
@@ -72,8 +97,14 @@ export async function printDescribed(ctx: CommandContext, checked: CheckedToken,
   if (flag(ctx, 'raw')) ctx.printer.raw(checked.token);
   else if (!ctx.printer.json) {
     // The table renderer is loaded only for people: --json and --raw never need it.
-    const { describeClaimsTable } = await import('../render/describe.js');
-    ctx.printer.result(undefined, describeClaimsTable(checked.claims, { ...opts, ...(problem ? { unverified: problem } : {}) }));
+    const shown = { ...opts, ...(problem ? { unverified: problem } : {}) };
+    if (checked.wascap !== undefined || checked.claims.wascap !== undefined) {
+      const { describeWascapTable } = await import('../render/describe-wascap.js');
+      ctx.printer.result(undefined, describeWascapTable(checked.claims, checked.wascap, shown));
+    } else {
+      const { describeClaimsTable } = await import('../render/describe.js');
+      ctx.printer.result(undefined, describeClaimsTable(checked.claims, shown));
+    }
   }
   else if (checked.verified) ctx.printer.result(checked.claims);
   if (!checked.verified) {

@@ -1,4 +1,4 @@
-import { readAccount } from '../../workspace/read.js';
+import { readAccountKeys } from '../../workspace/wasmcloud/read.js';
 import { type Command, str } from '../command.js';
 import { renderGrid } from '../output/table.js';
 import { contextOrNothing, openWorkspace, unreadable } from './support.js';
@@ -28,12 +28,12 @@ export const listAccountsCommand: Command = {
       let claims;
       let error: string | undefined;
       try {
-        claims = (await readAccount(op, name)).claims;
+        claims = await readAccountKeys(op, name);
       } catch (e) {
         error = unreadable(ctx, e);
       }
       const current = now.operator === op.name && now.account === name;
-      accounts.push({ name, public_key: claims?.sub ?? null, issuer: claims?.iss ?? null, current, ...(error ? { error } : {}) });
+      accounts.push({ name, public_key: claims?.sub ?? null, issuer: claims?.iss ?? null, ...(claims?.format === 'wascap' ? { format: 'wascap' } : {}), current, ...(error ? { error } : {}) });
     }
     const rows = accounts.map((a) => [`${a.name}${a.current ? ' *' : ''}`, a.public_key ?? a.error ?? '', a.issuer ?? '']);
     const text = accounts.length

@@ -1,4 +1,4 @@
-import { readOperator } from '../../workspace/read.js';
+import { readOperatorKeys } from '../../workspace/wasmcloud/read.js';
 import type { Command } from '../command.js';
 import { renderGrid } from '../output/table.js';
 import { contextOrNothing, openWorkspace, unreadable } from './support.js';
@@ -22,15 +22,16 @@ export const listOperatorsCommand: Command = {
     const operators = [];
     for (const name of await ws.store.listOperators()) {
       let publicKey: string | undefined;
+      let format: 'nats' | 'wascap' | undefined;
       let error: string | undefined;
       try {
-        publicKey = (await readOperator(await ws.store.openOperator(name))).claims.sub;
+        ({ sub: publicKey, format } = await readOperatorKeys(await ws.store.openOperator(name)));
       } catch (e) {
         error = unreadable(ctx, e);
       }
-      operators.push({ name, public_key: publicKey ?? null, current: name === now.operator, ...(error ? { error } : {}) });
+      operators.push({ name, public_key: publicKey ?? null, ...(format === 'wascap' ? { format } : {}), current: name === now.operator, ...(error ? { error } : {}) });
     }
-    const rows = operators.map((o) => [`${o.name}${o.current ? ' *' : ''}`, o.public_key ?? o.error ?? '']);
+    const rows = operators.map((o) => [`${o.name}${o.current ? ' *' : ''}${'format' in o ? ' (wascap)' : ''}`, o.public_key ?? o.error ?? '']);
     const text = operators.length
       ? `${renderGrid('Operators', ['Name', 'Public Key'], rows)}\n[ * ] current operator`
       : `No operators in ${ws.paths.storesDir.path}. Create one with \`sigchain add operator NAME\`.`;

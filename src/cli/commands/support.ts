@@ -54,6 +54,25 @@ export async function signerFrom(ctx: CommandContext, ws: Workspace, scopedRoleO
 export const NAME_OPTION: OptionSpec = { type: 'string', short: 'n', valueName: 'NAME', description: 'The name (nsc style); same as the NAME argument.' };
 
 
+/** `--format`: which kind of token an operator or account is made of. */
+export const FORMAT_OPTION: OptionSpec = {
+  type: 'string',
+  valueName: 'nats|wascap',
+  description: 'nats (the default): NATS JWTs; wascap: wasmCloud tokens (Gantry rules: accounts signed by operator signing keys).',
+};
+
+/**
+ * The `--format` given: `nats` (default) or `wascap`; USAGE for anything else, and for wascap
+ * in nsc mode (nsc cannot read wascap tokens in its stores).
+ */
+export function formatOf(ctx: CommandContext, ws?: Workspace): 'nats' | 'wascap' {
+  const f = str(ctx, 'format')?.trim().toLowerCase();
+  if (f === undefined || f === 'nats') return 'nats';
+  if (f !== 'wascap') throw new SigchainError('USAGE', `--format "${str(ctx, 'format')}" is not a token format. Use nats (the default) or wascap (wasmCloud).`);
+  if (ws?.paths.mode === 'nsc') throw new SigchainError('USAGE', "--format wascap cannot be used with nsc's stores (--nsc): nsc cannot read wasmCloud tokens. Use sigchain's own data folder.");
+  return 'wascap';
+}
+
 /** The entity name from NAME or `--name`; a USAGE error when neither or two different ones are given. */
 export function entityName(ctx: CommandContext, kind: string, usage: string, optional = false): string | undefined {
   const positional = ctx.positionals[0];

@@ -41,6 +41,20 @@ function refuseInvalid(what: string, claims: Parameters<typeof validateClaims>[0
   }
 }
 
+/**
+ * The key that signs a token `parent` issues: the -K key (`given`) checked against the parent's
+ * keys and its usages, else a signing key at hand, else the identity key unless `parent.strict`.
+ * Shared by the NATS issuers below and the wasmCloud (wascap) ones.
+ *
+ * @example
+ * ```ts
+ * const chosen = await pickSigner(ws, { kind: 'operator', name: 'O', identity, signingKeys, strict: true }, 'account tokens', undefined, []);
+ * ```
+ */
+export async function pickSigner(ws: Workspace, parent: IssuingParent, what: string, given: SignerLike | undefined, kinds: readonly StatementKind[], preferScope?: Parameters<typeof chooseSigner>[2]['preferScope']): Promise<ChosenSigner> {
+  return pick(ws, parent, what, given, kinds, preferScope);
+}
+
 async function pick(ws: Workspace, parent: IssuingParent, what: string, given: SignerLike | undefined, kinds: readonly StatementKind[], preferScope?: Parameters<typeof chooseSigner>[2]['preferScope']): Promise<ChosenSigner> {
   const purpose = `${what} for ${parent.kind} "${parent.name}"`;
   const explicit = await toSigner(ws, given);
