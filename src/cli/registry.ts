@@ -66,5 +66,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { words: ['verify-signature'], summary: 'Check a signature made by `sigchain sign` (exit 0 genuine, 1 not)', load: async () => (await import('./commands/verify-signature.js')).verifySignatureCommand },
   { words: ['audit', 'verify'], summary: 'Check that the audit log was not edited, cut short or reordered (names the first bad record)', load: async () => (await import('./commands/audit-verify.js')).auditVerifyCommand },
   { words: ['audit', 'show'], summary: 'Show the audit log: every use of a private key, by key, time or kind', load: async () => (await import('./commands/audit-show.js')).auditShowCommand },
+  { words: ['invocation', 'sign'], summary: 'Sign a wasmCloud invocation with the cluster key and write it as 0.82 MessagePack', load: async () => (await import('./commands/invocation-sign.js')).invocationSignCommand },
+  { words: ['invocation', 'verify'], summary: 'Judge wasmCloud invocations (signature, issuer, hash, subject, URLs, age, replay), one line each', load: async () => (await import('./commands/invocation-verify.js')).invocationVerifyCommand },
 ];
 
