@@ -61,7 +61,7 @@ export const invocationSignCommand: Command = {
   examples: [
     'sigchain invocation sign --origin MDNX… --target MB2Z… --operation wasmcloud:bus/Echo.Echo --msg hello -o inv.msgpack',
     'sigchain invocation sign --origin MDNX… --target VC3I… --target-contract wasmcloud:keyvalue --target-link default --operation KeyValue.Get --msg-file key.bin -o inv.msgpack --cluster-seed "$SEED"',
-    'WASMCLOUD_CLUSTER_SEED=SC… sigchain invocation sign --origin MDNX… --target MB2Z… --operation Echo.Echo --msg hi -o inv.msgpack --json',
+    'sigchain invocation sign --origin MDNX… --target MB2Z… --operation Echo.Echo --msg hi -o inv.msgpack --json   # seed from $WASMCLOUD_CLUSTER_SEED',
   ],
   options: {
     origin: { type: 'string', valueName: 'KEY', description: 'The caller: an actor (M…) or a provider (V…, with --origin-contract and --origin-link).' },

@@ -61,7 +61,7 @@ export const invocationVerifyCommand: Command = {
   examples: [
     'sigchain invocation verify inv.msgpack --issuers CAEV…',
     'sigchain invocation verify a.msgpack b.msgpack a.msgpack --issuers CAEV…,CBQK… --json',
-    'WASMCLOUD_CLUSTER_ISSUERS=CAEV… sigchain invocation verify captured/*.msgpack --max-age 60 --replay-cache-size 500000',
+    'sigchain invocation verify captured/*.msgpack --max-age 60 --replay-cache-size 500000   # issuers from $WASMCLOUD_CLUSTER_ISSUERS',
   ],
   options: {
     issuers: { type: 'string', multiple: true, valueName: 'C1,C2', description: 'Cluster public keys whose invocations are accepted (repeatable). Default: $WASMCLOUD_CLUSTER_ISSUERS.' },
@@ -69,6 +69,7 @@ export const invocationVerifyCommand: Command = {
     'replay-cache-size': { type: 'string', valueName: 'N', description: 'The most invocation IDs remembered (default 100000).' },
   },
   args: { min: 1, max: Number.MAX_SAFE_INTEGER },
+  jsonRefusal: { id: null, valid: false },
   async run(ctx) {
     const maxAge = wholeNumber(str(ctx, 'max-age'), '--max-age', 300);
     const size = wholeNumber(str(ctx, 'replay-cache-size'), '--replay-cache-size', 100_000);
