@@ -179,7 +179,8 @@ export function verifyInvocation(req: InvocationRequest, options: VerifyInvocati
     if (c.sub !== req.id) {
       findings.push(finding('SUBJECT_MISMATCH', `The invocation token was issued for invocation ${c.sub.slice(0, 80)}, not for this one (${req.id.slice(0, 80)}): its encoded_claims were taken from another invocation.`, 'encoded_claims.sub'));
     }
-    if (m.target_url !== targetUrl(req.target, req.operation)) {
+    const targetWithOp = targetUrl(req.target, req.operation);
+    if (m.target_url !== targetWithOp) {
       findings.push(finding('TARGET_MISMATCH', `The invocation token was signed for the target ${m.target_url.slice(0, 200)}, not this invocation's target and operation: invocation claims and invocation target URL do not match.`, 'encoded_claims.wascap.target_url'));
     }
     const originUrl = entityUrl(req.origin);
@@ -187,7 +188,7 @@ export function verifyInvocation(req: InvocationRequest, options: VerifyInvocati
       findings.push(finding('ORIGIN_MISMATCH', `The invocation token was signed for the origin ${m.origin_url.slice(0, 200)}, not this invocation's: invocation claims and invocation origin URL do not match.`, 'encoded_claims.wascap.origin_url'));
     }
     if (!chunked) {
-      const hash = invocationHashOf(originUrl, targetUrl(req.target, req.operation), req.operation, req.msg);
+      const hash = invocationHashOf(originUrl, targetWithOp, req.operation, req.msg);
       if (m.hash !== hash) {
         findings.push(finding('HASH_MISMATCH', `The invocation was changed after signing: invocation hash does not match signed claims hash (${m.hash.slice(0, 64)} / ${hash}).`, 'msg'));
       }
