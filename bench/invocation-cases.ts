@@ -7,9 +7,11 @@
  * is full. At the default 1,000 a second, 300,000 IDs would be live: the cache holds 100,000 and
  * refuses the rest (REPLAY_CACHE_FULL) until windows end.
  */
-import { randomUUID } from 'node:crypto';
-import { ReplayCache, type ReplayCacheOptions } from '../src/invocation/index.js';
-import { collectGarbage } from './harness.js';
+import { createHash, createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify, randomBytes, randomUUID } from 'node:crypto';
+import { type InvocationRequest, ReplayCache, type ReplayCacheOptions, actorEntity, signInvocationSync, verifyInvocation } from '../src/invocation/index.js';
+import { KeyPair } from '../src/nkeys/keypair.js';
+import { type Group, collectGarbage } from './harness.js';
+import type { Figure } from './report.js';
 
 /** What {@link replayCacheMemory} measured. */
 export interface ReplayCacheMemory {
@@ -78,5 +80,100 @@ export function replayCacheMemory(n = 1_000_000, perSecond = 1000, options: Repl
     heapBytesAt: at,
     bytesPerId: cache.size === 0 ? 0 : Math.round(at.end / cache.size),
     nsPerAdmit: Number(ns) / n,
+  };
+}
+
+/**
+ * A pool of signed invocations with distinct IDs (and tokens) over one shared `size`-byte body:
+ * every verification judges a token it has not seen, as a host does.
+ */
+function pool(size: number, n: number, cluster: KeyPair): InvocationRequest[] {
+  const msg = new Uint8Array(size).map((_, i) => (i * 31 + 7) & 0xff);
+  const out: InvocationRequest[] = [];
+  const iat = Math.floor(Date.now() / 1000);
+  for (let i = 0; i < n; i++) {
+    out.push(signInvocationSync({ origin: actorEntity(ORIGIN), target: actorEntity(TARGET), operation: 'Echo.Echo', msg, host_id: HOST }, cluster, { iat }));
+  }
+  return out;
+}
+
+const ORIGIN = 'MDNX3CB6VBXG55GOJ6UYON7AMK6SLYPB6GLPRZGTEE6625EFLJDQKWWR';
+const TARGET = 'MB2ZQB6ROOMAYBO4ZCTFYWN7YIVBWA3MTKZYAQKJMTIHE2ELLRW2E3ZW';
+const HOST = 'NAGASFIHF5SBGTNTZUOVWT3O63SJUMIFUL7BH52T3UAFKQW7PPP46KFU';
+/** Invocations per pool: the replay cache starts afresh when the pool wraps (so it never reads REPLAY). */
+const POOL = 8192;
+
+/**
+ * Invocation sign and verify (issue 10 item 7), per payload size, against the floor of any
+ * implementation: a bare node:crypto Ed25519 sign (or verify) of the token's signing input plus
+ * a SHA-256 of the payload. `verify` is a host's whole check (shape, token, issuer, URLs, hash,
+ * age) with the replay cache; `replay_cache` is verify with the cache against verify without it.
+ */
+export function invocationGroups(): Group[] {
+  const raw = randomBytes(32);
+  const cluster = KeyPair.fromRawSeed('cluster', raw);
+  // The same key, as a bare node:crypto KeyObject for the peer.
+  const priv = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), raw]), format: 'der', type: 'pkcs8' });
+  const pub = createPublicKey(priv);
+  const groups: Group[] = [];
+  for (const [label, size] of [['1k', 1024], ['64k', 64 * 1024]] as const) {
+    const reqs = pool(size, POOL, cluster);
+    const issuers = new Set([cluster.publicKey]);
+    // Every verification must succeed before it is timed.
+    for (const r of reqs.slice(0, 16)) if (!verifyInvocation(r, { issuers }).valid) throw new Error('bench: a signed invocation did not verify');
+    const parts = reqs.map((r) => {
+      const [h, p, s] = r.encoded_claims.split('.') as [string, string, string];
+      return { input: Buffer.from(`${h}.${p}`), sig: Buffer.from(s, 'base64url'), msg: r.msg };
+    });
+    const fields = { origin: actorEntity(ORIGIN), target: actorEntity(TARGET), operation: 'Echo.Echo', msg: reqs[0]!.msg, host_id: HOST };
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    let cache = new ReplayCache();
+    const withCache = (): unknown => {
+      if (k === POOL) {
+        k = 0;
+        cache = new ReplayCache();
+      }
+      return verifyInvocation(reqs[k++]!, { issuers, replay: cache }).valid || fail();
+    };
+    const without = (): unknown => verifyInvocation(reqs[(j = (j + 1) % POOL)]!, { issuers }).valid || fail();
+    const bareVerify = (): unknown => {
+      const x = parts[(i = (i + 1) % POOL)]!;
+      return cryptoVerify(null, x.input, pub, x.sig) && createHash('sha256').update(x.msg).digest();
+    };
+    const x0 = parts[0]!;
+    groups.push(
+      {
+        figure: `invocation.sign_${label}`,
+        cases: [
+          { impl: 'ours', run: () => signInvocationSync(fields, cluster) },
+          { impl: 'node_crypto', run: () => [cryptoSign(null, x0.input, priv), createHash('sha256').update(x0.msg).digest()] },
+        ],
+      },
+      { figure: `invocation.verify_${label}`, cases: [{ impl: 'ours', run: withCache }, { impl: 'node_crypto', run: bareVerify }] },
+      { figure: `invocation.replay_cache_${label}`, cases: [{ impl: 'ours', run: withCache }, { impl: 'without_cache', run: without }] },
+    );
+  }
+  return groups;
+}
+
+function fail(): never {
+  throw new Error('bench: an invocation was refused while timed');
+}
+
+/** The replay cache's memory after `n` invocations, as a figure whose note gives the numbers. */
+export function replayCacheFigure(quick: boolean, progress: (msg: string) => void): Record<string, Figure> {
+  const n = quick ? 20_000 : 1_000_000;
+  progress(`measuring invocation.replay_cache_memory (${n.toLocaleString('en-US')} invocations)…\n`);
+  const m = replayCacheMemory(n);
+  const mib = (b: number): string => (b / 1048576).toFixed(1);
+  return {
+    'invocation.replay_cache_memory': {
+      ops_per_s: Math.round(1e9 / m.nsPerAdmit),
+      vs: {},
+      peers_ops_per_s: {},
+      note: `${n.toLocaleString('en-US')} invocations at 1,000/s into a default cache (300 s, 100,000 IDs): heap above baseline ${mib(m.heapBytesAt.quarter)} / ${mib(m.heapBytesAt.half)} / ${mib(m.heapBytesAt.end)} MiB at 25/50/100% (${m.bytesPerId} bytes per ID held, ${m.size.toLocaleString('en-US')} held, ${m.refusedFull.toLocaleString('en-US')} refused as REPLAY_CACHE_FULL); ${m.nsPerAdmit.toFixed(0)} ns per admission (ops/s = admissions per second)`,
+    },
   };
 }

@@ -2,11 +2,12 @@
  * `npm run bench [-- --json] [-- --quick] [-- --only FAMILY]`: sigchain's hot paths against
  * their peers, measured in one run. `--json` writes exactly one JSON object to stdout (progress
  * goes nowhere); `--quick` or SIGCHAIN_BENCH_QUICK=1 uses tiny time boxes, for smoke tests
- * only; `--only nkey|jwt|trust|wasm|reissue|cli|agent|custody` measures one family of figures.
+ * only; `--only nkey|jwt|trust|wasm|invocation|reissue|cli|agent|custody` measures one family of figures.
  */
 import { agentFigures } from './agent-cases.js';
 import { custodyFigures } from './custody-cases.js';
 import { FULL, type Group, QUICK, collectGarbage, measure } from './harness.js';
+import { invocationGroups, replayCacheFigure } from './invocation-cases.js';
 import { jwtGroups } from './jwt-cases.js';
 import { nkeyGroups } from './nkey-cases.js';
 import { type Report, figuresOf, renderTable } from './report.js';
@@ -28,7 +29,7 @@ async function main(argv: string[]): Promise<void> {
   // collection dearer, and only the side that allocates pays).
   const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
   const wanted = (family: string): boolean => only === undefined || only === family;
-  const families: Array<[string, () => Group[]]> = [['nkey', nkeyGroups], ['jwt', jwtGroups], ['trust', trustGroups], ['wasm', wasmGroups]];
+  const families: Array<[string, () => Group[]]> = [['nkey', nkeyGroups], ['jwt', jwtGroups], ['trust', trustGroups], ['wasm', wasmGroups], ['invocation', invocationGroups]];
   const report: Report = { figures: {}, settings: { ...settings, quick, node: process.versions.node } };
   // Start-up first: separate processes, timed before this one has built any fixtures.
   if (wanted('cli')) Object.assign(report.figures, await startupFigures(settings, quick, progress));
@@ -40,6 +41,8 @@ async function main(argv: string[]): Promise<void> {
       Object.assign(report.figures, figuresOf(group.figure, await measure(group, settings)));
     }
   }
+  collectGarbage();
+  if (wanted('invocation')) Object.assign(report.figures, replayCacheFigure(quick, progress));
   collectGarbage();
   if (wanted('reissue')) Object.assign(report.figures, await reissueFigures(settings, quick, progress));
   collectGarbage();

@@ -36,7 +36,7 @@ export const ErrorCodes = {
   CONNECT_LINE_TOO_LONG: "The user JWT makes the client's CONNECT line longer than nats-server's default max_control_line (4 KiB).",
   CLAIMS_WARNING: 'The claims are accepted, but something in them is likely a mistake.',
   // trust (verifier verdicts)
-  ISSUER_NOT_TRUSTED: 'The chain does not end at an operator the policy trusts.',
+  ISSUER_NOT_TRUSTED: 'The chain does not end at an operator the policy trusts (for an invocation: its issuer is not among the cluster issuers).',
   SIGNING_KEY_NOT_LISTED: "The issuer is neither the parent's identity key nor a signing key the parent's current token lists.",
   TOKEN_REVOKED: "The token is revoked (by its account's revocation list, or its jti by the policy).",
   SCOPE_VIOLATION: 'A scoped signing key signed outside its scope (e.g. a user carrying its own permissions or limits).',
@@ -106,9 +106,14 @@ export const ErrorCodes = {
   MALFORMED_INVOCATION: 'The wasmCloud invocation is not a well-formed 0.82 InvocationRequest or InvocationResponse (MessagePack or JSON: a field missing or of the wrong type, an ambiguous entity, or over 16 MiB).',
   INVALID_HOST_ID: "The invocation's host_id is not a server (N…) public key.",
   REPLAY: 'An invocation with this ID was already accepted inside the replay window: it is a replay.',
+  MISSING_CLAIMS: 'The invocation token carries no invocation metadata (its wascap object, or a field of it, is missing).',
+  HASH_MISMATCH: 'A hash signed in the token does not match the bytes it covers: the invocation (or module) was changed after signing.',
+  SUBJECT_MISMATCH: "The invocation token's subject is not the invocation's ID: its encoded_claims were taken from another invocation.",
+  TARGET_MISMATCH: 'The invocation token was signed for another target URL (target entity or operation) than the invocation names.',
+  ORIGIN_MISMATCH: 'The invocation token was signed for another origin URL than the invocation names.',
+  STALE: 'The invocation token has no expiry and was issued longer ago than the maximum age: too old to tell from a replay.',
   REPLAY_CACHE_FULL: 'The replay cache is full of unexpired invocation IDs, so a new one was refused rather than risk forgetting one (raise --replay-cache-size or shorten --max-age).',
   NOT_SIGNED: 'The WebAssembly module or component carries no wasmCloud token (no jwt or wasmcloud_jwt custom section).',
-  HASH_MISMATCH: "The hash the token records is not the hash of the bytes it came with: the module (or the invocation) was changed after signing.",
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -68,5 +68,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { words: ['audit', 'show'], summary: 'Show the audit log: every use of a private key, by key, time or kind', load: async () => (await import('./commands/audit-show.js')).auditShowCommand },
   { words: ['wasm', 'inspect'], summary: 'Show the wasmCloud claims a signed WebAssembly module carries, and whether its signature, hash and time are valid', load: async () => (await import('./commands/wasm-inspect.js')).wasmInspectCommand },
   { words: ['wasm', 'sign'], summary: 'Sign a WebAssembly module or component for wasmCloud: actor claims in a wasmcloud_jwt section', load: async () => (await import('./commands/wasm-sign.js')).wasmSignCommand },
+  { words: ['invocation', 'sign'], summary: 'Sign a wasmCloud invocation with the cluster key and write it as 0.82 MessagePack', load: async () => (await import('./commands/invocation-sign.js')).invocationSignCommand },
+  { words: ['invocation', 'verify'], summary: 'Judge wasmCloud invocations (signature, issuer, hash, subject, URLs, age, replay), one line each', load: async () => (await import('./commands/invocation-verify.js')).invocationVerifyCommand },
 ];
 

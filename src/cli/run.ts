@@ -74,6 +74,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, version: strin
         for (const problem of await (await import('../workspace/audit.js')).sealUnsealedAudits()) printer.warn(problem);
       }
     }
+    if (printer.failed) return 1;
     return printer.warnings.length && env.SIGCHAIN_STRICT_WARNINGS ? 3 : 0;
   } catch (e) {
     return printer.error(e);

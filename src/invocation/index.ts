@@ -17,3 +17,5 @@ export {
   invocationToJson,
   readInvocation,
 } from './wire.js';
+export { type InvocationFields, type InvocationSigner, type SignInvocationOptions, signInvocation, signInvocationSync } from './sign.js';
+export { DEFAULT_INVOCATION_CLOCK_SKEW_SECONDS, type InvocationVerdict, type VerifyInvocationOptions, assertInvocation, verifyInvocation } from './verify.js';

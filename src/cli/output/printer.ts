@@ -12,6 +12,11 @@ export class Printer {
   readonly #stderr: NodeJS.WritableStream;
   readonly warnings: string[] = [];
   readonly messages: string[] = [];
+  /**
+   * Set by a command that printed its own refusals (one line per item judged, as `invocation
+   * verify` does) and must exit 1 without an error object of its own.
+   */
+  failed = false;
   #beside: Record<string, unknown> = {};
 
   constructor(json: boolean, stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr) {
