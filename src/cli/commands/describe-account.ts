@@ -32,7 +32,7 @@ export const describeAccountCommand: Command = {
     const ws = openWorkspace(ctx);
     const op = await ws.operator(str(ctx, 'operator'));
     const name = await ws.account(op, entityName(ctx, 'account', USAGE, true));
-    const checked = checkToken(await op.readAccountJwt(name));
+    const checked = await checkToken(await op.readAccountJwt(name));
     await printDescribed(ctx, checked, { names: await storeNames(op, checked.verified ? (checked.claims as unknown as AccountClaims) : undefined) });
   },
 };

@@ -35,6 +35,6 @@ export const describeJwtCommand: Command = {
     const fromFile = await fileToken(ctx);
     if (fromFile) return printDescribed(ctx, fromFile);
     if (inline === undefined) throw new SigchainError('USAGE', 'Name the token to describe: the token itself, a .jwt or creds file, or - for stdin (also with -f FILE).');
-    await printDescribed(ctx, checkToken((await readTokenArg(inline, ctx)).token));
+    await printDescribed(ctx, await checkToken((await readTokenArg(inline, ctx)).token));
   },
 };

@@ -29,7 +29,7 @@ export const describeOperatorCommand: Command = {
     if (fromFile) return printDescribed(ctx, fromFile);
     const ws = openWorkspace(ctx);
     const op = await ws.operator(entityName(ctx, 'operator', USAGE, true));
-    const checked = checkToken(await op.readOperatorJwt());
+    const checked = await checkToken(await op.readOperatorJwt());
     await printDescribed(ctx, checked, { names: await storeNames(op) });
   },
 };

@@ -23,7 +23,7 @@ export async function fileToken(ctx: CommandContext, expect?: string): Promise<C
   if (file === undefined) return undefined;
   // The reader is loaded only for -f: a describe from the store never needs it.
   const { readTokenFile } = await import('../../input/token-files.js');
-  const checked = checkToken((await readTokenFile(file, ctx)).token);
+  const checked = await checkToken((await readTokenFile(file, ctx)).token);
   // A wascap token's kind comes from the roles of its keys (it names no type).
   const type = checked.wascap ?? (checked.claims.nats as { type?: unknown } | undefined)?.type;
   if (expect && type !== expect) {

@@ -36,7 +36,7 @@ export const describeUserCommand: Command = {
     const op = await ws.operator(str(ctx, 'operator'));
     const account = await ws.account(op, str(ctx, 'account'));
     const name = await userName(op, account, entityName(ctx, 'user', USAGE, true));
-    const checked = checkToken(await op.readUserJwt(account, name));
+    const checked = await checkToken(await op.readUserJwt(account, name));
     let scope: UserScope | undefined;
     let names;
     try {
