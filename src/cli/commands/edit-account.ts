@@ -5,7 +5,7 @@ import { type Command, type CommandContext, type OptionSpec, str } from '../comm
 import { CLAIM_OPTIONS, claimEditFromFlags, onOff } from '../parse/claim-flags.js';
 import { STATEMENT_KINDS_HELP, restrictSkOption, signingKeyEditsFromFlags } from '../parse/restrict-sk.js';
 import { parseCountFlag, parseSizeFlag } from '../parse/size.js';
-import { entityName, openWorkspace, signerFrom, printSigningKeyChanges, snake } from './support.js';
+import { entityName, natsOnly, noWascapEdit, openWorkspace, signerFrom, printSigningKeyChanges, snake } from './support.js';
 
 // A value starting with '-' must be attached (`--conns=-1`): the argument parser reads `--conns -1` as two flags.
 const count = (what: string): OptionSpec => ({ type: 'string', valueName: 'N', description: `${what} (=-1 unlimited).` });
@@ -118,7 +118,7 @@ export const editAccountCommand: Command = {
     const signer = await signerFrom(ctx, ws);
     if (signer) opts.signer = signer;
 
-    const r = await editAccount(ws, opts);
+    const r = await natsOnly(noWascapEdit('account'), () => editAccount(ws, opts));
     printSigningKeyChanges(ctx, 'account', r.added, r.removed);
     ctx.printer.ok(`edited account "${r.account.name}"`);
     for (const w of r.warnings) ctx.printer.warn(w);

@@ -3,7 +3,7 @@ import { type EditOperatorOptions, editOperator } from '../../workspace/entities
 import { type Command, list, str } from '../command.js';
 import { CLAIM_OPTIONS, claimEditFromFlags, onOff } from '../parse/claim-flags.js';
 import { STATEMENT_KINDS_HELP, restrictSkOption, signingKeyEditsFromFlags } from '../parse/restrict-sk.js';
-import { openWorkspace, signerFrom, printSigningKeyChanges, snake } from './support.js';
+import { natsOnly, noWascapEdit, openWorkspace, signerFrom, printSigningKeyChanges, snake } from './support.js';
 
 /** `sigchain edit operator`: signing keys, strict mode, system account, URLs, validity. */
 export const editOperatorCommand: Command = {
@@ -75,7 +75,7 @@ export const editOperatorCommand: Command = {
     const signer = await signerFrom(ctx, ws);
     if (signer) opts.signer = signer;
 
-    const r = await editOperator(ws, opts);
+    const r = await natsOnly(noWascapEdit('operator'), () => editOperator(ws, opts));
     printSigningKeyChanges(ctx, 'operator', r.added, r.removed);
     ctx.printer.ok(`edited operator "${r.operator.name}"`);
     // The library's messages are re-signed accounts (steps done) and the restart note (advice).

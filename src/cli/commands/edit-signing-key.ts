@@ -3,7 +3,7 @@ import { type EditSigningKeyScopeOptions, editSigningKeyScope } from '../../work
 import { type Command, str } from '../command.js';
 import { STATEMENT_KINDS_HELP } from '../parse/restrict-sk.js';
 import { USER_FLAG_OPTIONS, userEditFromFlags } from '../parse/user-flags.js';
-import { openWorkspace, printWarnings, scopeOptions, signerFrom, snake } from './support.js';
+import { natsOnly, noWascapEdit, openWorkspace, printWarnings, scopeOptions, signerFrom, snake } from './support.js';
 
 const USAGE = 'edit signing-key -a ACCOUNT --sk PUB|generate --role ROLE [--description TEXT] [template permission flags] [-K OPERATOR_KEY]';
 
@@ -63,7 +63,7 @@ export const editSigningKeyCommand: Command = {
     const ws = openWorkspace(ctx);
     const signer = await signerFrom(ctx, ws);
     if (signer) opts.signer = signer;
-    const r = await editSigningKeyScope(ws, opts);
+    const r = await natsOnly(noWascapEdit('signing key'), () => editSigningKeyScope(ws, opts));
     if (r.key.generated) ctx.printer.ok(`generated and stored account signing key "${r.key.publicKey}"${r.key.storedAt ? ` at ${r.key.storedAt}` : ''}`);
     ctx.printer.ok(`${r.change === 'created' ? 'scoped' : 'updated scope of'} signing key "${r.key.publicKey}" (role "${r.scope.role}")`);
     ctx.printer.ok(`edited account "${r.account.name}"`);

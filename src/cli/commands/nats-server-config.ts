@@ -4,7 +4,7 @@ import { memoryResolverConfig } from '../../nats/server-config.js';
 import { writeOutputFile } from '../../workspace/output-file.js';
 import { readOperator } from '../../workspace/read.js';
 import { type Command, str } from '../command.js';
-import { openWorkspace, snake } from './support.js';
+import { natsOnly, openWorkspace, snake } from './support.js';
 
 /** `sigchain nats server-config`: a nats-server configuration for operator mode, memory resolver. */
 export const natsServerConfigCommand: Command = {
@@ -33,7 +33,11 @@ export const natsServerConfigCommand: Command = {
     const ws = openWorkspace(ctx);
     const op = await ws.operator(str(ctx, 'operator'));
     // Verified reads: a tampered token must not end up trusted by a server.
-    const operator = await readOperator(op);
+    const operator = await natsOnly(
+      (o) =>
+        `A nats-server configuration holds NATS operator and account JWTs; wasmCloud tokens have none to give. Name a NATS operator with --operator NAME (\`sigchain list operators\` marks the wascap ones), or check wascap modules with \`sigchain verify MODULE.wasm\` (it trusts ${o} when it is in the store).`,
+      () => readOperator(op),
+    );
     const accounts: Array<{ name: string; publicKey: string; token: string }> = [];
     for (const name of await op.listAccounts()) {
       const token = await op.readAccountJwt(name);

@@ -158,3 +158,40 @@ export function unreadable(ctx: CommandContext, e: unknown): string {
   ctx.printer.warn(e.message);
   return `(unreadable: ${e.code})`;
 }
+
+/**
+ * Runs a NATS-only command, turning the store's generic refusal of a wasmCloud (wascap)
+ * operator (`WRONG_CLAIM_TYPE`) into one that says what to do instead for this command:
+ * `advice(operator)` is that sentence. Other errors pass through unchanged.
+ */
+export async function natsOnly<T>(advice: (operator: string) => string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    const d = isSigchainError(e, 'WRONG_CLAIM_TYPE') ? (e.details as { got?: unknown; operator?: unknown } | undefined) : undefined;
+    if (d?.got !== 'wascap' || typeof d.operator !== 'string') throw e;
+    throw new SigchainError('WRONG_CLAIM_TYPE', `Operator ${d.operator} is a wasmCloud (wascap) operator, not a NATS one. ${advice(d.operator)}`, { ...d });
+  }
+}
+
+/** What to do instead of editing a wascap operator or account: there is no wascap edit yet. */
+export function noWascapEdit(kind: 'operator' | 'account' | 'user' | 'signing key'): (operator: string) => string {
+  return (operator) => {
+    const start = `sigchain has no edit for wascap tokens yet (\`edit ${kind}\` changes NATS ones only). `;
+    if (kind === 'operator') {
+      return (
+        start +
+        `To change its valid_signers or dates, make a new wascap operator (\`sigchain add operator NAME --format wascap --generate-signing-key\`) and add its accounts again under it; ` +
+        `\`sigchain describe operator ${operator}\` shows the current token.`
+      );
+    }
+    if (kind === 'account') {
+      return (
+        start +
+        `To change an account's valid_signers or dates, add a new one (\`sigchain add account NAME --format wascap --operator ${operator} --generate-signing-key\`) ` +
+        'and re-sign its modules with its signing key (`sigchain wasm sign MODULE.wasm -o OUT.wasm -K KEY`); `sigchain describe account NAME` shows the current token.'
+      );
+    }
+    return start + 'wasmCloud accounts have no users or scoped signing keys: modules are signed with `sigchain wasm sign MODULE.wasm -o OUT.wasm -K KEY`.';
+  };
+}

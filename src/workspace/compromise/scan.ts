@@ -19,7 +19,8 @@ import { type CompromiseJournal, backupKey, readBackup, readJournal } from './jo
 import { swapSigningKey } from './swap-signing-key.js';
 import type { CompromiseParent, CompromisePlan } from './types.js';
 import { issueAccount } from '../signing/issue.js';
-import { type Stored, readAccount, readOperator } from '../read.js';
+import { type Stored, isWascapStored, readAccount, readOperator } from '../read.js';
+import { readWascapAccount, readWascapOperator } from '../wasmcloud/read.js';
 import type { UserJob } from './reissue-users.js';
 import { assertSignerMay } from '../signing/signer-usage.js';
 import type { Workspace } from '../workspace.js';
@@ -74,6 +75,44 @@ function identityError(key: string, what: string, how: string): SigchainError {
       `so "remove the signing key, add a new one, re-issue what it signed" does not apply. Replacing it is identity rotation, a different operation: ${how} ` +
       'Meanwhile, have verifiers ban the key (a policy\'s banned keys).',
     { publicKey: key },
+  );
+}
+
+/**
+ * A wasmCloud (wascap) operator's tree is searched for `key` too, but sigchain cannot re-issue
+ * wascap tokens yet: when the key is used there, stop with what to do by hand instead of
+ * passing over it (a compromise must not look handled while a wascap account still trusts it).
+ */
+async function refuseWascapUse(op: OperatorStore, key: string): Promise<void> {
+  const o = (await readWascapOperator(op)).claims;
+  if (o.sub === key) {
+    throw identityError(key, `wasmCloud (wascap) operator "${op.name}"`, 'make a new wascap operator (`sigchain add operator NAME --format wascap --generate-signing-key`), add its accounts again under it and re-sign their modules (`sigchain wasm sign`).');
+  }
+  const uses: string[] = [];
+  let account = false;
+  if ((o.wascap.valid_signers ?? []).includes(key)) uses.push(`operator "${op.name}" lists it in valid_signers`);
+  for (const name of await op.listAccounts()) {
+    let a;
+    try {
+      a = (await readWascapAccount(op, name)).claims;
+    } catch {
+      continue; // an unreadable account cannot be judged here; `sigchain verify` refuses it anyway
+    }
+    if (a.sub === key) {
+      throw identityError(key, `wasmCloud (wascap) account "${name}" (operator "${op.name}")`, `add a new account (\`sigchain add account NAME --format wascap --operator ${op.name} --generate-signing-key\`) and re-sign its modules with its signing key (\`sigchain wasm sign\`).`);
+    }
+    if (a.iss === key) uses.push(`it signed account "${name}"`);
+    if ((a.wascap.valid_signers ?? []).includes(key)) uses.push(`account "${name}" lists it in valid_signers`), (account = true);
+  }
+  if (!uses.length) return;
+  const how = account
+    ? `add a new account (\`sigchain add account NAME --format wascap --operator ${op.name} --generate-signing-key\`) and re-sign every module the key signed with the new account's signing key (\`sigchain wasm sign MODULE.wasm -o OUT.wasm -K KEY\`)`
+    : `make a new wascap operator with a new signing key (\`sigchain add operator NAME --format wascap --generate-signing-key\`), add its accounts again under it and re-sign their modules`;
+  throw new SigchainError(
+    'WRONG_CLAIM_TYPE',
+    `${key} is used by wasmCloud (wascap) operator "${op.name}": ${uses.join('; ')}. sigchain cannot re-issue wascap tokens yet, so \`keys compromised\` changes nothing: ${how}. ` +
+      `Meanwhile, have verifiers ban the key (\`sigchain verify MODULE.wasm --ban ${key}\`).`,
+    { expected: 'nats', got: 'wascap', operator: op.name, publicKey: key, uses },
   );
 }
 
@@ -143,7 +182,10 @@ export async function scanCompromise(ws: Workspace, key: string, opts: { signer?
     try {
       operator = await readOperator(op);
     } catch (e) {
-      plan.notes.push(`Operator "${opName}" was not searched: its JWT cannot be read (${codeOf(e)}).`);
+      if (isSigchainError(e, 'WRONG_CLAIM_TYPE') && isWascapStored(await op.readOperatorJwt())) {
+        await refuseWascapUse(op, key);
+        plan.notes.push(`Operator "${opName}" is a wasmCloud (wascap) operator; neither it nor its accounts list ${key}.`);
+      } else plan.notes.push(`Operator "${opName}" was not searched: its JWT cannot be read (${codeOf(e)}).`);
       continue;
     }
     if (operator.claims.sub === key) {

@@ -6,7 +6,8 @@
 import { isSigchainError } from '../../errors.js';
 import type { Role } from '../../nkeys/roles.js';
 import type { OperatorStore } from '../../store/operator-store.js';
-import { readAccount, readOperator, readUser } from '../read.js';
+import { decodeWascap } from '../../claims/wascap/codec.js';
+import { isWascapStored, readAccount, readOperator, readUser } from '../read.js';
 import type { Workspace } from '../workspace.js';
 
 /** One key named by an entity of the store. */
@@ -58,6 +59,8 @@ export async function entityKeys(ws: Workspace, op: OperatorStore, opts: EntityK
   };
   const base = { signing: false, curve: false, operator: op.name };
   await guarded(async () => {
+    const operatorJwt = await op.readOperatorJwt();
+    if (isWascapStored(operatorJwt)) return wascapKeys(ws, op, operatorJwt, opts, out, guarded);
     const o = (await readOperator(op)).claims;
     out.push({ ...base, entity: op.name, kind: 'operator', publicKey: o.sub });
     for (const sk of o.nats.signing_keys ?? []) out.push({ ...base, entity: op.name, kind: 'operator', publicKey: sk, signing: true });
@@ -83,4 +86,27 @@ export async function entityKeys(ws: Workspace, op: OperatorStore, opts: EntityK
     }
   });
   return out;
+}
+
+/**
+ * A wasmCloud (wascap) operator's tree: its identity key and `valid_signers`, then each
+ * account's identity key and `valid_signers` (wascap accounts have no users). Read here rather
+ * than through the NATS readers, which refuse wascap tokens.
+ */
+async function wascapKeys(ws: Workspace, op: OperatorStore, operatorJwt: string, opts: EntityKeysOptions, out: EntityKey[], guarded: (read: () => Promise<void>) => Promise<void>): Promise<void> {
+  const base = { signing: false, curve: false, operator: op.name };
+  const o = decodeWascap(operatorJwt, { expect: 'operator', checkTime: false }).claims;
+  out.push({ ...base, entity: op.name, kind: 'operator', publicKey: o.sub });
+  for (const sk of o.wascap.valid_signers ?? []) out.push({ ...base, entity: op.name, kind: 'operator', publicKey: sk, signing: true });
+  // A user filter names NATS users, which a wascap account has none of.
+  if (opts.user !== undefined) return;
+  const accounts = opts.account !== undefined ? [await ws.account(op, opts.account)] : await op.listAccounts();
+  for (const name of accounts) {
+    await guarded(async () => {
+      const a = decodeWascap(await op.readAccountJwt(name), { expect: 'account', checkTime: false }).claims;
+      const inAccount = { ...base, account: name, entity: name, kind: 'account' as const, parent: o.sub };
+      out.push({ ...inAccount, publicKey: a.sub });
+      for (const sk of a.wascap.valid_signers ?? []) out.push({ ...inAccount, publicKey: sk, signing: true });
+    });
+  }
 }

@@ -57,3 +57,24 @@ describe('store trust', () => {
     await assert.rejects(readStoreTrust(s2.ws), (e: Error & { code?: string }) => e.code === 'STORE_CORRUPT');
   });
 });
+
+describe('store trust with NATS and wascap operators side by side', () => {
+  it('readStoreTrust and storeResolver serve both formats: each chain resolves to its own operator, neither trips over the other', async () => {
+    const { addWascapAccount, addWascapOperator, signModule } = await import('../../../src/workspace/index.js');
+    const s = await store();
+    const wop = await addWascapOperator(s.ws, 'W', { generateSigningKey: true });
+    const wacct = await addWascapAccount(s.ws, 'team', { generateSigningKey: true });
+    const signed = await signModule(s.ws, Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]), { issuer: await s.ws.resolveSigner(wacct.signingKey!.publicKey), name: 'm' });
+    const { resolver, operators, revokedJtis } = await readStoreTrust(s.ws);
+    assert.equal(operators.length, 2);
+    const policy = definePolicy({ trustedOperators: operators, revokedJtis });
+    const actor = verifyChainSync(signed.token, { resolver, policy });
+    assert.equal(actor.valid, true, JSON.stringify(actor.errors));
+    assert.deepEqual(actor.chain.map((l) => [l.kind, l.sub]), [['actor', signed.subject], ['account', wacct.account.publicKey], ['operator', wop.operator.publicKey]]);
+    assert.equal(verifyChainSync(s.user.token, { resolver, policy }).valid, true);
+    const lazy = await verifyChain(signed.token, { resolver: storeResolver(s.ws), policy });
+    assert.equal(lazy.valid, true, JSON.stringify(lazy.errors));
+    // Trusting only the NATS operator, the actor's chain ends nowhere trusted.
+    assert.equal(verifyChainSync(signed.token, { resolver, policy: definePolicy({ trustedOperators: [s.operator.token] }) }).valid, false);
+  });
+});

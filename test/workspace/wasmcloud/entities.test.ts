@@ -64,3 +64,25 @@ it('formats are never mixed: NATS entities under a wascap operator and the rever
   const token = readFileSync((await ws.operator('W')).accountJwtPath('team'), 'utf8');
   assert.equal(decodeWascap(token).kind, 'account');
 });
+
+it('entityKeys and keyInventory name wascap operator and account keys, identity and valid_signers', async (t) => {
+  const { entityKeys, keyInventory } = await import('../../../src/workspace/index.js');
+  const { ws } = tempWorkspace(t);
+  await addOperator(ws, 'N');
+  const op = await addWascapOperator(ws, 'W', { generateSigningKey: true });
+  const acct = await addWascapAccount(ws, 'team', { generateSigningKey: true });
+  const keys = await entityKeys(ws, await ws.operator('W'));
+  assert.deepEqual(
+    keys.map((k) => [k.kind, k.entity, k.publicKey, k.signing]),
+    [
+      ['operator', 'W', op.operator.publicKey, false],
+      ['operator', 'W', op.signingKey!.publicKey, true],
+      ['account', 'team', acct.account.publicKey, false],
+      ['account', 'team', acct.signingKey!.publicKey, true],
+    ],
+  );
+  assert.deepEqual(await entityKeys(ws, await ws.operator('W'), { user: 'u' }), keys.slice(0, 2), 'wascap accounts have no users');
+  const named = new Map((await keyInventory(ws)).map((r) => [r.publicKey, r.entities]));
+  assert.deepEqual(named.get(acct.signingKey!.publicKey), ['account W/team signing key']);
+  assert.deepEqual(named.get(op.operator.publicKey), ['operator W']);
+});
