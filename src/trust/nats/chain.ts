@@ -7,6 +7,7 @@
 import { roleOfKey } from '../../nkeys/roles.js';
 import type { Above, Ask, ChainFormat, Step } from '../format.js';
 import { type Judge, label } from '../judge.js';
+import { judgeRootTrust } from '../root-trust.js';
 import { admitsNoConnections } from './connect-limits.js';
 import { chooseOperator } from './operators.js';
 import { judgeAccount, judgeOperator, judgeUser } from './parent-rules.js';
@@ -125,20 +126,7 @@ export const NATS_CHAIN: ChainFormat = {
     const op = top.facts;
     top.link.signedBy = op.iss === op.sub ? 'identity' : 'unknown';
     judgeOperator(j, op);
-    if (leaf) {
-      if (roleOfKey(op.sub) === 'operator' && !j.policy.trustedKeys.has(op.sub)) {
-        j.error('operator', 'ISSUER_NOT_TRUSTED', `Operator ${label(op.sub, op.name)} is not among the operators the policy trusts. If it is yours, trust it with --trust ${op.sub}.`, 'sub');
-      }
-    } else if (!top.trusted) {
-      j.error(
-        'operator',
-        'ISSUER_NOT_TRUSTED',
-        j.policy.bannedKeys.has(op.sub)
-          ? `Operator ${label(op.sub, op.name)} vouches for this account, but it is banned and not trusted. Re-sign the account with a signing key of the operator that replaced it.`
-          : `Operator ${label(op.sub, op.name)} vouches for this account, but the policy does not trust it. If it is yours, trust it with --trust ${op.sub} (or its JWT).`,
-        'sub',
-      );
-    }
+    judgeRootTrust(j, top, leaf, `--trust ${op.sub}${leaf ? '' : ' (or its JWT)'}`, roleOfKey(op.sub) === 'operator');
   },
   judgeEdge(j, chain, i) {
     const child = chain[i]!;

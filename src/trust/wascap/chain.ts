@@ -9,6 +9,7 @@
 import { roleOfKey } from '../../nkeys/roles.js';
 import type { Above, Ask, ChainFormat, Step } from '../format.js';
 import { type Judge, label } from '../judge.js';
+import { judgeRootTrust } from '../root-trust.js';
 import { operatorChooser } from '../nats/operators.js';
 import type { TokenFacts } from '../nats/token-facts.js';
 import { type WascapFacts, isWascapToken, wascapFacts } from './token-facts.js';
@@ -158,18 +159,7 @@ export const WASCAP_CHAIN: ChainFormat = {
     top.link.signedBy = op.iss === op.sub ? 'identity' : 'unknown';
     if (top.kind !== 'operator') return;
     ownIdentityListed(j, 'operator', op);
-    if (leaf) {
-      if (!j.policy.trustedKeys.has(op.sub)) j.error('operator', 'ISSUER_NOT_TRUSTED', `Operator ${label(op.sub, op.name)} is not among the operators the policy trusts. If it is yours, trust it with --trust <its JWT>.`, 'sub');
-    } else if (!top.trusted) {
-      j.error(
-        'operator',
-        'ISSUER_NOT_TRUSTED',
-        j.policy.bannedKeys.has(op.sub)
-          ? `Operator ${label(op.sub, op.name)} vouches for this account, but it is banned and not trusted. Re-sign the account with a signing key of the operator that replaced it.`
-          : `Operator ${label(op.sub, op.name)} vouches for this account, but the policy does not trust it. If it is yours, trust it with --trust <its JWT>.`,
-        'sub',
-      );
-    }
+    judgeRootTrust(j, top, leaf, '--trust <its JWT>');
   },
   judgeEdge(j, chain, i) {
     const child = chain[i]!;
