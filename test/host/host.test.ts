@@ -163,6 +163,7 @@ describe('hosts on a real NATS lattice', () => {
             done++;
           } catch (e) {
             failures.push(isSigchainError(e) ? `${e.code}: ${e.message}` : String(e));
+            break; // one failure fails the test; spinning on it would only hide it
           }
         }
       }),
@@ -178,14 +179,17 @@ describe('hosts on a real NATS lattice', () => {
       }
       phases.push(done);
     };
-    await pause();
-    phases.push(done);
-    await step(hs.map(() => ({ key: oldKey, issuers: [oldKey.publicKey, newKey.publicKey] })));
-    await step(hs.map(() => ({ key: newKey, issuers: [oldKey.publicKey, newKey.publicKey] })));
-    await step(hs.map(() => ({ key: newKey, issuers: [newKey.publicKey] })));
-    await pause();
-    stop = true;
-    await Promise.all(loops);
+    try {
+      await pause();
+      phases.push(done);
+      await step(hs.map(() => ({ key: oldKey, issuers: [oldKey.publicKey, newKey.publicKey] })));
+      await step(hs.map(() => ({ key: newKey, issuers: [oldKey.publicKey, newKey.publicKey] })));
+      await step(hs.map(() => ({ key: newKey, issuers: [newKey.publicKey] })));
+      await pause();
+    } finally {
+      stop = true;
+      await Promise.all(loops);
+    }
     phases.push(done);
     assert.deepEqual(failures, []);
     // Calls flowed in every phase (each is ≥ 450 ms of calls).
