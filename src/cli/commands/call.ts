@@ -26,14 +26,13 @@ export const callCommand: Command = {
   examples: [
     'sigchain call --nats-url nats://127.0.0.1:4222 MB2Z… Echo.Echo hello --config host.json',
     'sigchain call --nats-url nats://127.0.0.1:4222 --lattice prod MB2Z… wasmcloud:example/Echo.Echo --payload-file body.bin --json',
-    'WASMCLOUD_CLUSTER_SEED=SC… sigchain call --nats-url nats://127.0.0.1:4222 MB2Z… Echo.Echo',
+    'sigchain call --nats-url nats://127.0.0.1:4222 MB2Z… Echo.Echo   # seed from $WASMCLOUD_CLUSTER_SEED',
   ],
   options: {
     'nats-url': { type: 'string', valueName: 'URL', description: 'The NATS server of the lattice.' },
     lattice: { type: 'string', valueName: 'NAME', description: 'The lattice name. Default: default.' },
     'payload-file': { type: 'string', valueName: 'F', description: 'Send the bytes of F as the body (at most 900 KiB).' },
     'cluster-seed': { type: 'string', valueName: 'SC…', description: 'The cluster seed that signs. Else --config, else $WASMCLOUD_CLUSTER_SEED.' },
-    'cluster-issuers': { type: 'string', multiple: true, valueName: 'C1,C2', description: 'Accepted for the same config as `host` (issuers matter to receivers only).' },
     config: { type: 'string', valueName: 'FILE', description: 'A host config (JSON) with cluster_seed.' },
     timeout: { type: 'string', valueName: 'MS', description: 'Milliseconds to wait for the answer (default 5000).' },
   },

@@ -41,7 +41,7 @@ export const hostCommand: Command = {
   examples: [
     'sigchain host --nats-url nats://127.0.0.1:4222 --config host.json',
     'sigchain host --nats-url nats://127.0.0.1:4222 --lattice prod --cluster-seed "$SEED" --cluster-issuers CAQQ…,CB7E…',
-    'WASMCLOUD_CLUSTER_SEED=SC… sigchain host --nats-url nats://nats.internal:4222 --echo-key MB2Z…',
+    'sigchain host --nats-url nats://nats.internal:4222 --echo-key MB2Z…   # seed and issuers from $WASMCLOUD_CLUSTER_SEED / $WASMCLOUD_CLUSTER_ISSUERS',
   ],
   options: {
     'nats-url': { type: 'string', valueName: 'URL', description: 'The NATS server of the lattice (nats://host:port).' },
