@@ -114,6 +114,11 @@ export const ErrorCodes = {
   STALE: 'The invocation token has no expiry and was issued longer ago than the maximum age: too old to tell from a replay.',
   REPLAY_CACHE_FULL: 'The replay cache is full of unexpired invocation IDs, so a new one was refused rather than risk forgetting one (raise --replay-cache-size or shorten --max-age).',
   NOT_SIGNED: 'The WebAssembly module or component carries no wasmCloud token (no jwt or wasmcloud_jwt custom section).',
+  NATS_UNAVAILABLE: 'No NATS server answered at the URL given, or it refused or dropped the connection: the lattice cannot be reached.',
+  NO_RESPONDERS: 'No host on the lattice serves the target: nothing subscribes to its wasmbus.rpc subject.',
+  CALL_TIMEOUT: 'The target did not answer the invocation in time.',
+  UNKNOWN_OPERATION: 'The target actor does not implement the operation invoked.',
+  OPERATION_FAILED: "The target accepted the invocation but its operation failed (or its answer's error carries no sigchain code).",
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

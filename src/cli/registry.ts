@@ -70,5 +70,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { words: ['wasm', 'sign'], summary: 'Sign a WebAssembly module or component for wasmCloud: actor claims in a wasmcloud_jwt section', load: async () => (await import('./commands/wasm-sign.js')).wasmSignCommand },
   { words: ['invocation', 'sign'], summary: 'Sign a wasmCloud invocation with the cluster key and write it as 0.82 MessagePack', load: async () => (await import('./commands/invocation-sign.js')).invocationSignCommand },
   { words: ['invocation', 'verify'], summary: 'Judge wasmCloud invocations (signature, issuer, hash, subject, URLs, age, replay), one line each', load: async () => (await import('./commands/invocation-verify.js')).invocationVerifyCommand },
+  { words: ['host'], summary: 'Run a zero-trust wasmCloud host on a NATS lattice (built-in Echo.Echo actor); SIGHUP re-reads the cluster keys', load: async () => (await import('./commands/host.js')).hostCommand },
+  { words: ['call'], summary: 'Send one signed wasmCloud invocation to an actor on a NATS lattice and print its answer', load: async () => (await import('./commands/call.js')).callCommand },
 ];
 
