@@ -115,7 +115,7 @@ function readToken(token: string): InvocationClaims | Finding {
     return tokenFinding(e);
   }
   try {
-    const { kind, claims } = readWascapClaims(decoded);
+    const { kind, claims } = readWascapClaims(decoded, { owned: true });
     if (kind !== 'invocation') {
       return finding('WRONG_CLAIM_TYPE', `The invocation token is ${kind === 'actor' || kind === 'account' || kind === 'operator' ? 'an' : 'a'} ${kind} token (its subject is a ${kind} key), not an invocation token.`, 'encoded_claims');
     }

@@ -114,15 +114,15 @@ function checkTime(kind: WascapKind, c: WascapClaims, opts: DecodeWascapOptions)
  * Reads a verified token's claims (no time check): the kind, and the claims in wascap's order.
  * For callers that already verified the signature (the trust layer's token facts).
  */
-export function readWascapClaims(decoded: DecodedJwt): { kind: WascapKind; claims: WascapClaims } {
+export function readWascapClaims(decoded: DecodedJwt, opts: { owned?: boolean } = {}): { kind: WascapKind; claims: WascapClaims } {
   if (decoded.header.typ !== 'jwt') {
     throw new SigchainError('MALFORMED_TOKEN', `The token's header type is ${JSON.stringify(decoded.header.typ)}; wascap requires exactly "jwt". The token was not made by wascap, or was altered.`, { field: 'typ' });
   }
-  const text = payloadText(decoded);
-  // A fresh parse: verifyJwt's result is cached and shared.
-  const plain = JSON.parse(text) as Json;
+  // verifyJwt's result is cached and shared, so its claims are parsed afresh; a caller that owns
+  // its decoded token (verifyJwtUncached: every invocation token is new) saves that second parse.
+  const plain = (opts.owned ? decoded.claims : JSON.parse(payloadText(decoded))) as Json;
   if (typeof plain === 'object' && plain !== null && typeof plain.nats === 'object' && plain.nats !== null) throw natsGiven();
-  const marked = (decoded.payloadNotes & JSON_FRACTIONS ? parseMarkingFractions(text) : plain) as Json;
+  const marked = (decoded.payloadNotes & JSON_FRACTIONS ? parseMarkingFractions(payloadText(decoded)) : plain) as Json;
   const top = readTopLevel(plain, marked);
   const kind = wascapKindOf(top.sub as string, top.iss as string);
   return { kind, claims: withMetadata(kind, top, marked, plain) as WascapClaims };
