@@ -15,6 +15,7 @@ import { definePolicy } from '../../src/trust/policy.js';
 import { memoryResolver } from '../../src/trust/resolver.js';
 import { verifyChain, verifyChainSync } from '../../src/trust/verify-chain.js';
 import { type Corpus, IAT } from './corpus.js';
+import { WASMCLOUD_TARGETS } from './wasmcloud-targets.js';
 import { GO_FIELDS, type Mutated, mutateText, resign } from './mutators.js';
 import type { Rng } from './rng.js';
 
@@ -35,7 +36,7 @@ export interface Semantic {
 export interface Target {
   name: string;
   /** The reader family: one test file per family. */
-  family: 'nkeys' | 'jwt' | 'claims' | 'validate' | 'creds' | 'text' | 'trust';
+  family: 'nkeys' | 'jwt' | 'claims' | 'validate' | 'creds' | 'text' | 'trust' | 'wasmcloud';
   gen(rng: Rng, c: Corpus): Input;
   run(input: Input, c: Corpus): unknown;
   /** The verifier promises a verdict for any token: a throw of any kind is a finding. */
@@ -318,6 +319,8 @@ export const TARGETS: Target[] = [
     },
   },
 ];
+
+TARGETS.push(...WASMCLOUD_TARGETS);
 
 /** The targets named (a name, a family, or a prefix of either); all when none is given. */
 export function selectTargets(names?: readonly string[]): Target[] {
