@@ -129,18 +129,24 @@ export class Custody {
 
   /** Where `publicKey` lives, or undefined when no backend here holds it. Nothing is unlocked. */
   async locate(publicKey: string): Promise<KeyringEntry | undefined> {
+    return (await this.#find(publicKey))?.entry;
+  }
+
+  // Where the key is, with its record read once (the retirement check needs it too).
+  async #find(publicKey: string): Promise<{ entry: KeyringEntry; meta: KeyMeta } | undefined> {
     const { keys } = this.options;
     const role = KeyPair.fromPublic(publicKey).role;
-    if (await keys.hasKey(publicKey)) return { publicKey, role, usages: (await keys.getKeyMeta(publicKey)).usages, backend: 'file' };
-    if (await keys.hasEncryptedKey(publicKey)) return { publicKey, role, usages: (await keys.getKeyMeta(publicKey)).usages, backend: 'encrypted' };
     const meta = await keys.getKeyMeta(publicKey);
-    if (!meta.legacy && (meta.backend === 'pkcs11' || meta.backend === 'kms') && meta.uri) return { publicKey, role, usages: meta.usages, backend: meta.backend, uri: meta.uri };
-    if (this.#memory && (await this.#memory.has(publicKey))) return { publicKey, role, usages: (await this.#memory.signer(publicKey)).usages, backend: 'memory' };
+    const found = (entry: KeyringEntry) => ({ entry, meta });
+    if (await keys.hasKey(publicKey)) return found({ publicKey, role, usages: meta.usages, backend: 'file' });
+    if (await keys.hasEncryptedKey(publicKey)) return found({ publicKey, role, usages: meta.usages, backend: 'encrypted' });
+    if (!meta.legacy && (meta.backend === 'pkcs11' || meta.backend === 'kms') && meta.uri) return found({ publicKey, role, usages: meta.usages, backend: meta.backend, uri: meta.uri });
+    if (this.#memory && (await this.#memory.has(publicKey))) return found({ publicKey, role, usages: (await this.#memory.signer(publicKey)).usages, backend: 'memory' });
     if (this.#agentSocket()) {
       const agent = await this.ring('agent').catch(() => undefined);
       if (agent && (await agent.has(publicKey).catch(() => false))) {
         const s = await agent.signer(publicKey);
-        return { publicKey, role, usages: s.usages, backend: 'agent' };
+        return found({ publicKey, role, usages: s.usages, backend: 'agent' });
       }
     }
     return undefined;
@@ -153,8 +159,9 @@ export class Custody {
   /** The signer of `publicKey`, or undefined when no backend here holds it. Nothing is unlocked yet. */
   async trySigner(publicKey: string): Promise<Signer | undefined> {
     // Looked up every time (a stat or two): a key removed or moved since is not used from memory.
-    const where = await this.locate(publicKey);
-    if (!where) return undefined;
+    const hit = await this.#find(publicKey);
+    if (!hit) return undefined;
+    const { entry: where, meta } = hit;
     const known = this.#signers.get(publicKey);
     if (known?.backend === where.backend) return known;
     let signer: Signer;
@@ -164,7 +171,6 @@ export class Custody {
       signer = await (await this.ring(where.backend)).signer(publicKey);
     }
     // A retired key signs nothing, whoever asks; refused inside the audit log, so it shows there.
-    const meta = await this.options.keys.getKeyMeta(publicKey);
     if (meta.retired !== undefined) signer = refuseRetired(signer, meta);
     return this.#keep(this.#handOut(signer));
   }
