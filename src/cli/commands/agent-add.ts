@@ -42,7 +42,7 @@ export const agentAddCommand: Command = {
     `--only KIND (repeatable; ${ONLY_KINDS.join(', ')}): the agent signs with this key only bytes of`,
     'those kinds, which it checks itself: `nonce-claim` is Arkeo\'s claim text CONTRACT:NONCE:CHAIN;',
     '`user-jwt` a NATS user JWT (header.payload) issued by this key, `user-jwt:ACCOUNT` one that belongs',
-    'to ACCOUNT; `invocation` a msgpack map (wasmCloud invocations; checked more closely later). A',
+    'to ACCOUNT; `invocation` a wasmCloud invocation token (header.payload) issued by this key. A',
     'request outside them is refused: ssh clients get SSH_AGENT_FAILURE, sigchain AGENT_CONSTRAINT_VIOLATION.',
     "--only needs sigchain's own agent; OpenSSH's ssh-agent does not know the constraint and is refused.",
     '',

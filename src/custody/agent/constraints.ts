@@ -7,13 +7,15 @@
  *   token sigchain reads (src/jwt + src/claims/nats, after signing: the signature is returned only
  *   if the whole token decodes as a user JWT issued by this key), of ACCOUNT if named (the
  *   account the token says it belongs to, `issuer_account` or else `iss`, must be ACCOUNT).
- * - `invocation`: a msgpack map. TODO(issue 10): decode wasmCloud invocations properly; until
- *   then anything that does not start as a msgpack map is refused.
+ * - `invocation`: the `header.payload` of a wasmCloud invocation token (what a cluster key signs
+ *   for an invocation), read as strictly as every wascap token (after signing: the signature is
+ *   returned only if the whole token decodes as an invocation token issued by this key).
  *
  * The same reading names the kind and subject of every signature for the audit record.
  */
 import { SigchainError, isSigchainError } from '../../errors.js';
 import { decodeUser } from '../../claims/nats/decode.js';
+import { decodeWascap } from '../../claims/wascap/codec.js';
 import type { SignKind } from '../../keys/signer.js';
 import { isPublicKey } from '../../nkeys/codec.js';
 
@@ -69,11 +71,6 @@ export function nonceClaimContract(data: Uint8Array): string | undefined {
   return m[1];
 }
 
-function isMsgpackMap(data: Uint8Array): boolean {
-  const b = data[0];
-  return b !== undefined && ((b >= 0x80 && b <= 0x8f) || b === 0xde || b === 0xdf);
-}
-
 /**
  * A cheap guess at what unconstrained bytes are, for the audit record only (never a decision):
  * a nonce claim, a JWT's signing input (subject read, not verified), else a message.
@@ -113,9 +110,18 @@ export async function signWithin(kinds: readonly OnlyKind[], data: Buffer, sign:
       if (contract) return { signature: await sign(data), kind: 'nonce-claim', subject: contract };
       reasons.push('not a nonce claim CONTRACT:NONCE:CHAIN');
     } else if (k.kind === 'invocation') {
-      // TODO(issue 10): decode the wasmCloud invocation and check its shape and target.
-      if (isMsgpackMap(data)) return { signature: await sign(data), kind: 'invocation' };
-      reasons.push('not an invocation (a msgpack map)');
+      const text = data.toString('latin1');
+      if (!SIGNING_INPUT.test(text)) {
+        reasons.push('not the header.payload of an invocation token');
+        continue;
+      }
+      const signature = await sign(data);
+      try {
+        const t = decodeWascap(`${text}.${signature.toString('base64url')}`, { expect: 'invocation', checkTime: false });
+        return { signature, kind: 'invocation', subject: t.claims.sub };
+      } catch (e) {
+        reasons.push(`not a wasmCloud invocation token (${isSigchainError(e) ? e.code : 'unreadable'})`);
+      }
     } else {
       const text = data.toString('latin1');
       if (!SIGNING_INPUT.test(text)) {

@@ -10,7 +10,8 @@ import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import * as jwtjs from '@nats-io/jwt';
 import { newUserClaims } from '../../../src/claims/nats/user.js';
-import { encodeUserAsync } from '../../../src/claims/nats/encode.js';
+import { encodeUser, encodeUserAsync } from '../../../src/claims/nats/encode.js';
+import { signInvocationSync } from '../../../src/invocation/sign.js';
 import { AgentClient } from '../../../src/custody/agent/client.js';
 import { formatComment } from '../../../src/custody/agent/comment.js';
 import { type AgentSignRecord, startAgentServer } from '../../../src/custody/agent/server.js';
@@ -118,15 +119,21 @@ describe("sigchain's key agent", () => {
     await assert.rejects(client.sign(raw(account), bytes('4242:17:c')), (e) => isSigchainError(e, 'AGENT_FAILURE'));
   });
 
-  it('--only invocation signs a msgpack map and refuses other bytes; an unknown --only kind or a confirm constraint is refused at add', async (t) => {
+  it('--only invocation signs a wasmCloud invocation token and refuses other bytes; an unknown --only kind or a confirm constraint is refused at add', async (t) => {
     const agent = await startSigchainAgent(t);
     const client = new AgentClient(agent.socket);
     t.after(() => client.close());
     const kp = KeyPair.create('cluster');
     await client.add(kp, { comment: formatComment(kp.publicKey, ['protocol']), only: ['invocation'] });
-    const map = Buffer.from([0x81, 0xa1, 0x61, 0x01]); // {"a":1}
-    assert.ok(verifySignature(kp.publicKey, map, await client.sign(raw(kp), map, { usage: 'protocol', kind: 'invocation' })));
-    await assert.rejects(client.sign(raw(kp), bytes('{"a":1}'), { usage: 'protocol', kind: 'invocation' }), (e) => isSigchainError(e, 'AGENT_CONSTRAINT_VIOLATION'));
+    // What a cluster key signs for an invocation: its token's header.payload.
+    const entity = () => ({ public_key: KeyPair.create('module').publicKey, link_name: '', contract_id: '' });
+    const token = signInvocationSync({ origin: entity(), target: entity(), operation: 'Echo.Echo', msg: bytes('hi'), host_id: KeyPair.create('server').publicKey }, kp).encoded_claims;
+    const input = Buffer.from(token.slice(0, token.lastIndexOf('.')), 'ascii');
+    assert.ok(verifySignature(kp.publicKey, input, await client.sign(raw(kp), input, { usage: 'protocol', kind: 'invocation' })));
+    const map = Buffer.from([0x81, 0xa1, 0x61, 0x01]); // {"a":1} in MessagePack: not what a cluster key signs
+    for (const other of [map, bytes('{"a":1}'), Buffer.from(encodeUser(newUserClaims('u', KeyPair.create('user').publicKey), KeyPair.create('account')).split('.').slice(0, 2).join('.'))]) {
+      await assert.rejects(client.sign(raw(kp), other, { usage: 'protocol', kind: 'invocation' }), (e) => isSigchainError(e, 'AGENT_CONSTRAINT_VIOLATION'));
+    }
     await assert.rejects(client.add(KeyPair.create('user'), { comment: 'x', only: ['anything'] }), (e) => isSigchainError(e, 'AGENT_FAILURE'));
   });
 
