@@ -101,6 +101,8 @@ describe('hosts on a real NATS lattice', () => {
     const sub = spy.subscribe(`wasmbus.rpc.default.${echo(b)}`, { callback: (_e, m) => void captured.push(m.data) });
     await spy.flush();
     assert.equal(dec.decode(await a.call(echo(b), 'Echo.Echo', 'pay 10')), 'pay 10');
+    // The spy's copy travels on its own connection: it may land after the answer reached the caller.
+    for (const end = Date.now() + 2000; captured.length < 1 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 5));
     sub.unsubscribe();
     assert.equal(captured.length, 1);
     const again = decodeInvocationResponse((await spy.request(`wasmbus.rpc.default.${echo(b)}`, captured[0]!, { timeout: 2000 })).data);
