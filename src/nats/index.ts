@@ -7,4 +7,4 @@
  * const conf = memoryResolverConfig({ operatorJwt, accountJwts: [sysJwt, accountJwt] });
  * ```
  */
-export { type MemoryResolverInput, memoryResolverConfig } from './server-config.js';
+export { GO_DURATION, type MemoryResolverInput, type NatsResolverInput, memoryResolverConfig, natsResolverConfig } from './server-config.js';
