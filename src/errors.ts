@@ -119,6 +119,12 @@ export const ErrorCodes = {
   CALL_TIMEOUT: 'The target did not answer the invocation in time.',
   UNKNOWN_OPERATION: 'The target actor does not implement the operation invoked.',
   OPERATION_FAILED: "The target accepted the invocation but its operation failed (or its answer's error carries no sigchain code).",
+  // distribution: push and pull to a nats-server cluster's resolver
+  SERVER_UNREACHABLE: 'No nats-server answered: the URL is wrong, the servers are down, or they did not answer in time.',
+  SERVER_REFUSED: 'A server refused the request (an update, a delete, or the system user itself), or a server expected to answer did not.',
+  PUSH_ROLLBACK_REFUSED: 'A server holds a newer token for the account than the one being pushed (a later iat, or the same iat with other content): pushing would roll it back.',
+  PULL_ROLLBACK_REFUSED: 'The store holds a newer token for the account than the servers: pulling would replace it with an older one.',
+  ACCOUNT_UNTRUSTED: "sigchain's own verifier refuses the account token (not signed by a key the operator trusts, expired, or otherwise invalid): it is not pushed or pulled.",
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
