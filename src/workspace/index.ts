@@ -13,3 +13,4 @@ export * from './compromise/index.js';
 export * from './verify/index.js';
 export * from './wasmcloud/index.js';
 export { type OutputFileOptions, writeOutputFile } from './output-file.js';
+export * from './distribution/index.js';

@@ -1,0 +1,192 @@
+/**
+ * What push and pull share: which servers to talk to, the short-lived system user they talk as
+ * (minted per command, its key in memory only, signed through custody), the cluster's servers
+ * as they name themselves, and sigchain's own verdict on an account token.
+ */
+import { decodeAccount } from '../../claims/nats/decode.js';
+import type { AccountClaims, OperatorClaims } from '../../claims/nats/types.js';
+import { newUserClaims } from '../../claims/nats/user.js';
+import { SigchainError } from '../../errors.js';
+import { ResolverSession, type ServerIdentity, type SessionUser, probeServer } from '../../nats/resolver/client.js';
+import { KeyPair } from '../../nkeys/keypair.js';
+import type { OperatorStore } from '../../store/operator-store.js';
+import { definePolicy } from '../../trust/policy.js';
+import { memoryResolver } from '../../trust/resolver.js';
+import { verifyChainSync } from '../../trust/verify-chain.js';
+import { type Stored, readAccount, readOperator } from '../read.js';
+import { issueUser } from '../signing/issue.js';
+import type { Workspace } from '../workspace.js';
+
+/** Subjects the minted system user may publish to, and nothing else. */
+export const SYSTEM_USER_PUB = ['$SYS.REQ.CLAIMS.UPDATE', '$SYS.REQ.CLAIMS.LIST', '$SYS.REQ.CLAIMS.DELETE', '$SYS.REQ.CLAIMS.PACK', '$SYS.REQ.ACCOUNT.*.CLAIMS.LOOKUP'];
+/** Subjects it may subscribe to: its replies. */
+export const SYSTEM_USER_SUB = ['_INBOX.>'];
+/** The minted user's lifetime, seconds: at most 15 minutes. */
+export const SYSTEM_USER_TTL = 15 * 60;
+/** Default wait for servers' answers, milliseconds. */
+export const DEFAULT_TIMEOUT_MS = 2000;
+
+/** Which servers a command talks to, and why those. */
+export interface ServerChoice {
+  urls: string[];
+  from: 'flag' | 'account_server_url' | 'operator_service_urls';
+  /** The operator's service URLs: servers expected to answer (those that do not are `no answer`). */
+  serviceUrls: string[];
+}
+
+const NATS_URL = /^(nats|tls|ws|wss):\/\//i;
+
+/**
+ * `--server URL` (commas allowed), else the operator's `account_server_url` when it is a NATS
+ * URL, else the first of its `operator_service_urls`; `USAGE` when there is none.
+ *
+ * @example
+ * ```ts
+ * chooseServers(operator.claims, undefined); // { urls: ['nats://10.0.0.1:4222'], from: 'operator_service_urls', … }
+ * ```
+ */
+export function chooseServers(operator: OperatorClaims, server: string | undefined): ServerChoice {
+  const serviceUrls = (operator.nats.operator_service_urls ?? []).filter((u) => NATS_URL.test(u));
+  if (server !== undefined) {
+    const urls = server.split(',').map((s) => s.trim()).filter(Boolean);
+    for (const u of urls) if (!NATS_URL.test(u)) throw new SigchainError('USAGE', `--server takes nats://HOST:PORT URLs; got "${u}".`);
+    if (urls.length) return { urls, from: 'flag', serviceUrls };
+  }
+  const asu = operator.nats.account_server_url;
+  if (asu && NATS_URL.test(asu)) return { urls: [asu], from: 'account_server_url', serviceUrls };
+  if (serviceUrls.length) return { urls: [serviceUrls[0]!], from: 'operator_service_urls', serviceUrls };
+  throw new SigchainError('USAGE', `Operator "${operator.name ?? operator.sub}" records no NATS server: give --server nats://HOST:PORT, or record the servers with \`sigchain edit operator --service-url nats://HOST:PORT\`.`);
+}
+
+/** The operator's system account as stored. */
+export async function systemAccount(op: OperatorStore, operator: Stored<OperatorClaims>): Promise<Stored<AccountClaims>> {
+  const pub = operator.claims.nats.system_account;
+  if (!pub) throw new SigchainError('INVALID_CLAIMS', `Operator "${op.name}" names no system account; push and pull talk as a system-account user. Run \`sigchain edit operator --system-account SYS\`.`);
+  const found = await op.findAccountByPublicKey(pub);
+  if (!found) throw new SigchainError('STORE_NOT_FOUND', `Operator "${op.name}"'s system account ${pub} is not in the store, so no system user can be signed for it.`, { publicKey: pub });
+  return readAccount(op, found.name);
+}
+
+/** The minted system user, and who signed it. */
+export interface MintedUser {
+  user: SessionUser;
+  /** The key that signed the user JWT, and whether it is a signing key or the identity key. */
+  signer: { publicKey: string; as: 'identity' | 'signing-key' };
+  exp: number;
+}
+
+/**
+ * Mints the short-lived system user push and pull connect as: a fresh user key kept in memory
+ * only (never stored, never sent), a JWT valid for at most 15 minutes, allowed to publish only
+ * on the resolver's request subjects and to subscribe only to `_INBOX.>`. It is signed through
+ * custody by an unscoped signing key of the system account whose private key is at hand, else
+ * by the system account's identity key (not under a strict operator).
+ *
+ * @example
+ * ```ts
+ * const { user } = await mintSystemUser(ws, op, operator);
+ * ```
+ */
+export async function mintSystemUser(ws: Workspace, op: OperatorStore, operator: Stored<OperatorClaims>, purpose = 'push'): Promise<MintedUser> {
+  const sys = await systemAccount(op, operator);
+  const key = KeyPair.create('user');
+  const claims = newUserClaims(`sigchain-${purpose}`, key.publicKey);
+  claims.nats.pub = { allow: [...SYSTEM_USER_PUB] };
+  claims.nats.sub = { allow: [...SYSTEM_USER_SUB] };
+  const now = Math.floor(Date.now() / 1000);
+  claims.exp = now + SYSTEM_USER_TTL;
+  const issued = await issueUser(ws, sys, operator.claims.nats.strict_signing_key_usage === true, claims, { ownPermissions: true });
+  if (issued.signer.scope) {
+    throw new SigchainError('NO_APPROPRIATE_SIGNING_KEY', `Only a scoped signing key of system account "${sys.name}" is at hand; a scoped key gives users its template's permissions, not the resolver's subjects. Add an unscoped signing key to the system account.`);
+  }
+  return {
+    user: { jwt: issued.token, publicKey: key.publicKey, signNonce: (nonce) => key.sign(nonce) },
+    signer: { publicKey: issued.signer.key.publicKey, as: issued.signer.as },
+    exp: claims.exp,
+  };
+}
+
+/** An open session and the servers expected to answer. */
+export interface Cluster {
+  session: ResolverSession;
+  choice: ServerChoice;
+  /** Servers known to exist: the service URLs that answered a probe, and every server that answered the list. */
+  expected: Map<string, ServerIdentity>;
+  /** Service URLs no server answered at: reported as `no answer`. */
+  silent: string[];
+  /** Which accounts each server holds (`$SYS.REQ.CLAIMS.LIST`), by server id. */
+  holdings: Map<string, Set<string>>;
+  timeoutMs: number;
+  signer: MintedUser['signer'];
+}
+
+/**
+ * Connects as a freshly minted system user and learns the cluster: probes the operator's
+ * service URLs (which server is where), then asks every server which accounts it holds.
+ * `SERVER_UNREACHABLE` when no server answers at all.
+ */
+export async function openCluster(ws: Workspace, op: OperatorStore, operator: Stored<OperatorClaims>, o: { server?: string; timeoutMs?: number; purpose?: string }): Promise<Cluster> {
+  const choice = chooseServers(operator.claims, o.server);
+  const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const minted = await mintSystemUser(ws, op, operator, o.purpose);
+  const session = await ResolverSession.open({ servers: choice.urls, user: minted.user, connectTimeoutMs: timeoutMs, name: `sigchain ${o.purpose ?? 'push'}` });
+  try {
+    const expected = new Map<string, ServerIdentity>();
+    if (session.connectedTo.id) expected.set(session.connectedTo.id, session.connectedTo);
+    const silent: string[] = [];
+    const probes = await Promise.all(choice.serviceUrls.map(async (u) => ({ u, who: await probeServer(u, minted.user, timeoutMs) })));
+    for (const { u, who } of probes) {
+      if (who) expected.set(who.id, who);
+      else silent.push(u);
+    }
+    // With every service URL answering, the list can stop at that many answers; otherwise it waits the timeout.
+    const known = silent.length === 0 && choice.serviceUrls.length > 0;
+    const listed = await session.list(known ? { timeoutMs, expect: expected.size } : { timeoutMs });
+    const holdings = new Map<string, Set<string>>();
+    for (const a of listed.answers) {
+      expected.set(a.server.id, a.server);
+      holdings.set(a.server.id, new Set(a.accounts));
+    }
+    if (listed.answers.length === 0) {
+      throw new SigchainError('SERVER_UNREACHABLE', `Connected to ${session.connectedTo.name || choice.urls.join(',')}, but no server answered the account list within ${timeoutMs} ms: is it running with a NATS-based resolver (\`sigchain nats server-config --resolver full\`)?`, { url: choice.urls.join(',') });
+    }
+    return { session, choice, expected, silent, holdings, timeoutMs, signer: minted.signer };
+  } catch (e) {
+    await session.close();
+    throw e;
+  }
+}
+
+/** Why sigchain's verifier refuses an account token, or undefined when it accepts it. */
+export function untrusted(operatorJwt: string, accountJwt: string): string | undefined {
+  let claims: AccountClaims;
+  try {
+    claims = decodeAccount(accountJwt);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  const verdict = verifyChainSync(accountJwt, { resolver: memoryResolver([operatorJwt]), policy: definePolicy({ trustedOperators: [operatorJwt] }) });
+  if (verdict.valid) return undefined;
+  return `${claims.name ?? claims.sub}: ${verdict.errors.map((r) => `${r.code}: ${r.message}`).join('; ')}`;
+}
+
+/** Runs `fn` over `items`, at most `width` at a time, keeping order. */
+export async function pool<T, R>(items: readonly T[], width: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= items.length) return;
+      out[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+  return out;
+}
+
+/** The operator and its verified JWT, for a NATS operation. */
+export async function natsOperator(ws: Workspace, name?: string): Promise<{ op: OperatorStore; operator: Stored<OperatorClaims> }> {
+  const op = await ws.operator(name);
+  return { op, operator: await readOperator(op) };
+}
