@@ -72,5 +72,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { words: ['invocation', 'verify'], summary: 'Judge wasmCloud invocations (signature, issuer, hash, subject, URLs, age, replay), one line each', load: async () => (await import('./commands/invocation-verify.js')).invocationVerifyCommand },
   { words: ['host'], summary: 'Run a zero-trust wasmCloud host on a NATS lattice (built-in Echo.Echo actor); SIGHUP re-reads the cluster keys', load: async () => (await import('./commands/host.js')).hostCommand },
   { words: ['call'], summary: 'Send one signed wasmCloud invocation to an actor on a NATS lattice and print its answer', load: async () => (await import('./commands/call.js')).callCommand },
+  { words: ['push'], summary: "Push account JWTs to a cluster's NATS resolver (refusing rollbacks and tokens sigchain would not accept)", load: async () => (await import('./commands/push.js')).pushCommand },
+  { words: ['pull'], summary: "Pull account JWTs from a cluster's NATS resolver into the store (verified; newer wins)", load: async () => (await import('./commands/pull.js')).pullCommand },
 ];
 

@@ -6,8 +6,11 @@ import { type Command, type CommandContext, flag, str } from '../command.js';
 import { progress } from '../output/progress.js';
 import { renderTable, type TableSection } from '../output/table.js';
 import { openWorkspace, signerFrom, snake } from './support.js';
+import { pushAccounts } from '../../workspace/distribution/push.js';
+import { pushLines, pushRefusal } from './push.js';
+import { timeoutMs } from '../parse/server-flags.js';
 
-const USAGE = 'keys compromised PUBLIC_KEY [--apply] [-K KEY]';
+const USAGE = 'keys compromised PUBLIC_KEY [--apply [--push [--server URL] [--timeout DURATION]]] [-K KEY]';
 /** Rows of "cannot" entries shown before "… and N more" (all of them are in --json). */
 const SHOWN = 10;
 
@@ -129,15 +132,20 @@ export const keysCompromisedCommand: Command = {
     'replacing one is identity rotation, a different operation.',
     '',
     'Afterwards servers must learn the change: regenerate their configuration (`sigchain nats',
-    'server-config`); account changes reload with SIGHUP, operator changes need a restart.',
+    'server-config`); account changes reload with SIGHUP, operator changes need a restart. With a',
+    'NATS-based resolver, --push sends the changed accounts to the cluster right after --apply.',
   ].join('\n'),
   examples: [
     'sigchain keys compromised ADUQTJD4TF4O6LTTHCKDKSHKGBN2NECCHHMWFREPKNO6MPA7ZETFEEF7',
     'sigchain keys compromised ADUQTJD4TF4O6LTTHCKDKSHKGBN2NECCHHMWFREPKNO6MPA7ZETFEEF7 --apply',
+    'sigchain keys compromised ADUQTJD4TF4O6LTTHCKDKSHKGBN2NECCHHMWFREPKNO6MPA7ZETFEEF7 --apply --push',
     'sigchain keys compromised OAZBRNE7DQGDYT5CSAGWDMI5ENGKOEJ57BXVU6WUTHFEAO3CU5GLQYF5 --apply -K ~/.nkeys/keys/O/AB/OABX….nk --json',
   ],
   options: {
     apply: { type: 'boolean', description: 'Do it. Without it nothing changes (a dry run).' },
+    push: { type: 'boolean', description: "With --apply: push the changed accounts to the cluster's NATS resolver afterwards (as `sigchain push`)." },
+    server: { type: 'string', valueName: 'URL', description: 'With --push: the server to push to (default as `sigchain push`).' },
+    timeout: { type: 'string', valueName: 'DURATION', description: "With --push: how long to wait for the servers' answers (default 2s)." },
   },
   args: { min: 1, max: 1 },
   async run(ctx) {
@@ -147,6 +155,7 @@ export const keysCompromisedCommand: Command = {
     const ws = openWorkspace(ctx);
     const signer = await signerFrom(ctx, ws);
     const opts = signer ? { signer } : {};
+    if (flag(ctx, 'push') && !flag(ctx, 'apply')) throw new SigchainError('USAGE', '--push sends what --apply changed: add --apply.');
     if (!flag(ctx, 'apply')) {
       const plan = await planCompromise(ws, key, opts);
       for (const p of plan.parents) if (p.blocked) ctx.printer.warn(`${p.kind} "${p.name}" cannot be re-signed yet: ${p.blocked.message}`);
@@ -164,6 +173,26 @@ export const keysCompromisedCommand: Command = {
     for (const k of r.replacements) ctx.printer.ok(`added signing key "${k.publicKey}" to ${k.kind} "${k.name}" in place of "${r.publicKey}" (seed stored at ${k.storedAt})`);
     if (r.status === 'done') ctx.printer.ok(`re-issued ${plural(r.reissued.length, 'token')} signed by "${r.publicKey}"`);
     for (const w of r.status === 'done' ? r.warnings : []) ctx.printer.warn(w);
-    ctx.printer.result(snake(r), resultText(r));
+    if (!flag(ctx, 'push')) return ctx.printer.result(snake(r), resultText(r));
+    // The accounts whose tokens changed: re-signed parents, re-issued accounts, and importers of re-issued activations.
+    const byOperator = new Map<string, Set<string>>();
+    const add = (operator: string, account: string) => byOperator.set(operator, (byOperator.get(operator) ?? new Set()).add(account));
+    for (const s of r.resigned) if (s.kind === 'account') add(s.operator, s.name);
+    for (const t of r.reissued) if (t.kind === 'account' || t.kind === 'activation') add(t.operator, t.account);
+    const server = str(ctx, 'server');
+    const timeout = timeoutMs(ctx);
+    const pushed = [];
+    for (const [operator, accounts] of byOperator) {
+      const p = await pushAccounts(ws, { operator, accounts: [...accounts], ...(server !== undefined ? { server } : {}), ...(timeout !== undefined ? { timeoutMs: timeout } : {}) });
+      pushed.push(...p.accounts);
+    }
+    const data = { ...(snake(r) as object), pushed: pushed.map(({ newer: _n, ...a }) => a) };
+    const refusal = pushRefusal({ accounts: pushed });
+    if (refusal) {
+      ctx.printer.besideError(data);
+      if (!ctx.printer.json) ctx.printer.raw(`${resultText(r)}${pushLines(pushed)}`);
+      throw refusal;
+    }
+    ctx.printer.result(data, `${resultText(r)}${pushed.length ? pushLines(pushed) : 'nothing to push\n'}`);
   },
 };
