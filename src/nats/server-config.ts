@@ -90,6 +90,8 @@ export interface NatsResolverInput {
   ttl?: string;
   /** How long the server waits for a lookup, a Go duration. Default `1.9s`. */
   timeout?: string;
+  /** Optional: the most account JWTs the server keeps (nats-server's `limit`; a full store refuses more). */
+  limit?: number;
   /** Optional listen address, e.g. `127.0.0.1:4222`. */
   listen?: string;
   /** Optional server name (shown in push answers); nats-server picks its id otherwise. */
@@ -152,6 +154,7 @@ export function natsResolverConfig(input: NatsResolverInput): string {
   } else {
     lines.push(`    ttl: ${quoted(input.ttl ?? '1h')}`);
   }
+  if (input.limit !== undefined) lines.push(`    limit: ${Math.max(1, Math.floor(input.limit))}`);
   lines.push(`    timeout: ${quoted(input.timeout ?? '1.9s')}`, '}', '', '# Preload the system account', 'resolver_preload: {', `  # Account "${comment(sys.name)}"`, `  ${sys.sub}: ${input.systemAccountJwt.trim()}`, '}', '');
   if (input.cluster) {
     const c = input.cluster;

@@ -51,6 +51,8 @@ export interface CollectOptions {
   sentinel?: boolean;
   /** Largest answer kept, in bytes; a larger one counts as garbage. */
   maxBytes: number;
+  /** Which answers count towards `expect` (default: all). A garbage answer must not stand in for a server's. */
+  counts?: (a: RawAnswer) => boolean;
 }
 
 /** One raw answer: its bytes, or `undefined` when it was larger than allowed. */
@@ -72,6 +74,7 @@ function natsModule(): Promise<NatsModule> {
 
 interface Pending {
   answers: RawAnswer[];
+  counted: number;
   opts: CollectOptions;
   timer: NodeJS.Timeout;
   resolve: (a: RawAnswer[]) => void;
@@ -174,8 +177,10 @@ export class ResolverSession {
       p.answers.push({ data: msg.data }); // kept: it tells the caller the stream ended
       return this.#finish(token);
     }
-    p.answers.push({ data });
-    if (p.opts.expect !== undefined && p.answers.length >= p.opts.expect) this.#finish(token);
+    const answer = { data };
+    p.answers.push(answer);
+    if (p.opts.counts === undefined || p.opts.counts(answer)) p.counted++;
+    if (p.opts.expect !== undefined && p.counted >= p.opts.expect) this.#finish(token);
   }
 
   #finish(token: string): void {
@@ -193,7 +198,7 @@ export class ResolverSession {
     return new Promise((resolve) => {
       if (this.#inFlight++ === 0) this.#busySince = performance.now();
       const timer = setTimeout(() => this.#finish(token), opts.timeoutMs);
-      this.#pending.set(token, { answers: [], opts, timer, resolve });
+      this.#pending.set(token, { answers: [], counted: 0, opts, timer, resolve });
       if (opts.expect === 0) return this.#finish(token);
       try {
         this.#nc.publish(subject, typeof body === 'string' ? new TextEncoder().encode(body) : body, { reply: `${this.#prefix}.${token}` });
@@ -205,7 +210,7 @@ export class ResolverSession {
 
   /** `$SYS.REQ.CLAIMS.LIST`: which accounts each answering server holds. */
   async list(opts: Omit<CollectOptions, 'maxBytes'>): Promise<{ answers: Array<{ server: ServerIdentity; accounts: string[] }>; garbage: number }> {
-    const raw = await this.request('$SYS.REQ.CLAIMS.LIST', '', { ...opts, maxBytes: MAX_JSON_ANSWER });
+    const raw = await this.request('$SYS.REQ.CLAIMS.LIST', '', { ...opts, maxBytes: MAX_JSON_ANSWER, counts: (a) => parseServerAnswer(a) !== undefined });
     const answers: Array<{ server: ServerIdentity; accounts: string[] }> = [];
     let garbage = 0;
     for (const a of raw) {
@@ -254,7 +259,7 @@ export class ResolverSession {
   }
 
   async #replies(subject: string, body: string, opts: Omit<CollectOptions, 'maxBytes'>): Promise<{ replies: ServerReply[]; garbage: number }> {
-    const raw = await this.request(subject, body, { ...opts, maxBytes: MAX_JSON_ANSWER });
+    const raw = await this.request(subject, body, { ...opts, maxBytes: MAX_JSON_ANSWER, counts: (a) => parseServerAnswer(a) !== undefined });
     const replies: ServerReply[] = [];
     let garbage = 0;
     for (const a of raw) {
