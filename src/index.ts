@@ -92,7 +92,8 @@ export { OperatorStore } from './store/operator-store.js';
 export { type StorePaths, resolvePaths } from './store/paths.js';
 
 // nats-server.
-export { type MemoryResolverInput, memoryResolverConfig } from './nats/server-config.js';
+export { type MemoryResolverInput, type NatsResolverInput, memoryResolverConfig, natsResolverConfig } from './nats/server-config.js';
+export { ResolverSession, type ServerIdentity, type ServerReply, type SessionUser } from './nats/resolver/client.js';
 
 // The operations on a store.
 export * from './workspace/index.js';

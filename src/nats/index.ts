@@ -8,3 +8,4 @@
  * ```
  */
 export { GO_DURATION, type MemoryResolverInput, type NatsResolverInput, memoryResolverConfig, natsResolverConfig } from './server-config.js';
+export { type CollectOptions, type RawAnswer, ResolverSession, type ServerIdentity, type ServerReply, type SessionOptions, type SessionUser, parseServerAnswer, probeServer } from './resolver/client.js';
