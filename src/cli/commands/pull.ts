@@ -22,7 +22,7 @@ function line(a: PullOutcome): string {
 export const pullCommand: Command = {
   words: ['pull'],
   summary: "Pull account JWTs from a cluster's NATS resolver into the store (verified; newer wins)",
-  usage: 'pull (-a ACCOUNT... | -A) [--operator NAME] [--server URL] [--timeout DURATION] [--diff] [--overwrite-newer]',
+  usage: 'pull (-a ACCOUNT | -A) [--operator NAME] [--server URL] [--timeout DURATION] [--diff] [--overwrite-newer]',
   description: [
     'Fetches what the servers hold ($SYS.REQ.ACCOUNT.<A>.CLAIMS.LOOKUP for -a, $SYS.REQ.CLAIMS.PACK',
     'for -A), as the same short-lived system user `sigchain push` mints. Every token is checked by',

@@ -34,7 +34,7 @@ export function pushRefusal(r: Pick<PushResult, 'accounts'>): SigchainError | un
 export const pushCommand: Command = {
   words: ['push'],
   summary: "Push account JWTs to a cluster's NATS resolver (refusing rollbacks and tokens sigchain would not accept)",
-  usage: 'push (-a ACCOUNT... | -A) [--operator NAME] [--server URL] [--timeout DURATION] [--force] [--prune] [--account-removal NAME|PUB]',
+  usage: 'push (-a ACCOUNT | -A) [--operator NAME] [--server URL] [--timeout DURATION] [--force] [--prune] [--account-removal NAME|PUB]',
   description: [
     'Sends account JWTs through $SYS.REQ.CLAIMS.UPDATE to the servers of a cluster running the',
     'NATS-based resolver (`sigchain nats server-config --resolver full`). It talks to --server,',
