@@ -62,6 +62,10 @@ export function chooseServers(operator: OperatorClaims, server: string | undefin
 export async function systemAccount(op: OperatorStore, operator: Stored<OperatorClaims>): Promise<Stored<AccountClaims>> {
   const pub = operator.claims.nats.system_account;
   if (!pub) throw new SigchainError('INVALID_CLAIMS', `Operator "${op.name}" names no system account; push and pull talk as a system-account user. Run \`sigchain edit operator --system-account SYS\`.`);
+  // The system account is nearly always named SYS (as `add operator` and nsc make it): try that
+  // folder before reading every account of a large store.
+  const likely = (await op.hasAccount('SYS')) ? await readAccount(op, 'SYS').catch(() => undefined) : undefined;
+  if (likely?.claims.sub === pub) return likely;
   const found = await op.findAccountByPublicKey(pub);
   if (!found) throw new SigchainError('STORE_NOT_FOUND', `Operator "${op.name}"'s system account ${pub} is not in the store, so no system user can be signed for it.`, { publicKey: pub });
   return readAccount(op, found.name);
