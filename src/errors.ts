@@ -119,6 +119,13 @@ export const ErrorCodes = {
   CALL_TIMEOUT: 'The target did not answer the invocation in time.',
   UNKNOWN_OPERATION: 'The target actor does not implement the operation invoked.',
   OPERATION_FAILED: "The target accepted the invocation but its operation failed (or its answer's error carries no sigchain code).",
+  // exports, imports and activations (issue 12: add/delete export|import, generate activation, delete account)
+  IMPORT_SOURCE_MISSING: 'The account an import names as its exporter (or that issued its activation) is not in the store, so nothing can serve the import.',
+  EXPORT_NOT_FOUND: 'The exporting account has no export (of that kind, or private, as needed) covering the subject.',
+  ACTIVATION_REQUIRED: 'The export is private: importing it needs an activation token from the exporter (`generate activation`, then `add import --token`).',
+  ACTIVATION_WRONG_ACCOUNT: 'The activation token was made for another importing account than this one.',
+  ACTIVATION_SUBJECT_MISMATCH: "The activation token's subject or kind is not one the exporter exports privately (or does not cover the import).",
+  ACCOUNT_IN_USE: 'Other accounts import from this account; deleting it would break their imports (they are named).',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
