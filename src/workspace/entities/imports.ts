@@ -153,6 +153,8 @@ export async function addImport(ws: Workspace, opts: AddImportOptions): Promise<
       exporter = await findAccountRef(op, opts.srcAccount, 'the account to import from');
       type = opts.service ? 'service' : 'stream';
       subject = opts.remoteSubject.trim();
+      // Named as the user wrote it, before an account token is filled in (nsc: the remote subject).
+      importName ??= subject;
       const ofType = (exporter.claims.nats.exports ?? []).filter((e) => e.type === type);
       // A public export with an account token position serves each importer under its own key.
       for (const e of ofType) {
