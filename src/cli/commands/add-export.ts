@@ -5,7 +5,7 @@ import { type Command, flag, str } from '../command.js';
 import { parseDurationNs } from '../parse/time.js';
 import { entityScope, natsOnly, openWorkspace, printWarnings, scopeOptions, signerFrom, snake } from './support.js';
 
-const USAGE = 'add export -s SUBJECT [-n NAME] [-r | --service] [-p | --private] [--response-type Singleton|Stream|Chunked] [--response-threshold DURATION] [--latency SUBJECT --sampling 1-100|header] [--account-token-position N] [-a ACCOUNT] [-K OPERATOR_KEY]';
+const USAGE = 'add export -s SUBJECT [-n NAME] [-r | --service] [-p | --private] [--response-type Singleton|Stream|Chunked] [--response-threshold DURATION] [--latency SUBJECT --sampling 1-100|header] [--account-token-position N] [-a ACCOUNT] [-K OPERATOR_KEY] [flags]';
 
 // nsc's --sampling: a percentage 1..100, or `header` (the sampling decision travels in a header).
 function sampling(v: string | undefined): number | 'headers' | undefined {

@@ -4,7 +4,7 @@ import { type AddImportOptions, addImport } from '../../workspace/entities/impor
 import { type Command, flag, str } from '../command.js';
 import { entityScope, natsOnly, openWorkspace, printWarnings, scopeOptions, signerFrom, snake } from './support.js';
 
-const USAGE = 'add import (--src-account ACCOUNT --remote-subject SUBJECT [--service] | -u/--token FILE|TOKEN) [-s LOCAL_SUBJECT] [-n NAME] [--share] [-a ACCOUNT] [-K OPERATOR_KEY]';
+const USAGE = 'add import (--src-account ACCOUNT --remote-subject SUBJECT [--service] | -u/--token FILE|TOKEN) [-s LOCAL_SUBJECT] [-n NAME] [--share] [-a ACCOUNT] [-K OPERATOR_KEY] [flags]';
 
 /** `sigchain add import`: an account takes in another account's stream or service. */
 export const addImportCommand: Command = {

@@ -2,7 +2,7 @@ import { deleteAccount } from '../../workspace/entities/delete-account.js';
 import { type Command, flag, str } from '../command.js';
 import { entityName, natsOnly, openWorkspace, printWarnings, snake } from './support.js';
 
-const USAGE = 'delete account (NAME | -n NAME) [-D | --rm-nkey] [-C | --rm-creds] [--operator NAME]';
+const USAGE = 'delete account (NAME | -n NAME) [-D | --rm-nkey] [-C | --rm-creds] [--operator NAME] [flags]';
 
 /** `sigchain delete account`: an account and its users leave the store, unless others import from it. */
 export const deleteAccountCommand: Command = {

@@ -2,7 +2,7 @@ import { deleteExport } from '../../workspace/entities/exports.js';
 import { type Command, str } from '../command.js';
 import { entityScope, natsOnly, openWorkspace, printWarnings, scopeOptions, signerFrom, snake } from './support.js';
 
-const USAGE = 'delete export [-s SUBJECT] [-a ACCOUNT] [-K OPERATOR_KEY]';
+const USAGE = 'delete export [-s SUBJECT] [-a ACCOUNT] [-K OPERATOR_KEY] [flags]';
 
 /** `sigchain delete export`: an account stops exporting a subject. */
 export const deleteExportCommand: Command = {

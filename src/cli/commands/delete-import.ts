@@ -2,7 +2,7 @@ import { deleteImport } from '../../workspace/entities/imports.js';
 import { type Command, str } from '../command.js';
 import { entityScope, natsOnly, openWorkspace, printWarnings, scopeOptions, signerFrom, snake } from './support.js';
 
-const USAGE = 'delete import [-s SUBJECT] [--src-account ACCOUNT] [-a ACCOUNT] [-K OPERATOR_KEY]';
+const USAGE = 'delete import [-s SUBJECT] [--src-account ACCOUNT] [-a ACCOUNT] [-K OPERATOR_KEY] [flags]';
 
 /** `sigchain delete import`: an account stops importing a subject. */
 export const deleteImportCommand: Command = {

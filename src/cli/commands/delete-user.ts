@@ -3,7 +3,7 @@ import { deleteUser } from '../../workspace/entities/delete-user.js';
 import { type Command, flag, list } from '../command.js';
 import { entityScope, natsOnly, openWorkspace, printWarnings, scopeOptions, signerFrom, snake } from './support.js';
 
-const USAGE = 'delete user (NAME | -n NAME[,NAME…]) [-R | --revoke] [-D | --rm-nkey] [-C | --rm-creds] [-a ACCOUNT] [-K OPERATOR_KEY]';
+const USAGE = 'delete user (NAME | -n NAME[,NAME…]) [-R | --revoke] [-D | --rm-nkey] [-C | --rm-creds] [-a ACCOUNT] [-K OPERATOR_KEY] [flags]';
 
 /** `sigchain delete user`: users leave the store (and, on request, their keys, creds and access). */
 export const deleteUserCommand: Command = {

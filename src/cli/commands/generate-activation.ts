@@ -5,7 +5,7 @@ import { writeOutputFile } from '../../workspace/output-file.js';
 import { type Command, flag, str } from '../command.js';
 import { TIME_OPTIONS, entityScope, natsOnly, openWorkspace, printWarnings, scopeOptions, signerFrom, snake, timeOptions } from './support.js';
 
-const USAGE = 'generate activation -t TARGET_ACCOUNT [-s SUBJECT] [-a ACCOUNT] [-o FILE [--force]] [--expiry WHEN] [--start WHEN] [-K ACCOUNT_KEY]';
+const USAGE = 'generate activation -t TARGET_ACCOUNT [-s SUBJECT] [-a ACCOUNT] [-o FILE [--force]] [--expiry WHEN] [--start WHEN] [-K ACCOUNT_KEY] [flags]';
 
 /** `sigchain generate activation`: the exporter lets one account import a private export. */
 export const generateActivationCommand: Command = {
