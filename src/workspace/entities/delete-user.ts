@@ -74,8 +74,10 @@ export async function deleteUser(ws: Workspace, opts: DeleteUserOptions): Promis
       let changed = false;
       for (const u of users) {
         const d = deleted.get(u.name)!;
-        // As nsc: a key already revoked (at any time) is left as it is.
-        if (account.claims.nats.revocations?.[u.claims.sub]) d.revocation = 'already-revoked';
+        // A revocation that already refuses the user's current token is left as it is. Unlike nsc,
+        // an older one (the user was re-issued since) is moved forward: else its creds still work.
+        const existing = account.claims.nats.revocations?.[u.claims.sub];
+        if (existing !== undefined && existing >= (u.claims.iat ?? 0)) d.revocation = 'already-revoked';
         else {
           revokeKey(account.claims, u.claims.sub);
           d.revocation = 'revoked';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { newActivationClaims } from '../../../src/claims/nats/activation.js';
 import { decodeAccount, decodeActivation } from '../../../src/claims/nats/decode.js';
-import { encodeActivation, encodeUser } from '../../../src/claims/nats/encode.js';
+import { encodeAccount as encodeAccountWith, encodeActivation, encodeUser } from '../../../src/claims/nats/encode.js';
 import { newUserClaims } from '../../../src/claims/nats/user.js';
 import { KeyPair } from '../../../src/nkeys/keypair.js';
 import {
@@ -252,6 +252,22 @@ describe('deleteUser and deleteAccount', () => {
     assert.ok(!keys.includes(u2.user.publicKey) && !keys.includes(u3.user.publicKey));
     assert.deepEqual(await op.listUsers('A'), []);
     await goAccepts(await token(ws, 'A'));
+  });
+
+  it('-R moves an old revocation forward when the user was re-issued after it; one that already refuses the token is kept', async (t) => {
+    const { ws } = tempWorkspace(t);
+    const { accountSk } = await operatorWithAccount(ws);
+    const signer = await ws.resolveSigner(accountSk.keyPath);
+    const old = await addUser(ws, 'OLD', { signer });
+    const cur = await addUser(ws, 'CUR', { signer });
+    // OLD: revoked long ago, its current token issued later (so not refused); CUR: revoked now.
+    const a = (await readAccount(await ws.operator(), 'A')).claims;
+    a.nats.revocations = { [old.user.publicKey]: 1000, [cur.user.publicKey]: Math.floor(Date.now() / 1000) + 60 };
+    await (await ws.operator()).writeAccountJwt('A', encodeAccountWith(a, await ws.custody.exportKey(decodeAccount(await token(ws, 'A')).iss!)));
+    const r = await deleteUser(ws, { users: ['OLD', 'CUR'], revoke: true });
+    assert.deepEqual(r.users.map((u) => [u.name, u.revocation]), [['OLD', 'revoked'], ['CUR', 'already-revoked']]);
+    const revs = decodeAccount(await token(ws, 'A')).nats.revocations!;
+    assert.ok(revs[old.user.publicKey]! >= Math.floor(Date.now() / 1000) - 5, 'moved forward to now');
   });
 
   it('a user that does not exist stops the whole delete before anything is removed', async (t) => {
