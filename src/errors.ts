@@ -125,6 +125,13 @@ export const ErrorCodes = {
   PUSH_ROLLBACK_REFUSED: 'A server holds a newer token for the account than the one being pushed (a later iat, or the same iat with other content): pushing would roll it back.',
   PULL_ROLLBACK_REFUSED: 'The store holds a newer token for the account than the servers: pulling would replace it with an older one.',
   ACCOUNT_UNTRUSTED: "sigchain's own verifier refuses the account token (not signed by a key the operator trusts, expired, or otherwise invalid): it is not pushed or pulled.",
+  // exports, imports and activations (issue 12: add/delete export|import, generate activation, delete account)
+  IMPORT_SOURCE_MISSING: 'The account an import names as its exporter (or that issued its activation) is not in the store, so nothing can serve the import.',
+  EXPORT_NOT_FOUND: 'The exporting account has no export (of that kind, or private, as needed) covering the subject.',
+  ACTIVATION_REQUIRED: 'The export is private: importing it needs an activation token from the exporter (`generate activation`, then `add import --token`).',
+  ACTIVATION_WRONG_ACCOUNT: 'The activation token was made for another importing account than this one.',
+  ACTIVATION_SUBJECT_MISMATCH: "The activation token's subject or kind is not one the exporter exports privately (or does not cover the import).",
+  ACCOUNT_IN_USE: 'Other accounts import from this account; deleting it would break their imports (they are named).',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -74,5 +74,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   { words: ['call'], summary: 'Send one signed wasmCloud invocation to an actor on a NATS lattice and print its answer', load: async () => (await import('./commands/call.js')).callCommand },
   { words: ['push'], summary: "Push account JWTs to a cluster's NATS resolver (refusing rollbacks and tokens sigchain would not accept)", load: async () => (await import('./commands/push.js')).pushCommand },
   { words: ['pull'], summary: "Pull account JWTs from a cluster's NATS resolver into the store (verified; newer wins)", load: async () => (await import('./commands/pull.js')).pullCommand },
+  { words: ['add', 'export'], summary: 'Export a stream or a service from an account, public or private (importers then need an activation)', load: async () => (await import('./commands/add-export.js')).addExportCommand },
+  { words: ['add', 'import'], summary: "Import another account's stream or service: public by account and subject, private with an activation token", load: async () => (await import('./commands/add-import.js')).addImportCommand },
+  { words: ['generate', 'activation'], summary: 'Sign an activation token that lets one account import a private export', load: async () => (await import('./commands/generate-activation.js')).generateActivationCommand },
+  { words: ['delete', 'export'], summary: 'Remove an export from an account (accounts importing it are named)', load: async () => (await import('./commands/delete-export.js')).deleteExportCommand },
+  { words: ['delete', 'import'], summary: 'Remove an import from an account', load: async () => (await import('./commands/delete-import.js')).deleteImportCommand },
+  { words: ['delete', 'user'], summary: 'Delete users from the store; -R revokes them first, -D and -C remove their keys and creds', load: async () => (await import('./commands/delete-user.js')).deleteUserCommand },
+  { words: ['delete', 'account'], summary: 'Delete an account and its users (refused while other accounts import from it)', load: async () => (await import('./commands/delete-account.js')).deleteAccountCommand },
 ];
 

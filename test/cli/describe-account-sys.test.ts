@@ -15,16 +15,20 @@ it('describe account SYS shows both exports: name, type, subject, public, token 
   const exports = stored.claims.nats.exports ?? [];
   assert.equal(exports.length, 2);
 
-  const table = (await cli(h, ['describe', 'account', 'SYS'])).stdout;
+  const table = (await cli(h, ['describe', 'account', 'SYS'], { COLUMNS: '250' })).stdout;
   const url = 'https://docs.nats.io/nats-server/configuration/sys_accounts';
-  assert.deepEqual(rowValues(table, 'Exports'), [
-    'account-monitoring-streams: stream $SYS.ACCOUNT.*.> (public, account token 3)',
-    'Account specific monitoring stream',
-    url,
-    'account-monitoring-services: service [Stream] $SYS.REQ.ACCOUNT.*.* (public, account token 4)',
-    'Request account specific monitoring services for: SUBSZ, CONNZ, LEAFZ, JSZ and INFO',
-    url,
-  ]);
+  assert.deepEqual(rowValues(table, 'Exports'), ['2']);
+  // nsc's Exports table (Name, Type, Subject, Public, Revocations, Tracking), then its descriptions.
+  const cells = (line: string) => line.split('│').slice(1, -1).map((c) => c.trim());
+  const lines = table.split('\n');
+  const header = lines.findIndex((l) => /│ Name +│ Type +│ Subject +│ Public │ Revocations │ Tracking +│/.test(l));
+  assert.ok(header > 0, table);
+  assert.deepEqual(cells(lines[header + 3]!), ['account-monitoring-services', 'Service [Stream]', '$SYS.REQ.ACCOUNT.*.* (account token 4)', 'Yes', '0', '-']);
+  assert.deepEqual(cells(lines[header + 2]!), ['account-monitoring-streams', 'Stream', '$SYS.ACCOUNT.*.> (account token 3)', 'Yes', '0', 'N/A']);
+  const desc = lines.findIndex((l) => /│ Name +│ Description +│ Info Url +│/.test(l));
+  assert.ok(desc > header, table);
+  assert.deepEqual(cells(lines[desc + 3]!), ['account-monitoring-services', 'Request account specific monitoring services for: SUBSZ, CONNZ, LEAFZ, JSZ and INFO', url]);
+  assert.deepEqual(cells(lines[desc + 2]!), ['account-monitoring-streams', 'Account specific monitoring stream', url]);
 
   const described = json((await cli(h, ['describe', 'account', 'SYS', '--json'])).stdout);
   assert.deepEqual(described.nats.exports, exports, '--json prints the stored exports');

@@ -498,7 +498,8 @@ function validateOperator(r: Results, c: OperatorClaims): void {
 function validateActivation(r: Results, c: ActivationClaims): void {
   const a = c.nats;
   if (a.kind !== 'service' && a.kind !== 'stream') r.error(`invalid activation kind ${show(a.kind)} (use "stream" or "service")`, 'nats.kind');
-  if (a.kind === 'service' && typeof a.subject === 'string' && hasWildcards(a.subject)) r.error(`services cannot have wildcard subject ${show(a.subject)}`, 'nats.subject');
+  // No wildcard rule for service activations: that was jwt v1's; v2 (what nats-server 2.x links)
+  // and nsc activate a private `svc.*` export as is, and servers serve imports under it.
   subject(r, a.subject, 'nats.subject');
   if (a.issuer_account) keyCheck(r, a.issuer_account, ['account'], 'nats.issuer_account', 'issuer_account');
 }

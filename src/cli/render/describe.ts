@@ -1,7 +1,8 @@
-import type { AccountClaims, ActivationClaims, Export, NatsClaims, OperatorClaims, Permission, UserClaims, UserScope } from '../../claims/nats/types.js';
+import type { AccountClaims, ActivationClaims, NatsClaims, OperatorClaims, Permission, UserClaims, UserScope } from '../../claims/nats/types.js';
 import { formatRestriction, readRestrictions } from '../../keys/restrictions.js';
 import { type TableSection, renderTable } from '../output/table.js';
 import { formatBool, formatBytes, formatCount, formatDuration, formatExpiry, formatTime } from './format.js';
+import { exportsTable, importsTable } from './exports-imports.js';
 
 type Rows = TableSection['rows'];
 
@@ -112,29 +113,15 @@ export function describeAccountTable(c: AccountClaims, opts: DescribeOptions = {
   sections.push({
     rows: [
       ['Revocations', String(revoked)],
-      ['Imports', n.imports?.length ? n.imports.map((i) => `${i.type} ${i.local_subject ?? i.subject} ← ${withName(i.account, opts.names)}`) : 'None'],
-      ['Exports', n.exports?.length ? n.exports.flatMap(exportLines) : 'None'],
+      // As nsc: counts here, the Exports and Imports tables below.
+      ['Imports', n.imports?.length ? String(n.imports.length) : 'None'],
+      ['Exports', n.exports?.length ? String(n.exports.length) : 'None'],
     ],
   });
-  return renderTable(title('Account Details', opts), sections);
-}
-
-/**
- * One export's lines, with what nsc's Exports tables show: name, type (and a service's
- * response type), subject, public or private, the account token position, revocations and
- * latency tracking, then the description and info URL indented below.
- */
-function exportLines(e: Export): string[] {
-  const notes = [e.token_req ? 'private' : 'public'];
-  if (e.account_token_position) notes.push(`account token ${e.account_token_position}`);
-  const revoked = Object.keys(e.revocations ?? {}).length;
-  if (revoked) notes.push(`${revoked} revoked`);
-  if (e.service_latency) notes.push(`latency ${e.service_latency.results} (${e.service_latency.sampling ?? 0}%)`);
-  const kind = e.type === 'service' && e.response_type && e.response_type !== 'Singleton' ? `service [${e.response_type}]` : e.type;
-  const lines = [`${e.name ? `${e.name}: ` : ''}${kind} ${e.subject} (${notes.join(', ')})`];
-  if (e.description) lines.push(`  ${e.description.replace(/\n/g, ' ')}`);
-  if (e.info_url) lines.push(`  ${e.info_url}`);
-  return lines;
+  const tables = [renderTable(title('Account Details', opts), sections)];
+  if (n.exports?.length) tables.push(exportsTable(n.exports));
+  if (n.imports?.length) tables.push(importsTable(n.imports, (k) => opts.names?.get(k)));
+  return tables.join('\n\n');
 }
 
 function permissionRows(pub: Permission | undefined, sub: Permission | undefined, prefix = ''): Rows {

@@ -11,3 +11,4 @@
  */
 export { type UserEdit, applyUserEdit, editSetsPermissions } from './user-edit.js';
 export { type ClaimEdit, applyClaimEdit } from './claim-edit.js';
+export { type ExportSpec, type ImportSpec, RESPONSE_TYPES, exportFromSpec, exportsCovering, importFromSpec, importersOf, insertExport, insertImport, removeExport, removeImport } from './export-edit.js';

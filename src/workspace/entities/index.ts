@@ -19,3 +19,8 @@ export { type EditOperatorOptions, type EditOperatorResult, editOperator } from 
 export { type EditAccountOptions, type EditAccountResult, editAccount } from './edit-account.js';
 export { type EditUserOptions, type EditUserResult, editUser } from './edit-user.js';
 export { generateCreds } from './generate-creds.js';
+export { type AddExportOptions, type AddExportResult, type DeleteExportOptions, type DeleteExportResult, type ResignedAccountInfo, addExport, deleteExport } from './exports.js';
+export { type AddImportOptions, type AddImportResult, type DeleteImportOptions, type DeleteImportResult, addImport, deleteImport } from './imports.js';
+export { type GenerateActivationOptions, type GenerateActivationResult, decorateJwt, generateActivation } from './activation.js';
+export { type DeleteUserOptions, type DeleteUserResult, type DeletedUser, deleteUser } from './delete-user.js';
+export { type DeleteAccountOptions, type DeleteAccountResult, deleteAccount } from './delete-account.js';

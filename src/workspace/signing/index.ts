@@ -13,6 +13,7 @@
  */
 export { type ChosenSigner, type IssuingParent, chooseSigner } from './choose-signer.js';
 export { type Issued, accountParent, issueAccount, issueUser, operatorParent } from './issue.js';
+export { issueActivation } from './issue-activation.js';
 export { assertSignerMay } from './signer-usage.js';
 export { type KeyInventoryFilter, type KeyInventoryRow, type KeyStatus, keyInventory } from './key-inventory.js';
 export { type EditSigningKeyScopeOptions, type EditSigningKeyScopeResult, editSigningKeyScope } from './signing-key-scope.js';
