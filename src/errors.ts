@@ -119,6 +119,11 @@ export const ErrorCodes = {
   CALL_TIMEOUT: 'The target did not answer the invocation in time.',
   UNKNOWN_OPERATION: 'The target actor does not implement the operation invoked.',
   OPERATION_FAILED: "The target accepted the invocation but its operation failed (or its answer's error carries no sigchain code).",
+  // expirations, safe defaults and seeds on the command line (issue 11 item 6, issue 12 items 2-3)
+  SEED_IN_ARGUMENT: 'A seed (private key) was given where no seed is expected (only -K, --sk, --cluster-seed and `keys import` take one); it was not used or printed. Treat it as leaked if it was typed where others can see it.',
+  USER_REVOKED: "The user's key is revoked by its account; re-issuing it would make servers accept it again, so it is refused unless --lift-revocation is given.",
+  REVOKES_CURRENT_ACCOUNT: "The jti named is the account's current JWT: revoking it makes every user of the account fail `verify` while servers still accept them; refused unless --force.",
+  SEARCH_INCOMPLETE: '`keys compromised` could not read every account or user, so it cannot tell what the leaked key signed; nothing was changed.',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
