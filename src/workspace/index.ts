@@ -13,3 +13,4 @@ export * from './compromise/index.js';
 export * from './verify/index.js';
 export * from './wasmcloud/index.js';
 export { type OutputFileOptions, writeOutputFile } from './output-file.js';
+export { type Expiration, type ExpirationReport, type UnreadableToken, listExpirations } from './expirations.js';
