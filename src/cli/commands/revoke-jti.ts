@@ -7,7 +7,7 @@ import { openWorkspace, printWarnings, signerFrom, snake, entityScope } from './
 export const revokeJtiCommand: Command = {
   words: ['revoke', 'jti'],
   summary: 'Revoke one token by its jti (for NATS users, servers are told by a key revocation at its iat)',
-  usage: 'revoke jti (JTI | TOKEN | JWT_FILE | CREDS_FILE | -) [-a ACCOUNT] [--operator NAME] [--at TIME] [--jti-only] [-K OPERATOR_KEY]',
+  usage: 'revoke jti (JTI | TOKEN | JWT_FILE | CREDS_FILE | -) [-a ACCOUNT] [--operator NAME] [--at TIME] [--jti-only] [--force] [-K OPERATOR_KEY]',
   description: [
     'Revokes a single token by its unique JWT ID (jti), the feature NATS itself lacks. The jti is',
     "recorded in the account's revoked-jti list (revocations.json next to the account JWT; nsc",
