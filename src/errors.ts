@@ -132,6 +132,11 @@ export const ErrorCodes = {
   ACTIVATION_WRONG_ACCOUNT: 'The activation token was made for another importing account than this one.',
   ACTIVATION_SUBJECT_MISMATCH: "The activation token's subject or kind is not one the exporter exports privately (or does not cover the import).",
   ACCOUNT_IN_USE: 'Other accounts import from this account; deleting it would break their imports (they are named).',
+  // expirations, safe defaults and seeds on the command line (issue 11 item 6, issue 12 items 2-3)
+  SEED_IN_ARGUMENT: 'A seed (private key) was given where no seed is expected (only -K, --sk, --cluster-seed and `keys import` take one); it was not used or printed. Treat it as leaked if it was typed where others can see it.',
+  USER_REVOKED: "The user's key is revoked by its account; re-issuing it would make servers accept it again, so it is refused unless --lift-revocation is given.",
+  REVOKES_CURRENT_ACCOUNT: "The jti named is the account's current JWT: revoking it makes every user of the account fail `verify` while servers still accept them; refused unless --force.",
+  SEARCH_INCOMPLETE: '`keys compromised` could not read every account or user, so it cannot tell what the leaked key signed; nothing was changed.',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

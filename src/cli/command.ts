@@ -12,6 +12,12 @@ export interface OptionSpec {
   multiple?: boolean | 'greedy';
   /** Shown in help as `--name VALUE`. */
   valueName?: string;
+  /**
+   * `true` for the few options documented to take a seed (`-K`, `--sk`, `--cluster-seed`). Any
+   * other option given a seed-shaped value is refused by the parser with `SEED_IN_ARGUMENT`,
+   * before anything could print it, name a file after it or put it in a token.
+   */
+  seed?: boolean;
   description: string;
 }
 
@@ -44,8 +50,12 @@ export interface Command {
   readonly description: string;
   readonly examples: string[];
   readonly options: Record<string, OptionSpec>;
-  /** Smallest and largest number of positionals after the command words. */
-  readonly args?: { min: number; max: number };
+  /**
+   * Smallest and largest number of positionals after the command words; `seed: true` when a
+   * positional may be a seed (`keys import SEED`). Otherwise a seed-shaped positional is refused
+   * by the parser with `SEED_IN_ARGUMENT`.
+   */
+  readonly args?: { min: number; max: number; seed?: boolean };
   /**
    * With `--json`, fields printed beside `error` when the command is refused (bad arguments
    * included), so that the output keeps one shape whatever the outcome: `verify` sets

@@ -6,6 +6,7 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
     type: 'string',
     short: 'K',
     valueName: 'KEY',
+    seed: true,
     description: 'The key that signs: a seed, a path to a .nk file, or a public key whose private key is held here (key store, sealed or plain; a registered HSM/KMS key; the key agent). Use it to sign with a signing key instead of an identity key.',
   },
   json: { type: 'boolean', description: 'Print one JSON object on stdout (for scripts). Errors become {"error":{"code","message","details"}} (verify keeps "valid":false beside it).' },

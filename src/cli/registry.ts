@@ -81,5 +81,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { words: ['delete', 'import'], summary: 'Remove an import from an account', load: async () => (await import('./commands/delete-import.js')).deleteImportCommand },
   { words: ['delete', 'user'], summary: 'Delete users from the store; -R revokes them first, -D and -C remove their keys and creds', load: async () => (await import('./commands/delete-user.js')).deleteUserCommand },
   { words: ['delete', 'account'], summary: 'Delete an account and its users (refused while other accounts import from it)', load: async () => (await import('./commands/delete-account.js')).deleteAccountCommand },
+  { words: ['expirations'], summary: 'List operator, account, user and activation tokens that expire soon (default 30d) or have expired; exit 1 if any', load: async () => (await import('./commands/expirations.js')).expirationsCommand },
 ];
 

@@ -6,7 +6,7 @@ import { SigchainError } from '../errors.js';
 import type { CommandContext } from './command.js';
 import { GLOBAL_OPTIONS } from './globals.js';
 import { Printer } from './output/printer.js';
-import { findCommand, parseCommandArgs, wordsOf } from './parse/argv.js';
+import { findCommand, parseCommandArgs, refuseStraySeeds, wordsOf } from './parse/argv.js';
 import { COMMANDS } from './registry.js';
 
 const help = () => import('./help.js');
@@ -36,6 +36,12 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, version: strin
   }
   const found = findCommand(argv, COMMANDS, GLOBAL_OPTIONS);
   if (!found) {
+    // Unknown commands are quoted back below: a seed among the words must not be.
+    try {
+      refuseStraySeeds(argv, GLOBAL_OPTIONS);
+    } catch (e) {
+      return printer.error(e);
+    }
     if (words[0]?.word === 'version' || (words.length === 0 && flags.includes('--version'))) {
       process.stdout.write(`${version}\n`);
       return 0;

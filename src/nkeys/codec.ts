@@ -1,7 +1,7 @@
 import { SigchainError } from '../errors.js';
 import { base32Decode, base32DecodeInto, base32Encode } from './base32.js';
 import { crc16 } from './crc16.js';
-import { type Role, Roles, SEED_PREFIX, roleOfPrefix } from './roles.js';
+import { type Role, Roles, SEED_PREFIX, roleOfPrefix, withArticle } from './roles.js';
 
 const PUBLIC_LENGTH = 56;
 const SEED_LENGTH = 58;
@@ -88,7 +88,7 @@ export function decodePublicKey(text: string, allowed?: readonly Role[]): { role
   const role = roleOfPrefix(body[0]!);
   if (!role) throw new SigchainError('NKEY_BAD_PREFIX', `${describeKeyText(text)} does not start with a known role prefix.`);
   if (allowed && !allowed.includes(role)) {
-    throw new SigchainError('NKEY_WRONG_ROLE', `${describeKeyText(text)} is a ${role} key; expected ${rolesList(allowed)}.`, { role, expected: allowed });
+    throw new SigchainError('NKEY_WRONG_ROLE', `${describeKeyText(text)} is ${withArticle(role)} key; expected ${rolesList(allowed)}.`, { role, expected: allowed });
   }
   return { role, raw: body.slice(1) };
 }
@@ -111,7 +111,7 @@ export function decodeSeed(text: string, allowed?: readonly Role[]): { role: Rol
   const role = roleOfPrefix(prefix);
   if (!role) throw new SigchainError('NKEY_BAD_PREFIX', 'The seed names no known key role.');
   if (allowed && !allowed.includes(role)) {
-    throw new SigchainError('NKEY_WRONG_ROLE', `The seed is of a ${role} key; expected ${rolesList(allowed)}.`, { role, expected: allowed });
+    throw new SigchainError('NKEY_WRONG_ROLE', `The seed is of ${withArticle(role)} key; expected ${rolesList(allowed)}.`, { role, expected: allowed });
   }
   return { role, raw: body.slice(2) };
 }

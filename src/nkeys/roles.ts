@@ -56,3 +56,11 @@ export function roleOfKey(key: unknown): Role | undefined {
 export function roleCanSign(role: Role): boolean {
   return role !== 'curve';
 }
+
+/**
+ * `word` with its indefinite article, by sound: "an account", "an operator", "a user",
+ * "a server". Messages name roles and token kinds through it ("a account key" read wrong).
+ */
+export function withArticle(word: string): string {
+  return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
+}

@@ -2,6 +2,7 @@
  * Reading and checking the raw JWT files of the store. The store keeps tokens as text and only
  * peeks at `sub`, `name` and the claim type; the claims layer owns their meaning.
  */
+import { withArticle } from '../nkeys/roles.js';
 import { readFile } from 'node:fs/promises';
 import { SigchainError } from '../errors.js';
 import { NATS_FORMAT, WASCAP_FORMAT, type TokenFormat } from '../jwt/formats.js';
@@ -61,7 +62,7 @@ export function checkTokenFor(kind: StoredKind, token: string): { token: string;
   const trimmed = typeof token === 'string' ? token.trim() : token;
   const f = facts(trimmed);
   if (f.type !== undefined && f.type !== kind) {
-    throw new SigchainError('WRONG_CLAIM_TYPE', `This is a ${f.type} token; only an ${kind} token can be stored as an ${kind}. Check which file or token you passed.`, { expected: kind, got: f.type });
+    throw new SigchainError('WRONG_CLAIM_TYPE', `This is ${withArticle(f.type)} token; only ${withArticle(kind)} token can be stored as ${withArticle(kind)}. Check which file or token you passed.`, { expected: kind, got: f.type });
   }
   return { token: trimmed, facts: f };
 }

@@ -14,3 +14,4 @@ export * from './verify/index.js';
 export * from './wasmcloud/index.js';
 export { type OutputFileOptions, writeOutputFile } from './output-file.js';
 export * from './distribution/index.js';
+export { type Expiration, type ExpirationReport, type UnreadableToken, listExpirations } from './expirations.js';

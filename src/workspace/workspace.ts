@@ -1,10 +1,11 @@
 import { Custody, type CustodyOptions, parseBackend } from '../custody/custody.js';
 import type { PassphraseSource } from '../custody/encrypted.js';
-import { SigchainError } from '../errors.js';
+import { SigchainError, isSigchainError } from '../errors.js';
 import type { KeyBackend, Signer } from '../keys/signer.js';
 import type { AuditCaller } from '../keys/audit-record.js';
 import { join } from 'node:path';
-import { isPublicKey, isSeed } from '../nkeys/codec.js';
+import { decodeSeed, isPublicKey, isSeed } from '../nkeys/codec.js';
+
 import { KeyPair } from '../nkeys/keypair.js';
 import { FsStore } from '../store/fs-store.js';
 import { KeyStore, readSecretFile } from '../store/keystore.js';
@@ -171,12 +172,22 @@ export class Workspace {
     const text = spec.trim();
     if (isSeed(text)) return KeyPair.fromSeed(text);
     const content = await readSecretFile(text);
+    // A mistyped or truncated seed is no file name: say what is wrong with it (never echoing it).
+    if (content === undefined && /^S[A-Z0-9]{40,}$/.test(text)) {
+      try {
+        decodeSeed(text);
+      } catch (e) {
+        if (isSigchainError(e)) throw new SigchainError(e.code, `${what} is not a valid seed: ${e.message} Check that it was copied whole.`);
+        throw e;
+      }
+    }
     if (content === undefined) {
       throw new SigchainError('USAGE', `${what} must be a seed (S…), a public key whose private key is held here, or the path to a .nk file; the value given is none of these (no such file).`);
     }
     // A .nk file holds the seed alone; a creds file holds it on its own line.
     const line = content.split(/\r?\n/).map((l) => l.trim()).find((l) => isSeed(l));
-    if (!line) throw new SigchainError('STORE_CORRUPT', `${text} does not hold an nkey seed. Point at a .nk file (it holds one line starting with S).`, { path: text });
+    // The user's own file, not the store: a bad command line, not a damaged store.
+    if (!line) throw new SigchainError('USAGE', `${what}: ${text} does not hold an nkey seed. Point at a .nk file (it holds one line starting with S), or give a public key whose private key is held here.`, { path: text });
     return KeyPair.fromSeed(line);
   }
 

@@ -30,7 +30,7 @@ export function row(table: string, label: string): string {
 }
 
 /** Asserts a refusal: exit code, and the error code in the `--json` error object. */
-export async function refused(home: string, args: string[], code: string, exit = code === 'USAGE' ? 2 : 1, input?: string): Promise<CliResult & { message: string }> {
+export async function refused(home: string, args: string[], code: string, exit = code === 'USAGE' || code === 'SEED_IN_ARGUMENT' ? 2 : 1, input?: string): Promise<CliResult & { message: string }> {
   const r = await runCli(home, [...args, '--json'], {}, input);
   assert.equal(r.code, exit, `sigchain ${args.join(' ')} should exit ${exit}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
   let body: { error?: { code: string; message: string } };

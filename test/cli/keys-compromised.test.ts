@@ -112,7 +112,7 @@ describe('keys compromised', () => {
     const e = await refused(home, ['keys', 'compromised', a.account.publicKey], 'COMPROMISED_KEY_IS_IDENTITY');
     assert.match(e.message, /identity key of account "A"/);
     const seed = (await ws.keys.getKey(a.account.publicKey)).seed;
-    const r = await refused(home, ['keys', 'compromised', seed], 'NKEY_PUBLIC_EXPECTED');
+    const r = await refused(home, ['keys', 'compromised', seed], 'SEED_IN_ARGUMENT');
     assert.ok(!`${r.stdout}${r.stderr}`.includes(seed.slice(2, 20)));
   });
 

@@ -134,9 +134,9 @@ it('bad --usage / --fingerprint / keys retire input: coded refusals, and a paste
     [['keys', 'list', '--usage', 'nope'], 'INVALID_KEY_USAGE', 1],
     [['keys', 'list', '--role', 'admin'], 'USAGE', 2],
     [['keys', 'list', '--retired', '--active'], 'USAGE', 2],
-    [['keys', 'list', '--fingerprint', seed], 'NKEY_PUBLIC_EXPECTED', 1],
+    [['keys', 'list', '--fingerprint', seed], 'SEED_IN_ARGUMENT', 2],
     [['keys', 'list', '--fingerprint', seed.slice(0, 20).toLowerCase()], 'NKEY_PUBLIC_EXPECTED', 1],
-    [['keys', 'retire', seed], 'NKEY_PUBLIC_EXPECTED', 1],
+    [['keys', 'retire', seed], 'SEED_IN_ARGUMENT', 2],
     [['keys', 'retire', KeyPair.create('operator').publicKey], 'STORE_NOT_FOUND', 1],
   ];
   for (const [args, code, exit] of cases) {

@@ -1,6 +1,6 @@
 // `nats server-config`: the memory-resolver configuration for the store's operator.
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { decodeAccount, decodeOperator } from '../../src/claims/nats/decode.js';
@@ -46,6 +46,8 @@ describe('nats server-config', () => {
 
   test('-o writes the same configuration to a file', async () => {
     const out = join(home, 'conf', 'server.conf');
+    // -o creates no folder (issue 12): it must exist.
+    mkdirSync(join(home, 'conf'), { recursive: true });
     const r = await cli(home, ['nats', 'server-config', '-o', out, '--operator', 'O']);
     assert.match(r.stderr, /\[ OK \] wrote nats-server configuration for operator "O" with 3 account\(s\)/);
     assert.equal(r.stdout, '');

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { addSigningKey, newUserScope, signingKeyScope } from '../../src/claims/nats/account.js';
-import { decodeAccount } from '../../src/claims/nats/decode.js';
-import { encodeAccount } from '../../src/claims/nats/encode.js';
+import { decodeAccount, decodeOperator } from '../../src/claims/nats/decode.js';
+import { encodeAccount, encodeOperator } from '../../src/claims/nats/encode.js';
 import { cli, runCli } from '../helpers/cli.js';
 import { refused } from './fixtures-b.js';
 import { home, json, payload, snapshot, wsOf } from './fixtures-a.js';
@@ -81,7 +81,13 @@ describe('key restrictions through the CLI', () => {
     await cli(h, ['add', 'user', 'U', '-a', 'A']);
     // A listed operator key without the issuing usage.
     const p = (await cli(h, ['generate', 'nkey', '--operator', '--store', '--usage', 'protocol'])).stdout.trim().split('\n')[0]!.trim();
-    await cli(h, ['edit', 'operator', '--sk', p]);
+    // `edit operator --sk` refuses such a key (issue 12); one listed by an older sigchain or by hand is still met.
+    await refused(h, ['edit', 'operator', '--sk', p], 'KEY_USAGE_VIOLATION');
+    const ws = wsOf(h);
+    const op = await ws.operator();
+    const oc = decodeOperator(await op.readOperatorJwt());
+    oc.nats.signing_keys = [...(oc.nats.signing_keys ?? []), p];
+    await op.writeOperatorJwt(encodeOperator(oc, await ws.keys.getKey(oc.sub)));
     await refusedUnchanged(h, ['edit', 'account', 'A', '--sk', 'generate', '-K', p], 'KEY_USAGE_VIOLATION');
     await refusedUnchanged(h, ['edit', 'signing-key', '-a', 'A', '--sk', 'generate', '--role', 'svc', '-K', p], 'KEY_USAGE_VIOLATION');
     await refusedUnchanged(h, ['add', 'account', 'C', '-K', p], 'KEY_USAGE_VIOLATION');

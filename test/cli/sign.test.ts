@@ -88,8 +88,8 @@ it('a key without the "authentication" usage is refused with KEY_USAGE_VIOLATION
   const good = await authKey(h);
   await cli(h, ['sign', '-u', good.publicKey, '--nonce-claim', '1:5:arkeo']);
   const seed = await runCli(h, ['sign', '-u', issuing.seed, '-m', 'x']);
-  assert.equal(seed.code, 1);
-  assert.match(seed.stderr, /NKEY_PUBLIC_EXPECTED/);
+  assert.equal(seed.code, 2);
+  assert.match(seed.stderr, /SEED_IN_ARGUMENT/);
   assert.equal((seed.stdout + seed.stderr).includes(issuing.seed), false);
   // A retired key signs nothing more; the refusal is audited too.
   const retired = await authKey(h);

@@ -63,7 +63,7 @@ describe('Workspace.resolveSigner', () => {
     }
   });
 
-  it('a file that holds no seed (or a corrupted one) is STORE_CORRUPT and its content is not echoed', async (t) => {
+  it('a file that holds no seed (or a corrupted one) is USAGE (the user\'s file, not the store: issue 12) and its content is not echoed', async (t) => {
     const { ws, home } = tempWorkspace(t);
     const k = KeyPair.create('account');
     // One character changed inside the key bytes: CRC-16 catches every such change. (Changing the
@@ -73,15 +73,18 @@ describe('Workspace.resolveSigner', () => {
     const broken = `${k.seed.slice(0, at)}${k.seed[at] === 'A' ? 'B' : 'A'}${k.seed.slice(at + 1)}`;
     const path = join(home, 'broken.nk');
     writeFileSync(path, broken, { mode: 0o600 });
-    await rejectsCode(ws.resolveSigner(path), 'STORE_CORRUPT', broken);
+    const e = await rejectsCode(ws.resolveSigner(path), 'USAGE', broken);
+    assert.match(e.message, /does not hold an nkey seed/);
   });
 
   it('a mistyped seed is neither echoed nor taken for a path', async (t) => {
     const { ws } = tempWorkspace(t);
     const k = KeyPair.create('operator');
-    for (const typo of [k.seed.slice(0, -1), `${k.seed}X`, `${k.seed.slice(0, 10)}0${k.seed.slice(11)}`]) {
-      const e = await rejectsCode(ws.resolveSigner(typo), 'USAGE', typo);
-      assert.match(e.message, /seed \(S…\), a public key whose private key is held here, or the path/);
+    // Issue 12: said to be a bad seed (length, alphabet or checksum), never "no such file".
+    for (const typo of [k.seed.slice(0, -1), `${k.seed}X`, `${k.seed.slice(0, 10)}0${k.seed.slice(11)}`, `${k.seed.slice(0, 20)}${k.seed[20] === 'A' ? 'B' : 'A'}${k.seed.slice(21)}`]) {
+      const e = await rejectsCode(ws.resolveSigner(typo), typo.length === 58 && !typo.includes('0') ? 'NKEY_BAD_CHECKSUM' : 'NKEY_MALFORMED', typo);
+      assert.match(e.message, /-K\/--private-key is not a valid seed/);
+      assert.doesNotMatch(e.message, /no such file/);
     }
   });
 

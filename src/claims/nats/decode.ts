@@ -1,3 +1,4 @@
+import { withArticle } from '../../nkeys/roles.js';
 import { SigchainError, isSigchainError } from '../../errors.js';
 import { type DecodedJwt, verifyJwt } from '../../jwt/decode.js';
 import { goFold, parseStrictJson } from '../../jwt/strict-json.js';
@@ -131,7 +132,7 @@ export function decodeNatsClaims(token: string, opts: { generic?: boolean } = {}
   // "USER" is not "user" to Go (a generic type, which its Decode refuses): do not let a reader
   // that folds case see a user token in it.
   if (!claimKind(type) && claimKind(goFold(type))) {
-    throw new SigchainError('MALFORMED_TOKEN', `The token's nats.type is ${JSON.stringify(type)}, not "${goFold(type)}": Go does not read it as a ${goFold(type)} token and refuses it.`, { type });
+    throw new SigchainError('MALFORMED_TOKEN', `The token's nats.type is ${JSON.stringify(type)}, not "${goFold(type)}": Go does not read it as ${withArticle(goFold(type))} token and refuses it.`, { type });
   }
   if (type === 'cluster' || type === 'server') {
     throw new SigchainError('WRONG_CLAIM_TYPE', `NATS v2 does not support ${type} claims; nats-server ignores them.`);
@@ -149,12 +150,12 @@ export function decodeNatsClaims(token: string, opts: { generic?: boolean } = {}
     if (!issRole || !kind.issuers.includes(issRole)) {
       throw new SigchainError(
         'WRONG_KEY_ROLE',
-        `This ${type} token is signed by ${issRole ? `a ${issRole} key` : 'an unknown key'} (${keyText(claims.iss)}); only ${kind.issuerHint} may sign ${type} tokens. Do not trust it.`,
+        `This ${type} token is signed by ${issRole ? `${withArticle(issRole)} key` : 'an unknown key'} (${keyText(claims.iss)}); only ${kind.issuerHint} may sign ${type} tokens. Do not trust it.`,
         { iss: claims.iss, expected: kind.issuers },
       );
     }
     if (roleOfKey(claims.sub) !== kind.subject) {
-      throw new SigchainError('WRONG_KEY_ROLE', `The subject of a ${type} token must be a ${kind.subject} key; this one is ${keyText(claims.sub)}. The token is malformed.`, {
+      throw new SigchainError('WRONG_KEY_ROLE', `The subject of ${withArticle(type)} token must be ${withArticle(kind.subject)} key; this one is ${keyText(claims.sub)}. The token is malformed.`, {
         sub: keyText(claims.sub),
       });
     }

@@ -1,3 +1,4 @@
+import { withArticle } from '../../nkeys/roles.js';
 import { SigchainError } from '../../errors.js';
 import { goJti } from '../../jwt/jti.js';
 import { signJwt, signJwtAsync } from '../../jwt/encode.js';
@@ -40,7 +41,7 @@ function checkSubject(kind: ClaimKind | undefined, sub: unknown, what: string): 
   const want = kind ? `${article(kind.subject)} ${kind.subject} public key` : 'a public nkey';
   // describeKeyText never echoes seed material, should someone paste a seed as the subject.
   const got = role ? `${article(role)} ${role} key` : typeof sub === 'string' && sub ? `${describeKeyText(sub)}, not a public key` : 'nothing';
-  throw new SigchainError('WRONG_KEY_ROLE', `The subject (sub) of a ${what} token must be ${want}; got ${got}. Build the claims with the new…Claims helper for the right key.`);
+  throw new SigchainError('WRONG_KEY_ROLE', `The subject (sub) of ${withArticle(what)} token must be ${want}; got ${got}. Build the claims with the new…Claims helper for the right key.`);
 }
 
 /**

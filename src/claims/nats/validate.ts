@@ -1,3 +1,4 @@
+import { withArticle } from '../../nkeys/roles.js';
 import { isIP } from 'node:net';
 import type { ErrorCode, Finding } from '../../errors.js';
 import { goJson } from '../../jwt/go-json.js';
@@ -250,7 +251,7 @@ export function validateScopedSigner(user: UserClaims, scope: UserScope): Issue[
   if (user.nats && !hasEmptyPermissions(user)) {
     out.push({
       code: 'SCOPED_USER_HAS_PERMISSIONS',
-      message: 'scoped users require no permissions or limits set (not even subs/data/payload -1): call setScoped(claims) before signing; the scope template applies instead',
+      message: "scoped users carry no permissions or limits of their own (not even subs/data/payload -1): the signing key's scope template applies instead",
       field: 'nats',
     });
   }
@@ -389,7 +390,7 @@ function importCheck(r: Results, im: Import, f: string, account: string, now: nu
   }
   if (act.iss !== im.account && act.nats.issuer_account !== im.account) r.error(`activation token does not come from account ${im.account}`, `${f}.token`);
   if (act.sub !== account) r.error(`activation token is for account ${act.sub}, not this account`, `${f}.token`);
-  if (act.nats.kind !== im.type) r.error(`activation token is for a ${act.nats.kind}, the import is a ${im.type}`, `${f}.token`);
+  if (act.nats.kind !== im.type) r.error(`activation token is for ${withArticle(act.nats.kind)}, the import is ${withArticle(im.type)}`, `${f}.token`);
   const target = svc && im.to ? im.to : im.subject;
   if (typeof target === 'string' && typeof act.nats.subject === 'string' && !isContainedIn(target, act.nats.subject)) {
     r.error(`activation token subject ${show(act.nats.subject)} does not cover import ${show(im.subject)}`, `${f}.token`);

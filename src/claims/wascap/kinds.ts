@@ -3,6 +3,7 @@
  * the kind (an actor token decodes fine as an operator's), so the key prefixes are the only
  * thing that keeps one kind from passing as another.
  */
+import { withArticle } from '../../nkeys/roles.js';
 import { SigchainError } from '../../errors.js';
 import { isPublicKey } from '../../nkeys/codec.js';
 import { type Role, roleOfKey } from '../../nkeys/roles.js';
@@ -74,7 +75,7 @@ export function wascapKindOf(sub: string, iss: string): WascapKind {
   }
   const rule = WASCAP_KIND_RULES[kind];
   if (rule.leaf && iss === sub) {
-    throw new SigchainError('SELF_ISSUED', `This ${kind} token is signed by its own key ${sub}: a ${kind} cannot vouch for itself. Have its account sign it (an account key or one of its valid_signers).`, { field: 'iss' });
+    throw new SigchainError('SELF_ISSUED', `This ${kind} token is signed by its own key ${sub}: ${withArticle(kind)} cannot vouch for itself. Have its account sign it (an account key or one of its valid_signers).`, { field: 'iss' });
   }
   const issRole = roleOfKey(iss);
   if (!issRole || !rule.issuers.includes(issRole)) {

@@ -7,6 +7,7 @@
  * reads it; unknown fields are ignored, as serde does. Linear in the payload, never recursive
  * (`config_schema`, the one free-form value, is taken as it was parsed).
  */
+import { withArticle } from '../../nkeys/roles.js';
 import { SigchainError } from '../../errors.js';
 import { FRACTION_MARK } from '../../jwt/strict-json.js';
 import { isPublicKey } from '../../nkeys/codec.js';
@@ -183,7 +184,7 @@ export function readMetadata<K extends WascapKind>(kind: K, raw: unknown, plainR
       const field = `wascap.valid_signers[${i}]`;
       const role = roleOfKey(k);
       if (role !== signers) {
-        throw new SigchainError('WRONG_KEY_ROLE', `The valid_signers of ${kind === 'account' ? 'an' : 'a'} ${kind} token must be ${signers} keys; entry ${i} is ${role ? `a ${role} key` : 'not a public key'}. Re-issue the token with ${signers} signing keys.`, { field });
+        throw new SigchainError('WRONG_KEY_ROLE', `The valid_signers of ${kind === 'account' ? 'an' : 'a'} ${kind} token must be ${signers} keys; entry ${i} is ${role ? `${withArticle(role)} key` : 'not a public key'}. Re-issue the token with ${signers} signing keys.`, { field });
       }
       if (!isPublicKey(k)) throw new SigchainError('INVALID_CLAIMS', `Entry ${i} of valid_signers is not a valid public key (bad checksum or characters). Re-issue the token.`, { field });
     });

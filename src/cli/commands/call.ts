@@ -32,7 +32,7 @@ export const callCommand: Command = {
     'nats-url': { type: 'string', valueName: 'URL', description: 'The NATS server of the lattice.' },
     lattice: { type: 'string', valueName: 'NAME', description: 'The lattice name. Default: default.' },
     'payload-file': { type: 'string', valueName: 'F', description: 'Send the bytes of F as the body (at most 900 KiB).' },
-    'cluster-seed': { type: 'string', valueName: 'SC…', description: 'The cluster seed that signs. Else --config, else $WASMCLOUD_CLUSTER_SEED.' },
+    'cluster-seed': { type: 'string', seed: true, valueName: 'SC…', description: 'The cluster seed that signs. Else --config, else $WASMCLOUD_CLUSTER_SEED.' },
     config: { type: 'string', valueName: 'FILE', description: 'A host config (JSON) with cluster_seed.' },
     timeout: { type: 'string', valueName: 'MS', description: 'Milliseconds to wait for the answer (default 5000).' },
   },

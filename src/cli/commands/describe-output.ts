@@ -1,3 +1,4 @@
+import { withArticle } from '../../nkeys/roles.js';
 import type { AccountClaims, UserScope } from '../../claims/nats/types.js';
 import { SigchainError } from '../../errors.js';
 import type { OperatorStore } from '../../store/operator-store.js';
@@ -27,7 +28,7 @@ export async function fileToken(ctx: CommandContext, expect?: string): Promise<C
   // A wascap token's kind comes from the roles of its keys (it names no type).
   const type = checked.wascap ?? (checked.claims.nats as { type?: unknown } | undefined)?.type;
   if (expect && type !== expect) {
-    throw new SigchainError('WRONG_CLAIM_TYPE', `${file} holds ${typeof type === 'string' ? `a ${type}` : 'an untyped'} token, not ${expect === 'account' ? 'an' : 'a'} ${expect} token. Use \`sigchain describe jwt -f ${file}\` to describe any token.`, { expected: expect, got: type });
+    throw new SigchainError('WRONG_CLAIM_TYPE', `${file} holds ${typeof type === 'string' ? withArticle(type) : 'an untyped'} token, not ${expect === 'account' ? 'an' : 'a'} ${expect} token. Use \`sigchain describe jwt -f ${file}\` to describe any token.`, { expected: expect, got: type });
   }
   return checked;
 }

@@ -80,7 +80,7 @@ export const editAccountCommand: Command = {
   options: {
     name: { type: 'string', short: 'n', valueName: 'NAME', description: 'The account (instead of the positional NAME).' },
     operator: { type: 'string', valueName: 'NAME', description: 'The operator (default: the current one).' },
-    sk: { type: 'string', multiple: true, valueName: 'PUB|PATH|SEED|generate', description: 'Add a signing key: a public key (A…), a seed or .nk file (its seed is stored), or "generate".' },
+    sk: { type: 'string', seed: true, multiple: true, valueName: 'PUB|PATH|SEED|generate', description: 'Add a signing key: a public key (A…), a seed or .nk file (its seed is stored), or "generate".' },
     'rm-sk': { type: 'string', multiple: true, valueName: 'PUB', description: 'Remove a signing key; users it signed stop working and are listed.' },
     'restrict-sk': restrictSkOption('account'),
     conns: count('Maximum client connections'),

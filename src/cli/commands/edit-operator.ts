@@ -42,7 +42,7 @@ export const editOperatorCommand: Command = {
     'sigchain edit operator --tag prod -K ~/offline/operator.nk',
   ],
   options: {
-    sk: { type: 'string', multiple: true, valueName: 'PUB|PATH|SEED|generate', description: 'Add a signing key: a public key (O…), a seed or .nk file (its seed is stored), or "generate" to make and store one.' },
+    sk: { type: 'string', seed: true, multiple: true, valueName: 'PUB|PATH|SEED|generate', description: 'Add a signing key: a public key (O…), a seed or .nk file (its seed is stored), or "generate" to make and store one.' },
     'rm-sk': { type: 'string', multiple: true, valueName: 'PUB', description: 'Remove a signing key. Accounts it signed stop being trusted: re-sign them.' },
     'restrict-sk': restrictSkOption('operator'),
     'require-signing-keys': { type: 'boolean', description: 'Only signing keys may sign accounts (NATS strict_signing_key_usage); needs at least one signing key.' },

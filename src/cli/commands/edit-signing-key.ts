@@ -44,7 +44,7 @@ export const editSigningKeyCommand: Command = {
   ],
   options: {
     ...scopeOptions('The account'),
-    sk: { type: 'string', valueName: 'PUB|PATH|SEED|generate', description: 'The account signing key to scope: a public key (A…), a seed or .nk file, or "generate" (a new key, stored). Added to the account if not listed.' },
+    sk: { type: 'string', seed: true, valueName: 'PUB|PATH|SEED|generate', description: 'The account signing key to scope: a public key (A…), a seed or .nk file, or "generate" (a new key, stored). Added to the account if not listed.' },
     role: { type: 'string', valueName: 'ROLE', description: 'The scope\'s role, unique in the account; `add user -K ROLE` signs with this key. Required for a new scope.' },
     description: { type: 'string', valueName: 'TEXT', description: 'A description of the scope ("" clears it).' },
     ...USER_FLAG_OPTIONS,

@@ -1,5 +1,5 @@
 import { type EditUserOptions, editUser } from '../../workspace/entities/edit-user.js';
-import { type Command, str } from '../command.js';
+import { type Command, flag, str } from '../command.js';
 import { CLAIM_OPTIONS, claimEditFromFlags } from '../parse/claim-flags.js';
 import { USER_FLAG_OPTIONS, userEditFromFlags } from '../parse/user-flags.js';
 import { entityName, openWorkspace, scopeOptions, signerFrom, snake } from './support.js';
@@ -25,6 +25,9 @@ export const editUserCommand: Command = {
     '',
     'A user signed by a scoped signing key gets exactly the scope\'s template, so permission and',
     'limit flags are refused for it. Times are daily windows in --locale (or the server\'s zone).',
+    '',
+    'A user its account revokes is refused (USER_REVOKED): a re-issued token is newer than the',
+    'revocation, so servers would accept the user again. --lift-revocation does it on purpose.',
   ].join('\n'),
   examples: [
     'sigchain edit user U --allow-pub "orders.>" --allow-sub "_INBOX.>" --deny-pub "orders.admin.>"',
@@ -35,6 +38,7 @@ export const editUserCommand: Command = {
   ],
   options: {
     name: { type: 'string', short: 'n', valueName: 'NAME', description: 'The user (instead of the positional NAME).' },
+    'lift-revocation': { type: 'boolean', description: 'Re-issue a user its account revokes: the new token is newer than the revocation, so servers accept the user again (USER_REVOKED without it).' },
     ...scopeOptions('The account'),
     ...USER_FLAG_OPTIONS,
     ...CLAIM_OPTIONS,
@@ -47,7 +51,7 @@ export const editUserCommand: Command = {
     const op = await ws.operator(str(ctx, 'operator'));
     const account = await ws.account(op, str(ctx, 'account'));
     const user = await userName(op, account, entityName(ctx, 'user', USAGE, true));
-    const opts: EditUserOptions = { operator: op.name, account, user, ...claimEdit, ...(edit ? { edit } : {}) };
+    const opts: EditUserOptions = { operator: op.name, account, user, ...claimEdit, ...(edit ? { edit } : {}), ...(flag(ctx, 'lift-revocation') ? { liftRevocation: true } : {}) };
     const signer = await signerFrom(ctx, ws, { operator: op.name, account });
     if (signer) opts.signer = signer;
 

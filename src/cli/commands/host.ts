@@ -46,7 +46,7 @@ export const hostCommand: Command = {
   options: {
     'nats-url': { type: 'string', valueName: 'URL', description: 'The NATS server of the lattice (nats://host:port).' },
     lattice: { type: 'string', valueName: 'NAME', description: 'The lattice name (0.82 lattice prefix). Default: default.' },
-    'cluster-seed': { type: 'string', valueName: 'SC…', description: 'The cluster seed that signs this host\'s invocations. Else --config, else $WASMCLOUD_CLUSTER_SEED.' },
+    'cluster-seed': { type: 'string', seed: true, valueName: 'SC…', description: 'The cluster seed that signs this host\'s invocations. Else --config, else $WASMCLOUD_CLUSTER_SEED.' },
     'cluster-issuers': { type: 'string', multiple: true, valueName: 'C1,C2', description: 'Cluster keys whose invocations are accepted (the host\'s own is added).' },
     config: { type: 'string', valueName: 'FILE', description: 'A host config (JSON) with cluster_seed and/or cluster_issuers; re-read on SIGHUP.' },
     'echo-key': { type: 'string', valueName: 'M…', description: 'The echo actor\'s public key. Default: a fresh one.' },

@@ -77,7 +77,7 @@ export const invocationSignCommand: Command = {
     'host-id': { type: 'string', valueName: 'N…', description: "The sending host's server key. Default: a fresh one." },
     id: { type: 'string', valueName: 'ID', description: 'The invocation ID. Default: a fresh random UUID.' },
     'expires-in': { type: 'string', valueName: 'SECONDS', description: 'Give the token an exp this many seconds from now (0.82 writes none).' },
-    'cluster-seed': { type: 'string', valueName: 'SC…', description: 'The cluster seed that signs. Else --config, else $WASMCLOUD_CLUSTER_SEED.' },
+    'cluster-seed': { type: 'string', seed: true, valueName: 'SC…', description: 'The cluster seed that signs. Else --config, else $WASMCLOUD_CLUSTER_SEED.' },
     'cluster-issuers': { type: 'string', multiple: true, valueName: 'C1,C2', description: 'Cluster issuers (only reported here: they matter to verifiers).' },
     config: { type: 'string', valueName: 'FILE', description: 'A host config (JSON) with cluster_seed and/or cluster_issuers.' },
   },

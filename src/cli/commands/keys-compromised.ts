@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import { SigchainError } from '../../errors.js';
 import { type Restriction, formatRestriction } from '../../keys/restrictions.js';
 import { isSeed } from '../../nkeys/codec.js';
-import { type CompromisePlan, type CompromiseResult, type NotReissued, applyCompromise, planCompromise } from '../../workspace/compromise/compromised.js';
+import { type CompromisePlan, type CompromiseResult, type NotReissued, applyCompromise, planCompromise, searchIncomplete } from '../../workspace/compromise/compromised.js';
 import { type Command, type CommandContext, flag, str } from '../command.js';
 import { progress } from '../output/progress.js';
 import { renderTable, type TableSection } from '../output/table.js';
@@ -36,11 +37,17 @@ function kindOf(role: string, scope: { role: string } | null | undefined, restri
   return `${role} signing key${notes.length ? ` (${notes.join('; ')})` : ''}`;
 }
 
-/** The command that applies what the dry run showed: the same flags, plus --apply. Seeds given with -K are not echoed. */
-function applyCommand(ctx: CommandContext, key: string): string {
+/**
+ * The command that applies what the dry run showed: the same flags, plus --apply. Seeds given
+ * with -K are not echoed. When a parent is blocked (its re-signing key is not at hand), the -K
+ * it needs is named instead: a placeholder for the seed or .nk file of that public key.
+ */
+function applyCommand(ctx: CommandContext, key: string, plan?: CompromisePlan): string {
   const parts = ['sigchain', 'keys', 'compromised', key, '--apply'];
   const k = str(ctx, 'private-key');
-  if (k !== undefined) parts.push('-K', isSeed(k.trim()) ? '<the same key>' : k);
+  const needs = plan?.parents.find((p) => p.blocked)?.blocked?.needs;
+  if (needs !== undefined) parts.push('-K', `<seed or .nk file of ${needs}>`);
+  else if (k !== undefined) parts.push('-K', isSeed(k.trim()) ? '<the same key>' : k);
   for (const o of ['data-dir', 'keystore-dir', 'config-dir']) {
     const v = str(ctx, o);
     if (v !== undefined) parts.push(`--${o}`, v);
@@ -108,6 +115,21 @@ function resultText(r: CompromiseResult): string {
   return [renderTable('Compromised signing key replaced', sections), 'Next:', ...r.next.map((n) => `  - ${n}`), ''].join('\n');
 }
 
+/**
+ * `-K svc` names a scoped signing key's role in `add user`; here -K is the key that re-signs the
+ * entity listing the leaked key, so a bare word that names no file is said to be that, rather
+ * than read as a seed that "is no such file".
+ */
+function refuseRoleName(spec: string | undefined): void {
+  const text = spec?.trim();
+  if (text === undefined || !/^[A-Za-z][\w-]{0,63}$/.test(text) || /^S[A-Z0-9]{40,}$/.test(text) || existsSync(text)) return;
+  throw new SigchainError(
+    'USAGE',
+    `-K "${text}" is neither a key nor a file. keys compromised takes, with -K, the key that re-signs what lists the leaked key (an operator key for an account signing key): a seed, a .nk file, or a public key held here. ` +
+      'A role name (as `add user -K ROLE` takes) names a scoped signing key of an account, which does not apply here.',
+  );
+}
+
 /** `sigchain keys compromised`: the sledge hammer for a leaked signing key, dry run first. */
 export const keysCompromisedCommand: Command = {
   words: ['keys', 'compromised'],
@@ -153,13 +175,19 @@ export const keysCompromisedCommand: Command = {
     // A seed pasted here must not be echoed back in an error or the output.
     if (isSeed(key)) throw new SigchainError('NKEY_PUBLIC_EXPECTED', 'keys compromised takes the public key of the leaked signing key (O… or A…), not its seed. Keep the seed out of shells and logs.');
     const ws = openWorkspace(ctx);
+    refuseRoleName(str(ctx, 'private-key'));
     const signer = await signerFrom(ctx, ws);
     const opts = signer ? { signer } : {};
     if (flag(ctx, 'push') && !flag(ctx, 'apply')) throw new SigchainError('USAGE', '--push sends what --apply changed: add --apply.');
     if (!flag(ctx, 'apply')) {
       const plan = await planCompromise(ws, key, opts);
       for (const p of plan.parents) if (p.blocked) ctx.printer.warn(`${p.kind} "${p.name}" cannot be re-signed yet: ${p.blocked.message}`);
-      const apply = applyCommand(ctx, plan.publicKey);
+      const apply = applyCommand(ctx, plan.publicKey, plan);
+      if (plan.unsearched.length) {
+        // Shown to people for what it found, but the exit is the refusal: never "nothing to do".
+        if (!ctx.printer.json) ctx.printer.result(null, planText(plan, apply));
+        throw searchIncomplete(plan);
+      }
       ctx.printer.result(snake({ dryRun: true, ...plan, applyCommand: apply }), planText(plan, apply));
       return;
     }

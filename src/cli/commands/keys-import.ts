@@ -29,7 +29,7 @@ export const keysImportCommand: Command = {
     to: { type: 'string', valueName: 'BACKEND', description: 'Where the key goes: file, encrypted or memory (default per role, see --keyring-backend).' },
     usage: { type: 'string', valueName: 'USAGES', description: 'What the key may ever sign: a preset (IssuingOnly, …, All) or a list. Default: recorded, else all.' },
   },
-  args: { min: 1, max: 1 },
+  args: { min: 1, max: 1, seed: true },
   async run(ctx) {
     const ws = openWorkspace(ctx);
     const spec = ctx.positionals[0]!;

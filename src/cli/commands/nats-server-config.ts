@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { SigchainError } from '../../errors.js';
 import { decodeAccount } from '../../claims/nats/decode.js';
 import { SigchainError } from '../../errors.js';
 import { memoryResolverConfig, natsResolverConfig } from '../../nats/server-config.js';
@@ -10,7 +12,8 @@ import { natsOnly, openWorkspace, snake } from './support.js';
 /** --cluster, --cluster-listen and --routes: all three, or none. */
 function clusterOf(ctx: Parameters<Command['run']>[0]): { name: string; listen: string; routes: string[] } | undefined {
   const name = str(ctx, 'cluster');
-  const listen = str(ctx, 'cluster-listen');
+  const listenFlag = str(ctx, 'cluster-listen');
+  const listen = listenFlag === undefined ? undefined : checkListen(listenFlag, '--cluster-listen');
   const routes = list(ctx, 'routes');
   if (name === undefined && listen === undefined && routes.length === 0) return undefined;
   if (name === undefined || listen === undefined) throw new SigchainError('USAGE', 'A cluster needs --cluster NAME and --cluster-listen HOST:PORT (and --routes to its peers).');
@@ -28,6 +31,40 @@ function extra(config: string, name: string | undefined, cluster: { name: string
     lines.push('}', '');
   }
   return lines.length ? `${config}\n${lines.join('\n')}` : config;
+/**
+ * Checks a --listen value before it is written into a configuration: `PORT`, `HOST:PORT` or
+ * `[IPv6]:PORT`, port 1–65535, host letters, digits, `.`, `-`, `_` (or an IPv6 address in
+ * brackets). Anything else (a newline, a brace, a quote) could end the value and write
+ * configuration of its own, or leave a server that does not start: `USAGE`.
+ *
+ * @example
+ * ```ts
+ * checkListen('127.0.0.1:4222'); // '127.0.0.1:4222'
+ * ```
+ */
+function checkListen(value: string, flagName = '--listen'): string {
+  const v = value.trim();
+  const m = /^(?:(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):)?(\d{1,5})$/.exec(v);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port < 1 || port > 65535 || (m[1] !== undefined && /^[.-]|[.-]$/.test(m[1]))) {
+    throw new SigchainError('USAGE', `${flagName} ${JSON.stringify(value.slice(0, 80))} is not a listen address. Give PORT, HOST:PORT or [IPv6]:PORT with a port from 1 to 65535, e.g. 127.0.0.1:4222.`);
+  }
+  return v;
+}
+
+/**
+ * Refuses an -o path whose folder does not exist (`IO_ERROR`): a mistyped folder is a mistake
+ * to report, not a tree to create beside the intended one.
+ */
+function checkOutputFolder(path: string): void {
+  const dir = dirname(path);
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    /* missing: refused below */
+  }
+  if (!isDir) throw new SigchainError('IO_ERROR', `The folder ${dir} does not exist (or is not a folder), so ${path} was not written. sigchain does not create folders for -o: create it first, or check the path.`, { path: dir });
 }
 
 /** `sigchain nats server-config`: a nats-server configuration for operator mode, memory resolver. */
@@ -77,6 +114,19 @@ export const natsServerConfigCommand: Command = {
   },
   args: { min: 0, max: 0 },
   async run(ctx) {
+    // The command line first: nothing is read or written for a bad one.
+    const listenFlag = str(ctx, 'listen');
+    const listen = listenFlag === undefined ? undefined : checkListen(listenFlag);
+    const out = str(ctx, 'output');
+    if (out !== undefined) checkOutputFolder(resolve(out));
+    const resolver = str(ctx, 'resolver') ?? 'memory';
+    if (resolver !== 'memory' && resolver !== 'full' && resolver !== 'cache') throw new SigchainError('USAGE', `--resolver takes memory, full or cache; got "${resolver}".`);
+    if (resolver === 'memory') {
+      for (const o of ['resolver-dir', 'allow-delete', 'interval']) {
+        if (ctx.options[o] !== undefined) throw new SigchainError('USAGE', `--${o} applies to the NATS-based resolver; add --resolver full.`);
+      }
+    }
+    const cluster = clusterOf(ctx);
     const ws = openWorkspace(ctx);
     const op = await ws.operator(str(ctx, 'operator'));
     // Verified reads: a tampered token must not end up trusted by a server.
@@ -97,15 +147,8 @@ export const natsServerConfigCommand: Command = {
         ctx.printer.warn(`Account "${name}" is signed by ${iss}, which operator "${op.name}" does not trust${iss === operator.claims.sub ? ' (it requires signing keys)' : ''}: servers will refuse it. Re-sign it: \`sigchain edit account ${name} -K <operator signing key>\`.`);
       }
     }
-    const listen = str(ctx, 'listen');
-    const resolver = str(ctx, 'resolver') ?? 'memory';
-    if (resolver !== 'memory' && resolver !== 'full' && resolver !== 'cache') throw new SigchainError('USAGE', `--resolver takes memory, full or cache; got "${resolver}".`);
-    const cluster = clusterOf(ctx);
     let config: string;
     if (resolver === 'memory') {
-      for (const o of ['resolver-dir', 'allow-delete', 'interval']) {
-        if (ctx.options[o] !== undefined) throw new SigchainError('USAGE', `--${o} applies to the NATS-based resolver; add --resolver full.`);
-      }
       config = memoryResolverConfig({ operatorJwt: operator.token, accountJwts: accounts.map((a) => a.token), ...(listen ? { listen } : {}) });
       config = extra(config, str(ctx, 'server-name'), cluster);
     } else {
@@ -127,7 +170,6 @@ export const natsServerConfigCommand: Command = {
       });
     }
     const data = { operator: op.name, resolver, systemAccount: operator.claims.nats.system_account, accounts: accounts.map(({ name, publicKey }) => ({ name, publicKey })) };
-    const out = str(ctx, 'output');
     if (out === undefined) {
       if (ctx.printer.json) ctx.printer.result(snake({ ...data, config }));
       else ctx.printer.raw(config);

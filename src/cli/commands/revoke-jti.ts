@@ -7,7 +7,7 @@ import { openWorkspace, printWarnings, signerFrom, snake, entityScope } from './
 export const revokeJtiCommand: Command = {
   words: ['revoke', 'jti'],
   summary: 'Revoke one token by its jti (for NATS users, servers are told by a key revocation at its iat)',
-  usage: 'revoke jti (JTI | TOKEN | JWT_FILE | CREDS_FILE | -) [-a ACCOUNT] [--operator NAME] [--at TIME] [--jti-only] [-K OPERATOR_KEY]',
+  usage: 'revoke jti (JTI | TOKEN | JWT_FILE | CREDS_FILE | -) [-a ACCOUNT] [--operator NAME] [--at TIME] [--jti-only] [--force] [-K OPERATOR_KEY]',
   description: [
     'Revokes a single token by its unique JWT ID (jti), the feature NATS itself lacks. The jti is',
     "recorded in the account's revoked-jti list (revocations.json next to the account JWT; nsc",
@@ -26,6 +26,9 @@ export const revokeJtiCommand: Command = {
     "Which key: the key revocation re-signs the account JWT, which only the OPERATOR signs: -K an",
     'operator signing key (or the operator identity key), else one in the key store. Then give',
     'servers the new account JWT (`sigchain nats server-config` + SIGHUP, or push).',
+    '',
+    "The jti of an account's current JWT is refused (REVOKES_CURRENT_ACCOUNT) unless --force:",
+    'verifiers would refuse every user of the account while servers still accept them.',
   ].join('\n'),
   examples: [
     'sigchain revoke jti ~/.local/share/sigchain/creds/O2/A/U.creds',
@@ -36,6 +39,7 @@ export const revokeJtiCommand: Command = {
   options: {
     ...ACCOUNT_OPTIONS,
     at: { type: 'string', valueName: 'TIME', description: 'Verifiers refuse the token from this time (default now). A NATS user token cannot be revoked in the future on servers.' },
+    force: { type: 'boolean', description: "Revoke the jti even when it is an account's current JWT (refused otherwise: every user of the account would fail verify while servers still accept them)." },
     'jti-only': { type: 'boolean', description: "Record only the jti (sigchain verifiers); do not revoke the user's key in the account JWT, so no operator key is needed but servers still accept the token." },
   },
   args: { min: 1, max: 1 },
@@ -49,6 +53,7 @@ export const revokeJtiCommand: Command = {
       ...entityScope(ctx),
       ...(at !== undefined ? { at } : {}),
       ...(flag(ctx, 'jti-only') ? { keyRevocation: false } : {}),
+      ...(flag(ctx, 'force') ? { force: true } : {}),
       ...(signer ? { signer } : {}),
     });
     const tokenText = r.token ? ` (${r.token.type} token${r.token.name ? ` "${r.token.name}"` : ''} of ${r.token.subject}, issued ${when(r.token.iat)})` : '';

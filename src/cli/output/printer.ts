@@ -74,7 +74,7 @@ export class Printer {
     if (e instanceof SigchainError) {
       if (this.json) this.#stdout.write(`${JSON.stringify({ ...this.#beside, error: e.toJSON() }, null, 2)}\n`);
       else this.#stderr.write(`[ERR ] ${forTerminal(e.message)}\n       (code ${e.code})\n`);
-      return e.code === 'USAGE' ? 2 : 1;
+      return e.code === 'USAGE' || e.code === 'SEED_IN_ARGUMENT' ? 2 : 1;
     }
     const message = e instanceof Error ? e.message : String(e);
     if (this.json) this.#stdout.write(`${JSON.stringify({ ...this.#beside, error: { code: 'INTERNAL', message } }, null, 2)}\n`);

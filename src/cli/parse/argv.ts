@@ -9,6 +9,57 @@ import { parseArgs } from 'node:util';
 import { SigchainError } from '../../errors.js';
 import type { OptionSpec, OptionValues } from '../command.js';
 
+/**
+ * What "seed-shaped" means on the command line: `S`, a role letter (O A U N C M V X), then at
+ * least 54 more base32 characters, anywhere in a value. An nkey seed is 58 characters; two may
+ * be missing (a truncated paste still holds most of the secret), and the checksum is not
+ * checked, since a mistyped seed is just as secret. Public keys (56 characters, never starting
+ * with S) and tokens (base64url, mixed case) do not match.
+ */
+const SEED_SHAPED = /S[OAUNCMVX][A-Z2-7]{54}/;
+
+/**
+ * True when `text` holds something shaped like an nkey seed (see SEED_SHAPED above).
+ *
+ * @example
+ * ```ts
+ * hasSeedShape('SUAM…'); // true for a 58-character user seed, valid or not
+ * hasSeedShape('UDXU4RCS…'); // false: a public key
+ * ```
+ */
+export function hasSeedShape(text: string): boolean {
+  return SEED_SHAPED.test(text);
+}
+
+/** The refusal of a seed where none is expected; `where` names the place, never the value. */
+function seedInArgument(where: string, command?: string): SigchainError {
+  const takes = command ? `\nRun \`sigchain ${command} --help\` for the flags that take a key.` : '';
+  return new SigchainError(
+    'SEED_IN_ARGUMENT',
+    `${where} looks like a seed (a private key), which is not expected there; it was not used and is not repeated here. Only -K/--private-key, --sk, --cluster-seed and \`keys import\` take a seed. If it was typed where others can see it (shell history, a shared screen), treat it as leaked.${takes}`,
+    { where },
+  );
+}
+
+/**
+ * Refuses `argv` when any token holds a seed and no command claims it: before the command is
+ * known, nothing can take a seed but the value of the global `-K/--private-key` (or
+ * `--private-key=…`), so every other seed-shaped token is refused without being echoed.
+ */
+export function refuseStraySeeds(argv: readonly string[], globals: Record<string, OptionSpec>): void {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const found = a.startsWith('-') && a !== '-' && a !== '--' ? specOf(a.split('=')[0]!, globals) : undefined;
+    if (found?.[1].type === 'string' && !a.includes('=')) {
+      if (!found[1].seed && argv[i + 1] !== undefined && hasSeedShape(argv[i + 1]!)) throw seedInArgument(`The value of --${found[0]}`);
+      i++;
+      continue;
+    }
+    if (found?.[1].seed) continue;
+    if (hasSeedShape(a)) throw seedInArgument(`Argument ${i + 1}`);
+  }
+}
+
 /** What selects a command: its words. */
 export interface Selectable {
   readonly words: readonly string[];
@@ -121,16 +172,28 @@ export interface ParsedArgs {
  */
 export function parseCommandArgs(
   args: readonly string[],
-  cmd: { readonly words: readonly string[]; readonly usage: string; readonly options: Record<string, OptionSpec>; readonly args?: { min: number; max: number } },
+  cmd: { readonly words: readonly string[]; readonly usage: string; readonly options: Record<string, OptionSpec>; readonly args?: { min: number; max: number; seed?: boolean } },
   globals: Record<string, OptionSpec>,
 ): ParsedArgs {
   const all = { ...globals, ...cmd.options };
   const name = cmd.words.join(' ');
   let parsed;
   try {
-    parsed = parseArgs({ args: normalizeArgs(args, all), options: parseArgsOptions(all), allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: normalizeArgs(args, all), options: parseArgsOptions(all), allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
+    // parseArgs quotes the token it could not place: never let that be a seed.
+    if (hasSeedShape((e as Error).message)) throw seedInArgument(`An unknown option of \`${name}\``, name);
     throw new SigchainError('USAGE', `${(e as Error).message.replace(/\. To specify a positional.*$/s, '.')}\nRun \`sigchain ${name} --help\` for the flags it takes.`);
+  }
+  // Before anything reads a value: a seed goes only where the command's spec says one may.
+  let position = 0;
+  for (const t of parsed.tokens) {
+    if (t.kind === 'option') {
+      if (t.value !== undefined && !all[t.name]?.seed && hasSeedShape(t.value)) throw seedInArgument(`The value of --${t.name}`, name);
+    } else if (t.kind === 'positional') {
+      position++;
+      if (!cmd.args?.seed && hasSeedShape(t.value)) throw seedInArgument(`Argument ${position} of \`${name}\``, name);
+    }
   }
   const options = parsed.values as OptionValues;
   const { min, max } = cmd.args ?? { min: 0, max: 0 };

@@ -15,6 +15,7 @@
  * other labels are not listed: they have no role until `keys register URI --account|--operator…`
  * gives them one.
  */
+import { withArticle } from '../../nkeys/roles.js';
 import { SigchainError } from '../../errors.js';
 import type { Keyring } from '../../keys/keyring.js';
 import type { KeyringEntry, SignContext, Signer } from '../../keys/signer.js';
@@ -239,7 +240,7 @@ export async function pkcs11PublicKey(uri: string, opts: Pkcs11UriOptions = {}):
 export async function pkcs11SignerFromUri(uri: string, meta: { publicKey: string; role: Role; usages: readonly KeyUsage[] }, opts: Pkcs11UriOptions = {}): Promise<Pkcs11Signer> {
   const parsed = parsePkcs11Uri(uri);
   const { role, raw: wantRaw } = decodePublicKey(meta.publicKey);
-  if (role !== meta.role) throw new SigchainError('NKEY_WRONG_ROLE', `${meta.publicKey} is a ${role} key, not ${meta.role}.`, { role, expected: meta.role });
+  if (role !== meta.role) throw new SigchainError('NKEY_WRONG_ROLE', `${meta.publicKey} is ${withArticle(role)} key, not ${meta.role}.`, { role, expected: meta.role });
   const lazy = lazyConnection({ ...opts, uri: parsed });
   let closed = false;
   const conn = (): Promise<Pkcs11Connection> => (closed ? Promise.reject(new SigchainError('PKCS11_ERROR', `The signer of ${meta.publicKey} was closed; open a new one.`)) : lazy.get());

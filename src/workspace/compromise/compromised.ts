@@ -16,7 +16,7 @@ import { KeyPair } from '../../nkeys/keypair.js';
 import { withStoreLock } from '../../store/lock.js';
 import { type CompromiseJournal, removeJournal, writeJournal } from './journal.js';
 import { applyParentSteps } from './parents.js';
-import { type OperatorWork, scanCompromise } from './scan.js';
+import { type OperatorWork, describeUnsearched, scanCompromise } from './scan.js';
 import type { CompromisePlan, CompromiseProgress, CompromiseResult } from './types.js';
 import { applyUserSteps } from './users.js';
 import type { Workspace } from '../workspace.js';
@@ -56,6 +56,24 @@ export interface ApplyCompromiseOptions extends PlanCompromiseOptions {
  */
 export async function planCompromise(ws: Workspace, publicKey: string, opts: PlanCompromiseOptions = {}): Promise<CompromisePlan> {
   return (await scanCompromise(ws, publicKey, { ...opts, signer: await toSigner(ws, opts.signer) })).plan;
+}
+
+/**
+ * The refusal of a compromise whose search could not read everything (`SEARCH_INCOMPLETE`):
+ * names what could not be read, so it can be repaired (or deleted) before the run.
+ *
+ * @example
+ * ```ts
+ * if (plan.unsearched.length) throw searchIncomplete(plan);
+ * ```
+ */
+export function searchIncomplete(plan: CompromisePlan): SigchainError {
+  return new SigchainError(
+    'SEARCH_INCOMPLETE',
+    `The search for what ${plan.publicKey} signed is incomplete: ${describeUnsearched(plan.unsearched)} could not be read, so the key may be listed there or have signed tokens there that would stay trusted. Nothing was changed. ` +
+      'Repair or restore those files (`sigchain describe account NAME` shows the error), or remove what is no longer used, then run `keys compromised` again.',
+    { unsearched: plan.unsearched },
+  );
 }
 
 function nextSteps(plan: CompromisePlan, key: string): string[] {
@@ -164,6 +182,9 @@ export async function applyCompromise(ws: Workspace, publicKey: string, opts: Ap
       const clock = phaseClock();
       const signer = await toSigner(ws, opts.signer);
       const { plan, work } = await scanCompromise(ws, publicKey, { signer });
+      // A partial search would replace the key where it was found and leave it trusted where it
+      // was not: the operator would believe the leak handled. Nothing changes until all is read.
+      if (plan.unsearched.length) throw searchIncomplete(plan);
       const phases = { scan: clock(), parents: 0, users: 0, sync: 0 };
       const key = plan.publicKey;
       const result: CompromiseResult = {

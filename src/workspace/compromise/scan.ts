@@ -17,7 +17,7 @@ import type { OperatorStore } from '../../store/operator-store.js';
 import { jwtNamesSync, namesInDirSync, readTextSync } from '../../store/bulk-read.js';
 import { type CompromiseJournal, backupKey, readBackup, readJournal } from './journal.js';
 import { swapSigningKey } from './swap-signing-key.js';
-import type { CompromiseParent, CompromisePlan } from './types.js';
+import type { CompromiseParent, CompromisePlan, Unsearched } from './types.js';
 import { issueAccount } from '../signing/issue.js';
 import { type Stored, isWascapStored, readAccount, readOperator } from '../read.js';
 import { readWascapAccount, readWascapOperator } from '../wasmcloud/read.js';
@@ -173,7 +173,7 @@ export async function scanCompromise(ws: Workspace, key: string, opts: { signer?
   if (isSeed(text)) throw new SigchainError('NKEY_PUBLIC_EXPECTED', 'Give the public key of the compromised signing key (O… or A…), not its seed. Keep the seed out of shells and logs: it is exposed already.');
   const role: Role = decodePublicKey(text).role;
   key = text;
-  const plan: CompromisePlan = { publicKey: key, role, status: 'not-listed', parents: [], reissue: [], alreadyReissued: 0, cannot: [], untouched: 0, notes: [] };
+  const plan: CompromisePlan = { publicKey: key, role, status: 'not-listed', parents: [], reissue: [], alreadyReissued: 0, cannot: [], untouched: 0, notes: [], unsearched: [] };
   const work: OperatorWork[] = [];
 
   for (const opName of await ws.store.listOperators()) {
@@ -185,7 +185,10 @@ export async function scanCompromise(ws: Workspace, key: string, opts: { signer?
       if (isSigchainError(e, 'WRONG_CLAIM_TYPE') && isWascapStored(await op.readOperatorJwt())) {
         await refuseWascapUse(op, key);
         plan.notes.push(`Operator "${opName}" is a wasmCloud (wascap) operator; neither it nor its accounts list ${key}.`);
-      } else plan.notes.push(`Operator "${opName}" was not searched: its JWT cannot be read (${codeOf(e)}).`);
+      } else {
+        plan.notes.push(`Operator "${opName}" was not searched: its JWT cannot be read (${codeOf(e)}).`);
+        plan.unsearched.push({ kind: 'operator', operator: opName, name: opName, code: codeOf(e) });
+      }
       continue;
     }
     if (operator.claims.sub === key) {
@@ -202,6 +205,7 @@ export async function scanCompromise(ws: Workspace, key: string, opts: { signer?
       } catch (e) {
         if (isSigchainError(e, 'COMPROMISED_KEY_IS_IDENTITY')) throw e;
         plan.notes.push(`Account "${name}" of operator "${opName}" was not searched: its JWT cannot be read (${codeOf(e)}).`);
+        plan.unsearched.push({ kind: 'account', operator: opName, account: name, name, code: codeOf(e) });
       }
     }
     if (role === 'user') {
@@ -236,12 +240,32 @@ export async function scanCompromise(ws: Workspace, key: string, opts: { signer?
   if (plan.parents.length) plan.status = work.some((w) => w.journal) ? 'resuming' : 'listed';
   else if (role !== 'operator' && role !== 'account') {
     plan.notes.push(`${key} is ${role === 'user' ? 'a user key' : `a ${role} key`}: in NATS only operator (O…) and account (A…) keys are signing keys, so no entity can list it.`);
+  } else if (plan.unsearched.length) {
+    plan.notes.push(`No operator or account that could be read lists ${key} as a signing key, but the search was incomplete: ${describeUnsearched(plan.unsearched)} could not be read, and may list it or hold tokens it signed.`);
   } else if (!plan.cannot.length) {
     plan.notes.push(`No operator or account in the store lists ${key} as a signing key, and no token in the store is signed by it: there is nothing to re-issue (it was never used here, or it was handled already).`);
   } else {
     plan.notes.push(`No operator or account in the store lists ${key} as a signing key any more, yet ${plan.cannot.length} token(s) in the store are still signed by it: it was removed without re-issuing what it signed.`);
   }
   return { plan, work };
+}
+
+/**
+ * The parts of the store a compromise scan could not read, in words:
+ * `account "B" of operator "O" (STORE_CORRUPT)`, joined with commas.
+ *
+ * @example
+ * ```ts
+ * describeUnsearched(plan.unsearched); // 'account "B" of operator "O" (STORE_CORRUPT)'
+ * ```
+ */
+export function describeUnsearched(list: readonly Unsearched[]): string {
+  return list
+    .map((u) => {
+      const where = u.kind === 'operator' ? `operator "${u.name}"` : u.kind === 'account' ? `account "${u.name}" of operator "${u.operator}"` : u.kind === 'users' ? `the users of account "${u.account}" (operator "${u.operator}")` : `${u.kind} "${u.name}" of account "${u.account}" (operator "${u.operator}")`;
+      return `${where} (${u.code})`;
+    })
+    .join(', ');
 }
 
 /** The parents in one operator: entities listing the key, or (after an interruption) its replacement. */
@@ -297,7 +321,10 @@ async function checkParentSigners(ws: Workspace, w: OperatorWork, key: string, s
       }
     } catch (e) {
       if (!isSigchainError(e)) throw e;
-      p.view.blocked = { code: e.code, message: e.message };
+      const opClaims = w.operator.claims.nats;
+      const sks = (opClaims.signing_keys ?? []).filter((k) => k !== key);
+      const needs = p.view.kind === 'operator' || sks.length === 0 ? w.operator.claims.sub : sks[0]!;
+      p.view.blocked = { code: e.code, message: e.message, needs };
     }
   }
 }
@@ -345,6 +372,7 @@ function scanUsers(ws: Workspace, w: OperatorWork, p: ParentWork, key: string, b
     names = jwtNamesSync(usersDir);
   } catch (e) {
     plan.cannot.push({ kind: 'user', operator: w.op.name, account, name: '*', reason: `the users of account "${account}" cannot be listed (${codeOf(e)})` });
+    plan.unsearched.push({ kind: 'users', operator: w.op.name, account, name: '*', code: codeOf(e) });
     return;
   }
   // Paths by concatenation: names come from the folder listing, subjects are checked below,
@@ -406,12 +434,14 @@ function scanActivations(w: OperatorWork, key: string, plan: CompromisePlan): vo
     (a.claims.nats.imports ?? []).forEach((imp, index) => {
       if (!isJwtImport(imp)) return;
       let act: Record<string, unknown>;
+      const label = imp.name || imp.subject;
       try {
         act = decodeJwt<Record<string, unknown>>(imp.token).claims;
-      } catch {
+      } catch (e) {
+        // Who signed it is unknown: it may be the leaked key.
+        plan.unsearched.push({ kind: 'activation', operator: w.op.name, account: name, name: label, code: codeOf(e) });
         return;
       }
-      const label = imp.name || imp.subject;
       if (typeof act.iss === 'string' && replacements.has(act.iss)) {
         plan.alreadyReissued++;
         return;

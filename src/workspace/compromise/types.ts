@@ -23,7 +23,16 @@ export interface CompromiseParent {
   /** The key that will re-sign its token (not set once `replaced`). */
   signer?: { publicKey: string; as: 'identity' | 'signing-key' };
   /** Why its token cannot be re-signed now. Nothing is changed until it can: pass the key with -K. */
-  blocked?: { code: ErrorCode; message: string };
+  blocked?: {
+    code: ErrorCode;
+    message: string;
+    /**
+     * The public key whose private key would unblock it (give it with -K): the operator's
+     * identity key for an operator token; for an account token, an operator signing key (its
+     * identity key when it lists none, or when all it lists are barred).
+     */
+    needs: string;
+  };
 }
 
 /** A token the compromised key signed, to be re-issued with the replacement key. */
@@ -70,6 +79,23 @@ export interface CompromisePlan {
   /** Tokens of the same parents signed by other keys: left byte for byte as they are. */
   untouched: number;
   notes: string[];
+  /**
+   * What could not be searched (an operator or account JWT, an account's users, an activation
+   * that cannot be read): the key may have signed or be listed there. When not empty the plan
+   * is incomplete, and applying it is refused with `SEARCH_INCOMPLETE`.
+   */
+  unsearched: Unsearched[];
+}
+
+/** A part of the store `keys compromised` could not read, so could not search. */
+export interface Unsearched {
+  kind: 'operator' | 'account' | 'users' | 'user' | 'activation';
+  operator: string;
+  /** The account it is in (for users and activations), or the account itself. */
+  account?: string;
+  name: string;
+  /** Why: the code of the refusal to read it. */
+  code: string;
 }
 
 /** Progress of {@link CompromiseResult}'s work, for a progress bar. */

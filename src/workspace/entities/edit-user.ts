@@ -1,6 +1,8 @@
 import type { SignerLike } from '../signing/signer-like.js';
 import type { Signer } from '../../keys/signer.js';
+import { isRevoked } from '../../claims/nats/account.js';
 import { formatCreds } from '../../claims/nats/creds.js';
+import { SigchainError } from '../../errors.js';
 import type { KeyPair } from '../../nkeys/keypair.js';
 import { issueUser } from '../signing/issue.js';
 import { readAccountInStore, readUser } from '../read.js';
@@ -17,6 +19,11 @@ export interface EditUserOptions extends ClaimEdit {
   edit?: UserEdit;
   /** The account key that signs (`-K`). */
   signer?: SignerLike;
+  /**
+   * Re-issue a user its account revokes. The new token is issued after the revocation, so
+   * servers accept the user again: without this, `USER_REVOKED`.
+   */
+  liftRevocation?: boolean;
 }
 
 /** What {@link editUser} changed. */
@@ -41,6 +48,15 @@ export async function editUser(ws: Workspace, opts: EditUserOptions): Promise<Ed
   return ws.store.locked(async () => {
     const { op, operator, name: accountName, account } = await readAccountInStore(ws, opts.operator, opts.account);
     const { claims } = await readUser(op, accountName, opts.user);
+    // A revocation covers tokens issued at or before it: any new token would be accepted again.
+    const revoked = isRevoked(account.claims.nats.revocations, claims.sub, claims.iat ?? 0);
+    if (revoked && !opts.liftRevocation) {
+      throw new SigchainError(
+        'USER_REVOKED',
+        `User "${opts.user}" (${claims.sub}) is revoked by account ${accountName}. A re-issued token would be newer than the revocation, so servers would accept the user again. Give --lift-revocation to do that on purpose (then push the account), or add a new user instead.`,
+        { user: opts.user, public_key: claims.sub, account: accountName },
+      );
+    }
     if (opts.edit) applyUserEdit(claims.nats, opts.edit);
     applyClaimEdit(claims, opts);
     const issued = await issueUser(ws, account, operator.claims.nats.strict_signing_key_usage === true, claims, {
@@ -52,7 +68,10 @@ export async function editUser(ws: Workspace, opts: EditUserOptions): Promise<Ed
       operator: op.name,
       account: accountName,
       user: { name: opts.user, publicKey: claims.sub, issuer: issued.signer.key.publicKey, ...(claims.nats.issuer_account ? { issuerAccount: claims.nats.issuer_account } : {}) },
-      warnings: issued.warnings,
+      warnings: [
+        ...(revoked ? [`User "${opts.user}" was revoked by account ${accountName}; its new token is newer than the revocation, so servers accept it again.`] : []),
+        ...issued.warnings,
+      ],
     };
     const held = await ws.custody.locate(claims.sub);
     if (held && (held.backend === 'file' || held.backend === 'encrypted')) {

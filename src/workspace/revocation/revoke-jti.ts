@@ -17,6 +17,7 @@ import { readAccount, readOperator } from '../read.js';
 import { iso, resignForRevocation, revocationTime, serverReminder, storedUserTokens } from './revocation-common.js';
 import type { ResignedAccount, RevokedUser } from './revoke-user.js';
 import type { Workspace } from '../workspace.js';
+import type { OperatorStore } from '../../store/operator-store.js';
 
 /** Options of {@link revokeJti}. Give `token` or `jti`. */
 export interface RevokeJtiOptions {
@@ -36,6 +37,12 @@ export interface RevokeJtiOptions {
   keyRevocation?: boolean;
   /** The OPERATOR key that re-signs the account (`-K`). */
   signer?: SignerLike;
+  /**
+   * Revoke the jti even when it is an account's current JWT (`REVOKES_CURRENT_ACCOUNT`
+   * otherwise): every user of that account would then fail `verify` while servers, which
+   * never check jtis, still accept them.
+   */
+  force?: boolean;
 }
 
 /** The key revocation a jti revocation made (or found) in the account JWT. */
@@ -118,6 +125,7 @@ export async function revokeJti(ws: Workspace, opts: RevokeJtiOptions): Promise<
     const target = await resolveJtiTarget(ws, op, opts);
     const name = target.account;
     const account = await readAccount(op, name);
+    if (!opts.force) await refuseCurrentAccountJti(op, target.jti);
     const at = revocationTime(opts.at);
     const now = Math.floor(Date.now() / 1000);
     const list = await readRevokedJtis(op, name, account.claims.sub);
@@ -190,6 +198,29 @@ export async function revokeJti(ws: Workspace, opts: RevokeJtiOptions): Promise<
     await writeRevokedJtis(op, name, list);
     return result;
   });
+}
+
+/**
+ * Refuses a jti that is an account's current JWT: verifiers would then refuse every user of that
+ * account (the chain goes through it), while nats-server, which never reads jtis, keeps
+ * accepting them. A silent half-outage; `force` is the way to mean it.
+ */
+async function refuseCurrentAccountJti(op: OperatorStore, jti: string): Promise<void> {
+  for (const name of await op.listAccounts()) {
+    let claims: AccountClaims;
+    try {
+      claims = (await readAccount(op, name)).claims;
+    } catch {
+      continue; // An unreadable account has no current JWT to protect.
+    }
+    if (claims.jti !== jti) continue;
+    const users = (await op.listUsers(name)).length;
+    throw new SigchainError(
+      'REVOKES_CURRENT_ACCOUNT',
+      `jti ${jti} is the current JWT of account "${name}" (${claims.sub}). Revoking it would make sigchain verifiers refuse that account and every one of its ${users} stored user${users === 1 ? '' : 's'} (\`verify\` fails for each), while nats-server, which never checks jtis, keeps accepting them. To stop the account on servers, disable it (\`sigchain edit account ${name} --conns 0\`) or revoke its users; to do this anyway, add --force.`,
+      { account: name, public_key: claims.sub, jti, users },
+    );
+  }
 }
 
 function stripUser(t: JtiToken): Omit<JtiToken, 'user'> {

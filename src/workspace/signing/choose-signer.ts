@@ -55,14 +55,16 @@ function fit(parent: IssuingParent, key: string, kinds: readonly StatementKind[]
   return missingFor(parent, key, kinds).length === 0;
 }
 
-/** The keys that may sign for `parent`, described for an error message, and those that may not for their usage. */
+/**
+ * The keys that may sign for `parent`, described for an error message: only those (issue 12).
+ * Keys refused for their usages or retirement are explained in the refusal's first part.
+ */
 function allowedList(parent: IssuingParent, kinds: readonly StatementKind[], unfit: ReadonlyMap<string, SigchainError>): string {
   const keys = parent.signingKeys.filter((sk) => fit(parent, skKey(sk), kinds, unfit)).map((sk) => `${skKey(sk)} (signing key${typeof sk === 'string' ? '' : `, scoped role ${sk.role}`})`);
   if (fit(parent, parent.identity, kinds, unfit)) keys.unshift(`${parent.identity} (identity key of ${parent.kind} "${parent.name}")`);
-  const skipped = [...unfit].map(([k, e]) => `  - not ${k}: ${e.code === 'KEY_RETIRED' ? `retired${e.details?.replacedBy ? ` (replaced by ${String(e.details.replacedBy)})` : ''}` : `its usages (${(e.details?.usages as string[] | undefined)?.join(',') || 'none'}) lack "issuing"`}`);
   const none = parent.strict && !unfit.has(parent.identity) ? 'the identity key is barred by strict signing-key usage and ' : '';
   const why = kinds.length && parent.signingKeys.length ? 'no listed signing key is allowed to by its restriction and its usages' : 'no usable signing key is listed';
-  return [...(keys.length ? keys.map((k) => `  - ${k}`) : [`  (none: ${none}${why})`]), ...skipped].join('\n');
+  return (keys.length ? keys.map((k) => `  - ${k}`) : [`  (none: ${none}${why})`]).join('\n');
 }
 
 /**

@@ -33,6 +33,20 @@ export function accountParent(account: Stored<AccountClaims>, operatorStrict: bo
   return { kind: 'account', name: account.name, identity: account.claims.sub, signingKeys: account.claims.nats.signing_keys ?? [], strict: operatorStrict, restrictions: readRestrictions(account.claims.nats) };
 }
 
+/**
+ * The warning for a token signed already expired (`--expiry 2020-01-01`): it is signed as asked
+ * (a test fixture may want one), but nothing will accept it, which a person rarely means.
+ *
+ * @example
+ * ```ts
+ * expiredAtIssue('user "u"', claims.exp); // a sentence, or undefined when not expired
+ * ```
+ */
+export function expiredAtIssue(what: string, exp: number | undefined, now = Math.floor(Date.now() / 1000)): string | undefined {
+  if (!exp || exp >= now) return undefined;
+  return `The token of ${what} is issued already expired (its expiry, ${new Date(exp * 1000).toISOString().replace(/\.000Z$/, 'Z')}, is in the past): servers and verifiers refuse it. Give a future --expiry (e.g. 30d) or 0 for none.`;
+}
+
 function refuseInvalid(what: string, claims: Parameters<typeof validateClaims>[0]): void {
   const { errors } = validateClaims(claims);
   const blocking = errors.filter((e) => !e.timeCheck);
@@ -117,6 +131,8 @@ export async function issueAccount(ws: Workspace, operator: Stored<OperatorClaim
     setDelegationApproval(claims.nats, await approveDelegationAsync(claims.sub, natsPayload(claims, signer.key.publicKey).nats as object, tokenSigner(signer.key, 'issuing', claims.sub)));
   }
   const warnings: string[] = [];
+  const expired = expiredAtIssue(`account "${claims.name ?? claims.sub}"`, claims.exp);
+  if (expired) warnings.push(expired);
   if (signer.as === 'identity') {
     warnings.push(
       `Account "${claims.name}" is signed by operator "${operator.name}"'s identity key. If that key leaks, every account must be re-issued under a new operator. ` +
@@ -157,6 +173,18 @@ export async function issueUser(
   refuseInvalid(`user "${claims.name ?? claims.sub}"`, claims);
   const token = await encodeUserAsync(claims, tokenSigner(signer.key, 'issuing', claims.sub));
   const warnings: string[] = [];
+  const expired = expiredAtIssue(`user "${claims.name ?? claims.sub}"`, claims.exp);
+  if (expired) warnings.push(expired);
+  // Only when no signing key could sign: then every user of the account hangs on the identity
+  // key, and rotating it means re-issuing all of them. An explicit identity -K beside usable
+  // signing keys is a choice, not a gap.
+  if (signer.as === 'identity' && (!opts.explicit || account.claims.nats.signing_keys === undefined || account.claims.nats.signing_keys.length === 0)) {
+    warnings.push(
+      `User "${claims.name ?? claims.sub}" is signed by account "${account.name}"'s identity key: the account has no usable signing key ` +
+        `(${(account.claims.nats.signing_keys ?? []).length ? 'none of its signing keys has its private key here with the issuing usage' : 'it lists none'}). ` +
+        `If the identity key leaks, the account and every user must be replaced. Add one: \`sigchain edit account ${account.name} --sk generate\`.`,
+    );
+  }
   if (connectLineSize(token) > DEFAULT_MAX_CONTROL_LINE) {
     warnings.push(`User "${claims.name}"'s JWT is ${token.length} bytes: with it the client's CONNECT line exceeds nats-server's default max_control_line (${DEFAULT_MAX_CONTROL_LINE}), so the server will refuse the login. Use fewer permissions (or a scoped signing key), or raise max_control_line on every server.`);
   }

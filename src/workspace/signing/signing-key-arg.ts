@@ -18,6 +18,28 @@ async function seedOf(ws: Workspace, text: string): Promise<KeyPair> {
   return KeyPair.fromSeed(content.split(/\r?\n/).map((l) => l.trim()).find((l) => isSeed(l)) ?? '');
 }
 
+/**
+ * Refuses a key whose usages can never sign as a signing key (no "issuing": an authentication-
+ * or identity-only key) before it is listed: listed, it would be a signing key that every
+ * issue skips or refuses, found out only when an account or user must be signed. A key the key
+ * store has no record of counts as `All` (usages are recorded when sigchain makes or imports it).
+ */
+async function refuseNonIssuing(ws: Workspace, publicKey: string, role: Role): Promise<void> {
+  const meta = await ws.keys.getKeyMeta(publicKey);
+  if (meta.usages.includes('issuing')) return;
+  throw new SigchainError(
+    'KEY_USAGE_VIOLATION',
+    `The ${role} key ${publicKey} cannot be ${article(role)} ${role} signing key: its usages (${meta.usages.join(',') || 'none'}) lack "issuing", so it could never sign a token as one, and usages never change. ` +
+      `Use a key made for signing: \`sigchain edit ${role} --sk generate\`, or \`sigchain generate nkey --${role} --store\` and then --sk with its public key.`,
+    { publicKey, usages: [...meta.usages], needed: 'issuing' },
+  );
+}
+
+/** 'an operator', 'an account', 'a user': by sound. */
+function article(word: string): string {
+  return /^[aeiou]/.test(word) ? 'an' : 'a';
+}
+
 /** A signing key named on the command line, resolved to its public key. */
 export interface SigningKeyArg {
   publicKey: string;
@@ -56,12 +78,14 @@ export async function resolveSigningKeyArg(ws: Workspace, spec: string, role: Ro
   }
   if (isPublicKey(text)) {
     decodePublicKey(text, [role]);
+    await refuseNonIssuing(ws, text, role);
     return { publicKey: text, generated: false };
   }
   const kp = await ws.resolveSigner(text);
   if (kp.role !== role) {
-    throw new SigchainError('NKEY_WRONG_ROLE', `A ${role} signing key must be an ${role} key (${role[0]!.toUpperCase()}…); the key given is a ${kp.role} key. Generate one with \`sigchain generate nkey --${role} --store\`.`, { role: kp.role, expected: role });
+    throw new SigchainError('NKEY_WRONG_ROLE', `${article(role) === 'an' ? 'An' : 'A'} ${role} signing key must be ${article(role)} ${role} key (${role[0]!.toUpperCase()}…); the key given is a ${kp.role} key. Generate one with \`sigchain generate nkey --${role} --store\`.`, { role: kp.role, expected: role });
   }
+  await refuseNonIssuing(ws, kp.publicKey, role);
   // A seed or .nk given: the seed itself, to store it with the token.
   return { publicKey: kp.publicKey, generated: false, ...(isSeedSpec(text) ? { keyPair: await seedOf(ws, text) } : {}) };
 }

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import type { KeyUsage } from '../../../src/keys/usage.js';
 import { KeyPair } from '../../../src/nkeys/index.js';
 import { decodeAccount, decodeUser } from '../../../src/claims/nats/decode.js';
-import { Workspace, addAccount, addOperator, addUser, assertSignerMay, editAccount, editOperator } from '../../../src/workspace/index.js';
+import { Workspace, addAccount, addOperator, addUser, assertSignerMay, editAccount, editOperator, issueAccount, readAccount, readOperator } from '../../../src/workspace/index.js';
 import { operatorWithAccount, rejectsCode, snapshot, tempWorkspace } from '../helpers.js';
 
 /** Re-creates the stored record of `pub` with `usages`: the state a key made that way would be in. */
@@ -121,7 +121,12 @@ describe('issuing needs the issuing usage', () => {
 
     const authKey = KeyPair.create('account');
     await ws.keys.storeKey(authKey, { usages: ['authentication'] });
-    await editAccount(ws, { account: 'A', addSigningKeys: [authKey.publicKey] });
+    // Issue 12: --sk refuses it; listed by hand (an older sigchain, nsc), signing with it is still refused.
+    await rejectsCode(editAccount(ws, { account: 'A', addSigningKeys: [authKey.publicKey] }), 'KEY_USAGE_VIOLATION');
+    const op = await ws.operator();
+    const a = await readAccount(op, 'A');
+    a.claims.nats.signing_keys = [...(a.claims.nats.signing_keys ?? []), authKey.publicKey];
+    await op.writeAccountJwt('A', (await issueAccount(ws, await readOperator(op), a.claims, undefined, { previous: a.claims })).token);
     const before = snapshot(home);
     await rejectsCode(addUser(ws, 'V', { account: 'A', signer: authKey }), 'KEY_USAGE_VIOLATION', authKey.seed);
     assert.deepEqual(snapshot(home), before, 'no user JWT, seed or creds written');
