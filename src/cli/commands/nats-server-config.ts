@@ -31,6 +31,8 @@ function extra(config: string, name: string | undefined, cluster: { name: string
     lines.push('}', '');
   }
   return lines.length ? `${config}\n${lines.join('\n')}` : config;
+}
+
 /**
  * Checks a --listen value before it is written into a configuration: `PORT`, `HOST:PORT` or
  * `[IPv6]:PORT`, port 1–65535, host letters, digits, `.`, `-`, `_` (or an IPv6 address in
