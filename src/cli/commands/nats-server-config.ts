@@ -1,6 +1,5 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { SigchainError } from '../../errors.js';
 import { decodeAccount } from '../../claims/nats/decode.js';
 import { SigchainError } from '../../errors.js';
 import { memoryResolverConfig, natsResolverConfig } from '../../nats/server-config.js';
