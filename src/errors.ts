@@ -119,6 +119,11 @@ export const ErrorCodes = {
   CALL_TIMEOUT: 'The target did not answer the invocation in time.',
   UNKNOWN_OPERATION: 'The target actor does not implement the operation invoked.',
   OPERATION_FAILED: "The target accepted the invocation but its operation failed (or its answer's error carries no sigchain code).",
+  // validate and describe --field (issue 12)
+  IMPORT_EXPORTER_MISSING: 'An import names an exporting account that is not known, so nats-server drops the import.',
+  IMPORT_NOT_EXPORTED: 'An import asks an account for a stream or service it does not export, so nats-server drops the import.',
+  ACTIVATION_REQUIRED: 'An import of a private export carries no activation token, so nats-server drops the import.',
+  FIELD_NOT_FOUND: 'The claim path given to --field does not exist in the token (the message names the closest one that does).',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

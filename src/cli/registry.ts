@@ -72,5 +72,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { words: ['invocation', 'verify'], summary: 'Judge wasmCloud invocations (signature, issuer, hash, subject, URLs, age, replay), one line each', load: async () => (await import('./commands/invocation-verify.js')).invocationVerifyCommand },
   { words: ['host'], summary: 'Run a zero-trust wasmCloud host on a NATS lattice (built-in Echo.Echo actor); SIGHUP re-reads the cluster keys', load: async () => (await import('./commands/host.js')).hostCommand },
   { words: ['call'], summary: 'Send one signed wasmCloud invocation to an actor on a NATS lattice and print its answer', load: async () => (await import('./commands/call.js')).callCommand },
+  { words: ['validate'], summary: 'Judge the store with the verifier: the operator and the current account (or all) with their users, one line per problem', load: async () => (await import('./commands/validate.js')).validateCommand },
 ];
 
