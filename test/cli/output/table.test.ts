@@ -81,7 +81,7 @@ describe('commands fit 80 and 120 columns', () => {
       }
     }
     // Without COLUMNS and not on a terminal: 120.
-    const r = await runCli(h, ['verify', paths.creds(h, 'O2', 'A', 'U')]);
+    const r = await runCli(h, ['verify', paths.creds(h, 'O2', 'A', 'U')], { COLUMNS: undefined });
     assert.ok(widest(r.stdout) <= 120 && widest(r.stdout) > 80, r.stdout);
   });
 });
