@@ -73,5 +73,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { words: ['host'], summary: 'Run a zero-trust wasmCloud host on a NATS lattice (built-in Echo.Echo actor); SIGHUP re-reads the cluster keys', load: async () => (await import('./commands/host.js')).hostCommand },
   { words: ['call'], summary: 'Send one signed wasmCloud invocation to an actor on a NATS lattice and print its answer', load: async () => (await import('./commands/call.js')).callCommand },
   { words: ['validate'], summary: 'Judge the store with the verifier: the operator and the current account (or all) with their users, one line per problem', load: async () => (await import('./commands/validate.js')).validateCommand },
+  { words: ['generate', 'config'], summary: "nsc's name for `nats server-config`: a nats-server config with a memory (--mem-resolver) or full (--nats-resolver) resolver", load: async () => (await import('./commands/generate-config.js')).generateConfigCommand },
 ];
 
