@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [-- --quick] [-- --only FAMILY]`: sigchain's hot paths against
+ * `npm run [--silent] bench [-- --json] [-- --quick] [-- --only FAMILY]`: sigchain's hot paths against
  * their peers, measured in one run. `--json` writes exactly one JSON object to stdout (progress
  * goes nowhere); `--quick` or SIGCHAIN_BENCH_QUICK=1 uses tiny time boxes, for smoke tests
  * only; `--only nkey|jwt|trust|wasm|invocation|reissue|cli|agent|custody|host` measures one family of figures.
