@@ -16,7 +16,7 @@ it('list accounts shows each account, who signed it, and the current one', async
   const out = json((await cli(h, ['list', 'accounts', '--operator', 'O2', '--json'])).stdout);
   assert.equal(out.operator, 'O2');
   assert.deepEqual(out.accounts.map((a: { name: string }) => a.name), ['A', 'B', 'SYS']);
-  assert.deepEqual(out.accounts[0], { name: 'A', public_key: tree.acct, issuer: tree.opSk, current: false });
+  assert.deepEqual(out.accounts[0], { name: 'A', public_key: tree.acct, issuer: tree.opSk, issuer_label: 'signing key of operator O2', current: false });
   const bad = await runCli(h, ['list', 'accounts', '--operator', 'nope', '--json']);
   assert.equal(json(bad.stdout).error.code, 'STORE_NOT_FOUND');
 });
