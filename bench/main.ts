@@ -1,8 +1,8 @@
 /**
- * `npm run bench [-- --json] [-- --quick] [-- --only FAMILY]`: sigchain's hot paths against
+ * `npm run [--silent] bench [-- --json] [-- --quick] [-- --only FAMILY]`: sigchain's hot paths against
  * their peers, measured in one run. `--json` writes exactly one JSON object to stdout (progress
  * goes nowhere); `--quick` or SIGCHAIN_BENCH_QUICK=1 uses tiny time boxes, for smoke tests
- * only; `--only nkey|jwt|trust|wasm|invocation|reissue|cli|agent|custody|host|push` measures one family of figures.
+ * only; `--only nkey|jwt|trust|wasm|invocation|reissue|store|cli|agent|custody|host|push` measures one family of figures.
  */
 import { agentFigures } from './agent-cases.js';
 import { custodyFigures } from './custody-cases.js';
@@ -15,6 +15,7 @@ import { nkeyGroups } from './nkey-cases.js';
 import { type Report, figuresOf, renderTable } from './report.js';
 import { reissueFigures } from './reissue-cases.js';
 import { startupFigures } from './startup-cases.js';
+import { storeFigures } from './store-cases.js';
 import { trustGroups } from './trust-cases.js';
 import { wasmGroups } from './wasm-cases.js';
 
@@ -47,6 +48,8 @@ async function main(argv: string[]): Promise<void> {
   if (wanted('invocation')) Object.assign(report.figures, replayCacheFigure(quick, progress));
   collectGarbage();
   if (wanted('reissue')) Object.assign(report.figures, await reissueFigures(settings, quick, progress));
+  collectGarbage();
+  if (wanted('store')) Object.assign(report.figures, await storeFigures(settings, quick, progress));
   collectGarbage();
   if (wanted('agent')) Object.assign(report.figures, await agentFigures(settings, quick, progress));
   collectGarbage();

@@ -137,6 +137,10 @@ export const ErrorCodes = {
   USER_REVOKED: "The user's key is revoked by its account; re-issuing it would make servers accept it again, so it is refused unless --lift-revocation is given.",
   REVOKES_CURRENT_ACCOUNT: "The jti named is the account's current JWT: revoking it makes every user of the account fail `verify` while servers still accept them; refused unless --force.",
   SEARCH_INCOMPLETE: '`keys compromised` could not read every account or user, so it cannot tell what the leaked key signed; nothing was changed.',
+  // validate and describe --field (issue 12)
+  IMPORT_EXPORTER_MISSING: 'An import names an exporting account that is not known, so nats-server drops the import.',
+  IMPORT_NOT_EXPORTED: 'An import asks an account for a stream or service it does not export, so nats-server drops the import.',
+  FIELD_NOT_FOUND: 'The claim path given to --field does not exist in the token (the message names the closest one that does).',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -9,10 +9,20 @@ import { fileURLToPath } from 'node:url';
 /** What `sigchain --version` prints. */
 export const VERSION = 'sigchain 0.1.0';
 
+/** What `sigchain --version --json` prints: the name and the version apart, for scripts. */
+export function versionJson(version: string = VERSION): string {
+  const [name, number] = version.split(' ');
+  return `${JSON.stringify({ name, version: number })}\n`;
+}
+
 /** Runs the CLI with `argv` (without `node` and the script) and returns the exit code. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === 'version')) {
     process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (argv.length === 2 && argv.includes('--json') && (argv.includes('--version') || argv[0] === 'version')) {
+    process.stdout.write(versionJson());
     return 0;
   }
   // The version travels as an argument: run.ts importing it from here would close a circle.

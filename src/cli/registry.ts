@@ -82,5 +82,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { words: ['delete', 'user'], summary: 'Delete users from the store; -R revokes them first, -D and -C remove their keys and creds', load: async () => (await import('./commands/delete-user.js')).deleteUserCommand },
   { words: ['delete', 'account'], summary: 'Delete an account and its users (refused while other accounts import from it)', load: async () => (await import('./commands/delete-account.js')).deleteAccountCommand },
   { words: ['expirations'], summary: 'List operator, account, user and activation tokens that expire soon (default 30d) or have expired; exit 1 if any', load: async () => (await import('./commands/expirations.js')).expirationsCommand },
+  { words: ['validate'], summary: 'Judge the store with the verifier: the operator and the current account (or all) with their users, one line per problem', load: async () => (await import('./commands/validate.js')).validateCommand },
+  { words: ['generate', 'config'], summary: "nsc's name for `nats server-config`: a nats-server config with a memory (--mem-resolver) or full (--nats-resolver) resolver", load: async () => (await import('./commands/generate-config.js')).generateConfigCommand },
 ];
 

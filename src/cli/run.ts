@@ -43,7 +43,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, version: strin
       return printer.error(e);
     }
     if (words[0]?.word === 'version' || (words.length === 0 && flags.includes('--version'))) {
-      process.stdout.write(`${version}\n`);
+      // As main.ts's versionJson (not imported: main.ts imports this file).
+      const [name, number] = version.split(' ');
+      process.stdout.write(flags.includes('--json') ? `${JSON.stringify({ name, version: number })}\n` : `${version}\n`);
       return 0;
     }
     if (words.length === 0 && (argv.length === 0 || flags.includes('--help') || flags.includes('-h'))) {

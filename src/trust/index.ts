@@ -18,6 +18,7 @@ export { type ConnectionContext, type JtiRevocations, type Policy, type PolicyOp
 export { type ChainResolver, type MaybePromise, type SyncChainResolver, memoryResolver } from './resolver.js';
 export { type VerifyOptions, type VerifySyncOptions, verifyChain, verifyChainSync } from './verify-chain.js';
 export { type TokenFacts, tokenFacts } from './nats/token-facts.js';
+export { judgeImports } from './nats/imports.js';
 export { type WascapFacts, wascapFacts } from './wascap/token-facts.js';
 export {
   type InspectModuleOptions,

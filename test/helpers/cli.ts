@@ -22,7 +22,9 @@ export function tempHome(prefix = 'sigchain-home-'): string {
 export function runCli(home: string, args: string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_PATH, ...args], {
-      env: { PATH: process.env.PATH, HOME: home, SIGCHAIN_HOME: home, SIGCHAIN_KEYRING_BACKEND: 'file', ...env },
+      // A wide screen unless a test says otherwise: tests that read cells out of a table want each
+      // row on one line; the width rule itself is tested with COLUMNS given (test/cli/output).
+      env: { PATH: process.env.PATH, HOME: home, SIGCHAIN_HOME: home, SIGCHAIN_KEYRING_BACKEND: 'file', COLUMNS: '1000', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -17,6 +17,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"runtime"
+	"strconv"
+	"time"
 
 	jwt "github.com/nats-io/jwt/v2"
 )
@@ -60,7 +63,45 @@ func judge(token string) (a answer) {
 	return a
 }
 
+// benchDecode is `go-oracle -bench SECONDS`: the tokens on stdin decoded (jwt.Decode: parse
+// and verify the signature) one after another on one core for SECONDS, then one JSON line
+// {"per_second":N,"tokens":T}: the single-core rate sigchain's bulk verification is compared with.
+func benchDecode(seconds float64) {
+	runtime.GOMAXPROCS(1)
+	var tokens []string
+	sc := bufio.NewScanner(os.Stdin)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		if t := sc.Text(); t != "" {
+			tokens = append(tokens, t)
+		}
+	}
+	if len(tokens) == 0 {
+		fmt.Println(`{"error":"no tokens on stdin"}`)
+		os.Exit(1)
+	}
+	n := 0
+	start := time.Now()
+	for time.Since(start).Seconds() < seconds {
+		if _, err := jwt.Decode(tokens[n%len(tokens)]); err != nil {
+			fmt.Printf("{\"error\":%q}\n", err.Error())
+			os.Exit(1)
+		}
+		n++
+	}
+	fmt.Printf("{\"per_second\":%.0f,\"tokens\":%d}\n", float64(n)/time.Since(start).Seconds(), len(tokens))
+}
+
 func main() {
+	if len(os.Args) == 3 && os.Args[1] == "-bench" {
+		s, err := strconv.ParseFloat(os.Args[2], 64)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "usage: go-oracle -bench SECONDS < tokens")
+			os.Exit(2)
+		}
+		benchDecode(s)
+		return
+	}
 	in := bufio.NewReaderSize(os.Stdin, 1<<20)
 	out := bufio.NewWriter(os.Stdout)
 	enc := json.NewEncoder(out)

@@ -5,7 +5,7 @@ import { entityName, openWorkspace } from './support.js';
 import { DESCRIBE_OPTIONS, checkDescribeFlags, fileToken, printDescribed, storeNames } from './describe-output.js';
 
 
-const USAGE = 'describe account [NAME | -n NAME] [--operator NAME] [--json | --raw] [-f FILE]';
+const USAGE = 'describe account [NAME | -n NAME] [--operator NAME] [--json | --raw | --field PATH] [-f FILE]';
 /** `sigchain describe account`: an account's token as an nsc-style table, JSON or raw JWT. */
 export const describeAccountCommand: Command = {
   words: ['describe', 'account'],
@@ -18,7 +18,7 @@ export const describeAccountCommand: Command = {
     'claims, --raw the JWT itself; -f describes an account JWT from a file (or - for stdin).',
     'A token whose signature does not verify is shown marked and exits with BAD_SIGNATURE.',
   ].join('\n'),
-  examples: ['sigchain describe account', 'sigchain describe account A --json', 'sigchain describe account A --raw', 'sigchain describe account -f A.jwt'],
+  examples: ['sigchain describe account', 'sigchain describe account A --json', 'sigchain describe account A --raw', 'sigchain describe account -f A.jwt', 'sigchain describe account A --field nats.signing_keys'],
   options: {
     name: { type: 'string', short: 'n', valueName: 'NAME', description: 'The account (instead of the positional NAME).' },
     operator: { type: 'string', valueName: 'NAME', description: 'The operator (default: the current one).' },

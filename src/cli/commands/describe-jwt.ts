@@ -8,7 +8,7 @@ import { DESCRIBE_OPTIONS, checkDescribeFlags, fileToken, printDescribed } from 
 export const describeJwtCommand: Command = {
   words: ['describe', 'jwt'],
   summary: 'Show any NATS token (operator, account, user, activation) from a file, a creds file or stdin',
-  usage: 'describe jwt (TOKEN | FILE | - | -f FILE) [--json | --raw]',
+  usage: 'describe jwt (TOKEN | FILE | - | -f FILE) [--json | --raw | --field PATH]',
   description: [
     'Decodes and verifies any NATS JWT v2 and shows it as the matching describe table. The',
     'input is a .jwt file, a creds file (its JWT is used; the seed is never printed), a',
@@ -25,7 +25,7 @@ export const describeJwtCommand: Command = {
     'issuer, validity, wascap_revision, valid_signers, and for modules the hash, tags,',
     'revision and version. Use `wasm inspect` for the token embedded in a module.',
   ].join('\n'),
-  examples: ['sigchain describe jwt A.jwt', 'sigchain describe jwt ~/.local/share/sigchain/creds/O2/A/U.creds --json', 'cat token.jwt | sigchain describe jwt -', 'sigchain describe jwt -f A.jwt'],
+  examples: ['sigchain describe jwt A.jwt', 'sigchain describe jwt ~/.local/share/sigchain/creds/O2/A/U.creds --json', 'cat token.jwt | sigchain describe jwt -', 'sigchain describe jwt -f A.jwt', 'sigchain describe jwt U.creds --field sub'],
   options: { ...DESCRIBE_OPTIONS },
   args: { min: 0, max: 1 },
   async run(ctx) {

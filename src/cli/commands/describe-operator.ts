@@ -4,7 +4,7 @@ import { entityName, openWorkspace } from './support.js';
 import { DESCRIBE_OPTIONS, checkDescribeFlags, fileToken, printDescribed, storeNames } from './describe-output.js';
 
 
-const USAGE = 'describe operator [NAME | -n NAME] [--json | --raw] [-f FILE]';
+const USAGE = 'describe operator [NAME | -n NAME] [--json | --raw | --field PATH] [-f FILE]';
 /** `sigchain describe operator`: the operator's token as an nsc-style table, JSON or raw JWT. */
 export const describeOperatorCommand: Command = {
   words: ['describe', 'operator'],
@@ -17,7 +17,7 @@ export const describeOperatorCommand: Command = {
     'JWT itself. With -f it describes an operator JWT from a file (or - for stdin) instead.',
     'A token whose signature does not verify is shown marked and exits with BAD_SIGNATURE.',
   ].join('\n'),
-  examples: ['sigchain describe operator', 'sigchain describe operator O2 --json', 'sigchain describe operator --raw > O2.jwt', 'sigchain describe operator -f O2.jwt'],
+  examples: ['sigchain describe operator', 'sigchain describe operator O2 --json', 'sigchain describe operator --raw > O2.jwt', 'sigchain describe operator -f O2.jwt', 'sigchain describe operator --field nats.signing_keys'],
   options: {
     name: { type: 'string', short: 'n', valueName: 'NAME', description: 'The operator (instead of the positional NAME).' },
     ...DESCRIBE_OPTIONS,

@@ -11,11 +11,13 @@ import { type DescribeOptions, type KeyNames, describeClaimsTable } from '../ren
 export const DESCRIBE_OPTIONS: Record<string, OptionSpec> = {
   raw: { type: 'boolean', short: 'R', description: 'Print only the raw JWT on stdout (for piping to other tools).' },
   file: { type: 'string', short: 'f', valueName: 'FILE', description: 'Describe the token in FILE (a .jwt, a creds file, or - for stdin) instead of the store.' },
+  field: { type: 'string', short: 'F', valueName: 'PATH', description: 'Print one claim value as JSON (nats.signing_keys, sub, nats.pub.allow[0]); a path that is not there names the closest one (FIELD_NOT_FOUND).' },
 };
 
 /** `--raw` and `--json` ask for two different stdouts: refuse the pair early. */
 export function checkDescribeFlags(ctx: CommandContext): void {
   if (flag(ctx, 'raw') && ctx.printer.json) throw new SigchainError('USAGE', '--raw prints the JWT itself and --json its decoded claims; give one.');
+  if (str(ctx, 'field') !== undefined && flag(ctx, 'raw')) throw new SigchainError('USAGE', '--raw prints the JWT itself and --field one of its claims; give one.');
 }
 
 /** The token given with `-f/--file`, checked; undefined when describing from the store. */
@@ -95,6 +97,17 @@ export async function issuerScope(op: OperatorStore, account: string, iss: unkno
  */
 export async function printDescribed(ctx: CommandContext, checked: CheckedToken, opts: Omit<DescribeOptions, 'unverified'> = {}): Promise<void> {
   const problem = checked.verified ? undefined : `does not verify with its issuer key ${String(checked.claims.iss ?? '(none)')}`;
+  const field = str(ctx, 'field');
+  if (field !== undefined) {
+    // Loaded only for --field. The value is what --json shows at that path, printed bare (or,
+    // with --json, as {"field","value"}).
+    const { claimField, formatField } = await import('../render/field.js');
+    if (!checked.verified) throw unverifiedError(ctx, checked, problem!);
+    const value = claimField(checked.claims, field);
+    if (ctx.printer.json) ctx.printer.result({ field, value });
+    else ctx.printer.raw(formatField(value));
+    return;
+  }
   if (flag(ctx, 'raw')) ctx.printer.raw(checked.token);
   else if (!ctx.printer.json) {
     // The table renderer is loaded only for people: --json and --raw never need it.
@@ -108,11 +121,14 @@ export async function printDescribed(ctx: CommandContext, checked: CheckedToken,
     }
   }
   else if (checked.verified) ctx.printer.result(checked.claims);
-  if (!checked.verified) {
-    throw new SigchainError(
-      'BAD_SIGNATURE',
-      `The token's signature ${problem}: it was altered after signing, or forged.${flag(ctx, 'raw') || ctx.printer.json ? '' : ' The table shows what it claims; trust none of it.'} Get a fresh copy from its issuer.`,
-      { header: checked.header, claims: checked.claims },
-    );
-  }
+  if (!checked.verified) throw unverifiedError(ctx, checked, problem!);
+}
+
+function unverifiedError(ctx: CommandContext, checked: CheckedToken, problem: string): SigchainError {
+  const table = !(flag(ctx, 'raw') || ctx.printer.json || str(ctx, 'field') !== undefined);
+  return new SigchainError(
+    'BAD_SIGNATURE',
+    `The token's signature ${problem}: it was altered after signing, or forged.${table ? ' The table shows what it claims; trust none of it.' : ''} Get a fresh copy from its issuer.`,
+    { header: checked.header, claims: checked.claims },
+  );
 }

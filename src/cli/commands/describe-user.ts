@@ -7,7 +7,7 @@ import { userName } from './default-user.js';
 import { DESCRIBE_OPTIONS, checkDescribeFlags, fileToken, issuerScope, printDescribed, storeNames } from './describe-output.js';
 
 
-const USAGE = 'describe user [NAME | -n NAME] [-a ACCOUNT] [--operator NAME] [--json | --raw] [-f FILE]';
+const USAGE = 'describe user [NAME | -n NAME] [-a ACCOUNT] [--operator NAME] [--json | --raw | --field PATH] [-f FILE]';
 /** `sigchain describe user`: a user's token as an nsc-style table, JSON or raw JWT. */
 export const describeUserCommand: Command = {
   words: ['describe', 'user'],
@@ -21,7 +21,7 @@ export const describeUserCommand: Command = {
     '-f describes a user JWT or creds file (or - for stdin) instead of the store.',
     'A token whose signature does not verify is shown marked and exits with BAD_SIGNATURE.',
   ].join('\n'),
-  examples: ['sigchain describe user U', 'sigchain describe user U -a A --json', 'sigchain describe user -f U.creds'],
+  examples: ['sigchain describe user U', 'sigchain describe user U -a A --json', 'sigchain describe user -f U.creds', 'sigchain describe user U --field nats.pub'],
   options: {
     name: { type: 'string', short: 'n', valueName: 'NAME', description: 'The user (instead of the positional NAME).' },
     ...scopeOptions('The account'),

@@ -3,7 +3,7 @@ import { formatUsages, parseUsages } from '../../keys/usage.js';
 import { ALL_ROLES, type Role } from '../../nkeys/roles.js';
 import { type KeyInventoryFilter, type KeyInventoryRow, keyInventory } from '../../workspace/signing/key-inventory.js';
 import { type Command, type CommandContext, flag, str } from '../command.js';
-import { renderGrid } from '../output/table.js';
+import { renderGrid, wrapText } from '../output/table.js';
 import { openWorkspace } from './support.js';
 
 const USAGE = 'keys list [--fingerprint PREFIX] [--usage USAGES] [--role ROLE] [--retired|--active]';
@@ -116,6 +116,6 @@ export const keysListCommand: Command = {
       rows.map((k) => [k.publicKey, k.role, usagesCell(k), backendOf(k), statusCell(k), k.entities.join('; ')]),
     );
     const legend = rows.some((k) => k.legacy) ? '\nall (legacy): no usages were recorded when the key was made (nsc made it), so it may sign anything; replace it to narrow that.' : '';
-    ctx.printer.result({ keys: rows.map(jsonRow) }, `${table}${legend}`);
+    ctx.printer.result({ keys: rows.map(jsonRow) }, `${table}${wrapText(legend)}`);
   },
 };

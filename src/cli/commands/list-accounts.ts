@@ -1,6 +1,7 @@
 import { readAccountKeys } from '../../workspace/wasmcloud/read.js';
 import { type Command, str } from '../command.js';
 import { renderGrid } from '../output/table.js';
+import { storeNames } from './describe-output.js';
 import { contextOrNothing, openWorkspace, unreadable } from './support.js';
 
 /** `sigchain list accounts`: the accounts of an operator. */
@@ -10,7 +11,8 @@ export const listAccountsCommand: Command = {
   usage: 'list accounts [--operator NAME]',
   description: [
     'Lists the accounts of the current operator (or --operator) with their public keys and the',
-    'key that signed each one (an operator signing key, or the identity key). The current',
+    'key that signed each one, labelled (an operator signing key, or the identity key; a key the',
+    'operator does not hold is labelled so: servers refuse such an account). The current',
     'account is marked with *. An account whose JWT cannot be read is listed as unreadable,',
     'with a warning naming the file.',
   ].join('\n'),
@@ -24,6 +26,14 @@ export const listAccountsCommand: Command = {
     const op = await ws.operator(str(ctx, 'operator'));
     const now = await contextOrNothing(ctx, ws);
     const accounts = [];
+    // Which of the operator's keys signed each account: "signing key of operator O2", or its identity.
+    const names = await storeNames(op);
+    const signer = (iss: string | undefined): string | null => {
+      if (iss === undefined) return null;
+      const n = names.get(iss);
+      if (n === op.name) return `identity key of operator ${op.name}`;
+      return n?.startsWith('signing key of operator') ? n : 'not a key of this operator';
+    };
     for (const name of await op.listAccounts()) {
       let claims;
       let error: string | undefined;
@@ -33,11 +43,11 @@ export const listAccountsCommand: Command = {
         error = unreadable(ctx, e);
       }
       const current = now.operator === op.name && now.account === name;
-      accounts.push({ name, public_key: claims?.sub ?? null, issuer: claims?.iss ?? null, ...(claims?.format === 'wascap' ? { format: 'wascap' } : {}), current, ...(error ? { error } : {}) });
+      accounts.push({ name, public_key: claims?.sub ?? null, issuer: claims?.iss ?? null, issuer_label: signer(claims?.iss), ...(claims?.format === 'wascap' ? { format: 'wascap' } : {}), current, ...(error ? { error } : {}) });
     }
-    const rows = accounts.map((a) => [`${a.name}${a.current ? ' *' : ''}`, a.public_key ?? a.error ?? '', a.issuer ?? '']);
+    const rows = accounts.map((a) => [`${a.name}${a.current ? ' *' : ''}`, a.public_key ?? a.error ?? '', a.issuer ?? '', a.issuer_label ?? '']);
     const text = accounts.length
-      ? `${renderGrid(`Accounts of ${op.name}`, ['Name', 'Public Key', 'Signed By'], rows)}\n[ * ] current account`
+      ? `${renderGrid(`Accounts of ${op.name}`, ['Name', 'Public Key', 'Signed By', 'Signing Key'], rows)}\n[ * ] current account`
       : `Operator ${op.name} has no accounts. Create one with \`sigchain add account NAME\`.`;
     ctx.printer.result({ operator: op.name, accounts }, text);
   },

@@ -4,7 +4,7 @@ import type { OperatorStore } from '../../store/operator-store.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { entityKeys } from '../../workspace/signing/entity-keys.js';
 import { type Command, type CommandContext, flag, str } from '../command.js';
-import { renderGrid } from '../output/table.js';
+import { renderGrid, wrapText } from '../output/table.js';
 import { contextOrNothing, openWorkspace } from './support.js';
 
 const USAGE = 'list keys [-o] [-a] [-u] [-x] [-A] [--account NAME] [--user NAME] [-f TEXT] [--not-referenced] [--show-seeds]';
@@ -162,6 +162,6 @@ export const listKeysCommand: Command = {
     if (rows.some((r) => r.curve)) legend.push('[ T ] auth callout encryption target');
     if (rows.some((r) => r.entity === '?')) legend.push('[ ? ] unreferenced key: may belong to another operator');
     const table = showSeeds ? renderGrid('Seeds Keys', ['Entity', 'Private Key', 'Signing Key'], rows.map((r) => cells(r, true))) : renderGrid('Keys', ['Entity', 'Key', 'Signing Key', 'Stored'], rows.map((r) => cells(r, false)));
-    ctx.printer.result({ operator: op.name, keys: rows }, `${table}\n${legend.join('\n')}`);
+    ctx.printer.result({ operator: op.name, keys: rows }, `${table}\n${wrapText(legend.join('\n'), undefined, 2)}`);
   },
 };

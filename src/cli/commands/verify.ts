@@ -3,7 +3,7 @@ import { loadChainFiles, readTokenArg, readTrustArgs, readWasmArg } from '../../
 import { type ChainResolver, type Verdict, definePolicy, memoryResolver, verifyChain } from '../../trust/index.js';
 import { readStoreTrust } from '../../workspace/verify/store-trust.js';
 import { type Command, type CommandContext, flag, list, str } from '../command.js';
-import { renderGrid } from '../output/table.js';
+import { renderGrid, wrapText } from '../output/table.js';
 import { parseTimeFlag } from '../parse/time.js';
 import { openWorkspace, snake } from './support.js';
 
@@ -29,7 +29,7 @@ function renderVerdict(v: Verdict): string {
   const parts: string[] = [];
   if (rows.length) parts.push(renderGrid('Chain of Trust', ['Link', 'Name', 'Key', 'Signed By Key', 'Signed By', 'Status'], rows));
   const reasons = (title: string, list: Verdict['errors']) => {
-    if (list.length) parts.push('', `${title}:`, ...list.map((r) => `  ${r.code} (${r.at}${r.field ? ` ${r.field}` : ''}): ${r.message}`));
+    if (list.length) parts.push('', `${title}:`, ...list.map((r) => wrapText(`  ${r.code} (${r.at}${r.field ? ` ${r.field}` : ''}): ${r.message}`, undefined, 4)));
   };
   reasons('Errors', v.errors);
   reasons('Warnings', v.warnings);

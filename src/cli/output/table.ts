@@ -1,9 +1,34 @@
 /**
- * Box-drawn two-column tables in the style `nsc describe` prints, so output looks
- * familiar to NATS operators. Sections are separated by a rule.
+ * Box-drawn tables in the style `nsc describe` prints, so output looks familiar to NATS
+ * operators, fitted to the width of the screen: `$COLUMNS` when set, else the terminal's width,
+ * else 120 (a pipe or a file). A table wider than that has its widest columns narrowed and their
+ * cells wrapped (at spaces when there are some, else inside the word: a 56-character key
+ * splits over two lines rather than push the border off the screen). Every table of every
+ * command is drawn here, so this is the one place the rule lives.
  */
 export interface TableSection {
   rows: Array<[string, string | string[]]>;
+}
+
+/** Where no terminal tells the width (a pipe, a file, a test): nsc's widest tables fit. */
+export const DEFAULT_WIDTH = 120;
+/** No column is narrowed below this many characters (a table that cannot fit then overflows). */
+const MIN_COLUMN = 4;
+
+/**
+ * The width output must fit: `COLUMNS` if it is a positive whole number, else the width of
+ * stdout when it is a terminal, else {@link DEFAULT_WIDTH}.
+ *
+ * @example
+ * ```ts
+ * outputWidth({ COLUMNS: '80' }); // 80
+ * ```
+ */
+export function outputWidth(env: NodeJS.ProcessEnv = process.env, stdout: { isTTY?: boolean; columns?: number } = process.stdout): number {
+  const c = env.COLUMNS?.trim();
+  if (c && /^\d+$/.test(c) && Number(c) > 0) return Number(c);
+  if (stdout.isTTY && typeof stdout.columns === 'number' && stdout.columns > 0) return stdout.columns;
+  return DEFAULT_WIDTH;
 }
 
 /** Display width of a string (code points; no East-Asian wide handling needed for keys and names). */
@@ -22,58 +47,158 @@ function center(s: string, n: number): string {
 }
 
 /**
- * Renders a titled table of label/value rows in sections.
+ * `text` cut into lines of at most `max` characters: at the last space (or after the last comma
+ * or semicolon) that fits when there is one in the line's second half, else exactly at `max`
+ * (keys and URLs have no spaces). Each
+ * line of a multi-line `text` is wrapped on its own.
+ *
+ * @example
+ * ```ts
+ * wrapCell('scoped: role svc', 10); // ['scoped:', 'role svc']
+ * ```
+ */
+export function wrapCell(text: string, max: number): string[] {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    let rest = [...line];
+    if (rest.length === 0) out.push('');
+    while (rest.length > 0) {
+      if (rest.length <= max) {
+        out.push(rest.join(''));
+        break;
+      }
+      // After the last space, comma or semicolon that fits (`identity,issuing` splits at the comma).
+      let cut = -1;
+      for (let i = max; i > 0 && cut < 0; i--) if (rest[i] === ' ' || rest[i - 1] === ',' || rest[i - 1] === ';') cut = i;
+      if (cut < Math.ceil(max / 2)) cut = max;
+      out.push(rest.slice(0, cut).join('').trimEnd());
+      rest = rest.slice(cut);
+      while (rest[0] === ' ') rest = rest.slice(1);
+    }
+  }
+  return out;
+}
+
+/**
+ * Prose (a reason, a hint) wrapped to the width, continuation lines indented by `indent`
+ * spaces, so that what follows a table fits like the table.
+ *
+ * @example
+ * ```ts
+ * wrapText('  TOKEN_EXPIRED (user exp): This user token expired …', 80, 4);
+ * ```
+ */
+export function wrapText(text: string, max: number = outputWidth(), indent = 0): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (width(line) <= max) return line;
+      const lead = /^ */.exec(line)![0].length;
+      const first = wrapCell(line.slice(lead), Math.max(MIN_COLUMN, max - lead));
+      const head = `${' '.repeat(lead)}${first[0]}`;
+      const tail = wrapCell(first.slice(1).join(' '), Math.max(MIN_COLUMN, max - indent)).map((l) => `${' '.repeat(indent)}${l}`);
+      return [head, ...(first.length > 1 ? tail : [])].join('\n');
+    })
+    .join('\n');
+}
+
+/**
+ * Column widths that fit `budget` characters of cell content: columns narrower than their
+ * share keep their width, the rest split what is left (the widest narrowed first).
+ */
+function fitColumns(natural: number[], budget: number): number[] {
+  const total = natural.reduce((a, b) => a + b, 0);
+  if (total <= budget) return natural;
+  const out = [...natural];
+  const open = new Set(natural.map((_, i) => i));
+  let left = budget;
+  // Settle every column that fits within an even share of what is left, until none does.
+  for (let changed = true; changed && open.size > 0; ) {
+    changed = false;
+    const share = Math.floor(left / open.size);
+    for (const i of [...open]) {
+      if (natural[i]! <= share) {
+        left -= natural[i]!;
+        open.delete(i);
+        changed = true;
+      }
+    }
+  }
+  const rest = [...open];
+  const share = Math.max(MIN_COLUMN, Math.floor(left / Math.max(1, rest.length)));
+  let extra = Math.max(0, left - share * rest.length);
+  for (const i of rest) {
+    out[i] = share + (extra > 0 ? 1 : 0);
+    if (extra > 0) extra--;
+  }
+  return out;
+}
+
+/** Each row's cells wrapped to the widths, as as many physical lines as its tallest cell. */
+function physicalLines(cells: string[], widths: number[]): string[][] {
+  const wrapped = cells.map((c, i) => wrapCell(c, widths[i]!));
+  const height = Math.max(...wrapped.map((w) => w.length));
+  return Array.from({ length: height }, (_, k) => wrapped.map((w) => w[k] ?? ''));
+}
+
+/**
+ * Renders a titled table of label/value rows in sections, at most `max` characters wide
+ * (default {@link outputWidth}).
  *
  * @example
  * ```ts
  * renderTable('Operator Details', [{ rows: [['Name', 'O2'], ['Operator ID', 'OABX…']] }]);
  * ```
  */
-export function renderTable(title: string, sections: TableSection[]): string {
+export function renderTable(title: string, sections: TableSection[], max: number = outputWidth()): string {
   const expanded = sections
     .map((s) => s.rows.flatMap(([label, value]) => {
       const values = Array.isArray(value) ? (value.length ? value : ['']) : [value];
       return values.map((v, i): [string, string] => [i === 0 ? label : '', v]);
     }))
     .filter((rows) => rows.length > 0);
-  const w1 = Math.max(...expanded.flat().map(([l]) => width(l)), 1);
-  const w2Rows = Math.max(...expanded.flat().map(([, v]) => width(v)), 1);
-  // The title spans both columns; widen the value column when the title is wider.
-  const w2 = Math.max(w2Rows, width(title) - w1 - 3);
-  const inner = w1 + w2 + 5;
+  // Borders and padding: "│ " + " │ " + " │" = 7 characters around the two columns.
+  const [w1, w2Rows] = fitColumns([Math.max(...expanded.flat().map(([l]) => width(l)), 1), Math.max(...expanded.flat().map(([, v]) => width(v)), 1)], max - 7);
+  // The title spans both columns; widen the value column when the title is wider (as far as the width allows).
+  const w2 = Math.max(w2Rows!, Math.min(width(title) - w1! - 3, max - 7 - w1!));
+  const inner = w1! + w2 + 5;
   const lines: string[] = [];
   lines.push(`╭${'─'.repeat(inner)}╮`);
-  lines.push(`│${center(title, inner)}│`);
+  for (const t of wrapCell(title, inner)) lines.push(`│${center(t, inner)}│`);
   expanded.forEach((rows, i) => {
-    lines.push(i === 0 ? `├${'─'.repeat(w1 + 2)}┬${'─'.repeat(w2 + 2)}┤` : `├${'─'.repeat(w1 + 2)}┼${'─'.repeat(w2 + 2)}┤`);
-    for (const [l, v] of rows) lines.push(`│ ${pad(l, w1)} │ ${pad(v, w2)} │`);
+    lines.push(i === 0 ? `├${'─'.repeat(w1! + 2)}┬${'─'.repeat(w2 + 2)}┤` : `├${'─'.repeat(w1! + 2)}┼${'─'.repeat(w2 + 2)}┤`);
+    for (const row of rows) for (const [l, v] of physicalLines(row, [w1!, w2])) lines.push(`│ ${pad(l!, w1!)} │ ${pad(v!, w2)} │`);
   });
-  lines.push(expanded.length ? `╰${'─'.repeat(w1 + 2)}┴${'─'.repeat(w2 + 2)}╯` : `╰${'─'.repeat(inner)}╯`);
+  lines.push(expanded.length ? `╰${'─'.repeat(w1! + 2)}┴${'─'.repeat(w2 + 2)}╯` : `╰${'─'.repeat(inner)}╯`);
   return lines.join('\n');
 }
 
 /**
- * Renders a titled table with column headers (for `list`).
+ * Renders a titled table with column headers (for `list`), at most `max` characters wide
+ * (default {@link outputWidth}).
  *
  * @example
  * ```ts
  * renderGrid('Accounts', ['Name', 'Public Key'], [['A', 'ACDX…']]);
  * ```
  */
-export function renderGrid(title: string, headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
+export function renderGrid(title: string, headers: string[], rows: string[][], max: number = outputWidth()): string {
+  const natural = headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
+  // Borders and padding: 3 characters per column and the closing border.
+  const widths = fitColumns(natural, max - 3 * headers.length - 1);
   const innerWidth = () => widths.reduce((a, b) => a + b + 3, 0) - 1;
-  // A title wider than the columns widens the last column.
-  if (width(title) + 2 > innerWidth()) widths[widths.length - 1]! += width(title) + 2 - innerWidth();
+  // A title wider than the columns widens the last column (as far as the width allows).
+  const room = max - 2 - innerWidth();
+  if (width(title) + 2 > innerWidth() && room > 0) widths[widths.length - 1]! += Math.min(room, width(title) + 2 - innerWidth());
   const rule = (l: string, m: string, r: string) => `${l}${widths.map((w) => '─'.repeat(w + 2)).join(m)}${r}`;
-  const line = (cells: string[]) => `│${cells.map((c, i) => ` ${pad(c, widths[i]!)} `).join('│')}│`;
+  const line = (cells: string[]) => physicalLines(cells, widths).map((p) => `│${p.map((c, i) => ` ${pad(c, widths[i]!)} `).join('│')}│`);
   return [
     `╭${'─'.repeat(innerWidth())}╮`,
-    `│${center(title, innerWidth())}│`,
+    ...wrapCell(title, innerWidth()).map((t) => `│${center(t, innerWidth())}│`),
     rule('├', '┬', '┤'),
-    line(headers),
+    ...line(headers),
     rule('├', '┼', '┤'),
-    ...rows.map((r) => line(headers.map((_, i) => r[i] ?? ''))),
+    ...rows.flatMap((r) => line(headers.map((_, i) => r[i] ?? ''))),
     rule('╰', '┴', '╯'),
   ].join('\n');
 }

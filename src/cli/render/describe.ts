@@ -86,6 +86,8 @@ export function describeAccountTable(c: AccountClaims, opts: DescribeOptions = {
   if (n.info_url) main.push(['Info Url', n.info_url]);
   const sections: TableSection[] = [{ rows: main }];
   if (n.signing_keys?.length) sections.push({ rows: [['Signing Keys', withRestrictions(n, n.signing_keys.map(scopeLabel), n.signing_keys.map((k) => (typeof k === 'string' ? k : k.key)))]] });
+  // Each scoped key's template: what every user it signs is allowed, whatever the user token says.
+  for (const sk of n.signing_keys ?? []) if (typeof sk !== 'string') sections.push({ rows: scopeRows(sk) });
   // An absent limit is Go's zero value (the encoder leaves zeros out), not "unlimited" (-1).
   const limits: Rows = [
     ['Max Connections', formatCount(l.conn ?? 0)],
@@ -122,6 +124,21 @@ export function describeAccountTable(c: AccountClaims, opts: DescribeOptions = {
   if (n.exports?.length) tables.push(exportsTable(n.exports));
   if (n.imports?.length) tables.push(importsTable(n.imports, (k) => opts.names?.get(k)));
   return tables.join('\n\n');
+}
+
+/** A scoped signing key and its template, as `nsc describe account` lists scoped keys. */
+function scopeRows(sk: UserScope): Rows {
+  const t = sk.template ?? {};
+  const rows: Rows = [['Scoped Signing Key', sk.key], ['Role', sk.role]];
+  if (sk.description) rows.push(['Description', sk.description]);
+  rows.push(...permissionRows(t.pub, t.sub, 'Template '));
+  rows.push(['Response Permissions', t.resp ? `max ${t.resp.max}${t.resp.ttl ? `, ttl ${formatDuration(t.resp.ttl)}` : ''}` : 'Not Set']);
+  rows.push(['Max Msg Payload', formatBytes(t.payload ?? 0)], ['Max Data', formatBytes(t.data ?? 0)], ['Max Subs', formatCount(t.subs ?? 0)]);
+  rows.push(['Network Src', t.src?.length ? t.src : 'Any']);
+  rows.push(['Time', t.times?.length ? t.times.map((x) => `${x.start}-${x.end}${t.times_location ? ` ${t.times_location}` : ''}`) : 'Any']);
+  if (t.allowed_connection_types?.length) rows.push(['Allowed Connection Types', t.allowed_connection_types]);
+  if (t.bearer_token) rows.push(['Bearer Token', 'Yes']);
+  return rows;
 }
 
 function permissionRows(pub: Permission | undefined, sub: Permission | undefined, prefix = ''): Rows {

@@ -138,6 +138,6 @@ export async function resignForRevocation(ws: Workspace, op: OperatorStore, oper
  */
 export function serverReminder(operator: string, account: string): string[] {
   return [
-    `Servers still hold the old JWT of account "${account}". With a memory resolver, regenerate the configuration (\`sigchain nats server-config --operator ${operator} -o server.conf\`) and reload each server (\`nats-server --signal reload\`, i.e. SIGHUP); with a NATS resolver, push the account JWT (\`nsc push -a ${account}\`). A server that loads it disconnects clients whose tokens are now revoked.`,
+    `Servers still hold the old JWT of account "${account}". With a memory resolver, regenerate the configuration (\`sigchain nats server-config --operator ${operator} -o server.conf\`) and reload each server (\`nats-server --signal reload\`, i.e. SIGHUP); with a NATS (full) resolver, send the new account JWT to the servers' resolver (a claims update on $SYS.REQ.CLAIMS.UPDATE). A server that loads it disconnects clients whose tokens are now revoked.`,
   ];
 }

@@ -8,3 +8,5 @@
  * ```
  */
 export { type StoreTrust, readStoreTrust, storeResolver } from './store-trust.js';
+export { type ValidateOptions, type ValidationProblem, type ValidationReport, validateStore } from './validate.js';
+export { type PlainPolicy, type VerifyManyResult, verifyMany } from './verify-many.js';

@@ -1,0 +1,83 @@
+/**
+ * Bulk store figures on a store of 10,000 users (1,000 in quick mode), built by the 10k fixture:
+ *
+ * - `store.validate_10k`: `validateStore` of the whole store (every user file read and its chain
+ *   verified, over every core), tokens per second. Peers in the same run: `go_jwt`, Go
+ *   nats-io/jwt's single-core `jwt.Decode` (parse + Ed25519 verify) of the same user tokens,
+ *   timed by the differential fuzzer's Go program (`tools/go-oracle -bench`); and `one_thread`,
+ *   our verification of the same tokens in memory on one thread. Goal: 1.0x of `go_jwt`.
+ *   Without Go installed the `go_jwt` peer is missing and the note says why (never pretended).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { syncFileSystems } from '../src/store/sync-fs.js';
+import { validateStore } from '../src/workspace/verify/validate.js';
+import { verifyMany } from '../src/workspace/verify/verify-many.js';
+import { buildUserStore } from '../test/helpers/big-store.js';
+import { goOracle } from '../test/fuzz/differential.js';
+import type { Settings } from './harness.js';
+import { type Figure, figuresOf } from './report.js';
+
+const VALIDATE_FIGURE = 'store.validate_10k';
+
+/** Go's single-core decode+verify rate over `tokens`, or why it could not be measured. */
+function goRate(tokens: readonly string[], seconds: number): number | string {
+  const oracle = goOracle();
+  if ('reason' in oracle) return oracle.reason;
+  const r = spawnSync(oracle.bin, ['-bench', String(seconds)], { input: `${tokens.join('\n')}\n`, encoding: 'utf8', timeout: 120_000, maxBuffer: 1 << 20 });
+  const answer = (() => {
+    try {
+      return JSON.parse(r.stdout) as { per_second?: number; error?: string };
+    } catch {
+      return { error: (r.stderr || r.stdout || 'no answer').slice(0, 200) };
+    }
+  })();
+  return typeof answer.per_second === 'number' ? answer.per_second : `go-oracle -bench failed: ${answer.error}`;
+}
+
+/** Builds the store, validates it (best of a few runs), and measures the peers between runs. */
+export async function storeFigures(_settings: Settings, quick: boolean, progress: (msg: string) => void): Promise<Record<string, Figure>> {
+  const n = quick ? 1000 : 10_000;
+  const home = mkdtempSync(join(tmpdir(), 'sigchain-bench-'));
+  try {
+    progress(`building a store of ${n.toLocaleString('en-US')} users for ${VALIDATE_FIGURE}…\n`);
+    const store = await buildUserStore(home, n);
+    await syncFileSystems([home]);
+    const op = await store.ws.operator(store.operator);
+    const chain = [await op.readOperatorJwt(), await op.readAccountJwt(store.account)];
+    const tokens = store.users.map((u) => u.token);
+    // Go's time box: long enough for a stable rate, short beside building the store.
+    const seconds = quick ? 0.2 : 1;
+    let ours = 0;
+    let oneThread = 0;
+    let go: number | string = 0;
+    let checked = 0;
+    // Interleaved: ours, one thread, Go, three times; each side's best, as the other figures.
+    for (let round = 0; round < (quick ? 1 : 3); round++) {
+      progress(`measuring ${VALIDATE_FIGURE} (ours, one_thread, go_jwt), round ${round + 1}…\n`);
+      let t = performance.now();
+      const r = await validateStore(store.ws, { allAccounts: true });
+      const s = (performance.now() - t) / 1000;
+      if (r.problems.length) throw new Error(`bench: the store has problems: ${r.problems[0]!.code} ${r.problems[0]!.message}`);
+      checked = r.checked;
+      ours = Math.max(ours, r.checked / s);
+      t = performance.now();
+      await verifyMany(tokens, chain, { trustedOperators: [chain[0]!] }, { workers: 1 });
+      oneThread = Math.max(oneThread, tokens.length / ((performance.now() - t) / 1000));
+      const g = goRate(tokens, seconds);
+      go = typeof g === 'number' ? Math.max(typeof go === 'number' ? go : 0, g) : g;
+    }
+    const best = new Map<string, number>([['ours', ours], ['one_thread', oneThread]]);
+    if (typeof go === 'number') best.set('go_jwt', go);
+    const figures = figuresOf(VALIDATE_FIGURE, best);
+    const f = figures[VALIDATE_FIGURE]!;
+    f.units = checked;
+    f.note = `validate --all-accounts of ${checked.toLocaleString('en-US')} tokens (files read, chains verified over every core): ops/s = tokens per second. one_thread = the same user tokens verified in memory on one thread; go_jwt = ${typeof go === 'number' ? "Go nats-io/jwt's jwt.Decode (parse + verify) on one core over the same tokens" : `not measured: ${go}`}`;
+    return figures;
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * `validate`: the store judged by the verifier, entity by entity. Each operator, account and
+ * user token is verified with its chain (signatures, issuers against the parent's current
+ * signing keys, roles, expiry, revocations, strict mode) under a policy that trusts the
+ * store's operator; accounts' imports are judged against their exporters (`judgeImports`).
+ * A problem is reported once, at the entity it belongs to: an expired account is the
+ * account's problem, not each of its users'. Users are verified in bulk, over every core
+ * when there are many (`verifyMany`).
+ */
+import { type ErrorCode, type SigchainError, isSigchainError } from '../../errors.js';
+import { judgeImports } from '../../trust/nats/imports.js';
+import { memoryResolver } from '../../trust/resolver.js';
+import type { LinkKind, Reason } from '../../trust/verdict.js';
+import type { OperatorStore } from '../../store/operator-store.js';
+import type { Workspace } from '../workspace.js';
+import { readStoreTrust } from './store-trust.js';
+import { type PlainPolicy, verifyMany } from './verify-many.js';
+
+/** One problem found by {@link validateStore}. */
+export interface ValidationProblem {
+  /** `operator NAME`, `account NAME` or `user ACCOUNT/NAME`. */
+  entity: string;
+  code: ErrorCode;
+  message: string;
+}
+
+/** Options of {@link validateStore}. */
+export interface ValidateOptions {
+  /** The operator (default: the current one). */
+  operator?: string;
+  /** The account to judge besides the operator (default: the current one). */
+  account?: string;
+  /** Judge every account of the operator (and their users), not only one. */
+  allAccounts?: boolean;
+  /** Judge at this time (Unix seconds) instead of now. */
+  now?: number;
+  /** Worker threads for the users (default: one per core when there are many). */
+  workers?: number;
+}
+
+/** What {@link validateStore} judged and found. */
+export interface ValidationReport {
+  operator: string;
+  accounts: string[];
+  /** How many tokens were judged (operator, accounts, users). */
+  checked: number;
+  problems: ValidationProblem[];
+}
+
+async function attempt(read: () => Promise<string>): Promise<string | SigchainError> {
+  try {
+    return await read();
+  } catch (e) {
+    if (isSigchainError(e)) return e;
+    throw e;
+  }
+}
+
+// The reasons that belong to the entity verified: its own link (or the input, for a token too
+// broken to place). The links above are judged as themselves.
+function own(reasons: readonly Reason[], kind: LinkKind): Reason[] {
+  return reasons.filter((r) => r.at === kind || r.at === 'input');
+}
+
+function problem(entity: string, r: { code: ErrorCode; message: string; field?: string }): ValidationProblem {
+  return { entity, code: r.code, message: r.field && !r.message.includes(r.field) ? `${r.message} (${r.field})` : r.message };
+}
+
+/**
+ * Judges the operator and the current account (or `opts.account`, or every account with
+ * `allAccounts`) with all their users. Never throws for a bad token: every defect is a
+ * problem in the report (a file that cannot be read is `STORE_CORRUPT`); throws for a store
+ * that has no such operator or account (`STORE_NOT_FOUND`, `NO_CONTEXT`).
+ *
+ * @example
+ * ```ts
+ * const report = await validateStore(Workspace.open(), { allAccounts: true });
+ * for (const p of report.problems) console.log(p.entity, p.code, p.message);
+ * ```
+ */
+export async function validateStore(ws: Workspace, opts: ValidateOptions = {}): Promise<ValidationReport> {
+  const op: OperatorStore = await ws.operator(opts.operator);
+  const accounts = opts.allAccounts ? await op.listAccounts() : (await op.listAccounts()).length === 0 && opts.account === undefined ? [] : [await ws.account(op, opts.account)];
+  const trust = await readStoreTrust(ws);
+  const problems: ValidationProblem[] = [];
+  const opEntity = `operator ${op.name}`;
+  const operatorJwt = await attempt(() => op.readOperatorJwt());
+  const now = opts.now ?? Date.now() / 1000;
+  const policy: PlainPolicy = { trustedOperators: typeof operatorJwt === 'string' ? [operatorJwt] : [], revokedJtis: trust.revokedJtis, now };
+  let checked = 0;
+  if (typeof operatorJwt !== 'string') {
+    problems.push({ entity: opEntity, code: 'STORE_CORRUPT', message: `The operator's JWT cannot be read: ${operatorJwt.message}` });
+  } else {
+    // An operator JWT that is not a genuine operator token cannot be a root: judged as it is.
+    try {
+      const v = await verifyMany([operatorJwt], [], policy);
+      for (const r of own(v.errors[0]!, 'operator')) problems.push(problem(opEntity, r));
+    } catch (e) {
+      if (!isSigchainError(e)) throw e;
+      problems.push({ entity: opEntity, code: e.code, message: e.message });
+      policy.trustedOperators = [];
+    }
+    checked++;
+  }
+  const stored = await allAccountTokens(op);
+  const resolver = memoryResolver([...trust.resolver.operators(), ...stored]);
+  const chain = [...(typeof operatorJwt === 'string' ? [operatorJwt] : [])];
+  const accountTokens: Array<{ name: string; token: string }> = [];
+  for (const name of accounts) {
+    const token = await attempt(() => op.readAccountJwt(name));
+    if (typeof token !== 'string') problems.push({ entity: `account ${name}`, code: 'STORE_CORRUPT', message: `The account's JWT cannot be read: ${token.message}` });
+    else accountTokens.push({ name, token }), chain.push(token);
+  }
+  // Every account of the store may be a parent (issuer_account) or an exporter, not only those judged.
+  const parents = [...new Set([...chain, ...stored])];
+  const judged = await verifyMany(accountTokens.map((a) => a.token), parents, policy);
+  accountTokens.forEach((a, i) => {
+    const entity = `account ${a.name}`;
+    for (const r of own(judged.errors[i]!, 'account')) problems.push(problem(entity, r));
+    for (const f of judgeImports(a.token, resolver)) problems.push(problem(entity, f));
+    checked++;
+  });
+  for (const name of accounts) {
+    const users = await op.listUsers(name).catch(() => [] as string[]);
+    const tokens: string[] = [];
+    const names: string[] = [];
+    // Read in parallel batches: the files are small and the time is the filesystem's.
+    for (let i = 0; i < users.length; i += 64) {
+      const batch = users.slice(i, i + 64);
+      const read = await Promise.all(batch.map((u) => attempt(() => op.readUserJwt(name, u))));
+      read.forEach((t, k) => {
+        const entity = `user ${name}/${batch[k]}`;
+        if (typeof t === 'string') tokens.push(t), names.push(batch[k]!);
+        else problems.push({ entity, code: 'STORE_CORRUPT', message: `The user's JWT cannot be read: ${t.message}` });
+      });
+    }
+    const v = await verifyMany(tokens, parents, policy, opts.workers !== undefined ? { workers: opts.workers } : {});
+    names.forEach((u, i) => {
+      for (const r of own(v.errors[i]!, 'user')) problems.push(problem(`user ${name}/${u}`, r));
+    });
+    checked += tokens.length;
+  }
+  return { operator: op.name, accounts, checked, problems };
+}
+
+async function allAccountTokens(op: OperatorStore): Promise<string[]> {
+  const out: string[] = [];
+  for (const name of await op.listAccounts()) {
+    const t = await attempt(() => op.readAccountJwt(name));
+    if (typeof t === 'string') out.push(t);
+  }
+  return out;
+}
+
