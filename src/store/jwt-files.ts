@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { SigchainError } from '../errors.js';
 import { NATS_FORMAT, WASCAP_FORMAT, type TokenFormat } from '../jwt/formats.js';
-import { decodeJwt } from '../jwt/decode.js';
+import { decodeJwt, verifyJwt } from '../jwt/decode.js';
 import { roleOfKey } from '../nkeys/roles.js';
 import { ioError } from './atomic.js';
 
@@ -64,6 +64,21 @@ export function checkTokenFor(kind: StoredKind, token: string): { token: string;
     throw new SigchainError('WRONG_CLAIM_TYPE', `This is a ${f.type} token; only an ${kind} token can be stored as an ${kind}. Check which file or token you passed.`, { expected: kind, got: f.type });
   }
   return { token: trimmed, facts: f };
+}
+
+/**
+ * Verifies a stored token's signature with its issuer (any store format: NATS v2 and v1,
+ * wascap) and returns its facts; `BAD_SIGNATURE`, `MALFORMED_TOKEN`… otherwise. For stores
+ * whose bytes others can write (a KV bucket), where reading a token means checking it.
+ *
+ * @example
+ * ```ts
+ * verifyStoredToken(entryText).sub; // 'ABC…'
+ * ```
+ */
+export function verifyStoredToken(token: string): JwtFacts {
+  verifyJwt(token.trim(), STORE_FORMAT);
+  return facts(token.trim());
 }
 
 /**

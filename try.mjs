@@ -1,0 +1,16 @@
+import { connect } from '@nats-io/transport-node';
+import { Kvm } from '@nats-io/kv';
+const nc = await connect({ servers: 'nats://127.0.0.1:14222', timeout: 2000 });
+const kv = await new Kvm(nc).create('t2', { history: 16 });
+await kv.put('acct.O.A', 'x'); await kv.put('acct.O.B', 'y'); await kv.delete('acct.O.B');
+const ks = []; for await (const k of await kv.keys('acct.O.*')) ks.push(k); console.log('keys', ks);
+const none = []; for await (const k of await kv.keys('zzz.*')) none.push(k); console.log('none', none);
+const w = await kv.watch({ key: '>', include: 'updates' });
+(async () => { for await (const e of w) { console.log('watch', e.key, e.operation, e.revision, e.isUpdate); } console.log('watch ended'); })();
+await new Promise(r => setTimeout(r, 200));
+await kv.put('acct.O.C', 'z');
+await new Promise(r => setTimeout(r, 200));
+w.stop();
+await new Promise(r => setTimeout(r, 100));
+console.log((await kv.get('missing.key')));
+await nc.close();
