@@ -148,7 +148,8 @@ export async function contextOrNothing(ctx: CommandContext, ws: Workspace): Prom
   try {
     return await ws.context();
   } catch (e) {
-    if (!isSigchainError(e)) throw e;
+    // A store that cannot be read at all (a KV server down, no bucket) fails the command, once.
+    if (!isSigchainError(e) || ['STORE_UNREACHABLE', 'KV_BUCKET_MISSING', 'KV_BUCKET_SHAPE'].includes(e.code)) throw e;
     ctx.printer.warn(e.message);
     return { operator: undefined, account: undefined };
   }

@@ -323,7 +323,9 @@ export class KvStore implements EntityStore {
     if (!conn) return;
     try {
       const { nc } = await conn;
-      await Promise.race([nc.close(), sleep(2000)]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([nc.close(), new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+      clearTimeout(timer);
     } catch {
       /* never connected: nothing to close */
     }
