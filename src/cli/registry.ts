@@ -72,5 +72,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { words: ['invocation', 'verify'], summary: 'Judge wasmCloud invocations (signature, issuer, hash, subject, URLs, age, replay), one line each', load: async () => (await import('./commands/invocation-verify.js')).invocationVerifyCommand },
   { words: ['host'], summary: 'Run a zero-trust wasmCloud host on a NATS lattice (built-in Echo.Echo actor); SIGHUP re-reads the cluster keys', load: async () => (await import('./commands/host.js')).hostCommand },
   { words: ['call'], summary: 'Send one signed wasmCloud invocation to an actor on a NATS lattice and print its answer', load: async () => (await import('./commands/call.js')).callCommand },
+  { words: ['store', 'export'], summary: "Write the store (e.g. a NATS KV store) to a folder in nsc's layout: operators, accounts, users, revocations; no keys", load: async () => (await import('./commands/store-export.js')).storeExportCommand },
+  { words: ['store', 'import'], summary: "Load a folder in nsc's layout (from `store export` or nsc) into the store (e.g. a NATS KV store); newer tokens win", load: async () => (await import('./commands/store-import.js')).storeImportCommand },
+  { words: ['watch'], summary: 'Print the changes made to a store shared through NATS (--store nats://…) as they land, until interrupted', load: async () => (await import('./commands/watch.js')).watchCommand },
 ];
 

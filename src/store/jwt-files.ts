@@ -29,6 +29,8 @@ export interface JwtFacts {
    * how commands tell them apart and refuse to mix them.
    */
   readonly format: 'nats' | 'wascap';
+  /** Issued at (Unix seconds), when the token says. */
+  readonly iat?: number | undefined;
 }
 
 // Stores written by older nsc may hold v1 tokens (alg "ed25519"); they are still stored entities.
@@ -38,14 +40,15 @@ const STORE_FORMAT: TokenFormat = { ...NATS_FORMAT, algorithms: ['ed25519-nkey',
 function facts(token: string): JwtFacts {
   const { header, claims } = decodeJwt<Record<string, unknown>>(token, STORE_FORMAT);
   const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
   if (WASCAP_FORMAT.algorithms.includes(header.alg as string)) {
     const meta = claims.wascap as Record<string, unknown> | undefined;
     const sub = str(claims.sub) ?? '';
-    return { sub, name: str(meta?.name), iss: str(claims.iss), type: roleOfKey(sub), format: 'wascap' };
+    return { sub, name: str(meta?.name), iss: str(claims.iss), type: roleOfKey(sub), format: 'wascap', iat: num(claims.iat) };
   }
   const nats = claims.nats as Record<string, unknown> | undefined;
   const type = typeof nats?.type === 'string' ? nats.type : typeof claims.type === 'string' ? claims.type : undefined;
-  return { sub: str(claims.sub) ?? '', name: str(claims.name), iss: str(claims.iss), type, format: 'nats' };
+  return { sub: str(claims.sub) ?? '', name: str(claims.name), iss: str(claims.iss), type, format: 'nats', iat: num(claims.iat) };
 }
 
 /**
