@@ -26,6 +26,7 @@
  * (`@nats-io/kv`) is loaded on first use: commands that never touch a KV store never load it.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { connect as tcpConnect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KV, KvEntry, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -270,8 +271,36 @@ export class KvStore implements EntityStore {
     }
   }
 
+  /**
+   * Waits for the server's INFO line on a socket of our own, then closes it. The client
+   * (@nats-io/transport-node 3.4) leaves its socket open when a server accepts and never speaks
+   * (its connect times out, but the socket keeps the process alive): a silent server is told
+   * apart here, where the socket is ours to destroy.
+   */
+  #probe(): Promise<void> {
+    const { hostname, port } = new URL(this.server);
+    return new Promise((resolve, reject) => {
+      const socket = tcpConnect({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port || 4222) });
+      let seen = '';
+      const done = (err?: SigchainError) => {
+        clearTimeout(timer);
+        socket.destroy();
+        if (err) reject(err);
+        else resolve();
+      };
+      const timer = setTimeout(() => done(this.#unreachable(`no NATS greeting within ${this.#connectTimeoutMs} ms`)), this.#connectTimeoutMs);
+      socket.on('data', (d: Buffer) => {
+        seen += d.toString('latin1');
+        if (seen.length >= 5) done(seen.startsWith('INFO ') ? undefined : this.#unreachable('the server there does not speak the NATS protocol'));
+      });
+      socket.on('error', (e: NodeJS.ErrnoException) => done(this.#unreachable(e.code === 'ECONNREFUSED' ? 'connection refused' : `${e.code ?? 'error'}: ${e.message}`, e)));
+      socket.on('close', () => done(this.#unreachable('the server closed the connection before greeting')));
+    });
+  }
+
   async #connect(): Promise<{ nc: NatsConnection; kvm: Kvm }> {
     this.#conn ??= (async () => {
+      await this.#probe();
       const [{ connect }, { Kvm }] = await Promise.all([import('@nats-io/transport-node'), import('@nats-io/kv')]);
       let nc: NatsConnection;
       try {
