@@ -2,7 +2,7 @@
  * `npm run bench [-- --json] [-- --quick] [-- --only FAMILY]`: sigchain's hot paths against
  * their peers, measured in one run. `--json` writes exactly one JSON object to stdout (progress
  * goes nowhere); `--quick` or SIGCHAIN_BENCH_QUICK=1 uses tiny time boxes, for smoke tests
- * only; `--only nkey|jwt|trust|wasm|invocation|reissue|cli|agent|custody|host` measures one family of figures.
+ * only; `--only nkey|jwt|trust|wasm|invocation|reissue|cli|agent|custody|host|kv` measures one family of figures.
  */
 import { agentFigures } from './agent-cases.js';
 import { custodyFigures } from './custody-cases.js';
@@ -10,6 +10,7 @@ import { hostFigures } from './host-cases.js';
 import { FULL, type Group, QUICK, collectGarbage, measure } from './harness.js';
 import { invocationGroups, replayCacheFigure } from './invocation-cases.js';
 import { jwtGroups } from './jwt-cases.js';
+import { kvFigures } from './kv-cases.js';
 import { nkeyGroups } from './nkey-cases.js';
 import { type Report, figuresOf, renderTable } from './report.js';
 import { reissueFigures } from './reissue-cases.js';
@@ -52,6 +53,8 @@ async function main(argv: string[]): Promise<void> {
   if (wanted('custody')) Object.assign(report.figures, await custodyFigures(settings, quick, progress));
   collectGarbage();
   if (wanted('host')) Object.assign(report.figures, await hostFigures(quick, progress));
+  collectGarbage();
+  if (wanted('kv')) Object.assign(report.figures, await kvFigures(quick, progress));
   process.stdout.write(json ? `${JSON.stringify(report)}\n` : `\n${renderTable(report)}`);
 }
 
