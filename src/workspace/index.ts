@@ -13,3 +13,4 @@ export * from './compromise/index.js';
 export * from './verify/index.js';
 export * from './wasmcloud/index.js';
 export { type OutputFileOptions, writeOutputFile } from './output-file.js';
+export { type KvChange, type TransferResult, type TransferredEntity, exportStore, importStore, watchStore } from './store-transfer.js';
