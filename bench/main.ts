@@ -2,7 +2,7 @@
  * `npm run [--silent] bench [-- --json] [-- --quick] [-- --only FAMILY]`: sigchain's hot paths against
  * their peers, measured in one run. `--json` writes exactly one JSON object to stdout (progress
  * goes nowhere); `--quick` or SIGCHAIN_BENCH_QUICK=1 uses tiny time boxes, for smoke tests
- * only; `--only nkey|jwt|trust|wasm|invocation|reissue|store|cli|agent|custody|host|push` measures one family of figures.
+ * only; `--only nkey|jwt|trust|wasm|invocation|reissue|store|cli|agent|custody|host|push|kv` measures one family of figures.
  */
 import { agentFigures } from './agent-cases.js';
 import { custodyFigures } from './custody-cases.js';
@@ -11,6 +11,7 @@ import { pushFigures } from './push-cases.js';
 import { FULL, type Group, QUICK, collectGarbage, measure } from './harness.js';
 import { invocationGroups, replayCacheFigure } from './invocation-cases.js';
 import { jwtGroups } from './jwt-cases.js';
+import { kvFigures } from './kv-cases.js';
 import { nkeyGroups } from './nkey-cases.js';
 import { type Report, figuresOf, renderTable } from './report.js';
 import { reissueFigures } from './reissue-cases.js';
@@ -58,6 +59,7 @@ async function main(argv: string[]): Promise<void> {
   if (wanted('host')) Object.assign(report.figures, await hostFigures(quick, progress));
   collectGarbage();
   if (wanted('push')) Object.assign(report.figures, await pushFigures(quick, progress));
+  if (wanted('kv')) Object.assign(report.figures, await kvFigures(quick, progress));
   process.stdout.write(json ? `${JSON.stringify(report)}\n` : `\n${renderTable(report)}`);
 }
 

@@ -84,7 +84,7 @@ export async function reissueFigures(settings: Settings, quick: boolean, progres
     const after = await bare();
 
     progress(`measuring ${REISSUE_FIGURE} (disk_floor)…\n`);
-    const op = await store.ws.operator(store.operator);
+    const op = await store.ws.directoryOperator(store.operator);
     const usersDir = op.usersDir(store.account);
     const floorUsers: FloorUser[] = store.users.map((u) => ({ jwtPath: join(usersDir, `${u.name}.jwt`), credsPath: store.ws.keys.credsPath(store.operator, store.account, u.name), seedPath: store.ws.keys.keyPath(u.publicKey) }));
     const threads = defaultWorkers(n);

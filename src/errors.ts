@@ -141,6 +141,13 @@ export const ErrorCodes = {
   IMPORT_EXPORTER_MISSING: 'An import names an exporting account that is not known, so nats-server drops the import.',
   IMPORT_NOT_EXPORTED: 'An import asks an account for a stream or service it does not export, so nats-server drops the import.',
   FIELD_NOT_FOUND: 'The claim path given to --field does not exist in the token (the message names the closest one that does).',
+  // a store shared through JetStream KV (issue 11, item 5)
+  STORE_UNREACHABLE: 'The NATS server holding the store (--store nats://…, $SIGCHAIN_STORE) did not answer in time, refused the connection, or has no JetStream.',
+  KV_BUCKET_MISSING: "The NATS server has no sigchain store bucket (nothing was ever written there): a read cannot be answered. A write creates it.",
+  KV_BUCKET_SHAPE: "A bucket of the store's name exists but is not one sigchain made (another history, no layout mark): it was left as it was.",
+  KV_ENTRY_INVALID: 'A store entry in the KV bucket is not a token of the kind its key names, or its signature does not verify: that entity cannot be read.',
+  KV_CONFLICT: 'Other writers kept changing the same store entries: the change was re-applied on top of theirs until the retries ran out. Run the command again.',
+  KV_UNSUPPORTED: 'This command works on a directory store only (it reads and writes the folder in bulk); with a NATS KV store, export it, run the command there and import it back.',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

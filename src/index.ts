@@ -89,6 +89,7 @@ export { type VerifyOptions, type VerifySyncOptions, verifyChain, verifyChainSyn
 export { FsStore } from './store/fs-store.js';
 export { KeyStore } from './store/keystore.js';
 export { OperatorStore } from './store/operator-store.js';
+export type { EntityStore, OperatorEntities } from './store/store.js';
 export { type StorePaths, resolvePaths } from './store/paths.js';
 
 // nats-server.

@@ -21,5 +21,10 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   },
   'passphrase-file': { type: 'string', valueName: 'FILE', description: 'Read the passphrase of encrypted keys from FILE (one trailing newline is dropped). Else $SIGCHAIN_PASSPHRASE, else a prompt on the terminal.' },
   'pin-file': { type: 'string', valueName: 'FILE', description: 'Read the PIN of the PKCS#11 token from FILE. Else the pin-source of the key URI, else $SIGCHAIN_PKCS11_PIN.' },
+  store: {
+    type: 'string',
+    valueName: 'URL',
+    description: 'Keep operators, accounts, users and revocations in JetStream KV on a NATS server, shared by every home pointing there: nats://HOST:PORT[/BUCKET] (bucket default: sigchain). Keys and the current context stay in this home. Also $SIGCHAIN_STORE. Default: the stores folder.',
+  },
   nsc: { type: 'boolean', description: "Use nsc's own stores, key store and context in place (~/.local/share/nats/nsc, ~/.config/nats/nsc)." },
 };

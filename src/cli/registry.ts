@@ -84,5 +84,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { words: ['expirations'], summary: 'List operator, account, user and activation tokens that expire soon (default 30d) or have expired; exit 1 if any', load: async () => (await import('./commands/expirations.js')).expirationsCommand },
   { words: ['validate'], summary: 'Judge the store with the verifier: the operator and the current account (or all) with their users, one line per problem', load: async () => (await import('./commands/validate.js')).validateCommand },
   { words: ['generate', 'config'], summary: "nsc's name for `nats server-config`: a nats-server config with a memory (--mem-resolver) or full (--nats-resolver) resolver", load: async () => (await import('./commands/generate-config.js')).generateConfigCommand },
+  { words: ['store', 'export'], summary: "Write the store (e.g. a NATS KV store) to a folder in nsc's layout: operators, accounts, users, revocations; no keys", load: async () => (await import('./commands/store-export.js')).storeExportCommand },
+  { words: ['store', 'import'], summary: "Load a folder in nsc's layout (from `store export` or nsc) into the store (e.g. a NATS KV store); newer tokens win", load: async () => (await import('./commands/store-import.js')).storeImportCommand },
+  { words: ['watch'], summary: 'Print the changes made to a store shared through NATS (--store nats://…) as they land, until interrupted', load: async () => (await import('./commands/watch.js')).watchCommand },
 ];
 

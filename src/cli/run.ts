@@ -75,6 +75,9 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, version: strin
       } catch {
         /* flags the command itself refused: nothing to tidy */
       }
+      // A KV store's connection keeps the process alive: close every one a command opened. The
+      // set is a global so that commands on the directory store load nothing of the KV code.
+      for (const store of (globalThis as { [k: symbol]: Set<{ close(): Promise<void> }> | undefined })[Symbol.for('sigchain.kv.open')] ?? []) await store.close();
       // A command that used a private key appended to the audit log: sign its head now, so cutting
       // records off the end shows. The set is a global so that commands that signed nothing load
       // nothing of the audit code.

@@ -10,10 +10,9 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { SigchainError } from '../errors.js';
 import { PRIVATE_DIR_MODE, SECRET_FILE_MODE, ioError, writeFileAtomic } from './atomic.js';
-import type { FsStore } from './fs-store.js';
 import { withStoreLock } from './lock.js';
 import { safeName } from './names.js';
-import type { OperatorStore } from './operator-store.js';
+import type { EntityStore, OperatorEntities } from './store.js';
 import type { StorePaths } from './paths.js';
 
 /** The context file's JSON. Unknown keys (nsc's `github_updates`, `last_update`, …) are kept on write. */
@@ -95,7 +94,7 @@ function saneDefault(saved: string | undefined, choices: string[]): string | und
  * await currentContext(store, paths); // { operator: 'ACME', account: 'billing' }
  * ```
  */
-export async function currentContext(store: FsStore, paths: StorePaths): Promise<CurrentContext> {
+export async function currentContext(store: EntityStore, paths: StorePaths): Promise<CurrentContext> {
   const saved = await readContextFile(paths);
   const operator = saneDefault(saved.operator, await store.listOperators());
   if (!operator) return { operator: undefined, account: undefined };
@@ -113,7 +112,7 @@ export async function currentContext(store: FsStore, paths: StorePaths): Promise
  * const op = await resolveOperator(store, paths, flags.operator);
  * ```
  */
-export async function resolveOperator(store: FsStore, paths: StorePaths, named?: string): Promise<OperatorStore> {
+export async function resolveOperator(store: EntityStore, paths: StorePaths, named?: string): Promise<OperatorEntities> {
   if (named !== undefined) return store.openOperator(named);
   const operators = await store.listOperators();
   if (operators.length === 0) throw noOperators(store);
@@ -121,15 +120,15 @@ export async function resolveOperator(store: FsStore, paths: StorePaths, named?:
   if (!chosen) {
     throw new SigchainError(
       'NO_CONTEXT',
-      `No operator is selected and ${store.dir} holds ${operators.length} (${operators.join(', ')}). Run \`sigchain select operator NAME\` or pass \`--operator NAME\`.`,
+      `No operator is selected and ${store.location} holds ${operators.length} (${operators.join(', ')}). Run \`sigchain select operator NAME\` or pass \`--operator NAME\`.`,
       { kind: 'operator', choices: operators },
     );
   }
   return store.openOperator(chosen);
 }
 
-function noOperators(store: FsStore): SigchainError {
-  return new SigchainError('STORE_NOT_FOUND', `There are no operators in ${store.dir}. Create an operator first, or point --data-dir (or --nsc) at the folder holding your stores.`, { kind: 'operator', dir: store.dir, operators: [] });
+function noOperators(store: EntityStore): SigchainError {
+  return new SigchainError('STORE_NOT_FOUND', `There are no operators in ${store.location}. Create an operator first, or point --data-dir (or --nsc) at the folder holding your stores.`, { kind: 'operator', dir: store.location, operators: [] });
 }
 
 /**
@@ -142,7 +141,7 @@ function noOperators(store: FsStore): SigchainError {
  * const account = await resolveAccount(op, paths, flags.account); // 'billing'
  * ```
  */
-export async function resolveAccount(op: OperatorStore, paths: StorePaths, named?: string): Promise<string> {
+export async function resolveAccount(op: OperatorEntities, paths: StorePaths, named?: string): Promise<string> {
   if (named !== undefined) {
     const a = safeName(named, 'account');
     await op.readAccountJwt(a); // throws STORE_NOT_FOUND listing the accounts
@@ -174,7 +173,7 @@ export async function resolveAccount(op: OperatorStore, paths: StorePaths, named
  * await selectOperator(store, paths, 'ACME');
  * ```
  */
-export async function selectOperator(store: FsStore, paths: StorePaths, name: string): Promise<ContextFile> {
+export async function selectOperator(store: EntityStore, paths: StorePaths, name: string): Promise<ContextFile> {
   const op = await store.openOperator(name);
   const saved = await readContextFile(paths);
   const account = saneDefault(saved.account, await op.listAccounts());
@@ -190,7 +189,7 @@ export async function selectOperator(store: FsStore, paths: StorePaths, name: st
  * await selectAccount(store, paths, 'billing');
  * ```
  */
-export async function selectAccount(store: FsStore, paths: StorePaths, account: string, operator?: string): Promise<ContextFile> {
+export async function selectAccount(store: EntityStore, paths: StorePaths, account: string, operator?: string): Promise<ContextFile> {
   const op = await resolveOperator(store, paths, operator);
   const a = await resolveAccount(op, paths, account);
   return writeContextFile(paths, { operator: op.name, account: a });

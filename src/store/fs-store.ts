@@ -10,7 +10,10 @@ import { PRIVATE_DIR_MODE, SECRET_FILE_MODE, ensureDir, ioError, writeFileAtomic
 import { checkTokenFor, readJwtFile } from './jwt-files.js';
 import { type LockOptions, withStoreLock } from './lock.js';
 import { safeName } from './names.js';
-import { type FoundEntity, type OperatorInfo, OperatorStore, listNames } from './operator-store.js';
+import { OperatorStore, listNames } from './operator-store.js';
+import type { CreateOperatorOptions, EntityStore, FoundEntity, OperatorInfo } from './store.js';
+
+export type { CreateOperatorOptions } from './store.js';
 import type { StorePaths } from './paths.js';
 
 /** Name of the file that marks an operator folder. */
@@ -35,12 +38,6 @@ function errno(e: unknown): string | undefined {
   return (e as NodeJS.ErrnoException | undefined)?.code;
 }
 
-/** Options of {@link FsStore.createOperator}. */
-export interface CreateOperatorOptions {
-  /** Mark the operator as managed (imported without its key), as nsc does for hosted operators. */
-  managed?: boolean;
-}
-
 /**
  * The stores folder. Lists, opens and creates operators; each operator's accounts and users are
  * handled by its {@link OperatorStore}.
@@ -53,15 +50,24 @@ export interface CreateOperatorOptions {
  * await op.readAccountJwt('SYS');
  * ```
  */
-export class FsStore {
+export class FsStore implements EntityStore {
   /** The stores folder. */
   readonly dir: string;
+  readonly kind = 'directory' as const;
   readonly #lock: LockOptions;
 
   constructor(dir: string, lock: LockOptions = {}) {
     this.dir = dir;
     this.#lock = lock;
   }
+
+  /** The stores folder (the {@link EntityStore} view of {@link dir}). */
+  get location(): string {
+    return this.dir;
+  }
+
+  /** Nothing to release: files are opened and closed by each call. */
+  async close(): Promise<void> {}
 
   /** The stores folder the resolved paths name. */
   static fromPaths(paths: StorePaths, lock?: LockOptions): FsStore {

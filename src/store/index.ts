@@ -1,6 +1,7 @@
 /**
  * The embedded default store, in nsc's on-disk layout: operator stores, the key store
- * (seeds and creds) and the current context. See each module for details.
+ * (seeds and creds) and the current context; and the store shared through JetStream KV
+ * (`KvStore`), behind the same interface (`EntityStore`, `OperatorEntities`). See each module.
  *
  * @example
  * ```ts
@@ -19,5 +20,7 @@ export { KEY_META_EXTENSION } from './key-meta-file.js';
 export { DEFAULT_LOCK_TIMEOUT_MS, LOCK_FILE, type LockHolder, type LockOptions, readLockHolder, withStoreLock } from './lock.js';
 export { type NameKind, safeName } from './names.js';
 export { type FoundEntity, type OperatorInfo, OperatorStore } from './operator-store.js';
+export type { EntityStore, OperatorEntities } from './store.js';
+export { DEFAULT_KV_BUCKET, KV_HISTORY, KV_LAYOUT, type KvChange, type KvKey, KvOperatorStore, KvStore, type KvStoreOptions, kvKeys, parseKvKey } from './kv/kv-store.js';
 export { type Env, type PathFlags, type PathRow, type ResolvedPath, type StorePaths, describePaths, isNscMode, resolvePaths, sigchainHome } from './paths.js';
 export { type JtiKeyRevocation, REVOKED_JTIS_FILE, REVOKED_JTIS_VERSION, type RevokedJti, type RevokedJtiList, readRevokedJtis, revokedJtiEntries, revokedJtisPath, writeRevokedJtis } from './revoked-jtis.js';

@@ -6,7 +6,7 @@ import { withArticle } from '../nkeys/roles.js';
 import { readFile } from 'node:fs/promises';
 import { SigchainError } from '../errors.js';
 import { NATS_FORMAT, WASCAP_FORMAT, type TokenFormat } from '../jwt/formats.js';
-import { decodeJwt } from '../jwt/decode.js';
+import { decodeJwt, verifyJwt } from '../jwt/decode.js';
 import { roleOfKey } from '../nkeys/roles.js';
 import { ioError } from './atomic.js';
 
@@ -30,6 +30,8 @@ export interface JwtFacts {
    * how commands tell them apart and refuse to mix them.
    */
   readonly format: 'nats' | 'wascap';
+  /** Issued at (Unix seconds), when the token says. */
+  readonly iat?: number | undefined;
 }
 
 // Stores written by older nsc may hold v1 tokens (alg "ed25519"); they are still stored entities.
@@ -39,14 +41,15 @@ const STORE_FORMAT: TokenFormat = { ...NATS_FORMAT, algorithms: ['ed25519-nkey',
 function facts(token: string): JwtFacts {
   const { header, claims } = decodeJwt<Record<string, unknown>>(token, STORE_FORMAT);
   const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
   if (WASCAP_FORMAT.algorithms.includes(header.alg as string)) {
     const meta = claims.wascap as Record<string, unknown> | undefined;
     const sub = str(claims.sub) ?? '';
-    return { sub, name: str(meta?.name), iss: str(claims.iss), type: roleOfKey(sub), format: 'wascap' };
+    return { sub, name: str(meta?.name), iss: str(claims.iss), type: roleOfKey(sub), format: 'wascap', iat: num(claims.iat) };
   }
   const nats = claims.nats as Record<string, unknown> | undefined;
   const type = typeof nats?.type === 'string' ? nats.type : typeof claims.type === 'string' ? claims.type : undefined;
-  return { sub: str(claims.sub) ?? '', name: str(claims.name), iss: str(claims.iss), type, format: 'nats' };
+  return { sub: str(claims.sub) ?? '', name: str(claims.name), iss: str(claims.iss), type, format: 'nats', iat: num(claims.iat) };
 }
 
 /**
@@ -65,6 +68,21 @@ export function checkTokenFor(kind: StoredKind, token: string): { token: string;
     throw new SigchainError('WRONG_CLAIM_TYPE', `This is ${withArticle(f.type)} token; only ${withArticle(kind)} token can be stored as ${withArticle(kind)}. Check which file or token you passed.`, { expected: kind, got: f.type });
   }
   return { token: trimmed, facts: f };
+}
+
+/**
+ * Verifies a stored token's signature with its issuer (any store format: NATS v2 and v1,
+ * wascap) and returns its facts; `BAD_SIGNATURE`, `MALFORMED_TOKEN`… otherwise. For stores
+ * whose bytes others can write (a KV bucket), where reading a token means checking it.
+ *
+ * @example
+ * ```ts
+ * verifyStoredToken(entryText).sub; // 'ABC…'
+ * ```
+ */
+export function verifyStoredToken(token: string): JwtFacts {
+  verifyJwt(token.trim(), STORE_FORMAT);
+  return facts(token.trim());
 }
 
 /**

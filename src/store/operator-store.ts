@@ -10,32 +10,19 @@
  * Files hold the raw JWT, 0600, in 0700 folders (as nsc writes them).
  */
 import { randomBytes } from 'node:crypto';
-import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SigchainError } from '../errors.js';
 import { PRIVATE_DIR_MODE, SECRET_FILE_MODE, ioError, removeFile, syncDir, writeFileAtomic } from './atomic.js';
 import { type StoredKind, checkTokenFor, readJwtFile } from './jwt-files.js';
 import { type LockOptions, withStoreLock } from './lock.js';
 import { safeName } from './names.js';
+import type { FoundEntity, OperatorEntities, OperatorInfo } from './store.js';
 
-/** The `.nsc` file of an operator folder. */
-export interface OperatorInfo {
-  /** Imported without its key (a hosted operator): accounts are re-signed elsewhere. */
-  readonly managed: boolean;
-  readonly name: string;
-  readonly kind: 'operator';
-  readonly version: string;
-}
+export type { FoundEntity, OperatorInfo } from './store.js';
 
-/** A stored entity found by public key. */
-export interface FoundEntity {
-  readonly name: string;
-  readonly publicKey: string;
-  readonly token: string;
-  readonly path: string;
-  /** For users: the account folder holding it. */
-  readonly account?: string;
-}
+/** Name of an account's revoked-jti file, next to `<Acct>.jwt` (format: `revoked-jtis.ts`). */
+export const REVOKED_JTIS_FILE = 'revocations.json';
 
 const USERS = 'users';
 
@@ -84,7 +71,7 @@ function listing(names: string[]): string {
  * await op.listUsers('billing'); // ['svc']
  * ```
  */
-export class OperatorStore {
+export class OperatorStore implements OperatorEntities {
   /** Folder name of the operator (what users type). */
   readonly name: string;
   /** `<stores>/<name>`. */
@@ -102,6 +89,11 @@ export class OperatorStore {
     this.info = info;
     this.lockDir = storesDir;
     this.#lock = lock;
+  }
+
+  /** The operator's folder (the {@link OperatorEntities} view of {@link dir}). */
+  get location(): string {
+    return this.dir;
   }
 
   #locked<T>(fn: () => Promise<T>): Promise<T> {
@@ -266,6 +258,29 @@ export class OperatorStore {
   deleteUser(account: string, user: string): Promise<boolean> {
     const path = this.userJwtPath(account, user);
     return this.#locked(() => removeFile(path));
+  }
+
+  // --- revoked jtis ----------------------------------------------------------------------
+
+  /** `<Op>/accounts/<Acct>/revocations.json`: the account's revoked-jti list. */
+  revokedJtisPath(account: string): string {
+    return join(this.accountDir(account), REVOKED_JTIS_FILE);
+  }
+
+  /** The revoked-jti file's text; undefined when the account has none. */
+  async readRevokedJtisText(account: string): Promise<{ text: string; where: string } | undefined> {
+    const path = this.revokedJtisPath(account);
+    try {
+      return { text: await readFile(path, 'utf8'), where: path };
+    } catch (e) {
+      if (errno(e) === 'ENOENT' || errno(e) === 'ENOTDIR') return undefined;
+      throw ioError('read', path, e);
+    }
+  }
+
+  /** Replaces the revoked-jti file atomically (0600, as every store file). Callers hold the stores lock. */
+  async writeRevokedJtisText(account: string, text: string): Promise<void> {
+    await writeFileAtomic(this.revokedJtisPath(account), text, { mode: SECRET_FILE_MODE, dirMode: PRIVATE_DIR_MODE });
   }
 
   // --- lookups ----------------------------------------------------------------------------

@@ -6,14 +6,11 @@
  * `<Acct>.jwt` and `users/`), so a store stays usable by nsc. Writes are atomic; callers hold
  * the stores lock while they read, change and write it.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { SigchainError } from '../errors.js';
-import { PRIVATE_DIR_MODE, SECRET_FILE_MODE, ioError, writeFileAtomic } from './atomic.js';
 import type { OperatorStore } from './operator-store.js';
+import type { OperatorEntities } from './store.js';
 
-/** Name of the file, next to `<Acct>.jwt`. */
-export const REVOKED_JTIS_FILE = 'revocations.json';
+export { REVOKED_JTIS_FILE } from './operator-store.js';
 /** Format version written in the file. */
 export const REVOKED_JTIS_VERSION = 1;
 
@@ -52,10 +49,6 @@ export interface RevokedJtiList {
   jtis: Record<string, Omit<RevokedJti, 'jti'>>;
 }
 
-function errno(e: unknown): string | undefined {
-  return (e as NodeJS.ErrnoException | undefined)?.code;
-}
-
 /**
  * Where the revoked-jti file of `account` lives.
  *
@@ -65,7 +58,7 @@ function errno(e: unknown): string | undefined {
  * ```
  */
 export function revokedJtisPath(op: OperatorStore, account: string): string {
-  return join(op.accountDir(account), REVOKED_JTIS_FILE);
+  return op.revokedJtisPath(account);
 }
 
 function isCount(v: unknown): v is number {
@@ -96,15 +89,10 @@ function checkEntry(v: unknown): boolean {
  * Object.keys(list.jtis); // ['GT4NUNMEF7ZM…']
  * ```
  */
-export async function readRevokedJtis(op: OperatorStore, account: string, accountPublicKey: string | undefined): Promise<RevokedJtiList> {
-  const path = revokedJtisPath(op, account);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    if (errno(e) === 'ENOENT' || errno(e) === 'ENOTDIR') return { version: REVOKED_JTIS_VERSION, account: accountPublicKey ?? '', jtis: {} };
-    throw ioError('read', path, e);
-  }
+export async function readRevokedJtis(op: OperatorEntities, account: string, accountPublicKey: string | undefined): Promise<RevokedJtiList> {
+  const stored = await op.readRevokedJtisText(account);
+  if (!stored) return { version: REVOKED_JTIS_VERSION, account: accountPublicKey ?? '', jtis: {} };
+  const { text, where: path } = stored;
   const corrupt = (why: string) =>
     new SigchainError('STORE_CORRUPT', `${path} ${why}, so the revoked tokens it lists cannot be read. Restore it from a backup. Do not just delete it: that would un-revoke every token listed there.`, { path });
   let data: unknown;
@@ -135,10 +123,9 @@ export async function readRevokedJtis(op: OperatorStore, account: string, accoun
  * });
  * ```
  */
-export async function writeRevokedJtis(op: OperatorStore, account: string, list: RevokedJtiList): Promise<void> {
+export async function writeRevokedJtis(op: OperatorEntities, account: string, list: RevokedJtiList): Promise<void> {
   const jtis = Object.fromEntries(Object.keys(list.jtis).sort().map((k) => [k, list.jtis[k]]));
-  const text = `${JSON.stringify({ version: REVOKED_JTIS_VERSION, account: list.account, jtis }, null, 2)}\n`;
-  await writeFileAtomic(revokedJtisPath(op, account), text, { mode: SECRET_FILE_MODE, dirMode: PRIVATE_DIR_MODE });
+  await op.writeRevokedJtisText(account, `${JSON.stringify({ version: REVOKED_JTIS_VERSION, account: list.account, jtis }, null, 2)}\n`);
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { decodeActivation } from '../claims/nats/decode.js';
 import { isSigchainError } from '../errors.js';
-import type { OperatorStore } from '../store/operator-store.js';
+import type { OperatorEntities } from '../store/store.js';
 import { readAccount, readOperator, readUser } from './read.js';
 import type { Workspace } from './workspace.js';
 
@@ -100,7 +100,7 @@ export async function listExpirations(ws: Workspace, opts: { until: number; oper
 }
 
 async function users(
-  op: OperatorStore,
+  op: OperatorEntities,
   account: string,
   tryRead: <T>(kind: Expiration['kind'], name: string, account: string | null, read: () => Promise<T> | T) => Promise<T | undefined>,
   consider: (kind: Expiration['kind'], name: string, publicKey: string, account: string | null, exp: number | undefined) => void,

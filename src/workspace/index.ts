@@ -15,3 +15,4 @@ export * from './wasmcloud/index.js';
 export { type OutputFileOptions, writeOutputFile } from './output-file.js';
 export * from './distribution/index.js';
 export { type Expiration, type ExpirationReport, type UnreadableToken, listExpirations } from './expirations.js';
+export { type KvChange, type TransferResult, type TransferredEntity, exportStore, importStore, watchStore } from './store-transfer.js';

@@ -3,7 +3,7 @@ import type { AccountClaims, OperatorClaims, UserClaims } from '../claims/nats/t
 import { SigchainError } from '../errors.js';
 import { decodeJwt } from '../jwt/decode.js';
 import { WASCAP_FORMAT } from '../jwt/formats.js';
-import type { OperatorStore } from '../store/operator-store.js';
+import type { OperatorEntities } from '../store/store.js';
 import type { Workspace } from './workspace.js';
 
 /** True when a stored token is a wasmCloud (wascap) token; false for NATS or unreadable ones. */
@@ -21,7 +21,7 @@ export function isWascapStored(token: string): boolean {
  * The refusal of a NATS operation on a wasmCloud operator: both live in the same store layout,
  * and a NATS account or user under a wascap operator would chain to nothing any server accepts.
  */
-export function wascapOperatorError(op: OperatorStore): SigchainError {
+export function wascapOperatorError(op: OperatorEntities): SigchainError {
   return new SigchainError(
     'WRONG_CLAIM_TYPE',
     `Operator ${op.name} is a wasmCloud (wascap) operator, not a NATS one: NATS accounts, users and edits do not apply to it. Use \`sigchain add account NAME --format wascap --operator ${op.name}\` and \`sigchain wasm sign\` for its entities, or choose a NATS operator.`,
@@ -30,7 +30,7 @@ export function wascapOperatorError(op: OperatorStore): SigchainError {
 }
 
 // NATS readers below: a wascap token fails their decode; say why in words instead of an algorithm name.
-function natsDecoded<T>(op: OperatorStore, token: string, decode: (t: string) => T): T {
+function natsDecoded<T>(op: OperatorEntities, token: string, decode: (t: string) => T): T {
   try {
     return decode(token);
   } catch (e) {
@@ -47,20 +47,20 @@ export interface Stored<C> {
 }
 
 /** The operator's JWT from the store, signature verified. */
-export async function readOperator(op: OperatorStore): Promise<Stored<OperatorClaims>> {
+export async function readOperator(op: OperatorEntities): Promise<Stored<OperatorClaims>> {
   const token = await op.readOperatorJwt();
   return { name: op.name, token, claims: natsDecoded(op, token, decodeOperator) };
 }
 
 /** An account's JWT from the store, signature verified. */
-export async function readAccount(op: OperatorStore, name: string): Promise<Stored<AccountClaims>> {
+export async function readAccount(op: OperatorEntities, name: string): Promise<Stored<AccountClaims>> {
   const token = await op.readAccountJwt(name);
   return { name, token, claims: natsDecoded(op, token, decodeAccount) };
 }
 
 /** What an account-level operation starts from: the operator's store and JWT, and the account's. */
 export interface AccountInStore {
-  op: OperatorStore;
+  op: OperatorEntities;
   operator: Stored<OperatorClaims>;
   /** The account's folder name (resolved from a name, or the current account). */
   name: string;
@@ -84,13 +84,13 @@ export async function readAccountInStore(ws: Workspace, operator?: string, accou
 }
 
 /** A user's JWT from the store, signature verified. */
-export async function readUser(op: OperatorStore, account: string, name: string): Promise<Stored<UserClaims>> {
+export async function readUser(op: OperatorEntities, account: string, name: string): Promise<Stored<UserClaims>> {
   const token = await op.readUserJwt(account, name);
   return { name, token, claims: decodeUser(token) };
 }
 
 /** Public key → name for the operator, its accounts and (optionally) users: lets tables say `ACDX… / A`. */
-export async function keyNames(op: OperatorStore): Promise<Map<string, string>> {
+export async function keyNames(op: OperatorEntities): Promise<Map<string, string>> {
   const names = new Map<string, string>();
   const o = await readOperator(op);
   names.set(o.claims.sub, o.name);

@@ -8,9 +8,11 @@ import { decodeSeed, isPublicKey, isSeed } from '../nkeys/codec.js';
 
 import { KeyPair } from '../nkeys/keypair.js';
 import { FsStore } from '../store/fs-store.js';
+import { KvStore, type KvStoreOptions } from '../store/kv/kv-store.js';
+import type { OperatorStore } from '../store/operator-store.js';
 import { KeyStore, readSecretFile } from '../store/keystore.js';
 import { type LockOptions, tidyAfterCrash } from '../store/lock.js';
-import type { OperatorStore } from '../store/operator-store.js';
+import type { EntityStore, OperatorEntities } from '../store/store.js';
 import { type ContextFile, type CurrentContext, currentContext, keyringBackendSetting, readContextFile, resolveAccount, resolveOperator, selectAccount, selectOperator, writeContextFile } from '../store/context.js';
 import { type Env, type PathFlags, type PathRow, type StorePaths, describePaths, resolvePaths } from '../store/paths.js';
 
@@ -21,6 +23,14 @@ export interface WorkspaceOptions {
   /** Folder overrides, as the CLI's `--data-dir`, `--keystore-dir`, `--config-dir`, `--nsc`. */
   flags?: PathFlags;
   lock?: LockOptions;
+  /**
+   * Where operators, accounts, users and revocations are kept: `nats://HOST:PORT[/BUCKET]` for
+   * JetStream KV buckets shared by several homes (the CLI's `--store`), else `$SIGCHAIN_STORE`,
+   * else the stores folder. Keys and the current context stay in this home either way.
+   */
+  store?: string;
+  /** Tuning of a KV store (retries on conflict, timeouts); tests and benchmarks. */
+  kv?: KvStoreOptions;
   /**
    * Where private keys are kept and how to open them. The backend for new keys is this
    * `backend`, else `$SIGCHAIN_KEYRING_BACKEND`, else `keyring_backend` in config.json, else
@@ -50,7 +60,8 @@ export interface WorkspaceOptions {
  */
 export class Workspace {
   readonly paths: StorePaths;
-  readonly store: FsStore;
+  /** Operators, accounts, users, revocations: the stores folder, or a NATS KV store. */
+  readonly store: EntityStore;
   readonly keys: KeyStore;
 
   /** Every private key, whatever backend holds it: the one door signatures go through. */
@@ -58,7 +69,8 @@ export class Workspace {
 
   private constructor(paths: StorePaths, env: Env, options: WorkspaceOptions) {
     this.paths = paths;
-    this.store = FsStore.fromPaths(paths, options.lock);
+    const url = options.store ?? (env.SIGCHAIN_STORE || undefined);
+    this.store = url !== undefined ? KvStore.fromUrl(url, { ...(options.kv ?? {}), ...kvTuningFrom(env) }) : FsStore.fromPaths(paths, options.lock);
     this.keys = KeyStore.fromPaths(paths, options.lock);
     const c = options.custody ?? {};
     const named = c.backend !== undefined ? { value: c.backend, from: 'The keyring backend given' } : env.SIGCHAIN_KEYRING_BACKEND ? { value: env.SIGCHAIN_KEYRING_BACKEND, from: '$SIGCHAIN_KEYRING_BACKEND' } : undefined;
@@ -90,12 +102,31 @@ export class Workspace {
   }
 
   /** The named operator, else the current one, else the only one. */
-  operator(named?: string): Promise<OperatorStore> {
+  operator(named?: string): Promise<OperatorEntities> {
     return resolveOperator(this.store, this.paths, named);
   }
 
+  /**
+   * The stores folder, for commands that work on files in bulk (\`keys compromised\`); with a
+   * KV store, \`KV_UNSUPPORTED\` naming \`what\`.
+   */
+  directoryStore(what: string): FsStore {
+    if (this.store instanceof FsStore) return this.store;
+    throw new SigchainError('KV_UNSUPPORTED', `${what} works on a directory store only, and this workspace keeps its entities in ${this.store.location}. Run \`sigchain store export DIR\`, run it with --data-dir DIR, then \`sigchain store import DIR\`.`, { store: this.store.location });
+  }
+
+  /** {@link operator} as a folder (see {@link directoryStore}). */
+  async directoryOperator(named?: string, what = 'This command'): Promise<OperatorStore> {
+    return (await resolveOperator(this.directoryStore(what), this.paths, named)) as OperatorStore;
+  }
+
+  /** Closes what the store holds open (a KV store's connection). The CLI calls it after each command. */
+  close(): Promise<void> {
+    return this.store.close();
+  }
+
   /** The named account of `op`, else the current one, else the only one. */
-  account(op: OperatorStore, named?: string): Promise<string> {
+  account(op: OperatorEntities, named?: string): Promise<string> {
     return resolveAccount(op, this.paths, named);
   }
 
@@ -200,6 +231,12 @@ export class Workspace {
     }
     return out;
   }
+}
+
+// Tuning for tests and benchmarks: how often a KV edit is re-applied after a conflict.
+function kvTuningFrom(env: Env): KvStoreOptions {
+  const v = env.SIGCHAIN_KV_RETRIES;
+  return v !== undefined && /^\d{1,4}$/.test(v) ? { retries: Number(v) } : {};
 }
 
 // For test suites only: a lower scrypt cost for sealed keys (age's default, 18, takes ~0.7 s a key).

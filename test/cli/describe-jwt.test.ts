@@ -122,7 +122,7 @@ describe('describe jwt', () => {
     const j = await refused(home, ['describe', 'jwt', '-f', path], 'BAD_SIGNATURE');
     assert.equal((JSON.parse(j.stdout) as { error: { details: { claims: { nats: { limits: { conn: number } } } } } }).error.details.claims.nats.limits.conn, 5);
     // A forged token in the store is marked the same way.
-    const op = await ws.operator();
+    const op = await ws.directoryOperator();
     writeFileSync(op.accountJwtPath('SYS'), forged);
     const s = await runCli(home, ['describe', 'account', 'SYS']);
     assert.equal(s.code, 1);

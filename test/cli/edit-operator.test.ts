@@ -134,7 +134,7 @@ describe('edit operator: who signs, and the other fields', () => {
   });
 
   test('bad input is refused with a coded error and changes nothing', async () => {
-    const op = await ws.operator();
+    const op = await ws.directoryOperator();
     const before = await op.readOperatorJwt();
     await refused(home, ['edit', 'operator', '--rm-sk', KeyPair.create('operator').publicKey], 'STORE_NOT_FOUND');
     await refused(home, ['edit', 'operator', '--sk', KeyPair.create('account').publicKey], 'NKEY_WRONG_ROLE');

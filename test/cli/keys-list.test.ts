@@ -1,7 +1,7 @@
 // `sigchain keys list|retire` and `generate nkey --usage`: usages shown and filtered, retired keys
 // shown as retired, signing outside usages refused, and no seed in any output.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { it } from 'node:test';
 import { KeyPair } from '../../src/nkeys/index.js';
@@ -112,16 +112,22 @@ it('signing outside a key\'s usages is refused with KEY_USAGE_VIOLATION and noth
   await addOperator(wsOf(h), 'O', { generateSigningKey: true });
   await cli(h, ['add', 'account', 'A']);
   const authOnly = json((await cli(h, ['generate', 'nkey', '--account', '--store', '--usage', 'AuthenticationOnly', '--json'])).stdout).public_key as string;
-  await cli(h, ['edit', 'account', 'A', '--sk', authOnly]);
+  // Refused as a signing key up front (it could never issue), and refused again if named with -K.
+  const accountBefore = readFileSync(paths.accountJwt(h, 'O', 'A'), 'utf8');
+  const sk = await runCli(h, ['edit', 'account', 'A', '--sk', authOnly, '--json']);
+  assert.equal(sk.code, 1);
+  assert.equal(json(sk.stdout).error.code, 'KEY_USAGE_VIOLATION');
+  assert.equal(readFileSync(paths.accountJwt(h, 'O', 'A'), 'utf8'), accountBefore, 'the account is unchanged');
   const r = await runCli(h, ['add', 'user', 'U', '-a', 'A', '-K', authOnly, '--json']);
   assert.equal(r.code, 1);
   const err = json(r.stdout).error;
-  assert.equal(err.code, 'KEY_USAGE_VIOLATION');
+  // Not a signing key of the account (it was refused as one above), and it could not sign anyway.
+  assert.equal(err.code, 'NO_APPROPRIATE_SIGNING_KEY');
   assert.ok(err.message.includes(authOnly));
-  assert.match(err.message, /authentication only/);
+  assert.doesNotMatch(err.message.split('\n').slice(1).join('\n'), new RegExp(authOnly), 'the key that cannot sign is not offered');
   assert.equal(existsSync(paths.userJwt(h, 'O', 'A', 'U')), false);
   assert.equal(existsSync(paths.creds(h, 'O', 'A', 'U')), false);
-  noSeed(r);
+  noSeed(sk, r);
 });
 
 it('bad --usage / --fingerprint / keys retire input: coded refusals, and a pasted seed is never echoed', async (t) => {

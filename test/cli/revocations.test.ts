@@ -119,7 +119,7 @@ describe('revoke jti / revocations delete-jti / list-jtis', () => {
     assert.equal(out.token.name, 'U');
     assert.ok(out.notes.some((n: string) => /any other token of that user issued at or before that second is refused too/.test(n)));
     assert.equal(s.accountJwt().nats.revocations![uc.sub], uc.iat);
-    const file = JSON.parse(readFileSync(revokedJtisPath(await s.ws.operator(), 'A'), 'utf8'));
+    const file = JSON.parse(readFileSync(revokedJtisPath(await s.ws.directoryOperator(), 'A'), 'utf8'));
     assert.equal(file.jtis[uc.jti!].at, out.at);
     const verify = await refused(s.h, ['verify', credsPath], 'TOKEN_REVOKED');
     const fields = (JSON.parse(verify.stdout).errors as Array<{ field?: string }>).map((e) => e.field).sort();

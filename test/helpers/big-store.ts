@@ -64,7 +64,7 @@ export async function buildUserStore(home: string, n: number, opts: { scoped?: b
   await addOperator(ws, 'O', { generateSigningKey: true });
   const a = await addAccount(ws, 'A');
   const skPub = (await editAccount(ws, { account: 'A', addSigningKeys: ['generate'] })).added[0]!.publicKey;
-  const op = await ws.operator('O');
+  const op = await ws.directoryOperator('O');
   if (opts.scoped) {
     const acct = await readAccount(op, 'A');
     acct.claims.nats.signing_keys = [newUserScope(skPub, 'svc', { pub: { allow: ['svc.{{name()}}.>'] } })];

@@ -58,7 +58,7 @@ describe('revocation on a real nats-server', () => {
 
     // Equal is revoked: re-issue only once the clock has passed the revocation second.
     while (now() <= r.at) await new Promise((res) => setTimeout(res, 50));
-    const reissued = await editUser(ws, { user: 'U', signer: await ws.resolveSigner(w.accSk.path) });
+    const reissued = await editUser(ws, { user: 'U', signer: await ws.resolveSigner(w.accSk.path), liftRevocation: true });
     assert.ok(decodeUser(parseCreds(creds(reissued.user.credsPath!)).jwt).iat! > r.at);
     await withConnection(srv.url, creds(reissued.user.credsPath!), (nc) => roundTrip(nc, 'after.revocation'));
   });

@@ -19,7 +19,7 @@ describe('read', () => {
     const { ws } = tempWorkspace(t);
     await operatorWithAccount(ws);
     await addUser(ws, 'U');
-    const op = await ws.operator();
+    const op = await ws.directoryOperator();
     const token = (await readUser(op, 'A', 'U')).token;
     const [h, p, s] = token.split('.') as [string, string, string];
     const payload = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as { name: string };

@@ -1,11 +1,11 @@
 import { SigchainError } from '../../errors.js';
-import type { OperatorStore } from '../../store/operator-store.js';
+import type { OperatorEntities } from '../../store/store.js';
 
 /**
  * The user a command acts on: `named`, else the account's only user (as nsc defaults).
  * With several users and none named it is a `USAGE` error listing them; with none, `STORE_NOT_FOUND`.
  */
-export async function userName(op: OperatorStore, account: string, named: string | undefined): Promise<string> {
+export async function userName(op: OperatorEntities, account: string, named: string | undefined): Promise<string> {
   if (named !== undefined) return named;
   const users = await op.listUsers(account);
   if (users.length === 1) return users[0]!;

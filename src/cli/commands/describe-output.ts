@@ -1,7 +1,7 @@
 import { withArticle } from '../../nkeys/roles.js';
 import type { AccountClaims, UserScope } from '../../claims/nats/types.js';
 import { SigchainError } from '../../errors.js';
-import type { OperatorStore } from '../../store/operator-store.js';
+import type { OperatorEntities } from '../../store/store.js';
 import { isWascapStored, keyNames, readAccount, readOperator } from '../../workspace/read.js';
 import { type CommandContext, type OptionSpec, flag, str } from '../command.js';
 import { type CheckedToken, checkToken } from '../parse/token-input.js';
@@ -39,7 +39,7 @@ export async function fileToken(ctx: CommandContext, expect?: string): Promise<C
  * Names for the keys an operator's tables mention: entities by name, and signing keys labelled
  * with their owner, so `Issuer ID` says which signing key signed.
  */
-export async function storeNames(op: OperatorStore, account?: AccountClaims): Promise<KeyNames> {
+export async function storeNames(op: OperatorEntities, account?: AccountClaims): Promise<KeyNames> {
   if (isWascapStored(await op.readOperatorJwt().catch(() => ''))) return wascapStoreNames(op);
   let names: KeyNames;
   let operator;
@@ -59,7 +59,7 @@ export async function storeNames(op: OperatorStore, account?: AccountClaims): Pr
 }
 
 /** Names for a wascap operator's keys: the operator, its accounts, and the valid_signers of each. */
-async function wascapStoreNames(op: OperatorStore): Promise<KeyNames> {
+async function wascapStoreNames(op: OperatorEntities): Promise<KeyNames> {
   const names: KeyNames = new Map();
   const { readWascapAccount, readWascapOperator } = await import('../../workspace/wasmcloud/read.js');
   try {
@@ -82,7 +82,7 @@ async function wascapStoreNames(op: OperatorStore): Promise<KeyNames> {
 }
 
 /** The scope of the account signing key that issued a user, if it is scoped. */
-export async function issuerScope(op: OperatorStore, account: string, iss: unknown): Promise<UserScope | undefined> {
+export async function issuerScope(op: OperatorEntities, account: string, iss: unknown): Promise<UserScope | undefined> {
   if (typeof iss !== 'string') return undefined;
   const { signingKeyScope } = await import('../../claims/nats/account.js');
   const scope = signingKeyScope((await readAccount(op, account)).claims, iss);

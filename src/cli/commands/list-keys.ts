@@ -1,6 +1,6 @@
 import { isSigchainError } from '../../errors.js';
 import type { Role } from '../../nkeys/roles.js';
-import type { OperatorStore } from '../../store/operator-store.js';
+import type { OperatorEntities } from '../../store/store.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { entityKeys } from '../../workspace/signing/entity-keys.js';
 import { type Command, type CommandContext, flag, str } from '../command.js';
@@ -71,7 +71,7 @@ function wanted(ctx: CommandContext, currentAccount: string | undefined): Want {
   };
 }
 
-async function collect(ws: Workspace, op: OperatorStore, want: Want, current: { operator?: string; account?: string }): Promise<KeyFound[]> {
+async function collect(ws: Workspace, op: OperatorEntities, want: Want, current: { operator?: string; account?: string }): Promise<KeyFound[]> {
   const opCurrent = current.operator === op.name;
   const keys = await entityKeys(ws, op, { ...(want.account !== undefined ? { account: want.account } : {}), ...(want.user !== undefined ? { user: want.user } : {}) });
   return keys.map((k) => ({

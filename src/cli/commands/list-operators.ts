@@ -34,7 +34,7 @@ export const listOperatorsCommand: Command = {
     const rows = operators.map((o) => [`${o.name}${o.current ? ' *' : ''}${'format' in o ? ' (wascap)' : ''}`, o.public_key ?? o.error ?? '']);
     const text = operators.length
       ? `${renderGrid('Operators', ['Name', 'Public Key'], rows)}\n[ * ] current operator`
-      : `No operators in ${ws.paths.storesDir.path}. Create one with \`sigchain add operator NAME\`.`;
+      : `No operators in ${ws.store.location}. Create one with \`sigchain add operator NAME\`.`;
     ctx.printer.result({ operators }, text);
   },
 };

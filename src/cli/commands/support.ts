@@ -9,7 +9,7 @@ import { Workspace } from '../../workspace/workspace.js';
 import { type CommandContext, type OptionSpec, flag, str } from '../command.js';
 export { TIME_OPTIONS, timeOptions } from '../parse/time.js';
 
-/** The workspace the global flags (`--data-dir`, `--keystore-dir`, `--config-dir`, `--nsc`) point at. */
+/** The workspace the global flags (`--data-dir`, `--keystore-dir`, `--config-dir`, `--nsc`, `--store`) point at. */
 export function openWorkspace(ctx: CommandContext): Workspace {
   const dataDir = str(ctx, 'data-dir');
   const keystoreDir = str(ctx, 'keystore-dir');
@@ -18,8 +18,10 @@ export function openWorkspace(ctx: CommandContext): Workspace {
   const passphraseOptions = { file: str(ctx, 'passphrase-file'), env: ctx.env };
   let asked: PassphraseSource | undefined;
   const pinFile = str(ctx, 'pin-file');
+  const store = str(ctx, 'store');
   return Workspace.open({
     env: ctx.env,
+    ...(store !== undefined ? { store } : {}),
     flags: { ...(dataDir ? { dataDir } : {}), ...(keystoreDir ? { keystoreDir } : {}), ...(configDir ? { configDir } : {}), nsc: flag(ctx, 'nsc') },
     custody: {
       ...(backend !== undefined ? { backend } : {}),
@@ -146,7 +148,8 @@ export async function contextOrNothing(ctx: CommandContext, ws: Workspace): Prom
   try {
     return await ws.context();
   } catch (e) {
-    if (!isSigchainError(e)) throw e;
+    // A store that cannot be read at all (a KV server down, no bucket) fails the command, once.
+    if (!isSigchainError(e) || ['STORE_UNREACHABLE', 'KV_BUCKET_MISSING', 'KV_BUCKET_SHAPE'].includes(e.code)) throw e;
     ctx.printer.warn(e.message);
     return { operator: undefined, account: undefined };
   }

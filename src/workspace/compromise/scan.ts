@@ -176,8 +176,10 @@ export async function scanCompromise(ws: Workspace, key: string, opts: { signer?
   const plan: CompromisePlan = { publicKey: key, role, status: 'not-listed', parents: [], reissue: [], alreadyReissued: 0, cannot: [], untouched: 0, notes: [], unsearched: [] };
   const work: OperatorWork[] = [];
 
-  for (const opName of await ws.store.listOperators()) {
-    const op = await ws.store.openOperator(opName);
+  // The scan and the re-issue read and write the store's files in bulk: a directory store only.
+  const store = ws.directoryStore('`keys compromised`');
+  for (const opName of await store.listOperators()) {
+    const op = await store.openOperator(opName);
     let operator: Stored<OperatorClaims>;
     try {
       operator = await readOperator(op);

@@ -9,7 +9,7 @@ import { newUserClaims } from '../../claims/nats/user.js';
 import { SigchainError } from '../../errors.js';
 import { ResolverSession, type ServerIdentity, type SessionUser, probeServer } from '../../nats/resolver/client.js';
 import { KeyPair } from '../../nkeys/keypair.js';
-import type { OperatorStore } from '../../store/operator-store.js';
+import type { OperatorEntities } from '../../store/store.js';
 import { definePolicy } from '../../trust/policy.js';
 import { memoryResolver } from '../../trust/resolver.js';
 import { verifyChainSync } from '../../trust/verify-chain.js';
@@ -59,7 +59,7 @@ export function chooseServers(operator: OperatorClaims, server: string | undefin
 }
 
 /** The operator's system account as stored. */
-export async function systemAccount(op: OperatorStore, operator: Stored<OperatorClaims>): Promise<Stored<AccountClaims>> {
+export async function systemAccount(op: OperatorEntities, operator: Stored<OperatorClaims>): Promise<Stored<AccountClaims>> {
   const pub = operator.claims.nats.system_account;
   if (!pub) throw new SigchainError('INVALID_CLAIMS', `Operator "${op.name}" names no system account; push and pull talk as a system-account user. Run \`sigchain edit operator --system-account SYS\`.`);
   // The system account is nearly always named SYS (as `add operator` and nsc make it): try that
@@ -91,7 +91,7 @@ export interface MintedUser {
  * const { user } = await mintSystemUser(ws, op, operator);
  * ```
  */
-export async function mintSystemUser(ws: Workspace, op: OperatorStore, operator: Stored<OperatorClaims>, purpose = 'push'): Promise<MintedUser> {
+export async function mintSystemUser(ws: Workspace, op: OperatorEntities, operator: Stored<OperatorClaims>, purpose = 'push'): Promise<MintedUser> {
   const sys = await systemAccount(op, operator);
   const key = KeyPair.create('user');
   const claims = newUserClaims(`sigchain-${purpose}`, key.publicKey);
@@ -129,7 +129,7 @@ export interface Cluster {
  * service URLs (which server is where), then asks every server which accounts it holds.
  * `SERVER_UNREACHABLE` when no server answers at all.
  */
-export async function openCluster(ws: Workspace, op: OperatorStore, operator: Stored<OperatorClaims>, o: { server?: string; timeoutMs?: number; purpose?: string }): Promise<Cluster> {
+export async function openCluster(ws: Workspace, op: OperatorEntities, operator: Stored<OperatorClaims>, o: { server?: string; timeoutMs?: number; purpose?: string }): Promise<Cluster> {
   const choice = chooseServers(operator.claims, o.server);
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const minted = await mintSystemUser(ws, op, operator, o.purpose);
@@ -190,7 +190,7 @@ export async function pool<T, R>(items: readonly T[], width: number, fn: (item: 
 }
 
 /** The operator and its verified JWT, for a NATS operation. */
-export async function natsOperator(ws: Workspace, name?: string): Promise<{ op: OperatorStore; operator: Stored<OperatorClaims> }> {
+export async function natsOperator(ws: Workspace, name?: string): Promise<{ op: OperatorEntities; operator: Stored<OperatorClaims> }> {
   const op = await ws.operator(name);
   return { op, operator: await readOperator(op) };
 }

@@ -8,7 +8,7 @@ import { isPublicKey, isSeed } from '../../nkeys/codec.js';
 
 // A plain boolean (not a type guard), so the other branch keeps its string type.
 const isAccountKey = (s: string): boolean => isPublicKey(s, ['account']);
-import type { OperatorStore } from '../../store/operator-store.js';
+import type { OperatorEntities } from '../../store/store.js';
 import { type Stored, readAccount } from '../read.js';
 
 /** Every readable account of the operator, and the names of those that could not be read. */
@@ -26,7 +26,7 @@ export interface AccountSet {
  * const { accounts } = await readAccountSet(op);
  * ```
  */
-export async function readAccountSet(op: OperatorStore): Promise<AccountSet> {
+export async function readAccountSet(op: OperatorEntities): Promise<AccountSet> {
   const out: AccountSet = { accounts: [], unreadable: [] };
   for (const name of await op.listAccounts()) {
     try {
@@ -50,7 +50,7 @@ export async function readAccountSet(op: OperatorStore): Promise<AccountSet> {
  * const exporter = await findAccountRef(op, 'A', 'the account to import from');
  * ```
  */
-export async function findAccountRef(op: OperatorStore, ref: string, role: string): Promise<Stored<AccountClaims>> {
+export async function findAccountRef(op: OperatorEntities, ref: string, role: string): Promise<Stored<AccountClaims>> {
   const r = ref.trim();
   if (isAccountKey(r)) {
     const found = await op.findAccountByPublicKey(r);

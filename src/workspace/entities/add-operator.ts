@@ -53,7 +53,7 @@ export async function addOperator(ws: Workspace, name: string, opts: AddOperator
   return ws.store.locked(async () => {
     // Checked before any key is made, so a refused add leaves no orphan seed in the key store.
     if (await ws.store.hasOperator(name)) {
-      throw new SigchainError('STORE_EXISTS', `Operator ${name} already exists in ${ws.store.dir}. Choose another name, or edit that operator.`, { kind: 'operator', name });
+      throw new SigchainError('STORE_EXISTS', `Operator ${name} already exists in ${ws.store.location}. Choose another name, or edit that operator.`, { kind: 'operator', name });
     }
     const withSys = opts.systemAccount !== false;
     // Made side by side: sealing a key costs a scrypt, and scrypt runs off the main thread.

@@ -6,7 +6,7 @@ import { accountDidSign } from '../../claims/nats/account.js';
 import { decodeNatsClaims } from '../../claims/nats/decode.js';
 import type { AccountClaims, UserClaims } from '../../claims/nats/types.js';
 import { SigchainError } from '../../errors.js';
-import type { OperatorStore } from '../../store/operator-store.js';
+import type { OperatorEntities } from '../../store/store.js';
 import { storedUserTokens } from './revocation-common.js';
 import type { Workspace } from '../workspace.js';
 
@@ -85,7 +85,7 @@ export function tokenForJti(token: string, source: JtiToken['source']): { jti: s
  * const { account, token } = await resolveJtiTarget(ws, op, { jti });
  * ```
  */
-export async function resolveJtiTarget(ws: Workspace, op: OperatorStore, opts: { account?: string; token?: string; jti?: string }): Promise<JtiTarget> {
+export async function resolveJtiTarget(ws: Workspace, op: OperatorEntities, opts: { account?: string; token?: string; jti?: string }): Promise<JtiTarget> {
   if ((opts.token === undefined) === (opts.jti === undefined)) throw new SigchainError('USAGE', 'Give either the token (a JWT, or a .jwt/.creds file on the command line) or its jti, not both.');
   if (opts.token !== undefined) {
     const { jti, token, accountKey } = tokenForJti(opts.token, 'given');

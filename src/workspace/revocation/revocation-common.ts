@@ -9,7 +9,7 @@ import type { AccountClaims, OperatorClaims } from '../../claims/nats/types.js';
 import { SigchainError, isSigchainError } from '../../errors.js';
 import { MAX_TOKEN_SIZE } from '../../jwt/decode.js';
 import type { KeyPair } from '../../nkeys/keypair.js';
-import type { OperatorStore } from '../../store/operator-store.js';
+import type { OperatorEntities } from '../../store/store.js';
 import { type Issued, issueAccount } from '../signing/issue.js';
 import type { Stored } from '../read.js';
 import type { Workspace } from '../workspace.js';
@@ -65,7 +65,7 @@ export function iso(t: number): string {
  * (await storedUserTokens(op, 'A')).filter((u) => isRevoked(acct.nats.revocations, u.publicKey, u.iat));
  * ```
  */
-export async function storedUserTokens(op: OperatorStore, account: string): Promise<StoredUserToken[]> {
+export async function storedUserTokens(op: OperatorEntities, account: string): Promise<StoredUserToken[]> {
   const out: StoredUserToken[] = [];
   for (const name of await op.listUsers(account)) {
     try {
@@ -93,7 +93,7 @@ export async function storedUserTokens(op: OperatorStore, account: string): Prom
  * await op.writeAccountJwt(account.name, issued.token);
  * ```
  */
-export async function resignForRevocation(ws: Workspace, op: OperatorStore, operator: Stored<OperatorClaims>, account: Stored<AccountClaims>, signer?: Signer): Promise<Issued> {
+export async function resignForRevocation(ws: Workspace, op: OperatorEntities, operator: Stored<OperatorClaims>, account: Stored<AccountClaims>, signer?: Signer): Promise<Issued> {
   let issued: Issued;
   try {
     // Revocations are not delegation: the claims as they stand are their own previous delegation.

@@ -17,7 +17,7 @@ import { readAccount, readOperator } from '../read.js';
 import { iso, resignForRevocation, revocationTime, serverReminder, storedUserTokens } from './revocation-common.js';
 import type { ResignedAccount, RevokedUser } from './revoke-user.js';
 import type { Workspace } from '../workspace.js';
-import type { OperatorStore } from '../../store/operator-store.js';
+import type { OperatorEntities } from '../../store/store.js';
 
 /** Options of {@link revokeJti}. Give `token` or `jti`. */
 export interface RevokeJtiOptions {
@@ -205,7 +205,7 @@ export async function revokeJti(ws: Workspace, opts: RevokeJtiOptions): Promise<
  * account (the chain goes through it), while nats-server, which never reads jtis, keeps
  * accepting them. A silent half-outage; `force` is the way to mean it.
  */
-async function refuseCurrentAccountJti(op: OperatorStore, jti: string): Promise<void> {
+async function refuseCurrentAccountJti(op: OperatorEntities, jti: string): Promise<void> {
   for (const name of await op.listAccounts()) {
     let claims: AccountClaims;
     try {

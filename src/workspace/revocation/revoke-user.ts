@@ -9,7 +9,7 @@ import { clearRevocation, isRevoked, revoke } from '../../claims/nats/account.js
 import { SigchainError, isSigchainError } from '../../errors.js';
 import { decodePublicKey } from '../../nkeys/codec.js';
 import type { KeyPair } from '../../nkeys/keypair.js';
-import type { OperatorStore } from '../../store/operator-store.js';
+import type { OperatorEntities } from '../../store/store.js';
 import { readRevokedJtis, revokedJtiEntries } from '../../store/revoked-jtis.js';
 import { readAccountInStore, readUser } from '../read.js';
 import { iso, resignForRevocation, revocationTime, serverReminder, storedUserTokens } from './revocation-common.js';
@@ -97,7 +97,7 @@ export interface UnrevokeUserResult {
 }
 
 /** The key a target names, and the stored user's name when it is one. */
-async function targetKey(op: OperatorStore, account: string, t: UserKeyTarget): Promise<{ key: string; user?: string }> {
+async function targetKey(op: OperatorEntities, account: string, t: UserKeyTarget): Promise<{ key: string; user?: string }> {
   const given = [t.user !== undefined, t.publicKey !== undefined, t.all === true].filter(Boolean).length;
   if (given !== 1) {
     throw new SigchainError('USAGE', "Name exactly one user to revoke: a stored user by name (-n USER), a user public key (-u U…), or every user of the account (-u '*').");

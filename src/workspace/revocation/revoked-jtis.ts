@@ -3,7 +3,7 @@
  * the verifier's policy (`definePolicy({ revokedJtis: await revokedJtisFromStore(ws) })`).
  */
 import { decodeAccount } from '../../claims/nats/decode.js';
-import type { OperatorStore } from '../../store/operator-store.js';
+import type { OperatorEntities } from '../../store/store.js';
 import { type RevokedJti, readRevokedJtis, revokedJtiEntries } from '../../store/revoked-jtis.js';
 import type { Workspace } from '../workspace.js';
 
@@ -31,7 +31,7 @@ export interface ListRevokedJtisResult {
  * The revoked jtis filed under one account. `accountJwt` saves a read when the caller has
  * the account's token already; a missing or damaged one does not hide the list (fail closed).
  */
-export async function accountJtis(op: OperatorStore, name: string, accountJwt?: Promise<string> | string): Promise<AccountRevokedJtis> {
+export async function accountJtis(op: OperatorEntities, name: string, accountJwt?: Promise<string> | string): Promise<AccountRevokedJtis> {
   let publicKey: string | undefined;
   try {
     publicKey = decodeAccount(await (accountJwt ?? op.readAccountJwt(name))).sub;

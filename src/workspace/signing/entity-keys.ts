@@ -5,7 +5,7 @@
  */
 import { isSigchainError } from '../../errors.js';
 import type { Role } from '../../nkeys/roles.js';
-import type { OperatorStore } from '../../store/operator-store.js';
+import type { OperatorEntities } from '../../store/store.js';
 import { decodeWascap } from '../../claims/wascap/codec.js';
 import { isWascapStored, readAccount, readOperator, readUser } from '../read.js';
 import type { Workspace } from '../workspace.js';
@@ -48,7 +48,7 @@ export interface EntityKeysOptions {
  * keys.filter((k) => k.signing).map((k) => k.publicKey);
  * ```
  */
-export async function entityKeys(ws: Workspace, op: OperatorStore, opts: EntityKeysOptions = {}): Promise<EntityKey[]> {
+export async function entityKeys(ws: Workspace, op: OperatorEntities, opts: EntityKeysOptions = {}): Promise<EntityKey[]> {
   const out: EntityKey[] = [];
   const guarded = async (read: () => Promise<void>): Promise<void> => {
     try {
@@ -93,7 +93,7 @@ export async function entityKeys(ws: Workspace, op: OperatorStore, opts: EntityK
  * account's identity key and `valid_signers` (wascap accounts have no users). Read here rather
  * than through the NATS readers, which refuse wascap tokens.
  */
-async function wascapKeys(ws: Workspace, op: OperatorStore, operatorJwt: string, opts: EntityKeysOptions, out: EntityKey[], guarded: (read: () => Promise<void>) => Promise<void>): Promise<void> {
+async function wascapKeys(ws: Workspace, op: OperatorEntities, operatorJwt: string, opts: EntityKeysOptions, out: EntityKey[], guarded: (read: () => Promise<void>) => Promise<void>): Promise<void> {
   const base = { signing: false, curve: false, operator: op.name };
   const o = decodeWascap(operatorJwt, { expect: 'operator', checkTime: false }).claims;
   out.push({ ...base, entity: op.name, kind: 'operator', publicKey: o.sub });

@@ -6,7 +6,7 @@ import { SigchainError, isSigchainError } from '../../errors.js';
 import { type KeyUsage, matchesAnyUsage } from '../../keys/usage.js';
 import type { Role } from '../../nkeys/roles.js';
 import type { KeyListing } from '../../store/keystore.js';
-import type { OperatorStore } from '../../store/operator-store.js';
+import type { OperatorEntities } from '../../store/store.js';
 import { type EntityKey, entityKeys } from './entity-keys.js';
 import type { Workspace } from '../workspace.js';
 
@@ -64,7 +64,7 @@ function label(k: EntityKey): string {
 async function owners(ws: Workspace): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   for (const name of await ws.store.listOperators()) {
-    let op: OperatorStore;
+    let op: OperatorEntities;
     try {
       op = await ws.store.openOperator(name);
     } catch (e) {

@@ -4,7 +4,8 @@
  * trust layer knows no disk; this is where the store is handed to it, through its resolver.
  */
 import { type ChainResolver, type SyncChainResolver, memoryResolver } from '../../trust/resolver.js';
-import { FsStore } from '../../store/fs-store.js';
+import type { EntityStore } from '../../store/store.js';
+import { isSigchainError } from '../../errors.js';
 import { accountJtis, mergeRevokedJtis } from '../revocation/revoked-jtis.js';
 import type { Workspace } from '../workspace.js';
 
@@ -28,13 +29,15 @@ async function attempt(read: () => Promise<string>): Promise<string | undefined>
   }
 }
 
-async function readTokens(store: FsStore, revokedJtis?: Map<string, number>): Promise<{ tokens: string[]; operators: string[] }> {
+async function readTokens(store: EntityStore, revokedJtis?: Map<string, number>): Promise<{ tokens: string[]; operators: string[] }> {
   const tokens: string[] = [];
   const operators: string[] = [];
   let names: string[];
   try {
     names = await store.listOperators();
-  } catch {
+  } catch (e) {
+    // A KV store that cannot be reached (or is not sigchain's) must not pass for an empty one.
+    if (isSigchainError(e, 'STORE_UNREACHABLE') || isSigchainError(e, 'KV_BUCKET_SHAPE')) throw e;
     return { tokens, operators }; // no store: nothing to trust, nothing to resolve
   }
   for (const name of names) {
@@ -78,8 +81,8 @@ export async function readStoreTrust(ws: Workspace): Promise<StoreTrust> {
  * const verdict = await verifyChain(userJwt, { resolver: storeResolver(ws), policy: definePolicy({ trustedOperators: [opKey] }) });
  * ```
  */
-export function storeResolver(ws: Workspace | FsStore): ChainResolver {
-  const store = ws instanceof FsStore ? ws : ws.store;
+export function storeResolver(ws: Workspace | EntityStore): ChainResolver {
+  const store = 'listOperators' in ws ? ws : ws.store;
   let loaded: Promise<SyncChainResolver> | undefined;
   const load = (): Promise<SyncChainResolver> => (loaded ??= readTokens(store).then(({ tokens }) => memoryResolver(tokens)));
   return {

@@ -11,7 +11,7 @@ import { type ErrorCode, type SigchainError, isSigchainError } from '../../error
 import { judgeImports } from '../../trust/nats/imports.js';
 import { memoryResolver } from '../../trust/resolver.js';
 import type { LinkKind, Reason } from '../../trust/verdict.js';
-import type { OperatorStore } from '../../store/operator-store.js';
+import type { OperatorEntities } from '../../store/store.js';
 import type { Workspace } from '../workspace.js';
 import { readStoreTrust } from './store-trust.js';
 import { type PlainPolicy, verifyMany } from './verify-many.js';
@@ -79,7 +79,7 @@ function problem(entity: string, r: { code: ErrorCode; message: string; field?: 
  * ```
  */
 export async function validateStore(ws: Workspace, opts: ValidateOptions = {}): Promise<ValidationReport> {
-  const op: OperatorStore = await ws.operator(opts.operator);
+  const op: OperatorEntities = await ws.operator(opts.operator);
   const accounts = opts.allAccounts ? await op.listAccounts() : (await op.listAccounts()).length === 0 && opts.account === undefined ? [] : [await ws.account(op, opts.account)];
   const trust = await readStoreTrust(ws);
   const problems: ValidationProblem[] = [];
@@ -143,7 +143,7 @@ export async function validateStore(ws: Workspace, opts: ValidateOptions = {}): 
   return { operator: op.name, accounts, checked, problems };
 }
 
-async function allAccountTokens(op: OperatorStore): Promise<string[]> {
+async function allAccountTokens(op: OperatorEntities): Promise<string[]> {
   const out: string[] = [];
   for (const name of await op.listAccounts()) {
     const t = await attempt(() => op.readAccountJwt(name));

@@ -45,7 +45,7 @@ export const NO_OPERATOR_SIGNING_KEY_WARNING =
 export async function addWascapOperator(ws: Workspace, name: string, opts: AddWascapOperatorOptions = {}): Promise<AddWascapOperatorResult> {
   return ws.store.locked(async () => {
     if (await ws.store.hasOperator(name)) {
-      throw new SigchainError('STORE_EXISTS', `Operator ${name} already exists in ${ws.store.dir}. Choose another name, or edit that operator.`, { kind: 'operator', name });
+      throw new SigchainError('STORE_EXISTS', `Operator ${name} already exists in ${ws.store.location}. Choose another name, or edit that operator.`, { kind: 'operator', name });
     }
     const [identity, sk] = await Promise.all([
       ws.custody.generate('operator', defaultUsages('operator', 'identity')),

@@ -7,10 +7,10 @@
 import { decodeWascap } from '../../claims/wascap/codec.js';
 import type { AccountWascapClaims, OperatorWascapClaims } from '../../claims/wascap/types.js';
 import { SigchainError } from '../../errors.js';
-import type { OperatorStore } from '../../store/operator-store.js';
+import type { OperatorEntities } from '../../store/store.js';
 import { type Stored, isWascapStored, readAccount, readOperator } from '../read.js';
 
-function natsGiven(op: OperatorStore, what: string): SigchainError {
+function natsGiven(op: OperatorEntities, what: string): SigchainError {
   return new SigchainError(
     'WRONG_CLAIM_TYPE',
     `${what} is a NATS ${what.startsWith('Operator') ? 'operator' : 'account'}, not a wasmCloud (wascap) one: wascap accounts and signed modules do not chain to it. Create a wascap operator with \`sigchain add operator NAME --format wascap\`, or use the NATS commands (no --format) here.`,
@@ -26,7 +26,7 @@ function natsGiven(op: OperatorStore, what: string): SigchainError {
  * if (await isWascapOperator(await ws.operator('W'))) console.log('wasmCloud');
  * ```
  */
-export async function isWascapOperator(op: OperatorStore): Promise<boolean> {
+export async function isWascapOperator(op: OperatorEntities): Promise<boolean> {
   return isWascapStored(await op.readOperatorJwt());
 }
 
@@ -40,7 +40,7 @@ export async function isWascapOperator(op: OperatorStore): Promise<boolean> {
  * o.claims.wascap.valid_signers; // ['O…']
  * ```
  */
-export async function readWascapOperator(op: OperatorStore): Promise<Stored<OperatorWascapClaims>> {
+export async function readWascapOperator(op: OperatorEntities): Promise<Stored<OperatorWascapClaims>> {
   const token = await op.readOperatorJwt();
   if (!isWascapStored(token)) throw natsGiven(op, `Operator ${op.name}`);
   return { name: op.name, token, claims: decodeWascap(token, { expect: 'operator', checkTime: false }).claims };
@@ -55,7 +55,7 @@ export async function readWascapOperator(op: OperatorStore): Promise<Stored<Oper
  * a.claims.wascap.valid_signers; // ['A…']
  * ```
  */
-export async function readWascapAccount(op: OperatorStore, name: string): Promise<Stored<AccountWascapClaims>> {
+export async function readWascapAccount(op: OperatorEntities, name: string): Promise<Stored<AccountWascapClaims>> {
   const token = await op.readAccountJwt(name);
   if (!isWascapStored(token)) throw natsGiven(op, `Account ${name} of operator ${op.name}`);
   return { name, token, claims: decodeWascap(token, { expect: 'account', checkTime: false }).claims };
@@ -76,7 +76,7 @@ export interface EntityKeys {
  * (await readOperatorKeys(await ws.operator('W'))).format; // 'wascap'
  * ```
  */
-export async function readOperatorKeys(op: OperatorStore): Promise<EntityKeys> {
+export async function readOperatorKeys(op: OperatorEntities): Promise<EntityKeys> {
   if (await isWascapOperator(op)) {
     const c = (await readWascapOperator(op)).claims;
     return { format: 'wascap', sub: c.sub, iss: c.iss };
@@ -93,7 +93,7 @@ export async function readOperatorKeys(op: OperatorStore): Promise<EntityKeys> {
  * (await readAccountKeys(op, 'team')).iss; // the operator signing key that signed it
  * ```
  */
-export async function readAccountKeys(op: OperatorStore, name: string): Promise<EntityKeys> {
+export async function readAccountKeys(op: OperatorEntities, name: string): Promise<EntityKeys> {
   if (isWascapStored(await op.readAccountJwt(name))) {
     const c = (await readWascapAccount(op, name)).claims;
     return { format: 'wascap', sub: c.sub, iss: c.iss };

@@ -366,7 +366,7 @@ describe('interrupted runs', () => {
     const { ws, home } = tempWorkspace(t);
     const { buildUserStore } = await import('../../helpers/big-store.js');
     const s = await buildUserStore(home, 120);
-    const op = await ws.operator('O');
+    const op = await ws.directoryOperator('O');
     const read = (u: string) => readFileSync(userJwt(home, 'A', u), 'utf8');
     let calls = 0;
     const e = await applyCompromise(ws, s.signingKey, {
@@ -467,7 +467,7 @@ describe('interrupted runs', () => {
     const s = await buildUserStore(home, 40);
     let calls = 0;
     await applyCompromise(ws, s.signingKey, { workers: 1, onProgress: () => { if (++calls === 1) throw new Error('power cut'); } }).catch(() => undefined);
-    const op = await ws.operator('O');
+    const op = await ws.directoryOperator('O');
     const fresh = (JSON.parse(readFileSync(join(op.dir, `.compromise-${s.signingKey}.json`), 'utf8')) as { parents: Array<{ replacement: string }> }).parents[0]!.replacement;
     const [done, done2] = s.users.filter((u) => decodeUser(readFileSync(userJwt(home, 'A', u.name), 'utf8')).iss === fresh);
     const pending = s.users.find((u) => decodeUser(readFileSync(userJwt(home, 'A', u.name), 'utf8')).iss === s.signingKey)!;

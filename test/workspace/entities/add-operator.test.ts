@@ -110,8 +110,8 @@ describe('addOperator', () => {
   it('a leftover non-empty folder of that name is STORE_EXISTS too, and the fresh seeds are removed again', async (t) => {
     const { ws, home } = tempWorkspace(t);
     await addOperator(ws, 'O');
-    mkdirSync(join(ws.store.dir, 'left'), { recursive: true });
-    writeFileSync(join(ws.store.dir, 'left', 'notes.txt'), 'not an operator');
+    mkdirSync(join(ws.store.location, 'left'), { recursive: true });
+    writeFileSync(join(ws.store.location, 'left', 'notes.txt'), 'not an operator');
     const before = snapshot(home);
     await rejectsCode(addOperator(ws, 'left', { generateSigningKey: true }), 'STORE_EXISTS');
     // The operator token was signed before the store refused it: that use of the key is in the audit log.

@@ -120,7 +120,7 @@ describe('revokeUser / unrevokeUser (account JWT revocations)', () => {
     const { ws, home, u } = await setup(t);
     const t2 = now() + 5;
     await revokeUser(ws, { account: 'A', user: 'U', at: t2 });
-    const jwtPath = (await ws.operator()).accountJwtPath('A');
+    const jwtPath = (await ws.directoryOperator()).accountJwtPath('A');
     const signed = readFileSync(jwtPath, 'utf8');
     const before = snapshot(home);
     const r = await revokeUser(ws, { account: 'A', user: 'U', at: t2 - 100 });
@@ -253,7 +253,7 @@ describe('revokeJti / unrevokeJti (one token)', () => {
     assert.equal(r.token?.source, 'given');
     const acct = await account(ws);
     assert.equal(acct.nats.revocations![u.user.publicKey], uc.iat, 'the key revocation is at the token iat, not now');
-    const op = await ws.operator();
+    const op = await ws.directoryOperator();
     const path = revokedJtisPath(op, 'A');
     assert.equal(mode(path), 0o600);
     const file = JSON.parse(readFileSync(path, 'utf8'));
@@ -299,7 +299,7 @@ describe('revokeJti / unrevokeJti (one token)', () => {
   it('keyRevocation: false records the jti without an operator key and leaves the account JWT alone', async (t) => {
     const { ws, o } = await setup(t);
     dropOperatorSeeds(ws, o);
-    const jwtPath = (await ws.operator()).accountJwtPath('A');
+    const jwtPath = (await ws.directoryOperator()).accountJwtPath('A');
     const signed = readFileSync(jwtPath, 'utf8');
     const token = await userToken(ws, 'U');
     const r = await revokeJti(ws, { token, keyRevocation: false });
@@ -371,7 +371,7 @@ describe('revokeJti / unrevokeJti (one token)', () => {
   it('a damaged revocations.json fails closed (STORE_CORRUPT), for the verifier list too', async (t) => {
     const { ws } = await setup(t);
     await revokeJti(ws, { jti: 'SOMEJTI', account: 'A' });
-    const op = await ws.operator();
+    const op = await ws.directoryOperator();
     writeFileSync(revokedJtisPath(op, 'A'), '{"version":1,"account":"A","jtis":{}}');
     await rejectsCode(revokedJtisFromStore(ws), 'STORE_CORRUPT');
     await rejectsCode(revokeJti(ws, { jti: 'OTHER', account: 'A' }), 'STORE_CORRUPT');

@@ -76,7 +76,7 @@ describe('validateStore', () => {
     const { ws } = tempWorkspace(t);
     await addOperator(ws, 'O');
     const a = await addAccount(ws, 'A');
-    const op = await ws.operator();
+    const op = await ws.directoryOperator();
     const stranger = KeyPair.create('account');
     const u = KeyPair.create('user');
     const claims = newUserClaims('X', u.publicKey);

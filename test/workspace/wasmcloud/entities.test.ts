@@ -61,7 +61,7 @@ it('formats are never mixed: NATS entities under a wascap operator and the rever
   const e = await rejectsCode(addWascapAccount(ws, 'X', { operator: 'O' }), 'WRONG_CLAIM_TYPE');
   assert.match(e.message, /NATS operator/);
   // The stored wascap account is a wascap token, as a file.
-  const token = readFileSync((await ws.operator('W')).accountJwtPath('team'), 'utf8');
+  const token = readFileSync((await ws.directoryOperator('W')).accountJwtPath('team'), 'utf8');
   assert.equal(decodeWascap(token).kind, 'account');
 });
 
