@@ -81,6 +81,7 @@ interface Pending {
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
+const encoder = new TextEncoder();
 
 function shown(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//');
@@ -148,7 +149,7 @@ export class ResolverSession {
   static async open(o: SessionOptions): Promise<ResolverSession> {
     const { connect, createInbox } = await natsModule();
     const { user } = o;
-    const authenticator = (nonce?: string) => ({ jwt: user.jwt, nkey: user.publicKey, sig: Buffer.from(user.signNonce(new TextEncoder().encode(nonce ?? ''))).toString('base64url') });
+    const authenticator = (nonce?: string) => ({ jwt: user.jwt, nkey: user.publicKey, sig: Buffer.from(user.signNonce(encoder.encode(nonce ?? ''))).toString('base64url') });
     let nc: NatsConnection;
     try {
       nc = await connect({ servers: o.servers, name: o.name ?? 'sigchain', timeout: o.connectTimeoutMs, reconnect: false, authenticator, maxPingOut: 2 });
@@ -201,7 +202,7 @@ export class ResolverSession {
       this.#pending.set(token, { answers: [], counted: 0, opts, timer, resolve });
       if (opts.expect === 0) return this.#finish(token);
       try {
-        this.#nc.publish(subject, typeof body === 'string' ? new TextEncoder().encode(body) : body, { reply: `${this.#prefix}.${token}` });
+        this.#nc.publish(subject, typeof body === 'string' ? encoder.encode(body) : body, { reply: `${this.#prefix}.${token}` });
       } catch {
         this.#finish(token); // a closed connection: no answers
       }

@@ -5,6 +5,7 @@
  * (`--account-removal`, `--prune`) through an operator-signed `$SYS.REQ.CLAIMS.DELETE`.
  */
 import { decodeAccount } from '../../claims/nats/decode.js';
+import { decodeJwt } from '../../jwt/decode.js';
 import { encodeGenericAsync } from '../../claims/nats/encode.js';
 import { SigchainError } from '../../errors.js';
 import { isPublicKey } from '../../nkeys/codec.js';
@@ -13,7 +14,7 @@ import { readAccount } from '../read.js';
 import { operatorParent, pickSigner } from '../signing/issue.js';
 import { tokenSigner } from '../signing/token-signer.js';
 import type { Workspace } from '../workspace.js';
-import { type Cluster, natsOperator, openCluster, pool, untrusted } from './session.js';
+import { type Cluster, accountVerifier, natsOperator, openCluster, pool } from './session.js';
 
 /** What a server did with one account. */
 export type ServerStatus = 'updated' | 'unchanged' | 'refused' | 'no answer' | 'deleted';
@@ -88,20 +89,61 @@ function outcomeLines(cluster: Cluster, replies: ServerReply[], garbage: number,
   return lines;
 }
 
-async function pushOne(cluster: Cluster, t: Target, force: boolean): Promise<AccountOutcome> {
+/** A server's token for an account, as far as the rollback check needs it. */
+interface Held {
+  jwt: string;
+  iat: number;
+  jti: string;
+}
+
+/**
+ * The servers' tokens (deduplicated: three servers usually hold one token) that would block
+ * pushing `t`: newer, or as new with other content. Claims are read unverified first — most
+ * held tokens are older and block nothing — and only a blocking one is verified: a token that
+ * does not verify is no reason to refuse (as one that does not decode).
+ */
+function blocking(t: Target, held: readonly string[]): Held | undefined {
+  let best: Held | undefined;
+  for (const jwt of new Set(held)) {
+    if (jwt === t.token) continue;
+    let c: { sub?: unknown; iat?: unknown; jti?: unknown };
+    try {
+      c = decodeJwt<typeof c>(jwt).claims;
+    } catch {
+      continue;
+    }
+    const iat = typeof c.iat === 'number' ? c.iat : 0;
+    if (c.sub !== t.publicKey || iat < t.iat || (best && best.iat >= iat)) continue;
+    try {
+      const v = decodeAccount(jwt);
+      if (v.sub === t.publicKey) best = { jwt, iat: v.iat ?? 0, jti: v.jti ?? '' };
+    } catch {
+      // forged or damaged: ignored, as before the check
+    }
+  }
+  return best;
+}
+
+/** An account that passed the rollback check and goes out in an update. */
+interface Planned {
+  t: Target;
+  holders: string[];
+  /** Every server holding the account answered the lookup with this very token. */
+  everyHolderSame: boolean;
+}
+
+/**
+ * The rollback check of one account: what the servers hold (`$SYS.REQ.ACCOUNT.<A>.CLAIMS.LOOKUP`,
+ * one request answered by every holder) against the token to push. Returns the account's final
+ * outcome (refused for a newer token; unchanged when every server already holds this token), or
+ * the update to send.
+ */
+async function check(cluster: Cluster, t: Target, force: boolean): Promise<AccountOutcome | Planned> {
   const { session, timeoutMs } = cluster;
   const holders = [...cluster.holdings].filter(([, set]) => set.has(t.publicKey)).map(([id]) => id);
   // What the servers hold first: nats-server itself takes an older token over a newer one.
   const held = holders.length ? await session.lookup(t.publicKey, { timeoutMs, expect: holders.length }) : [];
-  const readable = held.flatMap((jwt) => {
-    try {
-      const c = decodeAccount(jwt);
-      return c.sub === t.publicKey ? [{ jwt, iat: c.iat ?? 0, jti: c.jti ?? '' }] : [];
-    } catch {
-      return []; // a token that does not decode is no reason to refuse, nor to skip
-    }
-  });
-  const newer = readable.filter((h) => h.jwt !== t.token && (h.iat > t.iat || h.iat === t.iat)).sort((a, b) => b.iat - a.iat)[0];
+  const newer = blocking(t, held);
   if (newer && !force) {
     // nats-server 2.9's lookup answers name no server: the newer token is held by one of these.
     const sid = holders[0] ?? cluster.session.connectedTo.id;
@@ -113,19 +155,28 @@ async function pushOne(cluster: Cluster, t: Target, force: boolean): Promise<Acc
       servers: [...cluster.expected].map(([id, who]) => ({ server_id: id, server_name: who.name, status: 'refused' as const, reason })),
     };
   }
-  const everyHolderSame = holders.length > 0 && readable.length === holders.length && readable.every((h) => h.jwt === t.token);
-  const { replies, garbage } = await session.update(t.token, { timeoutMs, expect: cluster.expected.size });
+  const everyHolderSame = holders.length > 0 && held.length === holders.length && held.every((h) => h === t.token);
+  if (everyHolderSame && holders.length === cluster.expected.size && cluster.silent.length === 0) {
+    // Every server of the cluster answered with this very token: an update would change nothing.
+    return { account: t.name, public_key: t.publicKey, servers: [...cluster.expected].map(([id, who]) => ({ server_id: id, server_name: who.name, status: 'unchanged' as const })) };
+  }
+  return { t, holders, everyHolderSame };
+}
+
+/** `$SYS.REQ.CLAIMS.UPDATE` of one checked account: one line per server. */
+async function update(cluster: Cluster, p: Planned): Promise<AccountOutcome> {
+  const { replies, garbage } = await cluster.session.update(p.t.token, { timeoutMs: cluster.timeoutMs, expect: cluster.expected.size });
   const lines = outcomeLines(cluster, replies, garbage, (r) => ({
     server_id: r.server.id,
     server_name: r.server.name,
-    status: everyHolderSame && holders.includes(r.server.id) ? 'unchanged' : 'updated',
+    status: p.everyHolderSame && p.holders.includes(r.server.id) ? 'unchanged' : 'updated',
   }));
-  return { account: t.name, public_key: t.publicKey, servers: lines };
+  return { account: p.t.name, public_key: p.t.publicKey, servers: lines };
 }
 
 /**
  * Pushes account JWTs to a cluster's resolver and reports every server's answer per account.
- * Refuses before connecting, with `ACCOUNT_UNTRUSTED`, when sigchain's verifier refuses a
+ * Refuses before sending anything, with `ACCOUNT_UNTRUSTED`, when sigchain's verifier refuses a
  * token (nats-server would answer "jwt updated" even for a foreign operator's account).
  * A server holding a newer token than the one pushed gets nothing unless `force`: that account's
  * outcome carries `newer` and every line is `refused`. Deletes go in one request signed by an
@@ -140,33 +191,53 @@ async function pushOne(cluster: Cluster, t: Target, force: boolean): Promise<Acc
 export async function pushAccounts(ws: Workspace, o: PushOptions): Promise<PushResult> {
   const started = performance.now();
   const { op, operator } = await natsOperator(ws, o.operator);
+  if (o.prune && o.accounts !== 'all') throw new SigchainError('USAGE', '--prune deletes what the servers hold beyond the store; it needs -A (all accounts).');
   const names = o.accounts === 'all' ? await op.listAccounts() : o.accounts;
-  const targets: Target[] = [];
-  for (const spec of names) {
-    const name = isPublicKey(spec) ? (await op.findAccountByPublicKey(spec))?.name : spec;
-    if (name === undefined) throw new SigchainError('STORE_NOT_FOUND', `No account ${spec} in operator "${op.name}".`, { publicKey: spec });
-    const stored = await readAccount(op, name);
-    const why = untrusted(operator.token, stored.token);
-    if (why) throw new SigchainError('ACCOUNT_UNTRUSTED', `sigchain's verifier refuses account "${name}", so it is not pushed (nats-server would take it and then fail its users): ${why}`, { account: name, publicKey: stored.claims.sub });
-    targets.push({ name, publicKey: stored.claims.sub, token: stored.token, iat: stored.claims.iat ?? 0 });
-  }
-  // Deletes: named accounts, and with --prune those the servers hold that the store does not.
+  const verify = accountVerifier(operator.token);
+  const width = o.concurrency ?? 32;
+  // Two passes. The first reads and verifies every token and, as each is accepted, asks the
+  // servers what they hold of it, while the cluster is still being opened (system user minted,
+  // servers probed and listed): the verifier's work overlaps the servers'. Only once every token
+  // is accepted does the second pass send updates, so a store with one refused token sends none.
+  const opening = openCluster(ws, op, operator, { ...(o.server !== undefined ? { server: o.server } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}), purpose: 'push' });
+  let unopened: unknown;
+  const reached = opening.catch((e: unknown) => {
+    unopened = e; // thrown once every token is verified: a refusal of the store comes first
+    return undefined;
+  });
+  let checked: Array<AccountOutcome | Planned>;
   const removals: Array<{ name: string; publicKey: string }> = [];
-  for (const spec of o.removals ?? []) {
-    if (isPublicKey(spec)) {
-      if (!spec.startsWith('A')) throw new SigchainError('USAGE', `--account-removal takes an account name or public key (A…); got ${spec}.`);
-      removals.push({ name: (await op.findAccountByPublicKey(spec))?.name ?? spec, publicKey: spec });
-    } else {
-      removals.push({ name: spec, publicKey: (await readAccount(op, spec)).claims.sub });
-    }
-  }
-  if (removals.some((r) => r.publicKey === operator.claims.nats.system_account)) throw new SigchainError('USAGE', 'The system account cannot be deleted from the servers.');
-  const cluster = await openCluster(ws, op, operator, { ...(o.server !== undefined ? { server: o.server } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}), purpose: 'push' });
   try {
-    const accounts = await pool(targets, o.concurrency ?? 32, (t) => pushOne(cluster, t, o.force === true));
+    checked = await pool(names, width, async (spec) => {
+      const name = isPublicKey(spec) ? (await op.findAccountByPublicKey(spec))?.name : spec;
+      if (name === undefined) throw new SigchainError('STORE_NOT_FOUND', `No account ${spec} in operator "${op.name}".`, { publicKey: spec });
+      const token = await op.readAccountJwt(name);
+      const v = verify(token);
+      if ('why' in v) throw new SigchainError('ACCOUNT_UNTRUSTED', `sigchain's verifier refuses account "${name}", so it is not pushed (nats-server would take it and then fail its users): ${v.why}`, { account: name });
+      const t: Target = { name, publicKey: v.sub, token, iat: v.iat };
+      const cluster = await reached;
+      return cluster ? check(cluster, t, o.force === true) : { t, holders: [], everyHolderSame: false };
+    });
+    // Deletes: named accounts, and with --prune those the servers hold that the store does not.
+    for (const spec of o.removals ?? []) {
+      if (isPublicKey(spec)) {
+        if (!spec.startsWith('A')) throw new SigchainError('USAGE', `--account-removal takes an account name or public key (A…); got ${spec}.`);
+        removals.push({ name: (await op.findAccountByPublicKey(spec))?.name ?? spec, publicKey: spec });
+      } else {
+        removals.push({ name: spec, publicKey: (await readAccount(op, spec)).claims.sub });
+      }
+    }
+    if (removals.some((r) => r.publicKey === operator.claims.nats.system_account)) throw new SigchainError('USAGE', 'The system account cannot be deleted from the servers.');
+  } catch (e) {
+    void reached.then((c) => c?.session.close());
+    throw e;
+  }
+  const cluster = await reached;
+  if (!cluster) throw unopened;
+  try {
+    const accounts = await pool(checked, width, async (c) => ('t' in c ? update(cluster, c) : c));
     if (o.prune) {
-      if (o.accounts !== 'all') throw new SigchainError('USAGE', '--prune deletes what the servers hold beyond the store; it needs -A (all accounts).');
-      const local = new Set(targets.map((t) => t.publicKey));
+      const local = new Set(checked.map((c) => ('t' in c ? c.t.publicKey : c.public_key)));
       const remote = new Set([...cluster.holdings.values()].flatMap((s) => [...s]));
       for (const pub of remote) if (!local.has(pub) && pub !== operator.claims.nats.system_account && !removals.some((r) => r.publicKey === pub)) removals.push({ name: pub, publicKey: pub });
     }
