@@ -83,7 +83,8 @@ function outcomeLines(cluster: Cluster, replies: ServerReply[], garbage: number,
     seen.add(r.server.id);
     lines.push(r.ok ? ok(r) : { server_id: r.server.id, server_name: r.server.name, status: 'refused', reason: r.message });
   }
-  for (let i = 0; i < garbage; i++) lines.push({ server_id: '', server_name: '(unreadable answer)', status: 'refused', reason: 'the answer is not a nats-server reply' });
+  // One line however many: a server flooding garbage must not flood the report.
+  if (garbage) lines.push({ server_id: '', server_name: '(unreadable answer)', status: 'refused', reason: garbage === 1 ? 'the answer is not a nats-server reply' : `${garbage} answers are not nats-server replies` });
   for (const [id, who] of cluster.expected) if (!seen.has(id)) lines.push({ server_id: id, server_name: who.name, status: 'no answer' });
   for (const url of cluster.silent) lines.push({ server_id: '', server_name: url, status: 'no answer', reason: 'no server answered at this service URL' });
   return lines;

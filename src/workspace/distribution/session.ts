@@ -150,6 +150,9 @@ export async function openCluster(ws: Workspace, op: OperatorStore, operator: St
       expected.set(a.server.id, a.server);
       holdings.set(a.server.id, new Set(a.accounts));
     }
+    if (listed.answers.length === 0 && listed.garbage > 0) {
+      throw new SigchainError('SERVER_REFUSED', `Connected to ${session.connectedTo.name || choice.urls.join(',')}, but the account list got ${listed.garbage} answer(s) that are not nats-server replies: is this a nats-server with a NATS-based resolver?`, { url: choice.urls.join(','), garbage: listed.garbage });
+    }
     if (listed.answers.length === 0) {
       throw new SigchainError('SERVER_UNREACHABLE', `Connected to ${session.connectedTo.name || choice.urls.join(',')}, but no server answered the account list within ${timeoutMs} ms: is it running with a NATS-based resolver (\`sigchain nats server-config --resolver full\`)?`, { url: choice.urls.join(',') });
     }
