@@ -198,12 +198,6 @@ export function accountVerifier(operatorJwt: string): (accountJwt: string) => Ac
   };
 }
 
-/** Why sigchain's verifier refuses an account token, or undefined when it accepts it (one-off; see {@link accountVerifier}). */
-export function untrusted(operatorJwt: string, accountJwt: string): string | undefined {
-  const v = accountVerifier(operatorJwt)(accountJwt);
-  return 'why' in v ? v.why : undefined;
-}
-
 /** Runs `fn` over `items`, at most `width` at a time, keeping order; after a failure no new item starts. */
 export async function pool<T, R>(items: readonly T[], width: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
