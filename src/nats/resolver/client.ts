@@ -53,6 +53,12 @@ export interface CollectOptions {
   maxBytes: number;
   /** Which answers count towards `expect` (default: all). A garbage answer must not stand in for a server's. */
   counts?: (a: RawAnswer) => boolean;
+  /**
+   * A later, better count of the answers to expect: when it settles with `n`, the request ends
+   * once `n` answers counted (at once if they already did). For a lookup sent before the
+   * account list said which servers hold the account.
+   */
+  until?: Promise<number>;
   /** Most answers kept (default {@link MAX_ANSWERS}); a request sent more ends there with what it kept. */
   maxAnswers?: number;
   /** Most bytes kept over all answers (default 8 × `maxBytes`); beyond it the request ends with what it kept. */
@@ -161,6 +167,7 @@ export class ResolverSession {
   readonly #prefix: string;
   readonly #pending = new Map<string, Pending>();
   #seq = 0;
+  #closed = false;
   #inFlight = 0;
   #busySince = 0;
   #waitedMs = 0;
@@ -240,8 +247,17 @@ export class ResolverSession {
     return new Promise((resolve) => {
       if (this.#inFlight++ === 0) this.#busySince = performance.now();
       const timer = setTimeout(() => this.#finish(token), opts.timeoutMs);
-      this.#pending.set(token, { answers: [], counted: 0, bytes: 0, opts, timer, resolve });
+      const p: Pending = { answers: [], counted: 0, bytes: 0, opts, timer, resolve };
+      this.#pending.set(token, p);
       if (opts.expect === 0) return this.#finish(token);
+      opts.until?.then(
+        (n) => {
+          if (this.#pending.get(token) !== p) return;
+          p.opts = { ...p.opts, expect: n };
+          if (p.counted >= n) this.#finish(token);
+        },
+        () => undefined,
+      );
       try {
         this.#nc.publish(subject, typeof body === 'string' ? encoder.encode(body) : body, { reply: `${this.#prefix}.${token}` });
       } catch {
@@ -314,6 +330,8 @@ export class ResolverSession {
 
   /** Closes the connection; pending requests end with what they collected. */
   async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
     for (const token of [...this.#pending.keys()]) this.#finish(token);
     this.#sub.unsubscribe();
     await this.#nc.close().catch(() => undefined);

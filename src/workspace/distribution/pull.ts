@@ -93,7 +93,7 @@ export async function pullAccounts(ws: Workspace, o: PullOptions): Promise<{ acc
       if (got.length) remote.set(w.publicKey!, [...(remote.get(w.publicKey!) ?? []), ...got]);
     });
   } finally {
-    await cluster.session.close();
+    await cluster.close();
   }
   const local = new Map<string, { name: string; token: string; iat: number }>();
   for (const name of await op.listAccounts()) {

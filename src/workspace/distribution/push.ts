@@ -128,26 +128,53 @@ function blocking(t: Target, held: readonly string[]): Held | undefined {
 /** An account that passed the rollback check and goes out in an update. */
 interface Planned {
   t: Target;
-  holders: string[];
-  /** Every server holding the account answered the lookup with this very token. */
-  everyHolderSame: boolean;
+  /** What the servers answered the lookup with. */
+  held: string[];
+}
+
+/** The servers that hold `pub`, by the account list. */
+function holdersOf(cluster: Cluster, pub: string): string[] {
+  return [...cluster.holdings].filter(([, set]) => set.has(pub)).map(([id]) => id);
+}
+
+/** How long a lookup waits for every known server before asking which servers hold the account. */
+const LIST_GRACE_MS = 250;
+
+/**
+ * What the servers hold of `t` (`$SYS.REQ.ACCOUNT.<A>.CLAIMS.LOOKUP`, one request answered by
+ * every holder; nats-server 2.9 does not answer for an account it lacks). With the account
+ * list in, the lookup waits for that many answers. Without it, for every known server's; a
+ * lookup still short of them after a grace asks for the list, and then waits for as many
+ * answers as the list names holders (or the timeout).
+ */
+async function lookupHeld(cluster: Cluster, t: Target): Promise<string[]> {
+  const { session, timeoutMs } = cluster;
+  if (cluster.holdingsKnown) {
+    const n = holdersOf(cluster, t.publicKey).length;
+    return n ? session.lookup(t.publicKey, { timeoutMs, expect: n }) : [];
+  }
+  let holders: (n: number) => void = () => undefined;
+  const until = new Promise<number>((resolve) => (holders = resolve));
+  const grace = setTimeout(() => void cluster.whenListed().then(() => holders(holdersOf(cluster, t.publicKey).length)), LIST_GRACE_MS);
+  try {
+    return await session.lookup(t.publicKey, { timeoutMs, expect: cluster.expected.size, until });
+  } finally {
+    clearTimeout(grace);
+  }
 }
 
 /**
- * The rollback check of one account: what the servers hold (`$SYS.REQ.ACCOUNT.<A>.CLAIMS.LOOKUP`,
- * one request answered by every holder) against the token to push. Returns the account's final
- * outcome (refused for a newer token; unchanged when every server already holds this token), or
- * the update to send.
+ * The rollback check of one account: what the servers hold against the token to push. Returns
+ * the account's final outcome (refused for a newer token; unchanged when every server already
+ * holds this token), or the update to send.
  */
 async function check(cluster: Cluster, t: Target, force: boolean): Promise<AccountOutcome | Planned> {
-  const { session, timeoutMs } = cluster;
-  const holders = [...cluster.holdings].filter(([, set]) => set.has(t.publicKey)).map(([id]) => id);
   // What the servers hold first: nats-server itself takes an older token over a newer one.
-  const held = holders.length ? await session.lookup(t.publicKey, { timeoutMs, expect: holders.length }) : [];
+  const held = await lookupHeld(cluster, t);
   const newer = blocking(t, held);
   if (newer && !force) {
     // nats-server 2.9's lookup answers name no server: the newer token is held by one of these.
-    const sid = holders[0] ?? cluster.session.connectedTo.id;
+    const sid = holdersOf(cluster, t.publicKey)[0] ?? cluster.session.connectedTo.id;
     const reason = `rollback refused: the server holds a newer token (jti ${newer.jti}, iat ${newer.iat}) than this one (iat ${t.iat}); --force pushes anyway`;
     return {
       account: t.name,
@@ -156,21 +183,23 @@ async function check(cluster: Cluster, t: Target, force: boolean): Promise<Accou
       servers: [...cluster.expected].map(([id, who]) => ({ server_id: id, server_name: who.name, status: 'refused' as const, reason })),
     };
   }
-  const everyHolderSame = holders.length > 0 && held.length === holders.length && held.every((h) => h === t.token);
-  if (everyHolderSame && holders.length === cluster.expected.size && cluster.silent.length === 0) {
+  if (cluster.silent.length === 0 && held.length === cluster.expected.size && held.every((h) => h === t.token)) {
     // Every server of the cluster answered with this very token: an update would change nothing.
     return { account: t.name, public_key: t.publicKey, servers: [...cluster.expected].map(([id, who]) => ({ server_id: id, server_name: who.name, status: 'unchanged' as const })) };
   }
-  return { t, holders, everyHolderSame };
+  return { t, held };
 }
 
 /** `$SYS.REQ.CLAIMS.UPDATE` of one checked account: one line per server. */
 async function update(cluster: Cluster, p: Planned): Promise<AccountOutcome> {
   const { replies, garbage } = await cluster.session.update(p.t.token, { timeoutMs: cluster.timeoutMs, expect: cluster.expected.size });
+  // Without the list, every known server answered the lookup: all of them hold the account.
+  const holders = cluster.holdingsKnown ? holdersOf(cluster, p.t.publicKey) : [...cluster.expected.keys()];
+  const everyHolderSame = holders.length > 0 && p.held.length === holders.length && p.held.every((h) => h === p.t.token);
   const lines = outcomeLines(cluster, replies, garbage, (r) => ({
     server_id: r.server.id,
     server_name: r.server.name,
-    status: p.everyHolderSame && p.holders.includes(r.server.id) ? 'unchanged' : 'updated',
+    status: everyHolderSame && holders.includes(r.server.id) ? 'unchanged' : 'updated',
   }));
   return { account: p.t.name, public_key: p.t.publicKey, servers: lines };
 }
@@ -200,7 +229,9 @@ export async function pushAccounts(ws: Workspace, o: PushOptions): Promise<PushR
   // servers what they hold of it, while the cluster is still being opened (system user minted,
   // servers probed and listed): the verifier's work overlaps the servers'. Only once every token
   // is accepted does the second pass send updates, so a store with one refused token sends none.
-  const opening = openCluster(ws, op, operator, { ...(o.server !== undefined ? { server: o.server } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}), purpose: 'push' });
+  // Named accounts need the servers' account lists only for a lookup some server leaves unanswered; -A and deletes use them.
+  const listOnDemand = o.accounts !== 'all' && !o.prune && !(o.removals ?? []).length;
+  const opening = openCluster(ws, op, operator, { ...(o.server !== undefined ? { server: o.server } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}), purpose: 'push', listOnDemand });
   let unopened: unknown;
   const reached = opening.catch((e: unknown) => {
     unopened = e; // thrown once every token is verified: a refusal of the store comes first
@@ -217,7 +248,7 @@ export async function pushAccounts(ws: Workspace, o: PushOptions): Promise<PushR
       if ('why' in v) throw new SigchainError('ACCOUNT_UNTRUSTED', `sigchain's verifier refuses account "${name}", so it is not pushed (nats-server would take it and then fail its users): ${v.why}`, { account: name });
       const t: Target = { name, publicKey: v.sub, token, iat: v.iat };
       const cluster = await reached;
-      return cluster ? check(cluster, t, o.force === true) : { t, holders: [], everyHolderSame: false };
+      return cluster ? check(cluster, t, o.force === true) : { t, held: [] };
     });
     // Deletes: named accounts, and with --prune those the servers hold that the store does not.
     for (const spec of o.removals ?? []) {
@@ -230,7 +261,7 @@ export async function pushAccounts(ws: Workspace, o: PushOptions): Promise<PushR
     }
     if (removals.some((r) => r.publicKey === operator.claims.nats.system_account)) throw new SigchainError('USAGE', 'The system account cannot be deleted from the servers.');
   } catch (e) {
-    void reached.then((c) => c?.session.close());
+    void reached.then((c) => c?.close());
     throw e;
   }
   const cluster = await reached;
@@ -252,6 +283,6 @@ export async function pushAccounts(ws: Workspace, o: PushOptions): Promise<PushR
     }
     return { accounts, systemUserSigner: cluster.signer, connectedTo: cluster.session.connectedTo, timing: { wallMs: performance.now() - started, serverWaitMs: cluster.session.waitedMs } };
   } finally {
-    await cluster.session.close();
+    await cluster.close();
   }
 }

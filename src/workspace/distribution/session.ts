@@ -117,8 +117,14 @@ export interface Cluster {
   expected: Map<string, ServerIdentity>;
   /** Service URLs no server answered at: reported as `no answer`. */
   silent: string[];
-  /** Which accounts each server holds (`$SYS.REQ.CLAIMS.LIST`), by server id. */
+  /** Which accounts each server holds (`$SYS.REQ.CLAIMS.LIST`), by server id: final once `holdingsKnown`. */
   holdings: Map<string, Set<string>>;
+  /** True once `holdings` is final (at once, unless opened with `listOnDemand`). */
+  holdingsKnown: boolean;
+  /** Asks for the account list if no one did yet; settles (never rejects) once `holdings` is final. */
+  whenListed(): Promise<void>;
+  /** Closes the session (and the list's own connection, if still open). */
+  close(): Promise<void>;
   timeoutMs: number;
   signer: MintedUser['signer'];
 }
@@ -127,8 +133,15 @@ export interface Cluster {
  * Connects as a freshly minted system user and learns the cluster: probes the operator's
  * service URLs (which server is where), then asks every server which accounts it holds.
  * `SERVER_UNREACHABLE` when no server answers at all.
+ *
+ * With `listOnDemand`, when every service URL answered its probe (the servers are known),
+ * the list is not asked for up front: a nats-server holding many accounts takes a while to
+ * list them (~0.3 s for 1,000, server CPU on every server), which a push of accounts every
+ * server already holds — a revocation — does not need: each lookup is answered by every known
+ * server. Only a lookup some server leaves unanswered asks for the list (`whenListed`), to
+ * learn how many hold the account.
  */
-export async function openCluster(ws: Workspace, op: OperatorStore, operator: Stored<OperatorClaims>, o: { server?: string; timeoutMs?: number; purpose?: string }): Promise<Cluster> {
+export async function openCluster(ws: Workspace, op: OperatorStore, operator: Stored<OperatorClaims>, o: { server?: string; timeoutMs?: number; purpose?: string; listOnDemand?: boolean }): Promise<Cluster> {
   const choice = chooseServers(operator.claims, o.server);
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const minted = await mintSystemUser(ws, op, operator, o.purpose);
@@ -144,19 +157,47 @@ export async function openCluster(ws: Workspace, op: OperatorStore, operator: St
     }
     // With every service URL answering, the list can stop at that many answers; otherwise it waits the timeout.
     const known = silent.length === 0 && choice.serviceUrls.length > 0;
-    const listed = await session.list(known ? { timeoutMs, expect: expected.size } : { timeoutMs });
     const holdings = new Map<string, Set<string>>();
+    const cluster: Cluster = { session, choice, expected, silent, holdings, holdingsKnown: false, whenListed: () => Promise.resolve(), timeoutMs, signer: minted.signer, close: () => session.close() };
+    if (known && o.listOnDemand) {
+      // Asked only when a lookup is not answered by every known server (see the note above).
+      // nats-server answers one connection's requests in turn, and a long list would hold up
+      // the lookups and updates behind it: it goes over a connection of its own.
+      let lister: ResolverSession | undefined;
+      let listing: Promise<void> | undefined;
+      let closed = false;
+      cluster.whenListed = () => {
+        listing ??= (async () => {
+          lister = await ResolverSession.open({ servers: choice.urls, user: minted.user, connectTimeoutMs: timeoutMs, name: `sigchain ${o.purpose ?? 'push'} (list)` }).catch(() => undefined);
+          if (closed) await lister?.close(); // the command ended while it connected: its requests end at once
+          const listed = await (lister ?? session).list({ timeoutMs, expect: expected.size });
+          await lister?.close();
+          // Only servers already known: every one of them was probed, and each line reports them.
+          for (const a of listed.answers) if (expected.has(a.server.id)) holdings.set(a.server.id, new Set(a.accounts));
+          cluster.holdingsKnown = true;
+        })();
+        return listing;
+      };
+      cluster.close = async () => {
+        closed = true;
+        await Promise.all([session.close(), lister?.close()]);
+      };
+      return cluster;
+    }
+    const listed = await session.list(known ? { timeoutMs, expect: expected.size } : { timeoutMs });
     for (const a of listed.answers) {
       expected.set(a.server.id, a.server);
       holdings.set(a.server.id, new Set(a.accounts));
     }
+    cluster.holdingsKnown = true;
+    cluster.whenListed = () => Promise.resolve();
     if (listed.answers.length === 0 && listed.garbage > 0) {
       throw new SigchainError('SERVER_REFUSED', `Connected to ${session.connectedTo.name || choice.urls.join(',')}, but the account list got ${listed.garbage} answer(s) that are not nats-server replies: is this a nats-server with a NATS-based resolver?`, { url: choice.urls.join(','), garbage: listed.garbage });
     }
     if (listed.answers.length === 0) {
       throw new SigchainError('SERVER_UNREACHABLE', `Connected to ${session.connectedTo.name || choice.urls.join(',')}, but no server answered the account list within ${timeoutMs} ms: is it running with a NATS-based resolver (\`sigchain nats server-config --resolver full\`)?`, { url: choice.urls.join(',') });
     }
-    return { session, choice, expected, silent, holdings, timeoutMs, signer: minted.signer };
+    return cluster;
   } catch (e) {
     await session.close();
     throw e;

@@ -119,6 +119,22 @@ describe('ResolverSession against a fake server speaking garbage', () => {
     }
   });
 
+  it('a later count (`until`) ends a request as soon as that many answered, or at once if they already did', async () => {
+    const s = await session();
+    try {
+      script = () => [`eyJ.one.${'a'.repeat(10)}`];
+      const t0 = performance.now();
+      const held = await s.lookup(ACC, { timeoutMs: 20_000, expect: 3, until: new Promise((r) => setTimeout(() => r(1), 200)) });
+      assert.equal(held.length, 1);
+      assert.ok(performance.now() - t0 < 5000, `took ${performance.now() - t0} ms`);
+      script = () => undefined;
+      const none = await s.lookup(ACC, { timeoutMs: 20_000, expect: 3, until: Promise.resolve(0) });
+      assert.deepEqual(none, []);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('a server that drops the connection mid-request ends every pending request at once', async () => {
     const s = await session();
     try {

@@ -55,10 +55,10 @@ describe('push to a server answering garbage', () => {
     assert.ok(fake.requests.some((q) => q.subject === '$SYS.REQ.CLAIMS.UPDATE'), 'the garbage lookup did not stop the (verified) push');
   });
 
-  it('garbage to the account list: SERVER_REFUSED naming it, nothing pushed', async () => {
+  it('garbage to the account list (awaited by -A): SERVER_REFUSED naming it, nothing pushed', async () => {
     script = (subject) => (subject === '$SYS.REQ.CLAIMS.LIST' ? ['not json', '{"data":{},"server":{"id":"N1"}}'] : undefined);
     const before = fake.requests.length;
-    await assert.rejects(pushAccounts(ws, { accounts: ['A'], server: fake.url, timeoutMs: 400 }), (e) => isSigchainError(e, 'SERVER_REFUSED') && /2 answer\(s\) that are not nats-server replies/.test((e as Error).message));
+    await assert.rejects(pushAccounts(ws, { accounts: 'all', server: fake.url, timeoutMs: 400 }), (e) => isSigchainError(e, 'SERVER_REFUSED') && /2 answer\(s\) that are not nats-server replies/.test((e as Error).message));
     assert.deepEqual(fake.requests.slice(before).map((q) => q.subject), ['$SYS.REQ.CLAIMS.LIST']);
   });
 
