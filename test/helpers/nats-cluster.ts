@@ -43,6 +43,8 @@ export interface StartOptions {
   emptyDir?: boolean;
   /** nats-server's resolver `limit`: the store refuses accounts beyond it ("jwt store is full"). */
   limit?: number;
+  /** This start's `allow_delete` (default: the cluster's). */
+  allowDelete?: boolean;
 }
 
 export interface ClusterOptions {
@@ -95,7 +97,7 @@ export async function startCluster(o: ClusterOptions): Promise<NatsCluster> {
       type: 'full',
       dir: node.resolverDir,
       interval: o.interval ?? '2m',
-      allowDelete: o.allowDelete ?? false,
+      allowDelete: opts.allowDelete ?? o.allowDelete ?? false,
       serverName: node.name,
       ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
       listen: `127.0.0.1:${node.port}`,

@@ -53,6 +53,16 @@ export interface CollectOptions {
   maxBytes: number;
   /** Which answers count towards `expect` (default: all). A garbage answer must not stand in for a server's. */
   counts?: (a: RawAnswer) => boolean;
+  /**
+   * A later, better count of the answers to expect: when it settles with `n`, the request ends
+   * once `n` answers counted (at once if they already did). For a lookup sent before the
+   * account list said which servers hold the account.
+   */
+  until?: Promise<number>;
+  /** Most answers kept (default {@link MAX_ANSWERS}); a request sent more ends there with what it kept. */
+  maxAnswers?: number;
+  /** Most bytes kept over all answers (default 8 × `maxBytes`); beyond it the request ends with what it kept. */
+  maxTotalBytes?: number;
 }
 
 /** One raw answer: its bytes, or `undefined` when it was larger than allowed. */
@@ -64,6 +74,15 @@ export interface RawAnswer {
 export const MAX_JSON_ANSWER = 8 * 1024 * 1024;
 /** Largest account JWT read (the jwt layer's 1 MiB cap). */
 export const MAX_JWT_ANSWER = 1024 * 1024;
+/**
+ * Most answers one request keeps: one per server of a cluster (or super-cluster) is the
+ * norm, so a flood of answers — a garbage-speaking server — ends the request instead of
+ * growing memory until its timeout.
+ */
+export const MAX_ANSWERS = 1024;
+/** A pack stream (one message per account) keeps at most this many messages and bytes. */
+export const MAX_PACK_MESSAGES = 1_000_000;
+export const MAX_PACK_BYTES = 512 * 1024 * 1024;
 
 type NatsModule = typeof import('@nats-io/transport-node');
 let loaded: Promise<NatsModule> | undefined;
@@ -75,12 +94,15 @@ function natsModule(): Promise<NatsModule> {
 interface Pending {
   answers: RawAnswer[];
   counted: number;
+  bytes: number;
   opts: CollectOptions;
   timer: NodeJS.Timeout;
   resolve: (a: RawAnswer[]) => void;
 }
 
+const ACCOUNT_KEY = /^A[A-Z2-7]{55}$/;
 const decoder = new TextDecoder('utf-8', { fatal: false });
+const encoder = new TextEncoder();
 
 function shown(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//');
@@ -112,6 +134,24 @@ export function parseServerAnswer(a: RawAnswer): { server: ServerIdentity; data?
   return { server, ...(o.data !== undefined ? { data: o.data } : {}), ...(error ? { error } : {}) };
 }
 
+/** A list answer: the server and the account public keys it holds, or undefined (garbage). */
+function listAnswer(a: RawAnswer): { server: ServerIdentity; accounts: string[] } | undefined {
+  const p = parseServerAnswer(a);
+  if (!p || !Array.isArray(p.data)) return undefined;
+  // Only account public keys: an entry goes into a subject (lookup) and a delete request (prune).
+  return { server: p.server, accounts: p.data.filter((x): x is string => typeof x === 'string' && ACCOUNT_KEY.test(x)) };
+}
+
+/** An update or delete answer: the server's verdict, or undefined (garbage). Messages are cut at 1,000 characters. */
+function serverReply(a: RawAnswer): ServerReply | undefined {
+  const p = parseServerAnswer(a);
+  if (!p) return undefined;
+  if (p.error) return { server: p.server, ok: false, message: str(p.error.description).slice(0, 1000) || 'refused (no reason given)' };
+  const d = p.data;
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) return undefined;
+  return { server: p.server, ok: true, message: str((d as Record<string, unknown>).message).slice(0, 1000) };
+}
+
 /**
  * A connection to a cluster's resolver as a system-account user.
  *
@@ -127,6 +167,7 @@ export class ResolverSession {
   readonly #prefix: string;
   readonly #pending = new Map<string, Pending>();
   #seq = 0;
+  #closed = false;
   #inFlight = 0;
   #busySince = 0;
   #waitedMs = 0;
@@ -139,6 +180,10 @@ export class ResolverSession {
     const info = nc.info;
     this.connectedTo = { id: info?.server_id ?? '', name: info?.server_name ?? info?.server_id ?? '' };
     this.#sub = nc.subscribe(`${prefix}.*`, { callback: (err, msg) => (err ? undefined : this.#dispatch(msg)) });
+    // A connection the server drops (or that dies) ends every request with what it collected.
+    void nc.closed().then(() => {
+      for (const token of [...this.#pending.keys()]) this.#finish(token);
+    });
   }
 
   /**
@@ -148,7 +193,7 @@ export class ResolverSession {
   static async open(o: SessionOptions): Promise<ResolverSession> {
     const { connect, createInbox } = await natsModule();
     const { user } = o;
-    const authenticator = (nonce?: string) => ({ jwt: user.jwt, nkey: user.publicKey, sig: Buffer.from(user.signNonce(new TextEncoder().encode(nonce ?? ''))).toString('base64url') });
+    const authenticator = (nonce?: string) => ({ jwt: user.jwt, nkey: user.publicKey, sig: Buffer.from(user.signNonce(encoder.encode(nonce ?? ''))).toString('base64url') });
     let nc: NatsConnection;
     try {
       nc = await connect({ servers: o.servers, name: o.name ?? 'sigchain', timeout: o.connectTimeoutMs, reconnect: false, authenticator, maxPingOut: 2 });
@@ -177,6 +222,10 @@ export class ResolverSession {
       p.answers.push({ data: msg.data }); // kept: it tells the caller the stream ended
       return this.#finish(token);
     }
+    p.bytes += data?.length ?? 0;
+    if (p.answers.length >= (p.opts.maxAnswers ?? MAX_ANSWERS) || p.bytes > (p.opts.maxTotalBytes ?? 8 * p.opts.maxBytes)) {
+      return this.#finish(token);
+    }
     const answer = { data };
     p.answers.push(answer);
     if (p.opts.counts === undefined || p.opts.counts(answer)) p.counted++;
@@ -198,10 +247,19 @@ export class ResolverSession {
     return new Promise((resolve) => {
       if (this.#inFlight++ === 0) this.#busySince = performance.now();
       const timer = setTimeout(() => this.#finish(token), opts.timeoutMs);
-      this.#pending.set(token, { answers: [], counted: 0, opts, timer, resolve });
+      const p: Pending = { answers: [], counted: 0, bytes: 0, opts, timer, resolve };
+      this.#pending.set(token, p);
       if (opts.expect === 0) return this.#finish(token);
+      opts.until?.then(
+        (n) => {
+          if (this.#pending.get(token) !== p) return;
+          p.opts = { ...p.opts, expect: n };
+          if (p.counted >= n) this.#finish(token);
+        },
+        () => undefined,
+      );
       try {
-        this.#nc.publish(subject, typeof body === 'string' ? new TextEncoder().encode(body) : body, { reply: `${this.#prefix}.${token}` });
+        this.#nc.publish(subject, typeof body === 'string' ? encoder.encode(body) : body, { reply: `${this.#prefix}.${token}` });
       } catch {
         this.#finish(token); // a closed connection: no answers
       }
@@ -210,18 +268,7 @@ export class ResolverSession {
 
   /** `$SYS.REQ.CLAIMS.LIST`: which accounts each answering server holds. */
   async list(opts: Omit<CollectOptions, 'maxBytes'>): Promise<{ answers: Array<{ server: ServerIdentity; accounts: string[] }>; garbage: number }> {
-    const raw = await this.request('$SYS.REQ.CLAIMS.LIST', '', { ...opts, maxBytes: MAX_JSON_ANSWER, counts: (a) => parseServerAnswer(a) !== undefined });
-    const answers: Array<{ server: ServerIdentity; accounts: string[] }> = [];
-    let garbage = 0;
-    for (const a of raw) {
-      const p = parseServerAnswer(a);
-      if (!p || !Array.isArray(p.data)) {
-        garbage++;
-        continue;
-      }
-      answers.push({ server: p.server, accounts: p.data.filter((x): x is string => typeof x === 'string') });
-    }
-    return { answers, garbage };
+    return this.#classified('$SYS.REQ.CLAIMS.LIST', '', opts, listAnswer);
   }
 
   /** `$SYS.REQ.ACCOUNT.<A>.CLAIMS.LOOKUP`: the account JWTs the servers hold (nats-server 2.9 names no server in these answers). */
@@ -245,7 +292,7 @@ export class ResolverSession {
    * `<A…>|<jwt>` lines ending with an empty message. Returns public key → JWT.
    */
   async pack(timeoutMs: number): Promise<{ tokens: Map<string, string>; complete: boolean }> {
-    const raw = await this.request('$SYS.REQ.CLAIMS.PACK', '', { timeoutMs, sentinel: true, maxBytes: MAX_JWT_ANSWER + 64 });
+    const raw = await this.request('$SYS.REQ.CLAIMS.PACK', '', { timeoutMs, sentinel: true, maxBytes: MAX_JWT_ANSWER + 64, maxAnswers: MAX_PACK_MESSAGES, maxTotalBytes: MAX_PACK_BYTES });
     const tokens = new Map<string, string>();
     for (const a of raw) {
       if (!a.data) continue;
@@ -258,32 +305,33 @@ export class ResolverSession {
     return { tokens, complete: raw.length > 0 && raw[raw.length - 1]!.data?.length === 0 };
   }
 
-  async #replies(subject: string, body: string, opts: Omit<CollectOptions, 'maxBytes'>): Promise<{ replies: ServerReply[]; garbage: number }> {
-    const raw = await this.request(subject, body, { ...opts, maxBytes: MAX_JSON_ANSWER, counts: (a) => parseServerAnswer(a) !== undefined });
-    const replies: ServerReply[] = [];
-    let garbage = 0;
+  #replies(subject: string, body: string, opts: Omit<CollectOptions, 'maxBytes'>): Promise<{ replies: ServerReply[]; garbage: number }> {
+    return this.#classified(subject, body, opts, serverReply).then(({ answers, garbage }) => ({ replies: answers, garbage }));
+  }
+
+  /**
+   * A request whose answers are read by `read`: only answers it accepts count towards
+   * `expect` (a wrongly typed answer must not stand in for a server's), the rest are garbage.
+   */
+  async #classified<T>(subject: string, body: string, opts: Omit<CollectOptions, 'maxBytes'>, read: (a: RawAnswer) => T | undefined): Promise<{ answers: T[]; garbage: number }> {
+    const seen = new WeakMap<RawAnswer, T | undefined>();
+    const once = (a: RawAnswer): T | undefined => {
+      if (!seen.has(a)) seen.set(a, read(a));
+      return seen.get(a);
+    };
+    const raw = await this.request(subject, body, { ...opts, maxBytes: MAX_JSON_ANSWER, counts: (a) => once(a) !== undefined });
+    const answers: T[] = [];
     for (const a of raw) {
-      const p = parseServerAnswer(a);
-      if (!p) {
-        garbage++;
-        continue;
-      }
-      if (p.error) {
-        replies.push({ server: p.server, ok: false, message: str(p.error.description).slice(0, 1000) || 'refused (no reason given)' });
-        continue;
-      }
-      const d = p.data as Record<string, unknown> | undefined;
-      if (typeof d !== 'object' || d === null) {
-        garbage++;
-        continue;
-      }
-      replies.push({ server: p.server, ok: true, message: str(d.message).slice(0, 1000) });
+      const r = once(a);
+      if (r !== undefined) answers.push(r);
     }
-    return { replies, garbage };
+    return { answers, garbage: raw.length - answers.length };
   }
 
   /** Closes the connection; pending requests end with what they collected. */
   async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
     for (const token of [...this.#pending.keys()]) this.#finish(token);
     this.#sub.unsubscribe();
     await this.#nc.close().catch(() => undefined);

@@ -3,13 +3,12 @@
  * sigchain's own verifier before it touches the store, a newer remote token taken, an older one
  * refused unless asked (`overwriteNewer`); `diff` writes nothing.
  */
-import { decodeAccount } from '../../claims/nats/decode.js';
 import { SigchainError } from '../../errors.js';
 import { isPublicKey } from '../../nkeys/codec.js';
 import { safeName } from '../../store/names.js';
 import { readAccount } from '../read.js';
 import type { Workspace } from '../workspace.js';
-import { natsOperator, openCluster, pool, untrusted } from './session.js';
+import { accountVerifier, natsOperator, openCluster, pool } from './session.js';
 
 /** What happened to one account. */
 export type PullStatus = 'pulled' | 'added' | 'unchanged' | 'kept-newer' | 'overwrote-newer' | 'refused' | 'not-found' | 'differs';
@@ -94,7 +93,7 @@ export async function pullAccounts(ws: Workspace, o: PullOptions): Promise<{ acc
       if (got.length) remote.set(w.publicKey!, [...(remote.get(w.publicKey!) ?? []), ...got]);
     });
   } finally {
-    await cluster.session.close();
+    await cluster.close();
   }
   const local = new Map<string, { name: string; token: string; iat: number }>();
   for (const name of await op.listAccounts()) {
@@ -106,6 +105,7 @@ export async function pullAccounts(ws: Workspace, o: PullOptions): Promise<{ acc
     }
   }
   const out: PullOutcome[] = [];
+  const verify = accountVerifier(operator.token);
   const keys = o.accounts === 'all' ? [...remote.keys()] : wanted.map((w) => w.publicKey!);
   for (const pub of keys) {
     const mine = local.get(pub);
@@ -113,17 +113,16 @@ export async function pullAccounts(ws: Workspace, o: PullOptions): Promise<{ acc
     const verified: Array<{ jwt: string; iat: number; name?: string }> = [];
     const refusals: string[] = [];
     for (const jwt of remote.get(pub) ?? []) {
-      const why = untrusted(operator.token, jwt);
-      if (why) {
-        refusals.push(why);
+      const c = verify(jwt);
+      if ('why' in c) {
+        refusals.push(c.why);
         continue;
       }
-      const c = decodeAccount(jwt);
       if (c.sub !== pub) {
         refusals.push(`a server answered for ${pub} with a token about ${c.sub}`);
         continue;
       }
-      verified.push({ jwt, iat: c.iat ?? 0, ...(c.name ? { name: c.name } : {}) });
+      verified.push({ jwt, iat: c.iat, ...(c.name ? { name: c.name } : {}) });
     }
     const best = newest(verified);
     const base = { account: name, public_key: pub, ...(mine ? { local_iat: mine.iat } : {}) };

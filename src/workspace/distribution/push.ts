@@ -5,6 +5,7 @@
  * (`--account-removal`, `--prune`) through an operator-signed `$SYS.REQ.CLAIMS.DELETE`.
  */
 import { decodeAccount } from '../../claims/nats/decode.js';
+import { decodeJwt } from '../../jwt/decode.js';
 import { encodeGenericAsync } from '../../claims/nats/encode.js';
 import { SigchainError } from '../../errors.js';
 import { isPublicKey } from '../../nkeys/codec.js';
@@ -13,7 +14,7 @@ import { readAccount } from '../read.js';
 import { operatorParent, pickSigner } from '../signing/issue.js';
 import { tokenSigner } from '../signing/token-signer.js';
 import type { Workspace } from '../workspace.js';
-import { type Cluster, natsOperator, openCluster, pool, untrusted } from './session.js';
+import { type Cluster, accountVerifier, natsOperator, openCluster, pool } from './session.js';
 
 /** What a server did with one account. */
 export type ServerStatus = 'updated' | 'unchanged' | 'refused' | 'no answer' | 'deleted';
@@ -82,29 +83,98 @@ function outcomeLines(cluster: Cluster, replies: ServerReply[], garbage: number,
     seen.add(r.server.id);
     lines.push(r.ok ? ok(r) : { server_id: r.server.id, server_name: r.server.name, status: 'refused', reason: r.message });
   }
-  for (let i = 0; i < garbage; i++) lines.push({ server_id: '', server_name: '(unreadable answer)', status: 'refused', reason: 'the answer is not a nats-server reply' });
+  // One line however many: a server flooding garbage must not flood the report.
+  if (garbage) lines.push({ server_id: '', server_name: '(unreadable answer)', status: 'refused', reason: garbage === 1 ? 'the answer is not a nats-server reply' : `${garbage} answers are not nats-server replies` });
   for (const [id, who] of cluster.expected) if (!seen.has(id)) lines.push({ server_id: id, server_name: who.name, status: 'no answer' });
   for (const url of cluster.silent) lines.push({ server_id: '', server_name: url, status: 'no answer', reason: 'no server answered at this service URL' });
   return lines;
 }
 
-async function pushOne(cluster: Cluster, t: Target, force: boolean): Promise<AccountOutcome> {
-  const { session, timeoutMs } = cluster;
-  const holders = [...cluster.holdings].filter(([, set]) => set.has(t.publicKey)).map(([id]) => id);
-  // What the servers hold first: nats-server itself takes an older token over a newer one.
-  const held = holders.length ? await session.lookup(t.publicKey, { timeoutMs, expect: holders.length }) : [];
-  const readable = held.flatMap((jwt) => {
+/** A server's token for an account, as far as the rollback check needs it. */
+interface Held {
+  jwt: string;
+  iat: number;
+  jti: string;
+}
+
+/**
+ * The servers' tokens (deduplicated: three servers usually hold one token) that would block
+ * pushing `t`: newer, or as new with other content. Claims are read unverified first — most
+ * held tokens are older and block nothing — and only a blocking one is verified: a token that
+ * does not verify is no reason to refuse (as one that does not decode).
+ */
+function blocking(t: Target, held: readonly string[]): Held | undefined {
+  let best: Held | undefined;
+  for (const jwt of new Set(held)) {
+    if (jwt === t.token) continue;
+    let c: { sub?: unknown; iat?: unknown; jti?: unknown };
     try {
-      const c = decodeAccount(jwt);
-      return c.sub === t.publicKey ? [{ jwt, iat: c.iat ?? 0, jti: c.jti ?? '' }] : [];
+      c = decodeJwt<typeof c>(jwt).claims;
     } catch {
-      return []; // a token that does not decode is no reason to refuse, nor to skip
+      continue;
     }
-  });
-  const newer = readable.filter((h) => h.jwt !== t.token && (h.iat > t.iat || h.iat === t.iat)).sort((a, b) => b.iat - a.iat)[0];
+    const iat = typeof c.iat === 'number' ? c.iat : 0;
+    if (c.sub !== t.publicKey || iat < t.iat || (best && best.iat >= iat)) continue;
+    try {
+      const v = decodeAccount(jwt);
+      if (v.sub === t.publicKey) best = { jwt, iat: v.iat ?? 0, jti: v.jti ?? '' };
+    } catch {
+      // forged or damaged: ignored, as before the check
+    }
+  }
+  return best;
+}
+
+/** An account that passed the rollback check and goes out in an update. */
+interface Planned {
+  t: Target;
+  /** What the servers answered the lookup with. */
+  held: string[];
+}
+
+/** The servers that hold `pub`, by the account list. */
+function holdersOf(cluster: Cluster, pub: string): string[] {
+  return [...cluster.holdings].filter(([, set]) => set.has(pub)).map(([id]) => id);
+}
+
+/** How long a lookup waits for every known server before asking which servers hold the account. */
+const LIST_GRACE_MS = 250;
+
+/**
+ * What the servers hold of `t` (`$SYS.REQ.ACCOUNT.<A>.CLAIMS.LOOKUP`, one request answered by
+ * every holder; nats-server 2.9 does not answer for an account it lacks). With the account
+ * list in, the lookup waits for that many answers. Without it, for every known server's; a
+ * lookup still short of them after a grace asks for the list, and then waits for as many
+ * answers as the list names holders (or the timeout).
+ */
+async function lookupHeld(cluster: Cluster, t: Target): Promise<string[]> {
+  const { session, timeoutMs } = cluster;
+  if (cluster.holdingsKnown) {
+    const n = holdersOf(cluster, t.publicKey).length;
+    return n ? session.lookup(t.publicKey, { timeoutMs, expect: n }) : [];
+  }
+  let holders: (n: number) => void = () => undefined;
+  const until = new Promise<number>((resolve) => (holders = resolve));
+  const grace = setTimeout(() => void cluster.whenListed().then(() => holders(holdersOf(cluster, t.publicKey).length)), LIST_GRACE_MS);
+  try {
+    return await session.lookup(t.publicKey, { timeoutMs, expect: cluster.expected.size, until });
+  } finally {
+    clearTimeout(grace);
+  }
+}
+
+/**
+ * The rollback check of one account: what the servers hold against the token to push. Returns
+ * the account's final outcome (refused for a newer token; unchanged when every server already
+ * holds this token), or the update to send.
+ */
+async function check(cluster: Cluster, t: Target, force: boolean): Promise<AccountOutcome | Planned> {
+  // What the servers hold first: nats-server itself takes an older token over a newer one.
+  const held = await lookupHeld(cluster, t);
+  const newer = blocking(t, held);
   if (newer && !force) {
     // nats-server 2.9's lookup answers name no server: the newer token is held by one of these.
-    const sid = holders[0] ?? cluster.session.connectedTo.id;
+    const sid = holdersOf(cluster, t.publicKey)[0] ?? cluster.session.connectedTo.id;
     const reason = `rollback refused: the server holds a newer token (jti ${newer.jti}, iat ${newer.iat}) than this one (iat ${t.iat}); --force pushes anyway`;
     return {
       account: t.name,
@@ -113,19 +183,30 @@ async function pushOne(cluster: Cluster, t: Target, force: boolean): Promise<Acc
       servers: [...cluster.expected].map(([id, who]) => ({ server_id: id, server_name: who.name, status: 'refused' as const, reason })),
     };
   }
-  const everyHolderSame = holders.length > 0 && readable.length === holders.length && readable.every((h) => h.jwt === t.token);
-  const { replies, garbage } = await session.update(t.token, { timeoutMs, expect: cluster.expected.size });
+  if (cluster.silent.length === 0 && held.length === cluster.expected.size && held.every((h) => h === t.token)) {
+    // Every server of the cluster answered with this very token: an update would change nothing.
+    return { account: t.name, public_key: t.publicKey, servers: [...cluster.expected].map(([id, who]) => ({ server_id: id, server_name: who.name, status: 'unchanged' as const })) };
+  }
+  return { t, held };
+}
+
+/** `$SYS.REQ.CLAIMS.UPDATE` of one checked account: one line per server. */
+async function update(cluster: Cluster, p: Planned): Promise<AccountOutcome> {
+  const { replies, garbage } = await cluster.session.update(p.t.token, { timeoutMs: cluster.timeoutMs, expect: cluster.expected.size });
+  // Without the list, every known server answered the lookup: all of them hold the account.
+  const holders = cluster.holdingsKnown ? holdersOf(cluster, p.t.publicKey) : [...cluster.expected.keys()];
+  const everyHolderSame = holders.length > 0 && p.held.length === holders.length && p.held.every((h) => h === p.t.token);
   const lines = outcomeLines(cluster, replies, garbage, (r) => ({
     server_id: r.server.id,
     server_name: r.server.name,
     status: everyHolderSame && holders.includes(r.server.id) ? 'unchanged' : 'updated',
   }));
-  return { account: t.name, public_key: t.publicKey, servers: lines };
+  return { account: p.t.name, public_key: p.t.publicKey, servers: lines };
 }
 
 /**
  * Pushes account JWTs to a cluster's resolver and reports every server's answer per account.
- * Refuses before connecting, with `ACCOUNT_UNTRUSTED`, when sigchain's verifier refuses a
+ * Refuses before sending anything, with `ACCOUNT_UNTRUSTED`, when sigchain's verifier refuses a
  * token (nats-server would answer "jwt updated" even for a foreign operator's account).
  * A server holding a newer token than the one pushed gets nothing unless `force`: that account's
  * outcome carries `newer` and every line is `refused`. Deletes go in one request signed by an
@@ -140,33 +221,55 @@ async function pushOne(cluster: Cluster, t: Target, force: boolean): Promise<Acc
 export async function pushAccounts(ws: Workspace, o: PushOptions): Promise<PushResult> {
   const started = performance.now();
   const { op, operator } = await natsOperator(ws, o.operator);
+  if (o.prune && o.accounts !== 'all') throw new SigchainError('USAGE', '--prune deletes what the servers hold beyond the store; it needs -A (all accounts).');
   const names = o.accounts === 'all' ? await op.listAccounts() : o.accounts;
-  const targets: Target[] = [];
-  for (const spec of names) {
-    const name = isPublicKey(spec) ? (await op.findAccountByPublicKey(spec))?.name : spec;
-    if (name === undefined) throw new SigchainError('STORE_NOT_FOUND', `No account ${spec} in operator "${op.name}".`, { publicKey: spec });
-    const stored = await readAccount(op, name);
-    const why = untrusted(operator.token, stored.token);
-    if (why) throw new SigchainError('ACCOUNT_UNTRUSTED', `sigchain's verifier refuses account "${name}", so it is not pushed (nats-server would take it and then fail its users): ${why}`, { account: name, publicKey: stored.claims.sub });
-    targets.push({ name, publicKey: stored.claims.sub, token: stored.token, iat: stored.claims.iat ?? 0 });
-  }
-  // Deletes: named accounts, and with --prune those the servers hold that the store does not.
+  const verify = accountVerifier(operator.token);
+  const width = o.concurrency ?? 32;
+  // Two passes. The first reads and verifies every token and, as each is accepted, asks the
+  // servers what they hold of it, while the cluster is still being opened (system user minted,
+  // servers probed and listed): the verifier's work overlaps the servers'. Only once every token
+  // is accepted does the second pass send updates, so a store with one refused token sends none.
+  // Named accounts need the servers' account lists only for a lookup some server leaves unanswered; -A and deletes use them.
+  const listOnDemand = o.accounts !== 'all' && !o.prune && !(o.removals ?? []).length;
+  const opening = openCluster(ws, op, operator, { ...(o.server !== undefined ? { server: o.server } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}), purpose: 'push', listOnDemand });
+  let unopened: unknown;
+  const reached = opening.catch((e: unknown) => {
+    unopened = e; // thrown once every token is verified: a refusal of the store comes first
+    return undefined;
+  });
+  let checked: Array<AccountOutcome | Planned>;
   const removals: Array<{ name: string; publicKey: string }> = [];
-  for (const spec of o.removals ?? []) {
-    if (isPublicKey(spec)) {
-      if (!spec.startsWith('A')) throw new SigchainError('USAGE', `--account-removal takes an account name or public key (A…); got ${spec}.`);
-      removals.push({ name: (await op.findAccountByPublicKey(spec))?.name ?? spec, publicKey: spec });
-    } else {
-      removals.push({ name: spec, publicKey: (await readAccount(op, spec)).claims.sub });
-    }
-  }
-  if (removals.some((r) => r.publicKey === operator.claims.nats.system_account)) throw new SigchainError('USAGE', 'The system account cannot be deleted from the servers.');
-  const cluster = await openCluster(ws, op, operator, { ...(o.server !== undefined ? { server: o.server } : {}), ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}), purpose: 'push' });
   try {
-    const accounts = await pool(targets, o.concurrency ?? 32, (t) => pushOne(cluster, t, o.force === true));
+    checked = await pool(names, width, async (spec) => {
+      const name = isPublicKey(spec) ? (await op.findAccountByPublicKey(spec))?.name : spec;
+      if (name === undefined) throw new SigchainError('STORE_NOT_FOUND', `No account ${spec} in operator "${op.name}".`, { publicKey: spec });
+      const token = await op.readAccountJwt(name);
+      const v = verify(token);
+      if ('why' in v) throw new SigchainError('ACCOUNT_UNTRUSTED', `sigchain's verifier refuses account "${name}", so it is not pushed (nats-server would take it and then fail its users): ${v.why}`, { account: name });
+      const t: Target = { name, publicKey: v.sub, token, iat: v.iat };
+      const cluster = await reached;
+      return cluster ? check(cluster, t, o.force === true) : { t, held: [] };
+    });
+    // Deletes: named accounts, and with --prune those the servers hold that the store does not.
+    for (const spec of o.removals ?? []) {
+      if (isPublicKey(spec)) {
+        if (!spec.startsWith('A')) throw new SigchainError('USAGE', `--account-removal takes an account name or public key (A…); got ${spec}.`);
+        removals.push({ name: (await op.findAccountByPublicKey(spec))?.name ?? spec, publicKey: spec });
+      } else {
+        removals.push({ name: spec, publicKey: (await readAccount(op, spec)).claims.sub });
+      }
+    }
+    if (removals.some((r) => r.publicKey === operator.claims.nats.system_account)) throw new SigchainError('USAGE', 'The system account cannot be deleted from the servers.');
+  } catch (e) {
+    void reached.then((c) => c?.close());
+    throw e;
+  }
+  const cluster = await reached;
+  if (!cluster) throw unopened;
+  try {
+    const accounts = await pool(checked, width, async (c) => ('t' in c ? update(cluster, c) : c));
     if (o.prune) {
-      if (o.accounts !== 'all') throw new SigchainError('USAGE', '--prune deletes what the servers hold beyond the store; it needs -A (all accounts).');
-      const local = new Set(targets.map((t) => t.publicKey));
+      const local = new Set(checked.map((c) => ('t' in c ? c.t.publicKey : c.public_key)));
       const remote = new Set([...cluster.holdings.values()].flatMap((s) => [...s]));
       for (const pub of remote) if (!local.has(pub) && pub !== operator.claims.nats.system_account && !removals.some((r) => r.publicKey === pub)) removals.push({ name: pub, publicKey: pub });
     }
@@ -180,6 +283,6 @@ export async function pushAccounts(ws: Workspace, o: PushOptions): Promise<PushR
     }
     return { accounts, systemUserSigner: cluster.signer, connectedTo: cluster.session.connectedTo, timing: { wallMs: performance.now() - started, serverWaitMs: cluster.session.waitedMs } };
   } finally {
-    await cluster.session.close();
+    await cluster.close();
   }
 }

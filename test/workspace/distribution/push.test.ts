@@ -192,6 +192,23 @@ describe('push/pull on a three-server cluster (full resolver)', () => {
     await pushAccounts(ws, { accounts: ['A'] });
   });
 
+  it('pull --overwrite-newer takes the servers\' older token over a newer one in the store', async () => {
+    const { ws, home, cluster } = world;
+    const op = await ws.operator();
+    const remote = (await readAccount(op, 'A')).token; // what the servers hold after the test above
+    await nextSecond();
+    await editAccount(ws, { account: 'A', tags: ['ahead-again'] });
+    const ahead = decodeAccount((await readAccount(op, 'A')).token);
+    const r = await runCli(home, ['pull', '-a', 'A', '--overwrite-newer', '--json']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const j = JSON.parse(r.stdout) as { accounts: Array<{ account: string; status: string; local_iat: number; remote_iat: number }> };
+    assert.deepEqual(j.accounts.map((a) => [a.account, a.status]), [['A', 'overwrote-newer']]);
+    assert.equal(j.accounts[0]!.local_iat, ahead.iat);
+    assert.ok(j.accounts[0]!.remote_iat < ahead.iat!);
+    assert.equal((await readAccount(op, 'A')).token, remote);
+    for (const node of cluster.nodes) assert.equal(await heldOn(node, ahead.sub), remote, `${node.name} changed`);
+  });
+
   it('a server restarted with an empty resolver directory catches up within one interval', async () => {
     const { ws, cluster } = world;
     const a = (await readAccount(await ws.operator(), 'A')).token;
@@ -254,6 +271,49 @@ describe('push/pull on a three-server cluster (full resolver)', () => {
     const j = JSON.parse(r.stdout) as { accounts: Array<{ account: string; servers: Array<{ status: string }> }> };
     assert.deepEqual(j.accounts[0]!.servers.map((s) => s.status), ['deleted', 'deleted', 'deleted']);
     for (const node of cluster.nodes) assert.equal(await heldOn(node, pub), undefined);
+  });
+
+  it('push -A --prune deletes what the servers hold beyond the store; a server without allow_delete refuses (SERVER_REFUSED), a re-run converges', async () => {
+    const { ws, home, cluster } = world;
+    const op = await ws.operator();
+    type Out = { accounts: Array<{ account: string; public_key: string; servers: Array<{ server_name: string; status: string; reason?: string }> }>; error?: { code: string } };
+    const gone = async (name: string): Promise<string> => {
+      await addAccount(ws, name);
+      const pub = (await readAccount(op, name)).claims.sub;
+      assert.ok(pushSucceeded(await pushAccounts(ws, { accounts: [name] })));
+      await op.deleteAccount(name); // the servers hold it, the store no longer does
+      return pub;
+    };
+    const p = await gone('P');
+    const r = await runCli(home, ['push', '-A', '--prune', '--json']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const j = JSON.parse(r.stdout) as Out;
+    assert.deepEqual(Object.fromEntries(j.accounts.find((a) => a.public_key === p)!.servers.map((s) => [s.server_name, s.status])), { n1: 'deleted', n2: 'deleted', n3: 'deleted' });
+    assert.ok(j.accounts.filter((a) => a.public_key !== p).every((a) => a.servers.every((s) => s.status === 'unchanged' || s.status === 'updated')), r.stdout);
+    for (const node of cluster.nodes) assert.equal(await heldOn(node, p), undefined, `${node.name} still holds P`);
+
+    // n3 comes back without allow_delete: it refuses the delete the others carry out.
+    const q = await gone('Q');
+    await cluster.stop(2);
+    await cluster.start(2, { allowDelete: false });
+    await cluster.routed();
+    const refused = await runCli(home, ['push', '-A', '--prune', '--json']);
+    assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+    const k = JSON.parse(refused.stdout) as Out;
+    assert.equal(k.error?.code, 'SERVER_REFUSED');
+    const lines = Object.fromEntries(k.accounts.find((a) => a.public_key === q)!.servers.map((s) => [s.server_name, s]));
+    assert.deepEqual([lines.n1?.status, lines.n2?.status, lines.n3?.status], ['deleted', 'deleted', 'refused'], refused.stdout);
+    assert.match(lines.n3!.reason ?? '', /delete/i, 'the refusal carries the server\'s reason');
+    console.log(`# n3 without allow_delete: ${lines.n3!.reason}`);
+    assert.ok(await heldOn(cluster.nodes[2]!, q), 'n3 kept Q');
+    assert.equal(await heldOn(cluster.nodes[0]!, q), undefined);
+
+    await cluster.stop(2);
+    await cluster.start(2);
+    await cluster.routed();
+    const again = await runCli(home, ['push', '-A', '--prune', '--json']);
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    for (const node of cluster.nodes) assert.equal(await heldOn(node, q), undefined, `${node.name} still holds Q`);
   });
 
   it('faults: nothing listening is SERVER_UNREACHABLE; a hung server is "no answer" within the timeout; an untrusted account is never sent', async () => {
