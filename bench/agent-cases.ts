@@ -8,7 +8,9 @@
  *
  * `ours` is sigchain's agent (`sigchain agent start --foreground`, a separate process); the peer
  * `ssh_agent` is OpenSSH's `ssh-agent -D` under the same load; `node_crypto` signs in-process
- * (32 signatures per op in the 32-client figure). The note of the 1-client figure gives the p50
+ * (32 signatures per op in the 32-client figure). `agent_no_audit` is the same agent server with no
+ * audit hook (bench/agent-no-audit.ts), so the 32-client note gives the audit log's cost as a
+ * share of the agent's rate. The note of the 1-client figure gives the p50
  * and p99 round trip of each agent over 2,000 sequential signatures. Without `ssh-agent` on PATH
  * that peer is left out.
  */
@@ -29,6 +31,7 @@ import { type Figure, figuresOf } from './report.js';
 
 const CLIENTS = 32;
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const NO_AUDIT = fileURLToPath(new URL('./agent-no-audit.js', import.meta.url));
 
 interface Agent {
   socket: string;
@@ -48,12 +51,17 @@ async function listening(socket: string): Promise<void> {
   throw new Error(`bench: no agent listens on ${socket}`);
 }
 
-async function startAgent(kind: 'sigchain' | 'openssh', dir: string): Promise<Agent> {
+type AgentKind = 'sigchain' | 'sigchain_no_audit' | 'openssh';
+const IMPL: Record<AgentKind, string> = { sigchain: 'ours', sigchain_no_audit: 'agent_no_audit', openssh: 'ssh_agent' };
+
+async function startAgent(kind: AgentKind, dir: string): Promise<Agent> {
   const socket = join(dir, `${kind}.sock`);
   const child =
     kind === 'sigchain'
       ? spawn(process.execPath, [CLI, 'agent', 'start', '--foreground', '--json', '--socket', socket], { stdio: 'ignore', env: { ...process.env, SIGCHAIN_HOME: dir } })
-      : spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+      : kind === 'sigchain_no_audit'
+        ? spawn(process.execPath, [NO_AUDIT, socket], { stdio: 'ignore' })
+        : spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
   await listening(socket);
   return { socket, child };
 }
@@ -87,17 +95,17 @@ export async function agentFigures(settings: Settings, quick: boolean, progress:
     const data = Buffer.from(`eyJ0eXAiOiJKV1QiLCJhbGciOiJlZDI1NTE5LW5rZXkifQ.${Buffer.alloc(300, 'a').toString('base64url')}`);
     const { privateKey } = nodeKeysFor(kp);
     const pools = new Map<string, AgentClient[]>();
-    for (const kind of haveSsh ? (['sigchain', 'openssh'] as const) : (['sigchain'] as const)) {
+    for (const kind of (haveSsh ? ['sigchain', 'sigchain_no_audit', 'openssh'] : ['sigchain', 'sigchain_no_audit']) as AgentKind[]) {
       const agent = await startAgent(kind, dir);
       agents.push(agent);
       const pool = Array.from({ length: CLIENTS }, () => new AgentClient(agent.socket));
       clients.push(...pool);
       await pool[0]!.add(kp, { comment: formatComment(kp.publicKey, ['issuing']) });
       await Promise.all(pool.map((c) => c.sign(raw, data))); // connect every client
-      pools.set(kind === 'sigchain' ? 'ours' : 'ssh_agent', pool);
+      pools.set(IMPL[kind], pool);
     }
 
-    const one: Case[] = [...pools].map(([impl, pool]) => ({ impl, async: true, run: () => pool[0]!.sign(raw, data) }));
+    const one: Case[] = [...pools].filter(([impl]) => impl !== 'agent_no_audit').map(([impl, pool]) => ({ impl, async: true, run: () => pool[0]!.sign(raw, data) }));
     one.push({ impl: 'node_crypto', run: () => sign(null, data, privateKey) });
     const many: Case[] = [...pools].map(([impl, pool]) => ({ impl, async: true, run: () => Promise.all(pool.map((c) => c.sign(raw, data))) }));
     many.push({
@@ -117,7 +125,9 @@ export async function agentFigures(settings: Settings, quick: boolean, progress:
     for (const f of Object.values(manyFig)) {
       f.ops_per_s *= CLIENTS;
       for (const k of Object.keys(f.peers_ops_per_s)) f.peers_ops_per_s[k]! *= CLIENTS;
-      f.note = `${CLIENTS} clients on ${CLIENTS} connections signing at once; signatures per second`;
+      const bare = f.peers_ops_per_s.agent_no_audit;
+      const cost = bare ? ` The audit log costs ${(100 * (1 - f.ops_per_s / bare)).toFixed(1)}% of the agent's rate (agent_no_audit: the same agent server without its audit hook).` : '';
+      f.note = `${CLIENTS} clients on ${CLIENTS} connections signing at once; signatures per second.${cost}`;
     }
     Object.assign(figures, manyFig);
 

@@ -3,7 +3,7 @@
  * back: {@link audited} wraps any backend's Signer so that it does. Refusals are recorded too,
  * since a key asked to sign outside its usages is exactly what an audit should show.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { SigchainError } from '../errors.js';
 import type { AuditCaller, AuditRecordInput, AuditSink } from '../keys/audit-record.js';
 import { type SignContext, type Signer, withSign } from '../keys/signer.js';
@@ -32,7 +32,7 @@ export function audited(signer: Signer, sink: AuditSink, caller: AuditCaller): S
     usage: context.usage,
     kind: context.kind,
     ...(context.subject !== undefined ? { subject: context.subject } : {}),
-    sha256: createHash('sha256').update(data).digest('hex'),
+    sha256: hash('sha256', data, 'hex'),
     caller,
     result,
     ...(code !== undefined ? { code } : {}),

@@ -79,13 +79,19 @@ export function classify(data: Uint8Array): Classified {
   const contract = nonceClaimContract(data);
   if (contract) return { kind: 'nonce-claim', subject: contract };
   if (data.length <= 256 * 1024) {
-    const text = Buffer.from(data).toString('latin1');
+    // Called for every signature the agent audits: no copies, and no exception for bytes that
+    // are not JSON (the common case of a plain message shaped like a signing input).
+    const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const text = bytes.toString('latin1');
     if (SIGNING_INPUT.test(text)) {
-      try {
-        const claims = JSON.parse(Buffer.from(text.slice(text.indexOf('.') + 1), 'base64url').toString('utf8')) as { sub?: unknown };
-        return { kind: 'jwt', ...(typeof claims.sub === 'string' ? { subject: claims.sub } : {}) };
-      } catch {
-        // not JSON: a message
+      const payload = Buffer.from(text.slice(text.indexOf('.') + 1), 'base64url');
+      if (payload[0] === 0x7b /* { */) {
+        try {
+          const claims = JSON.parse(payload.toString('utf8')) as { sub?: unknown };
+          return { kind: 'jwt', ...(typeof claims?.sub === 'string' ? { subject: claims.sub } : {}) };
+        } catch {
+          // not JSON: a message
+        }
       }
     }
   }

@@ -11,6 +11,14 @@
  * with its content whole (one metadata operation to take, one to let go: each is journalled,
  * and the log's fdatasync commits the journal, so fewer is cheaper). Waits are short: 1 ms,
  * doubling to 20 ms. A lock left by a dead process on this host is broken, as withStoreLock does.
+ *
+ * A busy writer (the agent, signing for 32 clients) may keep the lock between batches
+ * (`keep`): taking and dropping it is two journalled metadata operations per batch, the largest
+ * part of the log's cost. A kept lock is let go a few milliseconds after its last use, at exit,
+ * and as soon as another writer asks for it: a waiter leaves a `.want` marker beside the lock
+ * (while no other marker is there), the keeper sees it at its next use and lets go after that
+ * batch, and its next take stands back while the marker is there (up to 100 ms); the waiter
+ * removes its marker once it holds the lock. A marker of a dead process is removed.
  */
 import { randomBytes } from 'node:crypto';
 import { readlinkSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
@@ -34,6 +42,62 @@ interface Holder {
 
 // Locks this process holds (path → token): a lock naming our pid is live only if we hold it.
 const held = new Map<string, string>();
+
+/** How long a kept lock stays held after its last use when nobody asks for it. */
+export const AUDIT_LOCK_KEEP_MS = 5;
+
+interface Kept {
+  token: string;
+  busy: boolean;
+  timer: NodeJS.Timeout | undefined;
+}
+// Locks kept between uses (path → lease). A kept lock is also in `held`.
+const kept = new Map<string, Kept>();
+
+function wanted(path: string): boolean {
+  try {
+    readlinkSync(`${path}.want`);
+    return true;
+  } catch (e) {
+    return errno(e) !== 'ENOENT';
+  }
+}
+
+function letGo(path: string, token: string): void {
+  const k = kept.get(path);
+  if (k && k.token === token) {
+    if (k.timer) clearTimeout(k.timer);
+    kept.delete(path);
+  }
+  held.delete(path);
+  // A live holder's lock is never broken (isStale asks whether its pid runs), so the lock at
+  // the path is still ours: no need to read it back before removing it.
+  try {
+    unlinkSync(path);
+  } catch (e) {
+    if (errno(e) !== 'ENOENT') throw e;
+  }
+}
+
+/** The kept lock at `path`, if this process keeps one that is idle and still its own. */
+function idleKept(path: string): Kept | undefined {
+  const k = kept.get(path);
+  if (!k || k.busy) return undefined;
+  let text: string | undefined;
+  try {
+    text = readlinkSync(path);
+  } catch {
+    text = undefined;
+  }
+  if (text !== holderText(k.token)) {
+    // Removed or replaced behind our back (by hand): forget it and take the lock anew.
+    if (k.timer) clearTimeout(k.timer);
+    kept.delete(path);
+    if (held.get(path) === k.token) held.delete(path);
+    return undefined;
+  }
+  return k;
+}
 let exitHook = false;
 
 function errno(e: unknown): string | undefined {
@@ -113,17 +177,17 @@ async function breakStale(path: string, token: string, myToken: string): Promise
 }
 
 /**
- * Runs `fn` holding the audit lock file `path`. Not re-entrant: callers in one process
- * serialise themselves first (the log's write queue does).
+ * Runs `fn` holding the audit lock file `path`. With `keep`, the lock stays held for a few
+ * milliseconds afterwards so the next call takes it for free (see above). Not re-entrant:
+ * callers in one process serialise themselves first (the log's write queue does); a second
+ * caller while the lock is in use waits like any other writer.
  *
  * @example
  * ```ts
  * await withAuditLock(`${dir}/audit.lock`, async () => appendLines(...));
  * ```
  */
-export async function withAuditLock<T>(path: string, fn: () => Promise<T>, timeoutMs = AUDIT_LOCK_TIMEOUT_MS): Promise<T> {
-  // Unique per take within this process; with the pid in the holder text, unique across processes.
-  const token = `${PROCESS_TOKEN}${(takes++).toString(16)}`;
+export async function withAuditLock<T>(path: string, fn: () => Promise<T>, timeoutMs = AUDIT_LOCK_TIMEOUT_MS, options: { keep?: boolean } = {}): Promise<T> {
   if (!exitHook) {
     exitHook = true;
     // process.exit() in the middle of a write skips `finally`: release on the way out.
@@ -131,9 +195,73 @@ export async function withAuditLock<T>(path: string, fn: () => Promise<T>, timeo
       for (const p of held.keys()) rmSync(p, { force: true });
     });
   }
+  let k = idleKept(path);
+  let token: string;
+  if (k) {
+    if (k.timer) clearTimeout(k.timer);
+    k.timer = undefined;
+    token = k.token;
+  } else {
+    // Unique per take within this process; with the pid in the holder text, unique across processes.
+    token = `${PROCESS_TOKEN}${(takes++).toString(16)}`;
+    await take(path, token, timeoutMs);
+    held.set(path, token);
+  }
+  k ??= { token, busy: true, timer: undefined };
+  k.busy = true;
+  let ok = false;
+  try {
+    const result = await fn();
+    ok = true;
+    return result;
+  } finally {
+    k.busy = false;
+    if (ok && options.keep && !wanted(path)) {
+      kept.set(path, k);
+      const lease = k;
+      lease.timer = setTimeout(() => {
+        if (!lease.busy && kept.get(path) === lease) letGo(path, lease.token);
+      }, AUDIT_LOCK_KEEP_MS);
+      lease.timer.unref();
+    } else {
+      letGo(path, token);
+    }
+  }
+}
+
+/** How long a taker stands back while another writer's `.want` marker asks for the lock. */
+const YIELD_MS = 100;
+
+/**
+ * Whether another writer (another process, or another take in this one) is asking for the lock
+ * through the `.want` marker. A marker left by a dead process on this host is removed.
+ */
+async function otherAsks(path: string, token: string): Promise<boolean> {
+  const want = `${path}.want`;
+  const h = await readHolder(want);
+  if (typeof h !== 'object') return false;
+  if (h.token === token) return false;
+  if (h.hostname === HOST && h.pid !== process.pid && !alive(h.pid)) {
+    await remove(want);
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Takes the lock for `token`, waiting until it is free. While waiting it asks for it (the
+ * `.want` marker, so a keeper lets go); a taker that finds someone else asking stands back for
+ * a moment first, so a writer that keeps coming back cannot take the lock again and again
+ * ahead of one that is waiting.
+ */
+async function take(path: string, token: string, timeoutMs: number): Promise<void> {
   const started = Date.now();
   let pause = 1;
   for (;;) {
+    if (Date.now() - started < YIELD_MS && (await otherAsks(path, token))) {
+      await sleep(1);
+      continue;
+    }
     if (await tryCreate(path, token)) break;
     const h = await readHolder(path);
     if (h === 'gone') continue;
@@ -141,21 +269,22 @@ export async function withAuditLock<T>(path: string, fn: () => Promise<T>, timeo
       await breakStale(path, h.token, token);
       continue;
     }
+    await tryCreate(`${path}.want`, token);
     const waited = Date.now() - started;
     if (waited >= timeoutMs) {
+      await dropWant(path, token);
       const who = typeof h === 'object' ? `pid ${h.pid} on ${h.hostname}` : 'something that is not a sigchain lock';
       throw new SigchainError('STORE_LOCKED', `The audit log is held by ${who}; gave up after ${waited} ms. If no sigchain process is running, delete ${path}.`, { lockFile: path });
     }
     await sleep(pause * (1 + Math.random()));
-    pause = Math.min(pause * 2, 20);
+    pause = Math.min(pause * 2, 10);
   }
-  held.set(path, token);
-  try {
-    return await fn();
-  } finally {
-    held.delete(path);
-    // A live holder's lock is never broken (isStale asks whether its pid runs), so the lock at
-    // the path is still ours: no need to read it back before removing it.
-    await remove(path);
-  }
+  await dropWant(path, token);
+}
+
+/** Removes the `.want` marker if it is `token`'s (another waiter's stays: it is still asking). */
+async function dropWant(path: string, token: string): Promise<void> {
+  const want = `${path}.want`;
+  const h = await readHolder(want);
+  if (typeof h === 'object' && h.token === token) await remove(want);
 }

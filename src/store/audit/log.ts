@@ -113,6 +113,11 @@ export class AuditLog implements AuditSink {
   #fh: FileHandle | undefined;
   // What this process last wrote: when the file is still that size, the tail need not be read.
   #tail: { ino: number; size: number; seq: number; hash: string } | undefined;
+  // Where this process last sealed, and whether every record after it is one this process
+  // wrote back to back (then the next seal need not read them again: the head commits to the
+  // hash of the last line as written, so a later edit still fails `verify`).
+  #sealedAt: { ino: number; bytes: number; seq: number; hash: string } | undefined;
+  #contiguous = false;
 
   constructor(dir: string) {
     this.dir = resolve(dir);
@@ -163,7 +168,9 @@ export class AuditLog implements AuditSink {
       try {
         const { fh, st } = await this.#handle();
         const cached = this.#tail;
-        let { seq, hash } = cached && cached.ino === st.ino && cached.size === st.size ? cached : await this.#readTail(fh, st.size);
+        const ours = cached !== undefined && cached.ino === st.ino && cached.size === st.size;
+        if (!ours) this.#contiguous = false;
+        let { seq, hash } = ours ? cached : await this.#readTail(fh, st.size);
         const lines: string[] = [];
         for (const r of records) {
           const line = recordLine(r, ++seq, hash);
@@ -182,7 +189,7 @@ export class AuditLog implements AuditSink {
         await this.close();
         throw e;
       }
-    });
+    }, undefined, { keep: true }); // kept between batches while signatures keep coming
   }
 
   /**
@@ -217,6 +224,7 @@ export class AuditLog implements AuditSink {
     const fh = this.#fh;
     this.#fh = undefined;
     this.#tail = undefined;
+    this.#contiguous = false;
     if (this.#syncTimer) clearTimeout(this.#syncTimer);
     this.#syncTimer = undefined;
     await fh?.datasync().catch(() => undefined);
@@ -390,7 +398,24 @@ export class AuditLog implements AuditSink {
           if (old && old.records > 0) return { sealed: false, records: old.records, problem: `the log is gone but ${old.records} records were sealed` };
           return { sealed: true, records: 0 };
         }
-        return await this.#extend(fh, old);
+        const st = await fh.stat();
+        const at = this.#sealedAt;
+        const tail = this.#tail;
+        let r: SealResult & { bytes?: number; hash?: string };
+        if (this.#contiguous && at && tail && old && old.records === at.seq && old.bytes === at.bytes && old.head_hash === at.hash && tail.ino === at.ino && st.ino === at.ino && st.size === tail.size) {
+          if (tail.seq !== at.seq) await writeHead(this.dir, tail.seq, tail.size, tail.hash);
+          r = { sealed: true, records: tail.seq, bytes: tail.size, hash: tail.hash };
+        } else {
+          r = await this.#extend(fh, old);
+        }
+        if (r.sealed && r.bytes !== undefined && r.hash !== undefined) {
+          this.#sealedAt = { ino: st.ino, bytes: r.bytes, seq: r.records, hash: r.hash };
+          this.#contiguous = tail !== undefined && tail.ino === st.ino && tail.size === r.bytes;
+        } else {
+          this.#sealedAt = undefined;
+          this.#contiguous = false;
+        }
+        return { sealed: r.sealed, records: r.records, ...(r.problem !== undefined ? { problem: r.problem } : {}) };
       } finally {
         await fh?.close().catch(() => undefined);
       }
@@ -399,7 +424,7 @@ export class AuditLog implements AuditSink {
     return result;
   }
 
-  async #extend(fh: FileHandle, old: AuditHead | undefined): Promise<SealResult> {
+  async #extend(fh: FileHandle, old: AuditHead | undefined): Promise<SealResult & { bytes?: number; hash?: string }> {
     let seq = old?.records ?? 0;
     let hash = old?.head_hash ?? GENESIS;
     let end = old?.bytes ?? 0;
@@ -422,9 +447,9 @@ export class AuditLog implements AuditSink {
       hash = sha256Hex(raw.bytes);
       end = raw.end;
     }
-    if (seq === startSeq && old) return { sealed: true, records: seq };
+    if (seq === startSeq && old) return { sealed: true, records: seq, bytes: end, hash };
     await writeHead(this.dir, seq, end, hash);
-    return { sealed: true, records: seq };
+    return { sealed: true, records: seq, bytes: end, hash };
   }
 }
 

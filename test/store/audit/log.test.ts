@@ -193,6 +193,34 @@ describe('audit log', () => {
     assert.deepEqual(logLines(dir).map((l) => JSON.parse(l).seq), [1]);
   });
 
+  it('a seal over records only this process wrote reads none back, and an edit made before it still fails verify', async (t) => {
+    const { dir, log } = await filled(t, 3); // the first seal reads the log
+    for (let i = 4; i <= 6; i++) await log.append(rec(i));
+    const lines = logLines(dir);
+    lines[4] = lines[4]!.replace('"subject":"s5"', '"subject":"x5"'); // same length, in place
+    writeLines(dir, lines);
+    // Not read back, so not refused: the head commits to the last line as this process wrote it.
+    assert.deepEqual(await log.seal(), { sealed: true, records: 6 });
+    const v = await log.verify();
+    assert.deepEqual(!v.ok && [v.first_bad], [5], JSON.stringify(v));
+  });
+
+  it('a record from another writer between two seals makes the seal read the records again', async (t) => {
+    const { dir, log } = await filled(t, 2);
+    const other = new AuditLog(dir); // another process's writer, as far as the file is concerned
+    await other.append(rec(3));
+    await log.append(rec(4));
+    const lines = logLines(dir);
+    lines[2] = lines[2]!.replace('"subject":"s3"', '"subject":"x3"');
+    writeLines(dir, lines);
+    const r = await log.seal();
+    assert.equal(r.sealed, false, 'read back: record 4 no longer extends the edited record 3');
+    writeLines(dir, logLines(dir).map((l, i) => (i === 2 ? l.replace('"subject":"x3"', '"subject":"s3"') : l)));
+    assert.deepEqual(await log.seal(), { sealed: true, records: 4 });
+    assert.deepEqual((await log.verify()).ok, true);
+    await other.close();
+  });
+
   it('concurrent appends in one process share writes (group commit) and keep one chain', async (t) => {
     const dir = auditDir(t);
     const log = openAuditLog(dir);

@@ -39,6 +39,27 @@ describe('audit log across processes', () => {
     assert.equal(subjects.size, 360, 'every record once');
   });
 
+  it('a writer that keeps the lock between batches lets another process in (it asks with a .want marker): both finish, one chain', async (t) => {
+    const dir = auditDir(t);
+    const log = openAuditLog(dir);
+    let kept = 0;
+    let stop = false;
+    // 32 appends always in flight: every batch finds the next one queued, so the lock is kept.
+    const keeper = Promise.all(
+      Array.from({ length: 32 }, async (_, w) => {
+        while (!stop) await log.append(rec(100_000 + w * 10_000 + kept++));
+      }),
+    );
+    await sleep(100);
+    const kid = appender(dir, 40, 1, 'other');
+    const code = await Promise.race([exited(kid), sleep(9_000).then(() => 'starved' as const)]);
+    stop = true;
+    await keeper;
+    assert.equal(code, 0, 'the other process got the lock for each of its 40 records (else STORE_LOCKED after 10 s)');
+    const v = await new AuditLog(dir).verify();
+    assert.deepEqual(v.ok && v.records, kept + 40, JSON.stringify(v));
+  });
+
   it('kill -9 of a writer mid-loop: the log verifies to its last complete record, and the next writer goes on', async (t) => {
     const dir = auditDir(t);
     const log = openAuditLog(dir);
