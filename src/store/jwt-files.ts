@@ -3,12 +3,15 @@
  * peeks at `sub`, `name` and the claim type; the claims layer owns their meaning.
  */
 import { withArticle } from '../nkeys/roles.js';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { SigchainError } from '../errors.js';
 import { NATS_FORMAT, WASCAP_FORMAT, type TokenFormat } from '../jwt/formats.js';
 import { decodeJwt } from '../jwt/decode.js';
 import { roleOfKey } from '../nkeys/roles.js';
 import { ioError } from './atomic.js';
+import { jwtNamesSync } from './bulk-read.js';
 
 /** What kind of token a store file holds. */
 export type StoredKind = 'operator' | 'account' | 'user';
@@ -94,4 +97,54 @@ export async function readJwtFile(path: string): Promise<{ token: string; facts:
     const why = e instanceof SigchainError ? e.code : 'unparsable';
     throw new SigchainError('STORE_CORRUPT', `${path} does not hold a valid JWT (${why}). Restore it from a backup, or re-issue the entity's token.`, { path, cause: why });
   }
+}
+
+/** One file of {@link readJwtDirSync}: its facts, or why it cannot be read. */
+export type JwtDirEntry = { name: string; token: string; facts: JwtFacts; error?: undefined } | { name: string; token?: undefined; facts?: undefined; error: SigchainError };
+
+function corruptFile(path: string, e: unknown): SigchainError {
+  const why = e instanceof SigchainError ? e.code : 'unparsable';
+  return new SigchainError('STORE_CORRUPT', `${path} does not hold a valid JWT (${why}). Restore it from a backup, or re-issue the entity's token.`, { path, cause: why });
+}
+
+/**
+ * Every `<name>.jwt` of a folder (sorted by name; hidden and temp files skipped), read in one
+ * pass: one listing, one read per file, no promise per file. Each entry holds the token and
+ * its facts, or the coded error {@link readJwtFile} would throw for that file. The signature
+ * is not verified: this answers "what is stored", as fast as the files can be read; judging
+ * the tokens is the verifier's job. Throws only when the folder cannot be listed (a missing
+ * folder is an empty list).
+ *
+ * @example
+ * ```ts
+ * for (const u of readJwtDirSync(op.usersDir('A'))) console.log(u.name, u.facts?.sub ?? u.error.code);
+ * ```
+ */
+export function readJwtDirSync(dir: string): JwtDirEntry[] {
+  const out: JwtDirEntry[] = [];
+  let names: string[];
+  try {
+    names = jwtNamesSync(dir);
+  } catch (e) {
+    throw ioError('list', dir, e);
+  }
+  for (const name of names) {
+    const path = join(dir, `${name}.jwt`);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
+      // Removed between the listing and the read: not there any more.
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      out.push({ name, error: ioError('read', path, e) });
+      continue;
+    }
+    const token = text.trim();
+    try {
+      out.push({ name, token, facts: facts(token) });
+    } catch (e) {
+      out.push({ name, error: corruptFile(path, e) });
+    }
+  }
+  return out;
 }

@@ -33,8 +33,11 @@ export function outputWidth(env: NodeJS.ProcessEnv = process.env, stdout: { isTT
 
 /** Display width of a string (code points; no East-Asian wide handling needed for keys and names). */
 function width(s: string): number {
-  return [...s].length;
+  // Listings draw tens of thousands of cells: count code points only when there are pairs.
+  return SURROGATE.test(s) ? [...s].length : s.length;
 }
+
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 function pad(s: string, n: number): string {
   return s + ' '.repeat(Math.max(0, n - width(s)));
@@ -58,25 +61,33 @@ function center(s: string, n: number): string {
  * ```
  */
 export function wrapCell(text: string, max: number): string[] {
+  // The common case of a listing, kept cheap: one line that fits.
+  if (text.length <= max && !text.includes('\n')) return [text];
   const out: string[] = [];
-  for (const line of text.split('\n')) {
-    let rest = [...line];
-    if (rest.length === 0) out.push('');
-    while (rest.length > 0) {
-      if (rest.length <= max) {
-        out.push(rest.join(''));
-        break;
-      }
-      // After the last space, comma or semicolon that fits (`identity,issuing` splits at the comma).
-      let cut = -1;
-      for (let i = max; i > 0 && cut < 0; i--) if (rest[i] === ' ' || rest[i - 1] === ',' || rest[i - 1] === ';') cut = i;
-      if (cut < Math.ceil(max / 2)) cut = max;
-      out.push(rest.slice(0, cut).join('').trimEnd());
-      rest = rest.slice(cut);
-      while (rest[0] === ' ') rest = rest.slice(1);
-    }
-  }
+  for (const line of text.split('\n')) wrapLine(line, max, out);
   return out;
+}
+
+function wrapLine(line: string, max: number, out: string[]): void {
+  // Without surrogate pairs a string's characters are its code units: slice it as it is.
+  const chars: string | readonly string[] = SURROGATE.test(line) ? [...line] : line;
+  const part = (a: number, b: number): string => (typeof chars === 'string' ? chars.slice(a, b) : chars.slice(a, b).join(''));
+  const n = chars.length;
+  if (n === 0) out.push('');
+  let start = 0;
+  while (start < n) {
+    if (n - start <= max) {
+      out.push(part(start, n));
+      break;
+    }
+    // After the last space, comma or semicolon that fits (`identity,issuing` splits at the comma).
+    let cut = -1;
+    for (let i = max; i > 0 && cut < 0; i--) if (chars[start + i] === ' ' || chars[start + i - 1] === ',' || chars[start + i - 1] === ';') cut = i;
+    if (cut < Math.ceil(max / 2)) cut = max;
+    out.push(part(start, start + cut).trimEnd());
+    start += cut;
+    while (chars[start] === ' ') start++;
+  }
 }
 
 /**
