@@ -102,6 +102,17 @@ export async function addUsers(ws: Workspace, names: readonly string[], opts: Ad
       const created = new Date().toISOString();
       const keyPaths: string[] = [];
       if (plainSeeds) await ws.keys.prepare();
+      // formatCreds checks the first user fully (the JWT verifies, the seed is its subject's); the
+      // rest are made by the same code from keys made here, so they reuse its exact frame.
+      let frame: [string, string, string] | undefined;
+      const creds = (token: string, seed: string): string => {
+        if (frame) return frame[0] + token + frame[1] + seed + frame[2];
+        const text = formatCreds(token, seed);
+        const j = text.indexOf(token);
+        const s = text.indexOf(seed, j + token.length);
+        frame = [text.slice(0, j), text.slice(j + token.length, s), text.slice(s + seed.length)];
+        return text;
+      };
       for (let i = 0; i < wanted.length; i++) {
         const key = keys[i]!;
         const { token } = checkTokenFor('user', issued[i]!.token);
@@ -110,7 +121,7 @@ export async function addUsers(ws: Workspace, names: readonly string[], opts: Ad
           files.push(...ws.keys.newKeyFiles(key.publicKey, key.seed, usages, 0, created));
           keyPaths.push(ws.keys.keyPath(key.publicKey));
         }
-        files.push({ path: ws.keys.credsPath(op.name, accountName, wanted[i]!), data: formatCreds(token, key.seed), mode: SECRET_FILE_MODE, phase: 1 });
+        files.push({ path: ws.keys.credsPath(op.name, accountName, wanted[i]!), data: creds(token, key.seed), mode: SECRET_FILE_MODE, phase: 1 });
         files.push({ path: op.userJwtPath(accountName, wanted[i]!), data: token, mode: SECRET_FILE_MODE, phase: 2 });
       }
       // Another backend (sealed, an agent…) stores each key its own way, before any user exists.
