@@ -230,8 +230,8 @@ export class OperatorStore {
   }
 
   /**
-   * Every user of an account with its token and the facts the store peeks at (`sub`, `iss`,
-   * `name`, type), read in one pass ({@link readJwtDirSync}: signatures are not verified); a
+   * Every user of an account with the facts the store peeks at (`sub`, `iss`, `name`, type)
+   * and, with `tokens`, its token, read in one pass ({@link readJwtDirSync}: signatures are not verified); a
    * file that cannot be read is an entry with its coded error. `STORE_NOT_FOUND` when the
    * account is absent.
    *
@@ -240,9 +240,9 @@ export class OperatorStore {
    * for (const u of await op.readUsers('A')) console.log(u.name, u.facts?.sub);
    * ```
    */
-  async readUsers(account: string): Promise<JwtDirEntry[]> {
+  async readUsers(account: string, opts: { tokens?: boolean } = {}): Promise<JwtDirEntry[]> {
     await this.#requireAccount(account);
-    return readJwtDirSync(join(this.accountDir(account), USERS));
+    return readJwtDirSync(join(this.accountDir(account), USERS), opts);
   }
 
   /** True when the user's JWT file exists. */

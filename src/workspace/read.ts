@@ -91,7 +91,7 @@ export async function readUser(op: OperatorStore, account: string, name: string)
 }
 
 /**
- * Every user of `account` as stored, in one pass over its folder: name, token and the facts
+ * Every user of `account` as stored, in one pass over its folder: name (with `tokens`, the token) and the facts
  * the store peeks at (`sub`, `iss`, `name`), or the coded error that makes the file unusable
  * (unreadable, not a JWT, not a NATS user token). Signatures are not verified (listings, not
  * decisions: use {@link readUser} or the verifier for those). `STORE_NOT_FOUND` when the account
@@ -102,8 +102,8 @@ export async function readUser(op: OperatorStore, account: string, name: string)
  * for (const u of await storedUsers(op, 'A')) console.log(u.name, u.facts?.sub ?? u.error.code);
  * ```
  */
-export async function storedUsers(op: OperatorStore, account: string): Promise<JwtDirEntry[]> {
-  return (await op.readUsers(account)).map((u) => {
+export async function storedUsers(op: OperatorStore, account: string, opts: { tokens?: boolean } = {}): Promise<JwtDirEntry[]> {
+  return (await op.readUsers(account, opts)).map((u) => {
     if (u.error || (u.facts.format === 'nats' && u.facts.type === 'user')) return u;
     const path = op.userJwtPath(account, u.name);
     return { name: u.name, error: new SigchainError('STORE_CORRUPT', `${path} holds ${u.facts.format === 'wascap' ? 'a wasmCloud' : `a ${u.facts.type ?? 'untyped'}`} token, not a NATS user token. Move it away, or re-issue the user.`, { path }) };

@@ -30,10 +30,12 @@ export const listUsersCommand: Command = {
       const error = u.error ? unreadable(ctx, u.error) : undefined;
       users.push({ name: u.name, public_key: u.facts?.sub ?? null, issuer: u.facts?.iss ?? null, ...(error ? { error } : {}) });
     }
-    const rows = users.map((u) => [u.name, u.public_key ?? u.error ?? '', u.issuer ?? '']);
-    const text = users.length
-      ? renderGrid(`Users of ${account}`, ['Name', 'Public Key', 'Signed By'], rows)
-      : `Account ${account} has no users. Create one with \`sigchain add user NAME -a ${account}\`.`;
+    // The table only for people: drawing 10,000 rows is a good part of a listing's time.
+    const text = ctx.printer.json
+      ? undefined
+      : users.length
+        ? renderGrid(`Users of ${account}`, ['Name', 'Public Key', 'Signed By'], users.map((u) => [u.name, u.public_key ?? u.error ?? '', u.issuer ?? '']))
+        : `Account ${account} has no users. Create one with \`sigchain add user NAME -a ${account}\`.`;
     ctx.printer.result({ operator: op.name, account, users }, text);
   },
 };

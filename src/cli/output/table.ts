@@ -203,13 +203,36 @@ export function renderGrid(title: string, headers: string[], rows: string[][], m
   if (width(title) + 2 > innerWidth() && room > 0) widths[widths.length - 1]! += Math.min(room, width(title) + 2 - innerWidth());
   const rule = (l: string, m: string, r: string) => `${l}${widths.map((w) => '─'.repeat(w + 2)).join(m)}${r}`;
   const line = (cells: string[]) => physicalLines(cells, widths).map((p) => `│${p.map((c, i) => ` ${pad(c, widths[i]!)} `).join('│')}│`);
+  // Rows drawn with as little garbage as possible (a listing may have 10,000): a cell that fits
+  // is used as it is, only a cell that does not is wrapped; one string per row.
+  const drawRow = (r: string[]): string => {
+    const n = headers.length;
+    const wrapped: Array<string[] | undefined> = new Array(n);
+    let height = 1;
+    for (let i = 0; i < n; i++) {
+      const c = r[i] ?? '';
+      if (c.length <= widths[i]! && !c.includes('\n')) continue;
+      const w = wrapCell(c, widths[i]!);
+      wrapped[i] = w;
+      if (w.length > height) height = w.length;
+    }
+    let out = '';
+    for (let k = 0; k < height; k++) {
+      out += k === 0 ? '│' : '\n│';
+      for (let i = 0; i < n; i++) {
+        const w = wrapped[i];
+        out += ` ${pad(w ? (w[k] ?? '') : k === 0 ? (r[i] ?? '') : '', widths[i]!)} │`;
+      }
+    }
+    return out;
+  };
   return [
     `╭${'─'.repeat(innerWidth())}╮`,
     ...wrapCell(title, innerWidth()).map((t) => `│${center(t, innerWidth())}│`),
     rule('├', '┬', '┤'),
     ...line(headers),
     rule('├', '┼', '┤'),
-    ...rows.flatMap((r) => line(headers.map((_, i) => r[i] ?? ''))),
+    ...rows.map(drawRow),
     rule('╰', '┴', '╯'),
   ].join('\n');
 }
