@@ -12,7 +12,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync, readdirSync } from 'node:fs';
 import { lstat, readFile, readdir, rmdir, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { SigchainError } from '../errors.js';
 import { type KeyInfo, type KeyMeta, legacyMeta } from '../keys/key-meta.js';
 import { KEY_USAGES, type KeyUsage, formatUsages, normalizeUsages, sameUsages } from '../keys/usage.js';
@@ -395,17 +395,23 @@ export class KeyStore {
       for (const shard of listDirSync(join(this.keysDir, kind))) {
         if (shard.length !== 2) continue;
         const dir = join(this.keysDir, kind, shard);
+        const role = roleOfLetter(kind);
+        // A key's seed and record share its name: decode (checksum included) each name once.
+        const checked = new Map<string, boolean>();
         for (const file of listDirSync(dir)) {
           const storage: KeyStorage | 'record' | undefined = file.endsWith('.nk') ? 'file' : file.endsWith(`.nk${ENCRYPTED_EXTENSION}`) ? 'encrypted' : file.endsWith(KEY_META_EXTENSION) ? 'record' : undefined;
-          if (!storage) continue;
+          if (!storage || !role) continue;
           const pub = file.slice(0, file.indexOf('.'));
-          if (pub[0] !== kind || pub.slice(1, 3) !== shard || !isPublicKey(pub)) continue;
+          if (pub[0] !== kind || pub.slice(1, 3) !== shard) continue;
+          let valid = checked.get(pub);
+          if (valid === undefined) checked.set(pub, (valid = isPublicKey(pub)));
+          if (!valid) continue;
           if (storage === 'record') {
             // Only `<PUB>.json` is the record (what metaPath names), not `<PUB>.x.json`.
-            if (file === `${pub}${KEY_META_EXTENSION}`) records.set(pub, join(dir, file)), recordKind.set(pub, kind);
+            if (file === `${pub}${KEY_META_EXTENSION}`) records.set(pub, `${dir}${sep}${file}`), recordKind.set(pub, kind);
           }
           // A plain seed and a sealed one of the same key: the plain one is what signs (and what nsc sees).
-          else if (storage === 'file' || !found.has(pub)) found.set(pub, { publicKey: pub, role: roleOfLetter(kind)!, path: join(dir, file), storage });
+          else if (storage === 'file' || !found.has(pub)) found.set(pub, { publicKey: pub, role, path: `${dir}${sep}${file}`, storage });
         }
       }
     }
