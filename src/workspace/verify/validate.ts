@@ -14,7 +14,8 @@ import type { LinkKind, Reason } from '../../trust/verdict.js';
 import type { OperatorStore } from '../../store/operator-store.js';
 import type { Workspace } from '../workspace.js';
 import { readStoreTrust } from './store-trust.js';
-import { type PlainPolicy, verifyMany } from './verify-many.js';
+import { jwtNamesSync } from '../../store/bulk-read.js';
+import { type PlainPolicy, verifyFiles, verifyMany } from './verify-many.js';
 
 /** One problem found by {@link validateStore}. */
 export interface ValidationProblem {
@@ -34,7 +35,7 @@ export interface ValidateOptions {
   allAccounts?: boolean;
   /** Judge at this time (Unix seconds) instead of now. */
   now?: number;
-  /** Worker threads for the users (default: one per core when there are many). */
+  /** Threads that read and verify the users, this one included (default: one per core when there are many). */
   workers?: number;
 }
 
@@ -120,26 +121,29 @@ export async function validateStore(ws: Workspace, opts: ValidateOptions = {}): 
     for (const f of judgeImports(a.token, resolver)) problems.push(problem(entity, f));
     checked++;
   });
+  // Every user of every account judged, read and verified in one pass over the cores (each
+  // thread reads the files it judges).
+  const users: Array<{ account: string; name: string }> = [];
   for (const name of accounts) {
-    const users = await op.listUsers(name).catch(() => [] as string[]);
-    const tokens: string[] = [];
-    const names: string[] = [];
-    // Read in parallel batches: the files are small and the time is the filesystem's.
-    for (let i = 0; i < users.length; i += 64) {
-      const batch = users.slice(i, i + 64);
-      const read = await Promise.all(batch.map((u) => attempt(() => op.readUserJwt(name, u))));
-      read.forEach((t, k) => {
-        const entity = `user ${name}/${batch[k]}`;
-        if (typeof t === 'string') tokens.push(t), names.push(batch[k]!);
-        else problems.push({ entity, code: 'STORE_CORRUPT', message: `The user's JWT cannot be read: ${t.message}` });
-      });
+    let names: string[] = [];
+    try {
+      names = jwtNamesSync(op.usersDir(name));
+    } catch {
+      // An account whose users folder cannot be listed has no users to judge (its own JWT was).
     }
-    const v = await verifyMany(tokens, parents, policy, opts.workers !== undefined ? { workers: opts.workers } : {});
-    names.forEach((u, i) => {
-      for (const r of own(v.errors[i]!, 'user')) problems.push(problem(`user ${name}/${u}`, r));
-    });
-    checked += tokens.length;
+    for (const u of names) users.push({ account: name, name: u });
   }
+  const judgedUsers = await verifyFiles(users.map((u) => op.userJwtPath(u.account, u.name)), parents, policy, opts.workers !== undefined ? { workers: Math.max(0, opts.workers - 1) } : {});
+  users.forEach((u, i) => {
+    const f = judgedUsers[i]!;
+    const entity = `user ${u.account}/${u.name}`;
+    if (f.missing) return;
+    if (f.readError) problems.push({ entity, code: 'STORE_CORRUPT', message: `The user's JWT cannot be read: ${f.readError.message}` });
+    else {
+      for (const r of own(f.errors, 'user')) problems.push(problem(entity, r));
+      checked++;
+    }
+  });
   return { operator: op.name, accounts, checked, problems };
 }
 
