@@ -24,6 +24,8 @@ export interface AddUsersResult {
   account: string;
   users: Array<AddUserResult['user']>;
   warnings: string[];
+  /** Where the time went, in seconds: keys made, tokens signed, files written, synced, renamed into place. */
+  phases: { keys: number; sign: number; write: number; sync: number; rename: number };
 }
 
 /** The most users one call creates: a batch is one lock and one set of files in memory. */
@@ -83,7 +85,9 @@ export async function addUsers(ws: Workspace, names: readonly string[], opts: Ad
         );
       }
       const account = await readAccount(op, accountName);
+      const t0 = performance.now();
       const keys = wanted.map(() => newUserKey());
+      const t1 = performance.now();
       const claimsList: UserClaims[] = wanted.map((name, i) => {
         const claims = newUserClaims(name, keys[i]!.publicKey);
         if (opts.edit) applyUserEdit(claims.nats, opts.edit);
@@ -96,6 +100,7 @@ export async function addUsers(ws: Workspace, names: readonly string[], opts: Ad
         ...(opts.signer ? { explicit: opts.signer } : {}),
         ownPermissions: opts.edit ? editSetsPermissions(opts.edit) : false,
       });
+      const t2 = performance.now();
       const usages = defaultUsages('user');
       const plainSeeds = ws.custody.backendFor('user') === 'file';
       const files: NewFile[] = [];
@@ -126,7 +131,7 @@ export async function addUsers(ws: Workspace, names: readonly string[], opts: Ad
       }
       // Another backend (sealed, an agent…) stores each key its own way, before any user exists.
       if (!plainSeeds) for (const k of keys) keyPaths.push(ws.custody.whereIs(await ws.custody.importKey(KeyPair.fromSeed(k.seed), usages)));
-      await createFilesDurably(files, { dirMode: PRIVATE_DIR_MODE, how: files.length >= SYNCFS_FROM ? 'auto' : 'fsync' });
+      const written = await createFilesDurably(files, { dirMode: PRIVATE_DIR_MODE, how: files.length >= SYNCFS_FROM ? 'auto' : 'fsync' });
       const warnings = [...new Set(issued.flatMap((x) => x.warnings))];
       return {
         operator: op.name,
@@ -141,6 +146,7 @@ export async function addUsers(ws: Workspace, names: readonly string[], opts: Ad
           credsPath: ws.keys.credsPath(op.name, accountName, name),
         })),
         warnings,
+        phases: { keys: (t1 - t0) / 1000, sign: (t2 - t1) / 1000, ...written.seconds },
       };
     }),
   );

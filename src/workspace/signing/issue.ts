@@ -164,7 +164,8 @@ export async function issueUser(
  * usages checked) once, every user's claims are checked before any is signed (one invalid user
  * signs none), and the signatures are asked for together, so an audited key records them in
  * one group commit. Answers in the order given; a warning that is the same for every user (the
- * identity key signs) is given on the first only.
+ * identity key signs) is given on the first only (and not at all with `once: false`, for a
+ * caller that issues one batch in several calls).
  *
  * @example
  * ```ts
@@ -176,7 +177,7 @@ export async function issueUsers(
   account: Stored<AccountClaims>,
   operatorStrict: boolean,
   claimsList: readonly UserClaims[],
-  opts: { explicit?: SignerLike; ownPermissions?: boolean } = {},
+  opts: { explicit?: SignerLike; ownPermissions?: boolean; once?: boolean } = {},
 ): Promise<Issued[]> {
   if (!claimsList.length) return [];
   const signer = await pick(ws, accountParent(account, operatorStrict), 'user tokens', opts.explicit, ['user']);
@@ -206,7 +207,7 @@ export async function issueUsers(
     // Only when no signing key could sign: then every user of the account hangs on the identity
     // key, and rotating it means re-issuing all of them. An explicit identity -K beside usable
     // signing keys is a choice, not a gap.
-    if (i === 0 && signer.as === 'identity' && (!opts.explicit || account.claims.nats.signing_keys === undefined || account.claims.nats.signing_keys.length === 0)) {
+    if (i === 0 && opts.once !== false && signer.as === 'identity' && (!opts.explicit || account.claims.nats.signing_keys === undefined || account.claims.nats.signing_keys.length === 0)) {
       warnings.push(
         `User "${claims.name ?? claims.sub}" is signed by account "${account.name}"'s identity key: the account has no usable signing key ` +
           `(${(account.claims.nats.signing_keys ?? []).length ? 'none of its signing keys has its private key here with the issuing usage' : 'it lists none'}). ` +
