@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { addTags } from '../../claims/nats/common.js';
 import { formatCreds } from '../../claims/nats/creds.js';
 import { newUserClaims } from '../../claims/nats/user.js';
@@ -6,7 +5,6 @@ import type { UserClaims } from '../../claims/nats/types.js';
 import { SigchainError } from '../../errors.js';
 import { defaultUsages } from '../../keys/usage.js';
 import { KeyPair } from '../../nkeys/keypair.js';
-import { encodePublicKey, encodeSeed } from '../../nkeys/codec.js';
 import { PRIVATE_DIR_MODE, SECRET_FILE_MODE } from '../../store/atomic.js';
 import { jwtNamesSync } from '../../store/bulk-read.js';
 import { type NewFile, createFilesDurably } from '../../store/bulk-write.js';
@@ -17,6 +15,7 @@ import { readAccount, readOperator } from '../read.js';
 import { issueUsers } from '../signing/issue.js';
 import type { Workspace } from '../workspace.js';
 import type { AddUserOptions, AddUserResult } from './add-user.js';
+import { newUserKeys } from './user-keys.js';
 
 /** What {@link addUsers} made: every user, in the order named. */
 export interface AddUsersResult {
@@ -33,12 +32,6 @@ export const MAX_USERS_PER_BATCH = 100_000;
 
 /** From this many files on, one filesystem sync beats an fsync per file. */
 const SYNCFS_FROM = 64;
-
-/** A fresh user key as text: one native key generation, no PKCS#8 import (~4x cheaper than KeyPair.create). */
-function newUserKey(): { publicKey: string; seed: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519', { privateKeyEncoding: { format: 'der', type: 'pkcs8' }, publicKeyEncoding: { format: 'der', type: 'spki' } });
-  return { seed: encodeSeed('user', privateKey.subarray(-32)), publicKey: encodePublicKey('user', publicKey.subarray(-32)) };
-}
 
 /** The names checked: plain, each once, at least one. */
 function checkedNames(names: readonly string[]): string[] {
@@ -86,7 +79,7 @@ export async function addUsers(ws: Workspace, names: readonly string[], opts: Ad
       }
       const account = await readAccount(op, accountName);
       const t0 = performance.now();
-      const keys = wanted.map(() => newUserKey());
+      const keys = await newUserKeys(wanted.length);
       const t1 = performance.now();
       const claimsList: UserClaims[] = wanted.map((name, i) => {
         const claims = newUserClaims(name, keys[i]!.publicKey);
