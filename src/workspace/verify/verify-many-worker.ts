@@ -12,9 +12,9 @@ if (parentPort) {
   const port = parentPort;
   if (data.pool) {
     const judge = tokenJudge(data.chain, data.policy);
-    port.on('message', (paths: string[]) => {
+    port.on('message', (job: { id: number; paths: string[] }) => {
       try {
-        port.postMessage(verifyFilesInline(paths, judge));
+        port.postMessage({ id: job.id, files: verifyFilesInline(job.paths, judge) });
       } catch (e) {
         port.postMessage({ failed: e instanceof Error ? e.message : String(e) });
       }

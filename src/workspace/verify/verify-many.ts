@@ -163,18 +163,25 @@ export async function verifyFiles(paths: readonly string[], chain: readonly stri
       const w = new Worker(url, { workerData: { pool: true, chain, policy: fixed } });
       workers.push(w);
       return new Promise<void>((resolve, reject) => {
-        let current = -1;
+        // Two chunks in flight: the next is already there when one is done, so the worker never
+        // waits for this thread to come back from its own chunk to hand out more.
+        let outstanding = 0;
+        let started = false;
         const give = (): void => {
-          if (next >= chunks.length) return resolve();
-          current = next++;
-          w.postMessage(chunks[current]);
+          while (outstanding < 2 && next < chunks.length) {
+            const id = next++;
+            outstanding++;
+            w.postMessage({ id, paths: chunks[id] });
+          }
+          if (outstanding === 0) resolve();
         };
         // Not started yet when this thread has taken the last chunk: nothing to wait for.
-        idle.push(() => current < 0 && resolve());
-        w.on('message', (m: 'ready' | VerifiedFile[] | { failed: string }) => {
-          if (m === 'ready') return give();
-          if (!Array.isArray(m)) return reject(new Error(m.failed));
-          results[current] = m;
+        idle.push(() => !started && resolve());
+        w.on('message', (m: 'ready' | { id: number; files: VerifiedFile[] } | { failed: string }) => {
+          if (m === 'ready') return (started = true), give();
+          if ('failed' in m) return reject(new Error(m.failed));
+          results[m.id] = m.files;
+          outstanding--;
           give();
         });
         w.once('error', reject);
