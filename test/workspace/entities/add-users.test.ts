@@ -2,14 +2,15 @@
 // with its usages, a JWT signed by the account signing key, a creds file), and a batch with one
 // bad, taken or repeated name, or one user the signer refuses, writes nothing at all.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseCreds } from '../../../src/input/creds.js';
 import { decodeUser } from '../../../src/claims/nats/decode.js';
 import { defaultUsages } from '../../../src/keys/usage.js';
 import { KeyPair } from '../../../src/nkeys/keypair.js';
-import { addUser, addUsers, editSigningKeyScope, readUser, validateStore } from '../../../src/workspace/index.js';
+import { Workspace, addUser, addUsers, editSigningKeyScope, readUser, validateStore } from '../../../src/workspace/index.js';
 import { operatorWithAccount, rejectsCode, snapshot, tempWorkspace } from '../helpers.js';
 
 /** Every hidden temp file under `dir` (what a failed or killed batch could leave). */
@@ -92,5 +93,18 @@ describe('addUsers', () => {
     await addUser(ws, 'single', { account: 'A', signer });
     const op = await ws.operator();
     assert.deepEqual(decodeUser(readFileSync(op.userJwtPath('A', 's2'), 'utf8')).nats, decodeUser(readFileSync(op.userJwtPath('A', 'single'), 'utf8')).nats, 'scoped as addUser makes it');
+  });
+
+  it('with a sealed key backend, each user key is stored as that backend stores it (no plain seed)', async (t) => {
+    const home = mkdtempSync(join(tmpdir(), 'sigchain-ws-'));
+    t.after(() => rmSync(home, { recursive: true, force: true }));
+    const ws = Workspace.open({ env: { SIGCHAIN_KEYRING_BACKEND: 'encrypted', SIGCHAIN_PASSPHRASE: 'pw', SIGCHAIN_AGE_WORK_FACTOR: '10', SIGCHAIN_HOME: home, HOME: home } });
+    await operatorWithAccount(ws);
+    const r = await addUsers(ws, ['e1', 'e2'], { account: 'A' });
+    for (const u of r.users) {
+      assert.equal(u.keyPath, ws.keys.encryptedKeyPath(u.publicKey));
+      assert.equal(await ws.keys.hasKey(u.publicKey), false, 'no plain seed');
+      assert.equal(parseCreds(readFileSync(u.credsPath, 'utf8')).jwt, (await readUser(await ws.operator(), 'A', u.name)).token);
+    }
   });
 });
