@@ -16,6 +16,7 @@ import { nkeyGroups } from './nkey-cases.js';
 import { type Report, figuresOf, renderTable } from './report.js';
 import { reissueFigures } from './reissue-cases.js';
 import { startupFigures } from './startup-cases.js';
+import { storeBulkFigures } from './store-bulk-cases.js';
 import { storeFigures } from './store-cases.js';
 import { trustGroups } from './trust-cases.js';
 import { wasmGroups } from './wasm-cases.js';
@@ -49,6 +50,8 @@ async function main(argv: string[]): Promise<void> {
   if (wanted('invocation')) Object.assign(report.figures, replayCacheFigure(quick, progress));
   collectGarbage();
   if (wanted('reissue')) Object.assign(report.figures, await reissueFigures(settings, quick, progress));
+  collectGarbage();
+  if (wanted('store')) Object.assign(report.figures, await storeBulkFigures(settings, quick, progress));
   collectGarbage();
   if (wanted('store')) Object.assign(report.figures, await storeFigures(settings, quick, progress));
   collectGarbage();

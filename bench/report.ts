@@ -28,6 +28,11 @@ export const GOALS: Record<string, { peer: string; min: number }> = {
   'custody.audit_32_in_flight': { peer: 'memory_signer', min: 0.9 },
   // Issue 12: validate verifies a 10k-user store at least as fast as Go nats-io/jwt decodes and verifies on one core.
   'store.validate_10k': { peer: 'go_jwt', min: 1.0 },
+  // Issue 12: listing a 10k-user store at half the speed of reading its files bare, and creating
+  // users in bulk at 0.4x of what the disk allows (the disk_floor peer).
+  'store.list_users_10k': { peer: 'bare_read', min: 0.5 },
+  'store.keys_list_10k': { peer: 'bare_read', min: 0.5 },
+  'store.add_users_bulk': { peer: 'disk_floor', min: 0.4 },
 };
 
 /** One reported figure: our throughput and the ratio against every peer measured alongside. */

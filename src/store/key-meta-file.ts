@@ -10,6 +10,7 @@
  * decides what the key may sign: it is 0600 like every key store file, written atomically, and
  * one that others could change, or that does not parse, is refused rather than read as "all".
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { SigchainError } from '../errors.js';
 import type { KeyMeta } from '../keys/key-meta.js';
@@ -94,7 +95,19 @@ function backendOf(rec: Record<string, unknown>, path: string): KeyBackend | und
   return v as KeyBackend;
 }
 
-/** The sidecar's text for `meta` (stable field order, one object, trailing newline). */
+/**
+ * The sidecar's text for `meta` (stable field order, one object, trailing newline): what
+ * {@link writeKeyMetaFile} writes, for callers that write many records in one batch.
+ *
+ * @example
+ * ```ts
+ * keyMetaText({ publicKey: pub, usages: ['authentication'], legacy: false });
+ * ```
+ */
+export function keyMetaText(meta: KeyMeta): string {
+  return serializeKeyMeta(meta);
+}
+
 function serializeKeyMeta(meta: KeyMeta): string {
   const out: KeyMetaFile = { publicKey: meta.publicKey, usages: normalizeUsages(meta.usages) };
   if (meta.legacy) out.legacy = true;
@@ -130,6 +143,48 @@ export async function readKeyMetaFile(path: string, publicKey: string): Promise<
   } catch (e) {
     if (errno(e) === 'ENOENT') return undefined;
     throw ioError('read', path, e);
+  }
+  return parseKeyMeta(text, publicKey, path);
+}
+
+/** Largest sidecar read: a record is a few hundred bytes. */
+const MAX_META_BYTES = 64 * 1024;
+
+/**
+ * {@link readKeyMetaFile} without promises, judging the file it opened (fstat of the same
+ * descriptor): for listings of thousands of keys. Same answers and refusals.
+ *
+ * @example
+ * ```ts
+ * readKeyMetaFileSync(keys.metaPath(pub), pub)?.usages;
+ * ```
+ */
+export function readKeyMetaFileSync(path: string, publicKey: string): KeyMeta | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    if (errno(e) === 'ENOENT') return undefined;
+    throw ioError('read', path, e);
+  }
+  let text: string;
+  try {
+    const s = fstatSync(fd);
+    if (!s.isFile()) throw corrupt(path, 'is not a file');
+    if (CHECK_MODES && (s.mode & 0o022) !== 0) {
+      throw new SigchainError(
+        'INSECURE_PERMISSIONS',
+        `${path} can be changed by other users (mode ${(s.mode & 0o777).toString(8).padStart(4, '0')}), so the usages it records cannot be trusted. Run \`chmod 600 ${path}\` and check the usages with \`sigchain keys list\`.`,
+        { path, mode: s.mode & 0o777 },
+      );
+    }
+    if (s.size > MAX_META_BYTES) throw corrupt(path, `holds ${s.size} bytes, more than a key record can`);
+    const buf = Buffer.allocUnsafe(s.size);
+    text = buf.toString('utf8', 0, readSync(fd, buf, 0, s.size, 0));
+  } catch (e) {
+    throw ioError('read', path, e);
+  } finally {
+    closeSync(fd);
   }
   return parseKeyMeta(text, publicKey, path);
 }

@@ -10,9 +10,9 @@
  * where X is the key's role letter and YZ its 2nd and 3rd characters. A key without a `.json`
  * (made by nsc) counts as having every usage.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, readdirSync } from 'node:fs';
 import { lstat, readFile, readdir, rmdir, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { SigchainError } from '../errors.js';
 import { type KeyInfo, type KeyMeta, legacyMeta } from '../keys/key-meta.js';
 import { KEY_USAGES, type KeyUsage, formatUsages, normalizeUsages, sameUsages } from '../keys/usage.js';
@@ -20,7 +20,8 @@ import { KeyPair } from '../nkeys/keypair.js';
 import { type Role, roleOfLetter } from '../nkeys/roles.js';
 import { decodePublicKey, isPublicKey, isSeed } from '../nkeys/codec.js';
 import { PRIVATE_DIR_MODE, SECRET_FILE_MODE, ensureDir, ioError, removeFile, syncDir, writeFileAtomic } from './atomic.js';
-import { KEY_META_EXTENSION, readKeyMetaFile, writeKeyMetaFile } from './key-meta-file.js';
+import type { NewFile } from './bulk-write.js';
+import { KEY_META_EXTENSION, keyMetaText, readKeyMetaFile, readKeyMetaFileSync, writeKeyMetaFile } from './key-meta-file.js';
 import { type LockOptions, withStoreLock } from './lock.js';
 import { safeName } from './names.js';
 import type { StorePaths } from './paths.js';
@@ -379,36 +380,54 @@ export class KeyStore {
    * Seeds are not read.
    */
   async listKeys(): Promise<KeyEntry[]> {
+    return this.#scan().keys;
+  }
+
+  // One listing per folder (synchronous: a store of 10,000 users has ~1,000 shard folders, and a
+  // promise per folder costs more than the listing), each file judged by its name only. Records
+  // are noted by key, so their readers need no existence check of their own.
+  #scan(): { keys: KeyEntry[]; records: Map<string, string> } {
     const found = new Map<string, KeyEntry>();
-    const records: Array<{ pub: string; kind: string; path: string }> = [];
-    for (const kind of await listDir(this.keysDir)) {
+    const records = new Map<string, string>();
+    const recordKind = new Map<string, string>();
+    for (const kind of listDirSync(this.keysDir)) {
       if (kind.length !== 1) continue;
-      for (const shard of await listDir(join(this.keysDir, kind))) {
+      for (const shard of listDirSync(join(this.keysDir, kind))) {
         if (shard.length !== 2) continue;
         const dir = join(this.keysDir, kind, shard);
-        for (const file of await listDir(dir)) {
+        const role = roleOfLetter(kind);
+        // A key's seed and record share its name: decode (checksum included) each name once.
+        const checked = new Map<string, boolean>();
+        for (const file of listDirSync(dir)) {
           const storage: KeyStorage | 'record' | undefined = file.endsWith('.nk') ? 'file' : file.endsWith(`.nk${ENCRYPTED_EXTENSION}`) ? 'encrypted' : file.endsWith(KEY_META_EXTENSION) ? 'record' : undefined;
-          if (!storage) continue;
+          if (!storage || !role) continue;
           const pub = file.slice(0, file.indexOf('.'));
-          if (pub[0] !== kind || pub.slice(1, 3) !== shard || !isPublicKey(pub)) continue;
-          if (storage === 'record') records.push({ pub, kind, path: join(dir, file) });
+          if (pub[0] !== kind || pub.slice(1, 3) !== shard) continue;
+          let valid = checked.get(pub);
+          if (valid === undefined) checked.set(pub, (valid = isPublicKey(pub)));
+          if (!valid) continue;
+          if (storage === 'record') {
+            // Only `<PUB>.json` is the record (what metaPath names), not `<PUB>.x.json`.
+            if (file === `${pub}${KEY_META_EXTENSION}`) records.set(pub, `${dir}${sep}${file}`), recordKind.set(pub, kind);
+          }
           // A plain seed and a sealed one of the same key: the plain one is what signs (and what nsc sees).
-          else if (storage === 'file' || !found.has(pub)) found.set(pub, { publicKey: pub, role: roleOfLetter(kind)!, path: join(dir, file), storage });
+          else if (storage === 'file' || !found.has(pub)) found.set(pub, { publicKey: pub, role, path: `${dir}${sep}${file}`, storage });
         }
       }
     }
     // A record without a seed beside it is a key registered in an HSM or KMS, if it says so.
-    for (const r of records) {
-      if (found.has(r.pub)) continue;
+    for (const [pub, path] of records) {
+      if (found.has(pub)) continue;
       let meta: KeyMeta | undefined;
       try {
-        meta = await readKeyMetaFile(r.path, r.pub);
+        meta = readKeyMetaFileSync(path, pub);
       } catch {
         meta = undefined; // listKeyInfo reports a damaged record of a key it lists; a lone one is ignored
       }
-      if (meta?.backend === 'pkcs11' || meta?.backend === 'kms') found.set(r.pub, { publicKey: r.pub, role: roleOfLetter(r.kind)!, path: r.path, storage: 'registered' });
+      if (meta?.backend === 'pkcs11' || meta?.backend === 'kms') found.set(pub, { publicKey: pub, role: roleOfLetter(recordKind.get(pub)!)!, path, storage: 'registered' });
     }
-    return [...found.values()].sort((a, b) => (a.publicKey < b.publicKey ? -1 : a.publicKey > b.publicKey ? 1 : 0));
+    const keys = [...found.values()].sort((a, b) => (a.publicKey < b.publicKey ? -1 : a.publicKey > b.publicKey ? 1 : 0));
+    return { keys, records };
   }
 
   /** True when the age-sealed seed of `publicKey` is in the store (the file is not read). */
@@ -506,16 +525,52 @@ export class KeyStore {
    * ```
    */
   async listKeyInfo(): Promise<KeyListing[]> {
+    const { keys, records } = this.#scan();
     const out: KeyListing[] = [];
-    for (const k of await this.listKeys()) {
+    for (const k of keys) {
+      const record = records.get(k.publicKey);
       try {
-        out.push({ ...(await this.getKeyMeta(k.publicKey)), role: k.role, path: k.path });
+        // No record beside the seed: a key nsc made (getKeyMeta's answer, without asking the disk again).
+        out.push({ ...((record !== undefined ? readKeyMetaFileSync(record, k.publicKey) : undefined) ?? legacyMeta(k.publicKey)), role: k.role, path: k.path });
       } catch (e) {
         if (!(e instanceof SigchainError)) throw e;
         out.push({ publicKey: k.publicKey, role: k.role, path: k.path, usages: [], legacy: false, problem: { code: e.code, message: e.message } });
       }
     }
     return out;
+  }
+
+  /** Runs `fn` under the key store's lock (several changes as one, e.g. a batch of new keys). */
+  locked<T>(fn: () => Promise<T>): Promise<T> {
+    return withStoreLock(this.root, fn, this.#lock);
+  }
+
+  /**
+   * The key store's folders and `.gitignore`, as every write makes sure of first: for callers
+   * that write files into the store in bulk ({@link newKeyFiles}). Call it under {@link locked}.
+   */
+  async prepare(): Promise<void> {
+    await this.#prepare();
+  }
+
+  /**
+   * The files that store a new key (its usage record, then its seed, as {@link storeKey} writes
+   * them), for a batch written with `createFilesDurably`: the record in `phase`, the seed in
+   * `phase + 1`, so a crash never leaves a seed without its usages. The key must be new (a
+   * fresh random key); checked only for its role and usages.
+   *
+   * @example
+   * ```ts
+   * const files = keys.newKeyFiles(pub, seed, ['authentication'], 0);
+   * ```
+   */
+  newKeyFiles(publicKey: string, seed: string, usages: readonly KeyUsage[], phase = 0, created = new Date().toISOString()): NewFile[] {
+    const wanted = normalizeUsages(usages);
+    checkUsagesFitRole(publicKey, roleOfLetter(publicKey[0]!)!, wanted);
+    return [
+      { path: this.metaPath(publicKey), data: keyMetaText({ publicKey, usages: wanted, legacy: false, created }), mode: SECRET_FILE_MODE, phase },
+      { path: this.keyPath(publicKey), data: seed, mode: SECRET_FILE_MODE, phase: phase + 1 },
+    ];
   }
 
   /**
@@ -556,9 +611,9 @@ export class KeyStore {
   }
 }
 
-async function listDir(dir: string): Promise<string[]> {
+function listDirSync(dir: string): string[] {
   try {
-    return (await readdir(dir)).sort();
+    return readdirSync(dir).sort();
   } catch (e) {
     if (errno(e) === 'ENOENT' || errno(e) === 'ENOTDIR') return [];
     throw ioError('list', dir, e);

@@ -14,7 +14,7 @@ import { readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SigchainError } from '../errors.js';
 import { PRIVATE_DIR_MODE, SECRET_FILE_MODE, ioError, removeFile, syncDir, writeFileAtomic } from './atomic.js';
-import { type StoredKind, checkTokenFor, readJwtFile } from './jwt-files.js';
+import { type JwtDirEntry, type StoredKind, checkTokenFor, readJwtDirSync, readJwtFile } from './jwt-files.js';
 import { type LockOptions, withStoreLock } from './lock.js';
 import { safeName } from './names.js';
 import type { FoundEntity, OperatorEntities, OperatorInfo } from './store.js';
@@ -219,6 +219,22 @@ export class OperatorStore implements OperatorEntities {
     await this.#requireAccount(account);
     const names = await listNames(join(this.accountDir(account), USERS), 'file');
     return names.filter((n) => n.endsWith('.jwt')).map((n) => n.slice(0, -4));
+  }
+
+  /**
+   * Every user of an account with the facts the store peeks at (`sub`, `iss`, `name`, type)
+   * and, with `tokens`, its token, read in one pass ({@link readJwtDirSync}: signatures are not verified); a
+   * file that cannot be read is an entry with its coded error. `STORE_NOT_FOUND` when the
+   * account is absent.
+   *
+   * @example
+   * ```ts
+   * for (const u of await op.readUsers('A')) console.log(u.name, u.facts?.sub);
+   * ```
+   */
+  async readUsers(account: string, opts: { tokens?: boolean } = {}): Promise<JwtDirEntry[]> {
+    await this.#requireAccount(account);
+    return readJwtDirSync(join(this.accountDir(account), USERS), opts);
   }
 
   /** True when the user's JWT file exists. */

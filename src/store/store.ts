@@ -6,6 +6,7 @@
  * Private keys are never part of a store (they stay in each home's key store), nor is the
  * current context (it stays in each home's config file).
  */
+import type { JwtDirEntry } from './jwt-files.js';
 import type { SigchainError } from '../errors.js';
 
 /** The `.nsc` marker of an operator (nsc's store.Info). */
@@ -73,6 +74,11 @@ export interface OperatorEntities {
 
   /** User names of an account, sorted; `STORE_NOT_FOUND` when the account is absent. */
   listUsers(account: string): Promise<string[]>;
+  /**
+   * Every user of an account with its token's facts (and, with `tokens`, the token), or the
+   * coded error reading it gave: one entry per user, for listings and bulk work.
+   */
+  readUsers(account: string, opts?: { tokens?: boolean }): Promise<JwtDirEntry[]>;
   hasUser(account: string, user: string): Promise<boolean>;
   /** The user's JWT; `STORE_NOT_FOUND` (listing the users) when absent. */
   readUserJwt(account: string, user: string): Promise<string>;

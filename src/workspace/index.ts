@@ -4,7 +4,7 @@
  * compromise, and wasmCloud (wascap operators, accounts, signed modules). It joins the store, the keys and the trust layers.
  */
 export { Workspace, type WorkspaceOptions } from './workspace.js';
-export { type Stored, isWascapStored, keyNames, readAccount, readOperator, readUser, wascapOperatorError } from './read.js';
+export { type Stored, isWascapStored, keyNames, readAccount, readOperator, readUser, storedUsers, wascapOperatorError } from './read.js';
 export * from './edits/index.js';
 export * from './entities/index.js';
 export * from './signing/index.js';

@@ -4,6 +4,8 @@ import { SigchainError } from '../errors.js';
 import { decodeJwt } from '../jwt/decode.js';
 import { WASCAP_FORMAT } from '../jwt/formats.js';
 import type { OperatorEntities } from '../store/store.js';
+import type { JwtDirEntry } from '../store/jwt-files.js';
+import { OperatorStore } from '../store/operator-store.js';
 import type { Workspace } from './workspace.js';
 
 /** True when a stored token is a wasmCloud (wascap) token; false for NATS or unreadable ones. */
@@ -87,6 +89,26 @@ export async function readAccountInStore(ws: Workspace, operator?: string, accou
 export async function readUser(op: OperatorEntities, account: string, name: string): Promise<Stored<UserClaims>> {
   const token = await op.readUserJwt(account, name);
   return { name, token, claims: decodeUser(token) };
+}
+
+/**
+ * Every user of `account` as stored, in one pass over its folder: name (with `tokens`, the token) and the facts
+ * the store peeks at (`sub`, `iss`, `name`), or the coded error that makes the file unusable
+ * (unreadable, not a JWT, not a NATS user token). Signatures are not verified (listings, not
+ * decisions: use {@link readUser} or the verifier for those). `STORE_NOT_FOUND` when the account
+ * does not exist.
+ *
+ * @example
+ * ```ts
+ * for (const u of await storedUsers(op, 'A')) console.log(u.name, u.facts?.sub ?? u.error.code);
+ * ```
+ */
+export async function storedUsers(op: OperatorEntities, account: string, opts: { tokens?: boolean } = {}): Promise<JwtDirEntry[]> {
+  return (await op.readUsers(account, opts)).map((u) => {
+    if (u.error || (u.facts.format === 'nats' && u.facts.type === 'user')) return u;
+    const path = op instanceof OperatorStore ? op.userJwtPath(account, u.name) : `${op.location} user ${account}/${u.name}`;
+    return { name: u.name, error: new SigchainError('STORE_CORRUPT', `${path} holds ${u.facts.format === 'wascap' ? 'a wasmCloud' : `a ${u.facts.type ?? 'untyped'}`} token, not a NATS user token. Move it away, or re-issue the user.`, { path }) };
+  });
 }
 
 /** Public key → name for the operator, its accounts and (optionally) users: lets tables say `ACDX… / A`. */

@@ -176,6 +176,37 @@ describe('sigchain with --store nats://… (JetStream KV)', () => {
     assert.equal(await code(['keys', 'compromised', signingKey], env), 'KV_UNSUPPORTED');
   });
 
+  it('the bulk and everyday-ops commands work on KV too: add user with several names, list users, keys list, validate (a bad entry named), expirations, exports and imports, delete user', async () => {
+    const h = home();
+    const env = { SIGCHAIN_STORE: `${server.url}/bulk` };
+    await cli(h, ['add', 'operator', 'O'], env);
+    await cli(h, ['add', 'account', 'A'], env);
+    await cli(h, ['add', 'account', 'B'], env);
+    const added = json(await cli(h, ['add', 'user', 'u1', 'u2', 'u3', '-a', 'A', '--json'], env));
+    assert.deepEqual(added.users.map((u: { name: string }) => u.name), ['u1', 'u2', 'u3']);
+    const taken = await runCli(h, ['add', 'user', 'u4', 'u2', '-a', 'A', '--json'], env);
+    assert.equal(json(taken).error.code, 'STORE_EXISTS');
+    assert.deepEqual(json(await cli(h, ['list', 'users', '-a', 'A', '--json'], env)).users.map((u: { name: string }) => u.name), ['u1', 'u2', 'u3'], 'nothing written by the refused batch');
+    const keys = json(await cli(h, ['keys', 'list', '--json'], env)).keys.map((k: { public_key: string }) => k.public_key);
+    for (const u of added.users) assert.ok(keys.includes(u.public_key));
+    assert.equal((await runCli(h, ['validate', '--all-accounts', '--json'], env)).code, 0);
+    await cli(h, ['add', 'export', '-a', 'A', '-s', 'feed.>'], env);
+    await cli(h, ['add', 'import', '-a', 'B', '--src-account', 'A', '--remote-subject', 'feed.>'], env);
+    const refused = await runCli(h, ['delete', 'account', 'A', '--json'], env);
+    assert.equal(json(refused).error.code, 'ACCOUNT_IN_USE');
+    assert.equal((await runCli(h, ['expirations', '--json'], env)).code, 0, 'nothing expires');
+    // A user entry that does not verify is named by validate; the others are judged.
+    const token = (await cli(h, ['describe', 'user', 'u2', '-a', 'A', '--raw'], env)).stdout.trim();
+    await rawPut(server.url, 'bulk', kvKeys.user('O', 'A', 'u2'), token.slice(0, -4) + (token.endsWith('AAAA') ? 'BBBB' : 'AAAA'));
+    const v = await runCli(h, ['validate', '--all-accounts', '--json'], env);
+    assert.equal(v.code, 1);
+    const problems = JSON.parse(v.stdout) as Array<{ entity: string; code: string }>;
+    assert.deepEqual(problems.map((p) => p.entity), ['user A/u2']);
+    assert.match(JSON.stringify(problems), /KV_ENTRY_INVALID|STORE_CORRUPT/);
+    await cli(h, ['delete', 'user', 'u1', '-a', 'A'], env);
+    assert.deepEqual(json(await cli(h, ['list', 'users', '-a', 'A', '--json'], env)).users.map((u: { name: string }) => u.name), ['u2', 'u3']);
+  });
+
   it('holds no seed in any revision of any bucket', async () => {
     const revisions = await everyKvRevision(server.url);
     assert.ok(revisions.length > 50, `${revisions.length} revisions scanned`);

@@ -1,9 +1,11 @@
+import { SigchainError } from '../../errors.js';
 import { addUser } from '../../workspace/entities/add-user.js';
-import { type Command, type OptionSpec, list } from '../command.js';
+import { MAX_USERS_PER_BATCH, addUsers } from '../../workspace/entities/add-users.js';
+import { type Command, type OptionSpec, list, str } from '../command.js';
 import { USER_FLAG_OPTIONS, userEditFromFlags } from '../parse/user-flags.js';
 import { entityName, entityScope, NAME_OPTION, openWorkspace, printWarnings, scopeOptions, signerFrom, snake, TIME_OPTIONS, timeOptions } from './support.js';
 
-const USAGE = 'add user NAME [-a ACCOUNT] [--operator NAME] [-K KEY] [permission flags] [--expiry WHEN] [--start WHEN]';
+const USAGE = 'add user NAME [NAME…] [-a ACCOUNT] [--operator NAME] [-K KEY] [permission flags] [--expiry WHEN] [--start WHEN]';
 
 // A new user has nothing to remove or undo: offer the setting flags only.
 const PERMISSION_OPTIONS: Record<string, OptionSpec> = {
@@ -32,6 +34,11 @@ export const addUserCommand: Command = {
     'Permission flags work as in nsc: --allow-pub/--deny-sub/… take subjects, repeated or',
     'comma-separated. Without any, the user may publish and subscribe to everything the',
     'account allows.',
+    '',
+    'Several names add several users at once, with the same flags, all or nothing: if one name',
+    'is taken or not a valid name, none is added. A batch is written at the speed of the disk',
+    '(one lock, the files synced once) rather than user by user; --json then prints',
+    '{operator, account, users: [...]}.',
   ].join('\n'),
   examples: [
     'sigchain add user U',
@@ -40,6 +47,7 @@ export const addUserCommand: Command = {
     'sigchain add user svc -a A --allow-pub "orders.>" --allow-sub "_INBOX.>" --deny-pub orders.admin',
     'sigchain add user web -a A --allow-pubsub "ui.*,events.>" --conn-type WEBSOCKET --expiry 30d',
     'sigchain add user api -a A --allow-sub "api.>" --allow-pub-response 1 --response-ttl 5s --json',
+    'sigchain add user web-1 web-2 web-3 -a A --allow-sub "ui.>"   # three users at once',
   ],
   options: {
     name: NAME_OPTION,
@@ -47,22 +55,34 @@ export const addUserCommand: Command = {
     ...PERMISSION_OPTIONS,
     ...TIME_OPTIONS,
   },
-  args: { min: 0, max: 1 },
+  args: { min: 0, max: MAX_USERS_PER_BATCH },
   async run(ctx) {
-    const name = entityName(ctx, 'user', USAGE)!;
+    if (ctx.positionals.length > 1 && str(ctx, 'name') !== undefined) {
+      throw new SigchainError('USAGE', `Give the users' names as arguments, or one name with --name, not both.\nUsage: sigchain ${USAGE}`);
+    }
+    const names = ctx.positionals.length > 1 ? [...ctx.positionals] : [entityName(ctx, 'user', USAGE)!];
     const edit = userEditFromFlags(ctx);
     const times = timeOptions(ctx);
     const ws = openWorkspace(ctx);
     const scope = entityScope(ctx);
     const signer = await signerFrom(ctx, ws, scope);
     const tags = list(ctx, 'tag');
-    const r = await addUser(ws, name, {
+    const opts = {
       ...scope,
       ...(signer ? { signer } : {}),
       ...(edit ? { edit } : {}),
       ...(tags.length ? { tags } : {}),
       ...times,
-    });
+    };
+    if (names.length > 1) {
+      const r = await addUsers(ws, names, opts);
+      for (const u of r.users) ctx.printer.ok(`added user "${u.name}" (${u.publicKey}) with creds file "${u.credsPath}"`);
+      ctx.printer.ok(`added ${r.users.length} users to account "${r.account}"`);
+      printWarnings(ctx, r.warnings);
+      ctx.printer.result(snake({ operator: r.operator, account: r.account, users: r.users }));
+      return;
+    }
+    const r = await addUser(ws, names[0]!, opts);
     ctx.printer.ok(`generated and stored user key "${r.user.publicKey}"`);
     ctx.printer.ok(`generated user creds file "${r.user.credsPath}"`);
     ctx.printer.ok(`added user "${r.user.name}" to account "${r.account}"`);

@@ -110,12 +110,17 @@ export const keysListCommand: Command = {
       ctx.printer.result({ keys: [] }, 'No stored key matched.');
       return;
     }
+    // One of the two shapes, not both: a store of 10,000 users has as many rows.
+    if (ctx.printer.json) {
+      ctx.printer.result({ keys: rows.map(jsonRow) });
+      return;
+    }
     const table = renderGrid(
       'Stored Keys',
       ['Key', 'Role', 'Usages', 'Backend', 'Status', 'Entity'],
       rows.map((k) => [k.publicKey, k.role, usagesCell(k), backendOf(k), statusCell(k), k.entities.join('; ')]),
     );
     const legend = rows.some((k) => k.legacy) ? '\nall (legacy): no usages were recorded when the key was made (nsc made it), so it may sign anything; replace it to narrow that.' : '';
-    ctx.printer.result({ keys: rows.map(jsonRow) }, `${table}${wrapText(legend)}`);
+    ctx.printer.result({}, `${table}${wrapText(legend)}`);
   },
 };

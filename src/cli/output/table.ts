@@ -33,8 +33,11 @@ export function outputWidth(env: NodeJS.ProcessEnv = process.env, stdout: { isTT
 
 /** Display width of a string (code points; no East-Asian wide handling needed for keys and names). */
 function width(s: string): number {
-  return [...s].length;
+  // Listings draw tens of thousands of cells: count code points only when there are pairs.
+  return SURROGATE.test(s) ? [...s].length : s.length;
 }
+
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 function pad(s: string, n: number): string {
   return s + ' '.repeat(Math.max(0, n - width(s)));
@@ -58,25 +61,33 @@ function center(s: string, n: number): string {
  * ```
  */
 export function wrapCell(text: string, max: number): string[] {
+  // The common case of a listing, kept cheap: one line that fits.
+  if (text.length <= max && !text.includes('\n')) return [text];
   const out: string[] = [];
-  for (const line of text.split('\n')) {
-    let rest = [...line];
-    if (rest.length === 0) out.push('');
-    while (rest.length > 0) {
-      if (rest.length <= max) {
-        out.push(rest.join(''));
-        break;
-      }
-      // After the last space, comma or semicolon that fits (`identity,issuing` splits at the comma).
-      let cut = -1;
-      for (let i = max; i > 0 && cut < 0; i--) if (rest[i] === ' ' || rest[i - 1] === ',' || rest[i - 1] === ';') cut = i;
-      if (cut < Math.ceil(max / 2)) cut = max;
-      out.push(rest.slice(0, cut).join('').trimEnd());
-      rest = rest.slice(cut);
-      while (rest[0] === ' ') rest = rest.slice(1);
-    }
-  }
+  for (const line of text.split('\n')) wrapLine(line, max, out);
   return out;
+}
+
+function wrapLine(line: string, max: number, out: string[]): void {
+  // Without surrogate pairs a string's characters are its code units: slice it as it is.
+  const chars: string | readonly string[] = SURROGATE.test(line) ? [...line] : line;
+  const part = (a: number, b: number): string => (typeof chars === 'string' ? chars.slice(a, b) : chars.slice(a, b).join(''));
+  const n = chars.length;
+  if (n === 0) out.push('');
+  let start = 0;
+  while (start < n) {
+    if (n - start <= max) {
+      out.push(part(start, n));
+      break;
+    }
+    // After the last space, comma or semicolon that fits (`identity,issuing` splits at the comma).
+    let cut = -1;
+    for (let i = max; i > 0 && cut < 0; i--) if (chars[start + i] === ' ' || chars[start + i - 1] === ',' || chars[start + i - 1] === ';') cut = i;
+    if (cut < Math.ceil(max / 2)) cut = max;
+    out.push(part(start, start + cut).trimEnd());
+    start += cut;
+    while (chars[start] === ' ') start++;
+  }
 }
 
 /**
@@ -192,13 +203,36 @@ export function renderGrid(title: string, headers: string[], rows: string[][], m
   if (width(title) + 2 > innerWidth() && room > 0) widths[widths.length - 1]! += Math.min(room, width(title) + 2 - innerWidth());
   const rule = (l: string, m: string, r: string) => `${l}${widths.map((w) => '─'.repeat(w + 2)).join(m)}${r}`;
   const line = (cells: string[]) => physicalLines(cells, widths).map((p) => `│${p.map((c, i) => ` ${pad(c, widths[i]!)} `).join('│')}│`);
+  // Rows drawn with as little garbage as possible (a listing may have 10,000): a cell that fits
+  // is used as it is, only a cell that does not is wrapped; one string per row.
+  const drawRow = (r: string[]): string => {
+    const n = headers.length;
+    const wrapped: Array<string[] | undefined> = new Array(n);
+    let height = 1;
+    for (let i = 0; i < n; i++) {
+      const c = r[i] ?? '';
+      if (c.length <= widths[i]! && !c.includes('\n')) continue;
+      const w = wrapCell(c, widths[i]!);
+      wrapped[i] = w;
+      if (w.length > height) height = w.length;
+    }
+    let out = '';
+    for (let k = 0; k < height; k++) {
+      out += k === 0 ? '│' : '\n│';
+      for (let i = 0; i < n; i++) {
+        const w = wrapped[i];
+        out += ` ${pad(w ? (w[k] ?? '') : k === 0 ? (r[i] ?? '') : '', widths[i]!)} │`;
+      }
+    }
+    return out;
+  };
   return [
     `╭${'─'.repeat(innerWidth())}╮`,
     ...wrapCell(title, innerWidth()).map((t) => `│${center(t, innerWidth())}│`),
     rule('├', '┬', '┤'),
     ...line(headers),
     rule('├', '┼', '┤'),
-    ...rows.flatMap((r) => line(headers.map((_, i) => r[i] ?? ''))),
+    ...rows.map(drawRow),
     rule('╰', '┴', '╯'),
   ].join('\n');
 }

@@ -32,7 +32,7 @@ import type { KV, KvEntry, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { SigchainError, isSigchainError } from '../../errors.js';
 import { MAX_TOKEN_SIZE } from '../../jwt/decode.js';
-import { type JwtFacts, type StoredKind, checkTokenFor, verifyStoredToken } from '../jwt-files.js';
+import { type JwtDirEntry, type JwtFacts, type StoredKind, checkTokenFor, verifyStoredToken } from '../jwt-files.js';
 import { type NameKind, safeName } from '../names.js';
 import type { CreateOperatorOptions, EntityStore, FoundEntity, OperatorEntities, OperatorInfo } from '../store.js';
 
@@ -691,6 +691,22 @@ export class KvOperatorStore implements OperatorEntities {
     const a = this.#name(account, 'account');
     await this.#requireAccount(a);
     return this.#s.names(`user.${kvSegment(this.name)}.${kvSegment(a)}.*`, 3);
+  }
+
+  /** Every user of the account, each entry verified as it is read (a bad one is its error). */
+  async readUsers(account: string, opts: { tokens?: boolean } = {}): Promise<JwtDirEntry[]> {
+    const a = this.#name(account, 'account');
+    const out: JwtDirEntry[] = [];
+    for (const name of await this.listUsers(a)) {
+      try {
+        const t = await this.#s.token(kvKeys.user(this.name, a, name), 'user');
+        if (t) out.push({ name, facts: t.facts, ...(opts.tokens ? { token: t.token } : {}) });
+      } catch (e) {
+        if (!isSigchainError(e)) throw e;
+        out.push({ name, error: e });
+      }
+    }
+    return out;
   }
 
   async hasUser(account: string, user: string): Promise<boolean> {

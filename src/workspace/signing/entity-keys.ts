@@ -7,7 +7,7 @@ import { isSigchainError } from '../../errors.js';
 import type { Role } from '../../nkeys/roles.js';
 import type { OperatorEntities } from '../../store/store.js';
 import { decodeWascap } from '../../claims/wascap/codec.js';
-import { isWascapStored, readAccount, readOperator, readUser } from '../read.js';
+import { isWascapStored, readAccount, readOperator, readUser, storedUsers } from '../read.js';
 import type { Workspace } from '../workspace.js';
 
 /** One key named by an entity of the store. */
@@ -76,11 +76,19 @@ export async function entityKeys(ws: Workspace, op: OperatorEntities, opts: Enti
         }
         const xkey = a.nats.authorization?.xkey;
         if (xkey) out.push({ ...inAccount, entity: name, kind: 'curve', publicKey: xkey, parent: a.sub, curve: true });
-        const users = opts.user !== undefined ? ((await op.hasUser(name, opts.user)) ? [opts.user] : []) : await op.listUsers(name);
-        for (const u of users) {
-          await guarded(async () => {
-            out.push({ ...inAccount, entity: u, kind: 'user', publicKey: (await readUser(op, name, u)).claims.sub, parent: a.sub });
-          });
+        if (opts.user !== undefined) {
+          const u = opts.user;
+          if (await op.hasUser(name, u)) await guarded(async () => void out.push({ ...inAccount, entity: u, kind: 'user', publicKey: (await readUser(op, name, u)).claims.sub, parent: a.sub }));
+        } else {
+          // Every user: one pass over the folder (a store may hold thousands); a user's key is its
+          // token's subject, read without judging the signature (a survey, not a decision).
+          for (const u of await storedUsers(op, name)) {
+            if (u.error) {
+              if (!opts.skipDamaged) throw u.error;
+              continue;
+            }
+            out.push({ ...inAccount, entity: u.name, kind: 'user', publicKey: u.facts.sub, parent: a.sub });
+          }
         }
       });
     }

@@ -155,38 +155,68 @@ export async function issueUser(
   claims: UserClaims,
   opts: { explicit?: SignerLike; ownPermissions?: boolean } = {},
 ): Promise<Issued> {
+  const [issued] = await issueUsers(ws, account, operatorStrict, [claims], opts);
+  return issued!;
+}
+
+/**
+ * {@link issueUser} for many users of one account at once: the signer is chosen (and its
+ * usages checked) once, every user's claims are checked before any is signed (one invalid user
+ * signs none), and the signatures are asked for together, so an audited key records them in
+ * one group commit. Answers in the order given; a warning that is the same for every user (the
+ * identity key signs) is given on the first only (and not at all with `once: false`, for a
+ * caller that issues one batch in several calls).
+ *
+ * @example
+ * ```ts
+ * const issued = await issueUsers(ws, account, false, [newUserClaims('a', pubA), newUserClaims('b', pubB)]);
+ * ```
+ */
+export async function issueUsers(
+  ws: Workspace,
+  account: Stored<AccountClaims>,
+  operatorStrict: boolean,
+  claimsList: readonly UserClaims[],
+  opts: { explicit?: SignerLike; ownPermissions?: boolean; once?: boolean } = {},
+): Promise<Issued[]> {
+  if (!claimsList.length) return [];
   const signer = await pick(ws, accountParent(account, operatorStrict), 'user tokens', opts.explicit, ['user']);
-  if (signer.as === 'signing-key') claims.nats.issuer_account = account.claims.sub;
-  else delete claims.nats.issuer_account;
-  // A user made under a scoped key gets its permissions from the scope: zero its own defaults.
-  if (signer.scope && !opts.ownPermissions) setScoped(claims);
-  if (signer.scope) {
-    const issues = validateScopedSigner({ ...claims, iss: signer.key.publicKey }, signer.scope);
-    if (issues.length) {
-      throw new SigchainError(
-        'SCOPED_USER_HAS_PERMISSIONS',
-        `User "${claims.name}" would be signed by the scoped signing key ${signer.key.publicKey} (role ${signer.scope.role}), which gives users exactly its template's permissions; the user may not carry its own permissions or limits (${issues.map((i) => i.message).join('; ')}). Drop the permission flags, or sign with an unscoped key.`,
-        { scope: signer.scope.key, role: signer.scope.role },
+  for (const claims of claimsList) {
+    if (signer.as === 'signing-key') claims.nats.issuer_account = account.claims.sub;
+    else delete claims.nats.issuer_account;
+    // A user made under a scoped key gets its permissions from the scope: zero its own defaults.
+    if (signer.scope && !opts.ownPermissions) setScoped(claims);
+    if (signer.scope) {
+      const issues = validateScopedSigner({ ...claims, iss: signer.key.publicKey }, signer.scope);
+      if (issues.length) {
+        throw new SigchainError(
+          'SCOPED_USER_HAS_PERMISSIONS',
+          `User "${claims.name}" would be signed by the scoped signing key ${signer.key.publicKey} (role ${signer.scope.role}), which gives users exactly its template's permissions; the user may not carry its own permissions or limits (${issues.map((i) => i.message).join('; ')}). Drop the permission flags, or sign with an unscoped key.`,
+          { scope: signer.scope.key, role: signer.scope.role },
+        );
+      }
+    }
+    refuseInvalid(`user "${claims.name ?? claims.sub}"`, claims);
+  }
+  const tokens = await Promise.all(claimsList.map((claims) => encodeUserAsync(claims, tokenSigner(signer.key, 'issuing', claims.sub))));
+  return claimsList.map((claims, i) => {
+    const token = tokens[i]!;
+    const warnings: string[] = [];
+    const expired = expiredAtIssue(`user "${claims.name ?? claims.sub}"`, claims.exp);
+    if (expired) warnings.push(expired);
+    // Only when no signing key could sign: then every user of the account hangs on the identity
+    // key, and rotating it means re-issuing all of them. An explicit identity -K beside usable
+    // signing keys is a choice, not a gap.
+    if (i === 0 && opts.once !== false && signer.as === 'identity' && (!opts.explicit || account.claims.nats.signing_keys === undefined || account.claims.nats.signing_keys.length === 0)) {
+      warnings.push(
+        `User "${claims.name ?? claims.sub}" is signed by account "${account.name}"'s identity key: the account has no usable signing key ` +
+          `(${(account.claims.nats.signing_keys ?? []).length ? 'none of its signing keys has its private key here with the issuing usage' : 'it lists none'}). ` +
+          `If the identity key leaks, the account and every user must be replaced. Add one: \`sigchain edit account ${account.name} --sk generate\`.`,
       );
     }
-  }
-  refuseInvalid(`user "${claims.name ?? claims.sub}"`, claims);
-  const token = await encodeUserAsync(claims, tokenSigner(signer.key, 'issuing', claims.sub));
-  const warnings: string[] = [];
-  const expired = expiredAtIssue(`user "${claims.name ?? claims.sub}"`, claims.exp);
-  if (expired) warnings.push(expired);
-  // Only when no signing key could sign: then every user of the account hangs on the identity
-  // key, and rotating it means re-issuing all of them. An explicit identity -K beside usable
-  // signing keys is a choice, not a gap.
-  if (signer.as === 'identity' && (!opts.explicit || account.claims.nats.signing_keys === undefined || account.claims.nats.signing_keys.length === 0)) {
-    warnings.push(
-      `User "${claims.name ?? claims.sub}" is signed by account "${account.name}"'s identity key: the account has no usable signing key ` +
-        `(${(account.claims.nats.signing_keys ?? []).length ? 'none of its signing keys has its private key here with the issuing usage' : 'it lists none'}). ` +
-        `If the identity key leaks, the account and every user must be replaced. Add one: \`sigchain edit account ${account.name} --sk generate\`.`,
-    );
-  }
-  if (connectLineSize(token) > DEFAULT_MAX_CONTROL_LINE) {
-    warnings.push(`User "${claims.name}"'s JWT is ${token.length} bytes: with it the client's CONNECT line exceeds nats-server's default max_control_line (${DEFAULT_MAX_CONTROL_LINE}), so the server will refuse the login. Use fewer permissions (or a scoped signing key), or raise max_control_line on every server.`);
-  }
-  return { token, signer, warnings };
+    if (connectLineSize(token) > DEFAULT_MAX_CONTROL_LINE) {
+      warnings.push(`User "${claims.name}"'s JWT is ${token.length} bytes: with it the client's CONNECT line exceeds nats-server's default max_control_line (${DEFAULT_MAX_CONTROL_LINE}), so the server will refuse the login. Use fewer permissions (or a scoped signing key), or raise max_control_line on every server.`);
+    }
+    return { token, signer, warnings };
+  });
 }

@@ -14,7 +14,9 @@ import type { LinkKind, Reason } from '../../trust/verdict.js';
 import type { OperatorEntities } from '../../store/store.js';
 import type { Workspace } from '../workspace.js';
 import { readStoreTrust } from './store-trust.js';
-import { type PlainPolicy, verifyMany } from './verify-many.js';
+import { jwtNamesSync } from '../../store/bulk-read.js';
+import { type PlainPolicy, type VerifiedFile, verifyFiles, verifyMany } from './verify-many.js';
+import { OperatorStore } from '../../store/operator-store.js';
 
 /** One problem found by {@link validateStore}. */
 export interface ValidationProblem {
@@ -34,7 +36,7 @@ export interface ValidateOptions {
   allAccounts?: boolean;
   /** Judge at this time (Unix seconds) instead of now. */
   now?: number;
-  /** Worker threads for the users (default: one per core when there are many). */
+  /** Threads that read and verify the users, this one included (default: one per core when there are many). */
   workers?: number;
 }
 
@@ -120,25 +122,54 @@ export async function validateStore(ws: Workspace, opts: ValidateOptions = {}): 
     for (const f of judgeImports(a.token, resolver)) problems.push(problem(entity, f));
     checked++;
   });
-  for (const name of accounts) {
-    const users = await op.listUsers(name).catch(() => [] as string[]);
-    const tokens: string[] = [];
-    const names: string[] = [];
-    // Read in parallel batches: the files are small and the time is the filesystem's.
-    for (let i = 0; i < users.length; i += 64) {
-      const batch = users.slice(i, i + 64);
-      const read = await Promise.all(batch.map((u) => attempt(() => op.readUserJwt(name, u))));
-      read.forEach((t, k) => {
-        const entity = `user ${name}/${batch[k]}`;
-        if (typeof t === 'string') tokens.push(t), names.push(batch[k]!);
-        else problems.push({ entity, code: 'STORE_CORRUPT', message: `The user's JWT cannot be read: ${t.message}` });
-      });
+  // Every user of every account judged, read and verified in one pass over the cores (each
+  // thread reads the files it judges).
+  const workers = opts.workers !== undefined ? { workers: Math.max(0, opts.workers - 1) } : {};
+  const judgedUsers: Array<{ entity: string; judged: VerifiedFile }> = [];
+  if (op instanceof OperatorStore) {
+    const users: Array<{ account: string; name: string }> = [];
+    for (const name of accounts) {
+      let names: string[] = [];
+      try {
+        names = jwtNamesSync(op.usersDir(name));
+      } catch {
+        // An account whose users folder cannot be listed has no users to judge (its own JWT was).
+      }
+      for (const u of names) users.push({ account: name, name: u });
     }
-    const v = await verifyMany(tokens, parents, policy, opts.workers !== undefined ? { workers: opts.workers } : {});
-    names.forEach((u, i) => {
-      for (const r of own(v.errors[i]!, 'user')) problems.push(problem(`user ${name}/${u}`, r));
-    });
-    checked += tokens.length;
+    const judged = await verifyFiles(users.map((u) => op.userJwtPath(u.account, u.name)), parents, policy, workers);
+    users.forEach((u, i) => judgedUsers.push({ entity: `user ${u.account}/${u.name}`, judged: judged[i]! }));
+  } else {
+    // A store that is not a folder (KV): its entries are read (and their signatures checked) by
+    // the store, then judged over the cores like files.
+    const entries: Array<{ entity: string; token?: string; error?: { code: string; message: string } }> = [];
+    for (const name of accounts) {
+      let read: Awaited<ReturnType<typeof op.readUsers>> = [];
+      try {
+        read = await op.readUsers(name, { tokens: true });
+      } catch {
+        // As above: no users to judge.
+      }
+      for (const u of read) entries.push({ entity: `user ${name}/${u.name}`, ...(u.error ? { error: { code: u.error.code, message: u.error.message } } : { token: u.token! }) });
+    }
+    const ok = entries.filter((e) => e.token !== undefined);
+    const judged = await verifyMany(ok.map((e) => e.token!), parents, policy, workers);
+    let k = 0;
+    for (const e of entries) {
+      if (e.error) judgedUsers.push({ entity: e.entity, judged: { readError: e.error, errors: [], warnings: [] } });
+      else {
+        judgedUsers.push({ entity: e.entity, judged: { errors: judged.errors[k]!, warnings: judged.warnings[k]! } });
+        k++;
+      }
+    }
+  }
+  for (const { entity, judged: f } of judgedUsers) {
+    if (f.missing) continue;
+    if (f.readError) problems.push({ entity, code: 'STORE_CORRUPT', message: `The user's JWT cannot be read: ${f.readError.message}` });
+    else {
+      for (const r of own(f.errors, 'user')) problems.push(problem(entity, r));
+      checked++;
+    }
   }
   return { operator: op.name, accounts, checked, problems };
 }

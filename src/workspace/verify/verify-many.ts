@@ -13,6 +13,7 @@ import { memoryResolver } from '../../trust/resolver.js';
 import type { Reason } from '../../trust/verdict.js';
 import { definePolicy } from '../../trust/policy.js';
 import { verifyChainSync } from '../../trust/verify-chain.js';
+import { readJwtFileSync } from '../../store/jwt-files.js';
 
 /** The policy as plain data, so that it crosses a thread boundary (no functions). */
 export interface PlainPolicy extends Omit<PolicyOptions, 'now' | 'revokedJtis' | 'trustedOperators' | 'bannedKeys'> {
@@ -94,4 +95,110 @@ export async function verifyMany(tokens: readonly string[], chain: readonly stri
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
+}
+
+/** What one file of {@link verifyFiles} came to: unreadable (`readError`, a message), or judged. */
+export interface VerifiedFile {
+  /** Why the file could not be read as a JWT (its coded error's code and message); then nothing was verified. */
+  readError?: { code: string; message: string };
+  /** The file is gone (removed since it was listed). */
+  missing?: true;
+  errors: Reason[];
+  warnings: Reason[];
+}
+
+/** Files per chunk: small enough that the threads finish together, big enough that messages are few. */
+const FILES_PER_CHUNK = 256;
+
+/** Reads and judges `paths` on this thread (the work of one chunk). */
+export function verifyFilesInline(paths: readonly string[], judge: (token: string) => { errors: Reason[]; warnings: Reason[] }): VerifiedFile[] {
+  const buf = Buffer.allocUnsafe(16 * 1024);
+  return paths.map((p) => {
+    const r = readJwtFileSync(p, buf);
+    if (r === undefined) return { missing: true, errors: [], warnings: [] };
+    if ('error' in r) return { readError: { code: r.error.code, message: r.error.message }, errors: [], warnings: [] };
+    const v = judge(r.token);
+    return { errors: v.errors, warnings: v.warnings };
+  });
+}
+
+/** A judge of tokens against one chain and policy (built once per thread). */
+export function tokenJudge(chain: readonly string[], policy: PlainPolicy): (token: string) => { errors: Reason[]; warnings: Reason[] } {
+  const resolver = memoryResolver(chain);
+  const defined = definePolicy(policy);
+  return (t) => {
+    const v = verifyChainSync(t, { resolver, policy: defined });
+    return { errors: v.errors, warnings: v.warnings };
+  };
+}
+
+/**
+ * Reads and verifies many JWT files (the users of a store) against the parents in `chain`
+ * under `policy`, over the machine's cores: the file list is cut into chunks that this thread
+ * and `workers` worker threads (default: one per extra core, from {@link PARALLEL_FROM} files)
+ * take as they finish the previous one, each reading its chunk's files itself. The workers are
+ * started first, so their start-up overlaps this thread's first chunks. Answers in the order
+ * given; a file that cannot be read as a JWT has `readError` (the reason `readJwtFile` gives).
+ *
+ * @example
+ * ```ts
+ * const judged = await verifyFiles(paths, [operatorJwt, accountJwt], { trustedOperators: [operatorJwt] });
+ * judged.filter((f) => f.readError || f.errors.length).length; // files with a problem
+ * ```
+ */
+export async function verifyFiles(paths: readonly string[], chain: readonly string[], policy: PlainPolicy, opts: { workers?: number } = {}): Promise<VerifiedFile[]> {
+  const fixed: PlainPolicy = { ...policy, now: policy.now ?? Date.now() / 1000 };
+  const chunks: string[][] = [];
+  for (let i = 0; i < paths.length; i += FILES_PER_CHUNK) chunks.push(paths.slice(i, i + FILES_PER_CHUNK));
+  const results: VerifiedFile[][] = new Array(chunks.length);
+  const extra = opts.workers ?? (paths.length >= PARALLEL_FROM ? Math.max(0, availableParallelism() - 1) : 0);
+  const n = Math.min(extra, Math.max(0, chunks.length - 1));
+  let next = 0;
+  const workers: Worker[] = [];
+  const url = new URL('./verify-many-worker.js', import.meta.url);
+  try {
+    // Each worker: given the chain and policy at start, then one chunk at a time until none is left.
+    const idle: Array<() => void> = [];
+    const done = Array.from({ length: n }, () => {
+      const w = new Worker(url, { workerData: { pool: true, chain, policy: fixed } });
+      workers.push(w);
+      return new Promise<void>((resolve, reject) => {
+        // Two chunks in flight: the next is already there when one is done, so the worker never
+        // waits for this thread to come back from its own chunk to hand out more.
+        let outstanding = 0;
+        let started = false;
+        const give = (): void => {
+          while (outstanding < 2 && next < chunks.length) {
+            const id = next++;
+            outstanding++;
+            w.postMessage({ id, paths: chunks[id] });
+          }
+          if (outstanding === 0) resolve();
+        };
+        // Not started yet when this thread has taken the last chunk: nothing to wait for.
+        idle.push(() => !started && resolve());
+        w.on('message', (m: 'ready' | { id: number; files: VerifiedFile[] } | { failed: string }) => {
+          if (m === 'ready') return (started = true), give();
+          if ('failed' in m) return reject(new Error(m.failed));
+          results[m.id] = m.files;
+          outstanding--;
+          give();
+        });
+        w.once('error', reject);
+        w.once('exit', (code) => reject(new Error(`a verify worker stopped with code ${code}`)));
+      });
+    });
+    // This thread works too, yielding between chunks so the workers' messages are served.
+    const judge = tokenJudge(chain, fixed);
+    while (next < chunks.length) {
+      const k = next++;
+      results[k] = verifyFilesInline(chunks[k]!, judge);
+      if (n) await new Promise((r) => setImmediate(r));
+    }
+    for (const settle of idle) settle();
+    await Promise.all(done);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return results.flat();
 }

@@ -1,0 +1,53 @@
+// createFilesDurably: many new files, each complete when it appears, in the order of their phases;
+// a batch that fails leaves nothing of itself, not even temp files.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { it } from 'node:test';
+import { isSigchainError } from '../../src/errors.js';
+import { createFilesDurably } from '../../src/store/bulk-write.js';
+
+function tempDir(t: { after(fn: () => void): void }): string {
+  const d = mkdtempSync(join(tmpdir(), 'sigchain-bulk-'));
+  t.after(() => rmSync(d, { recursive: true, force: true }));
+  return d;
+}
+
+it('creates every file with its content and exact mode, folders 0700, no temp file left', async (t) => {
+  const d = tempDir(t);
+  const files = Array.from({ length: 100 }, (_, i) => ({ path: join(d, `k${i % 7}`, `f${i}`), data: `content ${i}`, mode: i % 2 ? 0o600 : 0o644, phase: i % 3 }));
+  const r = await createFilesDurably(files);
+  assert.equal(r.files, 100);
+  for (const f of files) {
+    assert.equal(readFileSync(f.path, 'utf8'), f.data);
+    assert.equal(statSync(f.path).mode & 0o777, f.mode);
+  }
+  assert.equal(statSync(join(d, 'k0')).mode & 0o777, 0o700);
+  for (const k of readdirSync(d)) assert.deepEqual(readdirSync(join(d, k)).filter((n) => n.startsWith('.')), []);
+  // A handful of files, synced one by one.
+  await createFilesDurably([{ path: join(d, 'small'), data: 'x', mode: 0o600 }], { how: 'fsync' });
+  assert.equal(readFileSync(join(d, 'small'), 'utf8'), 'x');
+});
+
+it('a batch that cannot be written leaves no file: none in place, no temp file', async (t) => {
+  const d = tempDir(t);
+  writeFileSync(join(d, 'blocker'), 'a file where a folder should be');
+  const batch = [
+    { path: join(d, 'ok', 'a'), data: 'a', mode: 0o600, phase: 0 },
+    { path: join(d, 'blocker', 'b'), data: 'b', mode: 0o600, phase: 1 },
+  ];
+  await assert.rejects(createFilesDurably(batch), (e) => isSigchainError(e) && e.code === 'IO_ERROR');
+  // Folders made on the way may stay (empty); no file of the batch, temp or final, does.
+  const files = readdirSync(d, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
+  assert.deepEqual(files, ['blocker']);
+  // A file that cannot be renamed into place (a folder holds its name): the renames made are undone.
+  const e2 = [
+    { path: join(d, 'x', 'first'), data: '1', mode: 0o600, phase: 0 },
+    { path: join(d, 'x', 'second'), data: '2', mode: 0o600, phase: 1 },
+  ];
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(join(d, 'x', 'second', 'inside'), { recursive: true });
+  await assert.rejects(createFilesDurably(e2), (e) => isSigchainError(e) && e.code === 'IO_ERROR');
+  assert.deepEqual(readdirSync(join(d, 'x')), ['second'], 'first undone, temps removed');
+});
