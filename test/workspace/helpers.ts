@@ -59,9 +59,11 @@ export function snapshot(root: string): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {
+      // Locks come and go (the audit lock is kept a few ms after a write, as a dangling symlink).
+      if (name.endsWith('.lock') || name.endsWith('.lock.want')) continue;
       const p = join(dir, name);
       if (statSync(p).isDirectory()) walk(p);
-      else if (!name.endsWith('.lock')) out.set(relative(root, p), readFileSync(p, 'utf8'));
+      else out.set(relative(root, p), readFileSync(p, 'utf8'));
     }
   };
   walk(root);
