@@ -4,6 +4,7 @@
 // enough NATS protocol. Every case ends with a bounded result, in bounded time.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
 import { MAX_ANSWERS, MAX_JSON_ANSWER, ResolverSession, type SessionUser, parseServerAnswer } from '../../../src/nats/resolver/client.js';
 import { KeyPair } from '../../../src/nkeys/keypair.js';
 import { type FakeAnswer, type FakeNats, startFakeNats } from '../../helpers/fake-nats.js';
@@ -27,6 +28,24 @@ describe('parseServerAnswer: anything but a nats-server reply is undefined (garb
     assert.equal(p.server.id.length, 128);
     assert.equal(p.server.name.length, 128);
     assert.deepEqual(parseServerAnswer(bytes('{"error":{"description":"no"},"server":{"id":"N1"}}')), { server: { id: 'N1', name: 'N1' }, error: { description: 'no' } });
+  });
+
+  it('property (fast-check, 500 runs): any bytes or any JSON value give undefined or a reply with bounded server names, never an exception', () => {
+    const anyJson = fc.jsonValue({ maxDepth: 6 });
+    const answer = fc.oneof(
+      fc.uint8Array({ maxLength: 2048 }),
+      anyJson.map((v) => new TextEncoder().encode(JSON.stringify(v))),
+      fc.record({ data: anyJson, error: fc.option(anyJson, { nil: undefined }), server: fc.oneof(anyJson, fc.record({ id: fc.string(), name: fc.option(fc.string(), { nil: undefined }) })) }).map((v) => new TextEncoder().encode(JSON.stringify(v))),
+    );
+    fc.assert(
+      fc.property(answer, (data) => {
+        const p = parseServerAnswer({ data });
+        if (p === undefined) return;
+        assert.equal(typeof p.server.id, 'string');
+        assert.ok(p.server.id.length > 0 && p.server.id.length <= 128 && p.server.name.length <= 128);
+      }),
+      { numRuns: 500, seed: 20261205 },
+    );
   });
 
   it('survives deep nesting', () => {
