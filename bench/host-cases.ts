@@ -9,63 +9,10 @@
  * Needs the `nats-server` binary (the Debian package, as .ci/run installs): without it the
  * figures are skipped with a note saying so, never reported as zero.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { type Host, echoActor, startHost } from '../src/host/index.js';
 import { KeyPair } from '../src/nkeys/keypair.js';
+import { natsServerBinary, rateInFlight, startNatsServer } from './nats-server.js';
 import type { Figure } from './report.js';
-
-function natsServerBinary(): string | undefined {
-  for (const p of ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server']) if (existsSync(p)) return p;
-  const which = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' });
-  return which.status === 0 && which.stdout.trim() ? which.stdout.trim() : undefined;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function startServer(bin: string): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(bin, ['-a', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout!.on('data', (d) => (log += d));
-  child.stderr!.on('data', (d) => (log += d));
-  await new Promise<void>((resolve, reject) => {
-    const started = Date.now();
-    const tick = (): void => {
-      if (/Server is ready/.test(log)) return resolve();
-      if (child.exitCode !== null || Date.now() - started > 10_000) return reject(new Error(`nats-server did not start:\n${log}`));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
-  return { url: `nats://127.0.0.1:${port}`, child };
-}
-
-/** Runs `inFlight` loops of `one()` for `ms` and returns completed operations per second. */
-async function rate(one: () => Promise<unknown>, inFlight: number, ms: number): Promise<number> {
-  let n = 0;
-  const end = performance.now() + ms;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (performance.now() < end) {
-        await one();
-        n++;
-      }
-    }),
-  );
-  return n / ((performance.now() - start) / 1000);
-}
 
 /**
  * The end-to-end figures (see the module notes): `host.call_1k_1_in_flight` and
@@ -82,7 +29,7 @@ export async function hostFigures(quick: boolean, progress: (msg: string) => voi
     progress('skipping host.call_*: nats-server is not installed (apt-get install -y nats-server), so no end-to-end figure was measured\n');
     return {};
   }
-  const { url, child } = await startServer(bin);
+  const { url, child } = await startNatsServer(bin);
   const hosts: Host[] = [];
   try {
     const key = KeyPair.create('cluster');
@@ -109,11 +56,11 @@ export async function hostFigures(quick: boolean, progress: (msg: string) => voi
       const ours: number[] = [];
       const bare: number[] = [];
       // Warm-up, then alternate so both see the same machine state.
-      await rate(() => a.call(target, 'Echo.Echo', body), inFlight, ms / 3);
-      await rate(() => client.request('bench.bare', body), inFlight, ms / 3);
+      await rateInFlight(() => a.call(target, 'Echo.Echo', body), inFlight, ms / 3);
+      await rateInFlight(() => client.request('bench.bare', body), inFlight, ms / 3);
       for (let r = 0; r < rounds; r++) {
-        ours.push(await rate(() => a.call(target, 'Echo.Echo', body), inFlight, ms));
-        bare.push(await rate(() => client.request('bench.bare', body), inFlight, ms));
+        ours.push(await rateInFlight(() => a.call(target, 'Echo.Echo', body), inFlight, ms));
+        bare.push(await rateInFlight(() => client.request('bench.bare', body), inFlight, ms));
       }
       const best = Math.max(...ours);
       const bestBare = Math.max(...bare);

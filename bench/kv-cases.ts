@@ -8,64 +8,13 @@
  *
  * Needs the `nats-server` binary: without it the figures are skipped with a note, never zero.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EntityStore } from '../src/store/store.js';
 import { Workspace, addAccount, addOperator } from '../src/workspace/index.js';
+import { natsServerBinary, rateInFlight, startNatsServer } from './nats-server.js';
 import type { Figure } from './report.js';
-
-function natsServerBinary(): string | undefined {
-  for (const p of ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server']) if (existsSync(p)) return p;
-  const which = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' });
-  return which.status === 0 && which.stdout.trim() ? which.stdout.trim() : undefined;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function startJetStream(bin: string, dir: string): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(bin, ['-js', '-sd', dir, '-a', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout!.on('data', (d) => (log += d));
-  child.stderr!.on('data', (d) => (log += d));
-  await new Promise<void>((resolve, reject) => {
-    const started = Date.now();
-    const tick = (): void => {
-      if (/Server is ready/.test(log)) return resolve();
-      if (child.exitCode !== null || Date.now() - started > 10_000) return reject(new Error(`nats-server did not start:\n${log}`));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
-  return { url: `nats://127.0.0.1:${port}`, child };
-}
-
-async function rate(one: () => Promise<unknown>, inFlight: number, ms: number): Promise<number> {
-  let n = 0;
-  const end = performance.now() + ms;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (performance.now() < end) {
-        await one();
-        n++;
-      }
-    }),
-  );
-  return n / ((performance.now() - start) / 1000);
-}
 
 async function seeded(home: string, store?: string): Promise<Workspace> {
   const ws = Workspace.open({ env: { SIGCHAIN_KEYRING_BACKEND: 'file', SIGCHAIN_HOME: home, HOME: home }, ...(store ? { store } : {}), custody: { noAudit: true } });
@@ -96,7 +45,7 @@ export async function kvFigures(quick: boolean, progress: (msg: string) => void)
     return {};
   }
   const tmp = mkdtempSync(join(tmpdir(), 'sigchain-bench-kv-'));
-  const { url, child } = await startJetStream(bin, join(tmp, 'js'));
+  const { url, child } = await startNatsServer(bin, ['-js', '-sd', join(tmp, 'js')]);
   const open: Workspace[] = [];
   try {
     const kv = await seeded(join(tmp, 'kv-home'), `${url}/bench`);
@@ -111,13 +60,13 @@ export async function kvFigures(quick: boolean, progress: (msg: string) => void)
     ];
     for (const [name, op, inFlight, note] of cases) {
       progress(`measuring ${name} (ours, directory)…\n`);
-      await rate(op(kv.store), inFlight, ms / 3);
-      await rate(op(dir.store), inFlight, ms / 3);
+      await rateInFlight(op(kv.store), inFlight, ms / 3);
+      await rateInFlight(op(dir.store), inFlight, ms / 3);
       const ours: number[] = [];
       const peer: number[] = [];
       for (let r = 0; r < rounds; r++) {
-        ours.push(await rate(op(kv.store), inFlight, ms));
-        peer.push(await rate(op(dir.store), inFlight, ms));
+        ours.push(await rateInFlight(op(kv.store), inFlight, ms));
+        peer.push(await rateInFlight(op(dir.store), inFlight, ms));
       }
       const best = Math.max(...ours);
       const bestPeer = Math.max(...peer);
