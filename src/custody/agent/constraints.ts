@@ -62,6 +62,7 @@ export interface Classified {
 const NONCE_CLAIM = /^([0-9A-Za-z._-]{1,128}):([1-9][0-9]{0,18}):([0-9A-Za-z._-]{1,128})$/;
 const MAX_NONCE = (1n << 63n) - 1n;
 const SIGNING_INPUT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const B64URL = /^[A-Za-z0-9_-]+$/;
 
 /** The contract of a well-formed nonce claim, or undefined. */
 export function nonceClaimContract(data: Uint8Array): string | undefined {
@@ -82,15 +83,19 @@ export function classify(data: Uint8Array): Classified {
     // Called for every signature the agent audits: no copies, and no exception for bytes that
     // are not JSON (the common case of a plain message shaped like a signing input).
     const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    const text = bytes.toString('latin1');
-    if (SIGNING_INPUT.test(text)) {
-      const payload = Buffer.from(text.slice(text.indexOf('.') + 1), 'base64url');
-      if (payload[0] === 0x7b /* { */) {
-        try {
-          const claims = JSON.parse(payload.toString('utf8')) as { sub?: unknown };
-          return { kind: 'jwt', ...(typeof claims?.sub === 'string' ? { subject: claims.sub } : {}) };
-        } catch {
-          // not JSON: a message
+    // A JWT's signing input starts with a base64url JSON header (`eyJ` is `{"`) and holds one dot.
+    const dot = bytes.indexOf(0x2e);
+    if (bytes[0] === 0x65 && bytes[1] === 0x79 && bytes[2] === 0x4a && dot > 0 && bytes.indexOf(0x2e, dot + 1) < 0) {
+      const text = bytes.toString('latin1', dot + 1);
+      if (B64URL.test(text)) {
+        const payload = Buffer.from(text, 'base64url');
+        if (payload[0] === 0x7b /* { */) {
+          try {
+            const claims = JSON.parse(payload.toString('utf8')) as { sub?: unknown };
+            return { kind: 'jwt', ...(typeof claims?.sub === 'string' ? { subject: claims.sub } : {}) };
+          } catch {
+            // not JSON: a message
+          }
         }
       }
     }

@@ -20,7 +20,7 @@
  *   under the same constraints, lifetime, lock and audit as a key it holds; removing it gives
  *   the token session back.
  */
-import { type KeyObject, createHash, createPrivateKey, createPublicKey, randomBytes, scrypt, sign as edSign, timingSafeEqual, verify as edVerify } from 'node:crypto';
+import { type KeyObject, hash, createPrivateKey, createPublicKey, randomBytes, scrypt, sign as edSign, timingSafeEqual, verify as edVerify } from 'node:crypto';
 import { lstatSync, mkdirSync, unlinkSync, chmodSync, statSync } from 'node:fs';
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
@@ -177,7 +177,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
       ...(fields.usage ? { usage: fields.usage } : {}),
       kind: fields.kind,
       ...(fields.subject ? { subject: fields.subject } : {}),
-      sha256: createHash('sha256').update(data).digest('hex'),
+      sha256: hash('sha256', data, 'hex'),
       caller,
       result: fields.result,
       ...(fields.reason ? { reason: fields.reason } : {}),
@@ -304,7 +304,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
           usage,
           kind: 'message',
           subject: ADD_REF_EXTENSION,
-          sha256: createHash('sha256').update(challenge).digest('hex'),
+          sha256: hash('sha256', challenge, 'hex'),
           caller,
           result: genuine ? 'signed' : 'refused',
           ...(genuine ? {} : { reason: 'PKCS11_KEY_NOT_FOUND' }),

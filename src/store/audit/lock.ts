@@ -50,7 +50,15 @@ interface Kept {
   token: string;
   busy: boolean;
   timer: NodeJS.Timeout | undefined;
+  /** When the lock file and the `.want` marker were last looked at (performance.now()). */
+  checked: number;
 }
+
+/**
+ * How often a keeper looks at its lock file and for a `.want` marker while it keeps the lock
+ * busy: each look is a system call, and a waiter polls every few milliseconds anyway.
+ */
+const KEEP_CHECK_MS = 1;
 // Locks kept between uses (path → lease). A kept lock is also in `held`.
 const kept = new Map<string, Kept>();
 
@@ -83,6 +91,8 @@ function letGo(path: string, token: string): void {
 function idleKept(path: string): Kept | undefined {
   const k = kept.get(path);
   if (!k || k.busy) return undefined;
+  if (performance.now() - k.checked < KEEP_CHECK_MS) return k;
+  k.checked = performance.now();
   let text: string | undefined;
   try {
     text = readlinkSync(path);
@@ -178,7 +188,8 @@ async function breakStale(path: string, token: string, myToken: string): Promise
 
 /**
  * Runs `fn` holding the audit lock file `path`. With `keep`, the lock stays held for a few
- * milliseconds afterwards so the next call takes it for free (see above). Not re-entrant:
+ * milliseconds afterwards so the next call takes it for free (see above); `fn` is told whether
+ * the lock was kept since the previous call (then no other sigchain writer came in between). Not re-entrant:
  * callers in one process serialise themselves first (the log's write queue does); a second
  * caller while the lock is in use waits like any other writer.
  *
@@ -187,7 +198,7 @@ async function breakStale(path: string, token: string, myToken: string): Promise
  * await withAuditLock(`${dir}/audit.lock`, async () => appendLines(...));
  * ```
  */
-export async function withAuditLock<T>(path: string, fn: () => Promise<T>, timeoutMs = AUDIT_LOCK_TIMEOUT_MS, options: { keep?: boolean } = {}): Promise<T> {
+export async function withAuditLock<T>(path: string, fn: (how: { kept: boolean }) => Promise<T>, timeoutMs = AUDIT_LOCK_TIMEOUT_MS, options: { keep?: boolean } = {}): Promise<T> {
   if (!exitHook) {
     exitHook = true;
     // process.exit() in the middle of a write skips `finally`: release on the way out.
@@ -196,6 +207,7 @@ export async function withAuditLock<T>(path: string, fn: () => Promise<T>, timeo
     });
   }
   let k = idleKept(path);
+  const wasKept = k !== undefined;
   let token: string;
   if (k) {
     if (k.timer) clearTimeout(k.timer);
@@ -207,16 +219,19 @@ export async function withAuditLock<T>(path: string, fn: () => Promise<T>, timeo
     await take(path, token, timeoutMs);
     held.set(path, token);
   }
-  k ??= { token, busy: true, timer: undefined };
+  k ??= { token, busy: true, timer: undefined, checked: performance.now() };
   k.busy = true;
   let ok = false;
   try {
-    const result = await fn();
+    const result = await fn({ kept: wasKept });
     ok = true;
     return result;
   } finally {
     k.busy = false;
-    if (ok && options.keep && !wanted(path)) {
+    // A fresh take has just removed any marker; a kept lock looks again once KEEP_CHECK_MS passed.
+    const look = performance.now() - k.checked >= KEEP_CHECK_MS;
+    if (look) k.checked = performance.now();
+    if (ok && options.keep && !(look && wanted(path))) {
       kept.set(path, k);
       const lease = k;
       lease.timer = setTimeout(() => {
