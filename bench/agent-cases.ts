@@ -9,8 +9,8 @@
  * `ours` is sigchain's agent (`sigchain agent start --foreground`, a separate process); the peer
  * `ssh_agent` is OpenSSH's `ssh-agent -D` under the same load; `node_crypto` signs in-process
  * (32 signatures per op in the 32-client figure). `agent_no_audit` is the same agent server with no
- * audit hook (bench/agent-no-audit.ts), so the 32-client note gives the audit log's cost as a
- * share of the agent's rate. The note of the 1-client figure gives the p50
+ * audit hook (bench/agent-no-audit.ts), and `agent.audit_32_clients` gives the audit log's cost as a
+ * share of the agent's rate (figure `agent.audit_32_clients`). The note of the 1-client figure gives the p50
  * and p99 round trip of each agent over 2,000 sequential signatures. Without `ssh-agent` on PATH
  * that peer is left out.
  */
@@ -27,7 +27,7 @@ import { decodePublicKey } from '../src/nkeys/codec.js';
 import { KeyPair } from '../src/nkeys/index.js';
 import { type Case, type Settings, measure } from './harness.js';
 import { nodeKeysFor } from './node-keys.js';
-import { type Figure, figuresOf } from './report.js';
+import { type Figure, GOALS, figuresOf } from './report.js';
 
 const CLIENTS = 32;
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
@@ -125,11 +125,22 @@ export async function agentFigures(settings: Settings, quick: boolean, progress:
     for (const f of Object.values(manyFig)) {
       f.ops_per_s *= CLIENTS;
       for (const k of Object.keys(f.peers_ops_per_s)) f.peers_ops_per_s[k]! *= CLIENTS;
-      const bare = f.peers_ops_per_s.agent_no_audit;
-      const cost = bare ? ` The audit log costs ${(100 * (1 - f.ops_per_s / bare)).toFixed(1)}% of the agent's rate (agent_no_audit: the same agent server without its audit hook).` : '';
-      f.note = `${CLIENTS} clients on ${CLIENTS} connections signing at once; signatures per second.${cost}`;
+      f.note = `${CLIENTS} clients on ${CLIENTS} connections signing at once; signatures per second`;
     }
     Object.assign(figures, manyFig);
+    // The audit log's share of the agent's rate, as its own figure so the goal is judged on it.
+    const withLog = manyFig['agent.sign_32_clients'];
+    if (withLog?.vs.agent_no_audit !== undefined) {
+      const ratio = withLog.vs.agent_no_audit;
+      const goal = GOALS['agent.audit_32_clients']!;
+      figures['agent.audit_32_clients'] = {
+        ops_per_s: withLog.ops_per_s,
+        vs: { agent_no_audit: ratio },
+        peers_ops_per_s: { agent_no_audit: withLog.peers_ops_per_s.agent_no_audit! },
+        goal: { peer: goal.peer, min_ratio: goal.min, met: ratio >= goal.min },
+        note: `the agent with its audit log against the same agent server with no audit hook, 32 clients: the log costs ${(100 * (1 - ratio)).toFixed(1)}% of the agent's rate (median of the per-round ratios)`,
+      };
+    }
 
     const n = quick ? 50 : 2000;
     const rt: string[] = [];

@@ -24,8 +24,10 @@ export const GOALS: Record<string, { peer: string; min: number }> = {
   'invocation.verify_1k': { peer: 'node_crypto', min: 0.9 },
   'invocation.replay_cache_1k': { peer: 'without_cache', min: 0.95 },
   'invocation.replay_cache_64k': { peer: 'without_cache', min: 0.95 },
-  // Issue 9: the audit log costs under 10% of the rate (32 in flight, as the agent's clients are).
-  'custody.audit_32_in_flight': { peer: 'memory_signer', min: 0.9 },
+  // Issue 9: the audit log costs under 10% of the agent's rate (32 clients), against the same
+  // agent server with no audit hook in the same run. (custody.audit_32_in_flight shows the log
+  // under a signer that does nothing else: a stress figure, not the goal.)
+  'agent.audit_32_clients': { peer: 'agent_no_audit', min: 0.9 },
   // Issue 12: validate verifies a 10k-user store at least as fast as Go nats-io/jwt decodes and verifies on one core.
   'store.validate_10k': { peer: 'go_jwt', min: 1.0 },
   // Issue 12: listing a 10k-user store at half the speed of reading its files bare, and creating
