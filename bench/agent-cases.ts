@@ -10,7 +10,7 @@
  * `ssh_agent` is OpenSSH's `ssh-agent -D` under the same load; `node_crypto` signs in-process
  * (32 signatures per op in the 32-client figure). `agent_no_audit` is the same agent server with no
  * audit hook (bench/agent-no-audit.ts), and `agent.audit_32_clients` gives the audit log's cost as a
- * share of the agent's rate (figure `agent.audit_32_clients`). The note of the 1-client figure gives the p50
+ * share of the agent's rate. The note of the 1-client figure gives the p50
  * and p99 round trip of each agent over 2,000 sequential signatures. Without `ssh-agent` on PATH
  * that peer is left out.
  */
