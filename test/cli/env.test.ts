@@ -17,6 +17,11 @@ it('env on an empty home shows every folder with its source and no context', asy
   assert.equal(out.mode, 'sigchain');
   assert.deepEqual(out.paths, { home: h, stores_dir: join(h, 'stores'), keystore_dir: join(h, 'ks'), config_dir: h, config_file: join(h, 'config.json') });
   assert.equal(out.operator, null);
+  assert.deepEqual(out.store, { kind: 'directory', location: join(h, 'stores') });
+  assert.match(r.stdout, /│ Store\s+│ .*stores\s+│ the stores folder/);
+  // A KV store is named (and env still answers when its server is down: it is where to look).
+  const kv = json((await cli(h, ['env', '--json', '--store', 'nats://127.0.0.1:1/shared'])).stdout);
+  assert.deepEqual(kv.store, { kind: 'nats-kv', location: 'nats://127.0.0.1:1/shared' });
   assert.deepEqual(out.settings.find((s: { name: string }) => s.name === 'Keystore Dir'), { name: 'Keystore Dir', value: join(h, 'ks'), source: 'flag --keystore-dir' });
 });
 

@@ -57,7 +57,9 @@ export const envCommand: Command = {
     }
     const rows = ws.describePaths(ctx.env);
     const p = ws.paths;
+    const storeSource = str(ctx, 'store') !== undefined ? '--store' : ctx.env.SIGCHAIN_STORE ? '$SIGCHAIN_STORE' : 'the stores folder (no --store, no $SIGCHAIN_STORE)';
     const table = renderGrid('sigchain Environment', ['Setting', 'Value', 'Source'], [
+      ['Store', ws.store.kind === 'nats-kv' ? `JetStream KV ${ws.store.location}` : ws.store.location, storeSource],
       ...rows.map((r) => [r.name, r.value, r.source]),
       ['Current Operator', now.operator ?? contextProblem ?? '', source(now.operator, saved.operator, 'operator')],
       ['Current Account', now.account ?? contextProblem ?? '', source(now.account, saved.account, 'account')],
@@ -65,6 +67,7 @@ export const envCommand: Command = {
     ctx.printer.result(
       {
         mode: p.mode,
+        store: { kind: ws.store.kind, location: ws.store.location },
         paths: {
           home: p.home.path,
           stores_dir: p.storesDir.path,
