@@ -38,6 +38,8 @@ export function snapshot(root: string): Map<string, string> {
       return;
     }
     for (const e of entries) {
+      // Locks come and go (the audit lock is kept a few ms after a write, as a dangling symlink).
+      if (e.name.endsWith('.lock') || e.name.endsWith('.lock.want')) continue;
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
       else out.set(relative(root, p), readFileSync(p, 'utf8'));

@@ -3,7 +3,7 @@
 // connections everywhere, a stolen older account JWT refused, a server restarted empty catching
 // up, one server down then back, a partial refusal converging, and no seed on the wire.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -360,7 +360,7 @@ describe('push/pull on a three-server cluster (full resolver)', () => {
     const walk = (d: string) => {
       for (const f of readdirSync(d)) {
         const p = join(d, f);
-        if (statSync(p).isDirectory()) walk(p);
+        if (lstatSync(p).isDirectory()) walk(p);
         else if (f.endsWith('.nk')) seeds.push(readFileSync(p, 'utf8').trim());
       }
     };
