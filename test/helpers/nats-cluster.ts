@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { natsResolverConfig } from '../../src/nats/server-config.js';
 import { freePort, natsServerBinary } from './nats-server.js';
@@ -32,10 +33,28 @@ export interface NatsCluster {
   close(): Promise<void>;
 }
 
+/**
+ * A free port below Linux's ephemeral range (32768+), picked at random: ports asked of the
+ * kernel (port 0) come from that range, and another test file running at the same time can be
+ * handed the same one between our check and the server's bind ("address already in use").
+ */
+async function quietPort(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  return freePort();
+}
+
 /** Ports picked before the operator JWT is made, so it can name the servers (service URLs). */
 export async function clusterPorts(n = 3): Promise<Array<{ port: number; clusterPort: number }>> {
   const out = [];
-  for (let i = 0; i < n; i++) out.push({ port: await freePort(), clusterPort: await freePort() });
+  for (let i = 0; i < n; i++) out.push({ port: await quietPort(), clusterPort: await quietPort() });
   return out;
 }
 
@@ -76,7 +95,7 @@ export async function startCluster(o: ClusterOptions): Promise<NatsCluster> {
   const procs: Array<ChildProcess | undefined> = [];
   // A monitoring port per node tells when routes are up (nats-server's /routez).
   const monitorPorts: number[] = [];
-  for (let i = 0; i < o.ports.length; i++) monitorPorts.push(await freePort());
+  for (let i = 0; i < o.ports.length; i++) monitorPorts.push(await quietPort());
   const logs: string[] = o.ports.map(() => '');
   const nodes: ClusterNode[] = o.ports.map((p, i) => ({
     name: names[i]!,
