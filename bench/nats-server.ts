@@ -2,26 +2,16 @@
  * What the bench families that talk to a real nats-server share (host, kv): finding the binary,
  * starting one server on a free 127.0.0.1 port, and counting operations with several in flight.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { freePort, natsServerBinary as testsBinary } from '../test/helpers/nats-server.js';
 
 /** The nats-server binary, or undefined when it is not installed (the figures are then skipped). */
 export function natsServerBinary(): string | undefined {
-  for (const p of ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server']) if (existsSync(p)) return p;
-  const which = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' });
-  return which.status === 0 && which.stdout.trim() ? which.stdout.trim() : undefined;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
+  try {
+    return testsBinary();
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { SigchainError } from '../../errors.js';
 import { type PullOutcome, pullAccounts, pullSucceeded } from '../../workspace/distribution/pull.js';
 import { type Command, flag, str } from '../command.js';
-import { accountSelection, timeoutMs } from '../parse/server-flags.js';
+import { SERVER_OPTIONS, accountSelection, timeoutMs } from '../parse/server-flags.js';
 import { openWorkspace } from './support.js';
 
 function line(a: PullOutcome): string {
@@ -35,9 +35,7 @@ export const pullCommand: Command = {
   options: {
     account: { type: 'string', short: 'a', multiple: true, valueName: 'ACCOUNT', description: 'An account to pull (name, or public key for one not in the store); repeatable.' },
     'all-accounts': { type: 'boolean', short: 'A', description: 'Pull every account the servers hold.' },
-    operator: { type: 'string', valueName: 'NAME', description: 'The operator (default: the current one).' },
-    server: { type: 'string', valueName: 'URL', description: "The server to talk to (default: the operator's account server URL or first service URL)." },
-    timeout: { type: 'string', valueName: 'DURATION', description: "How long to wait for the servers' answers (default 2s)." },
+    ...SERVER_OPTIONS,
     diff: { type: 'boolean', description: 'List the accounts whose local and remote tokens differ; write nothing.' },
     'overwrite-newer': { type: 'boolean', description: "Take the servers' token even where the store's is newer." },
   },

@@ -1,7 +1,7 @@
 import { SigchainError } from '../../errors.js';
 import { type AccountOutcome, type PushResult, pushAccounts, pushSucceeded } from '../../workspace/distribution/push.js';
 import { type Command, flag, list, str } from '../command.js';
-import { accountSelection, timeoutMs } from '../parse/server-flags.js';
+import { SERVER_OPTIONS, accountSelection, timeoutMs } from '../parse/server-flags.js';
 import { openWorkspace } from './support.js';
 
 /** `<account> <server_name> (<server_id>): <status>` lines, one per server and account. */
@@ -64,9 +64,7 @@ export const pushCommand: Command = {
   options: {
     account: { type: 'string', short: 'a', multiple: true, valueName: 'ACCOUNT', description: 'An account to push (name or public key); repeatable.' },
     'all-accounts': { type: 'boolean', short: 'A', description: 'Push every account of the operator.' },
-    operator: { type: 'string', valueName: 'NAME', description: 'The operator (default: the current one).' },
-    server: { type: 'string', valueName: 'URL', description: "The server to talk to, nats://HOST:PORT (default: the operator's account server URL or first service URL)." },
-    timeout: { type: 'string', valueName: 'DURATION', description: 'How long to wait for the servers\' answers to each request (default 2s).' },
+    ...SERVER_OPTIONS,
     force: { type: 'boolean', description: 'Push even when a server holds a newer token (a deliberate rollback).' },
     prune: { type: 'boolean', description: 'With -A: delete from the servers the accounts the store does not hold.' },
     'account-removal': { type: 'string', multiple: true, valueName: 'NAME|PUB', description: 'Delete this account from the servers (repeatable).' },

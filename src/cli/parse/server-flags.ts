@@ -1,5 +1,5 @@
 import { SigchainError } from '../../errors.js';
-import { type CommandContext, str } from '../command.js';
+import { type CommandContext, type OptionSpec, str } from '../command.js';
 import { parseDurationNs } from './time.js';
 
 /** `--timeout DURATION` as milliseconds (500ms, 2s, 1m); undefined when not given. */
@@ -20,3 +20,10 @@ export function accountSelection(ctx: CommandContext, verb: string): string[] | 
   if (!all && !named.length) throw new SigchainError('USAGE', `Name the accounts to ${verb} with -a ACCOUNT (repeatable), or -A for all.`);
   return all ? 'all' : named;
 }
+
+/** The options `push` and `pull` share: which operator, which server, how long to wait. */
+export const SERVER_OPTIONS: Record<'operator' | 'server' | 'timeout', OptionSpec> = {
+  operator: { type: 'string', valueName: 'NAME', description: 'The operator (default: the current one).' },
+  server: { type: 'string', valueName: 'URL', description: "The server to talk to, nats://HOST:PORT (default: the operator's account server URL, else its first service URL)." },
+  timeout: { type: 'string', valueName: 'DURATION', description: "How long to wait for the servers' answers to each request (default 2s)." },
+};
