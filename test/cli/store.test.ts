@@ -201,8 +201,7 @@ describe('sigchain with --store nats://… (JetStream KV)', () => {
     const v = await runCli(h, ['validate', '--all-accounts', '--json'], env);
     assert.equal(v.code, 1);
     const problems = JSON.parse(v.stdout) as Array<{ entity: string; code: string }>;
-    assert.deepEqual(problems.map((p) => p.entity), ['user A/u2']);
-    assert.match(JSON.stringify(problems), /KV_ENTRY_INVALID|STORE_CORRUPT/);
+    assert.deepEqual(problems.map((p) => [p.entity, p.code]), [['user A/u2', 'KV_ENTRY_INVALID']]);
     await cli(h, ['delete', 'user', 'u1', '-a', 'A'], env);
     assert.deepEqual(json(await cli(h, ['list', 'users', '-a', 'A', '--json'], env)).users.map((u: { name: string }) => u.name), ['u2', 'u3']);
   });

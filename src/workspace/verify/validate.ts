@@ -165,7 +165,8 @@ export async function validateStore(ws: Workspace, opts: ValidateOptions = {}): 
   }
   for (const { entity, judged: f } of judgedUsers) {
     if (f.missing) continue;
-    if (f.readError) problems.push({ entity, code: 'STORE_CORRUPT', message: `The user's JWT cannot be read: ${f.readError.message}` });
+    // A KV entry that does not verify keeps its own code; a damaged file is STORE_CORRUPT.
+    if (f.readError) problems.push({ entity, code: f.readError.code === 'KV_ENTRY_INVALID' ? 'KV_ENTRY_INVALID' : 'STORE_CORRUPT', message: `The user's JWT cannot be read: ${f.readError.message}` });
     else {
       for (const r of own(f.errors, 'user')) problems.push(problem(entity, r));
       checked++;
