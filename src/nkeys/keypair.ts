@@ -67,6 +67,20 @@ export function verifySignature(publicKey: string, data: Uint8Array, signature: 
  * op.seed; // 'SO…' — only read it when the user asked for it
  * ```
  */
+/**
+ * The private KeyObject of a raw seed. Imported as a JWK (~8x cheaper than a PKCS#8 DER import
+ * on OpenSSL 3, whose decoder chain dominates); node builds a private OKP key from `d` alone and
+ * only type-checks `x`, and the public key is always derived from the result, never taken from
+ * `x`. A node that refused the empty `x` still gets the key through DER.
+ */
+function privateKeyOf(role: Role, raw: Uint8Array): KeyObject {
+  try {
+    return createPrivateKey({ key: { kty: 'OKP', crv: role === 'curve' ? 'X25519' : 'Ed25519', d: Buffer.from(raw).toString('base64url'), x: '' }, format: 'jwk' });
+  } catch {
+    return createPrivateKey({ key: Buffer.concat([role === 'curve' ? X25519_PKCS8 : ED25519_PKCS8, raw]), format: 'der', type: 'pkcs8' });
+  }
+}
+
 export class KeyPair implements Signer {
   readonly role: Role;
   readonly publicKey: string;
@@ -88,8 +102,7 @@ export class KeyPair implements Signer {
   /** The key derived from a raw 32-byte seed. */
   static fromRawSeed(role: Role, raw: Uint8Array): KeyPair {
     if (raw.length !== 32) throw new SigchainError('NKEY_MALFORMED', `A raw seed is 32 bytes, got ${raw.length}.`);
-    const der = Buffer.concat([role === 'curve' ? X25519_PKCS8 : ED25519_PKCS8, raw]);
-    const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+    const privateKey = privateKeyOf(role, raw);
     const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
     const pub = encodePublicKey(role, Buffer.from(jwk.x!, 'base64url'));
     return new KeyPair(role, pub, Uint8Array.from(raw), privateKey);

@@ -1,12 +1,12 @@
 /**
- * Worker-thread entry of `DurableBatch` (bulk-write.ts): writes its share of a batch's temp
- * files, exactly as the batch's own thread does, and says which one failed, if one did. It
- * writes only the hidden temp paths it is given.
+ * Worker-thread entry of `DurableBatch`'s writer threads (bulk-writers.ts): writes the temp
+ * files it is given and renames them into place when asked, exactly as the batch's own thread
+ * does, and says which one failed, if one did. It touches only the paths it is given.
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { type TempWrite, writeTemps } from './bulk-write.js';
+import { parentPort } from 'node:worker_threads';
+import { renameAll, writeTemps } from './bulk-write.js';
+import type { WriterJob } from './bulk-writers.js';
 
-if (parentPort) {
-  const items = workerData as TempWrite[];
-  parentPort.postMessage(writeTemps(items));
-}
+parentPort?.on('message', ({ id, job }: { id: number; job: WriterJob }) => {
+  parentPort!.postMessage({ id, outcome: job.kind === 'write' ? writeTemps(job.items) : renameAll(job.pairs) });
+});

@@ -16,8 +16,8 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fchmodSync, fstatSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { PRIVATE_DIR_MODE, TEMP_SUFFIX, ensureDir, ioError } from './atomic.js';
+import { WriterPool } from './bulk-writers.js';
 import { syncFileSystems } from './sync-fs.js';
 
 /** One new file of a batch. */
@@ -60,6 +60,18 @@ export interface DurableBatchOptions {
   dirMode?: number;
   /** `fsync`: sync each file and folder instead of the filesystems (cheaper for a handful of files on a busy disk). */
   how?: 'auto' | 'fsync';
+  /**
+   * Threads that write the temp files and rename them into place (bulk-writers.ts): {@link
+   * DurableBatch.add} then returns at once and the caller computes its next files while these
+   * are written. 0 (the default): this thread writes, and `add` returns when its files are.
+   */
+  writers?: number;
+}
+
+/** What writing or renaming a list of files came to: how many were done, and the first failure. */
+export interface Outcome {
+  done: number;
+  failed?: { index: number; code?: string; message: string };
 }
 
 /**
@@ -70,8 +82,8 @@ export interface DurableBatchOptions {
  *
  * @example
  * ```ts
- * const batch = new DurableBatch();
- * for (const chunk of chunks) await batch.add(filesOf(chunk));
+ * const batch = new DurableBatch({ writers: 2 });
+ * for (const chunk of chunks) await batch.add(filesOf(chunk)); // written while the next chunk is computed
  * await batch.commit();
  * ```
  */
@@ -81,12 +93,14 @@ export class DurableBatch {
   readonly #temps: string[] = [];
   readonly #dirs = new Set<string>();
   readonly #stem = `${process.pid}.${randomBytes(4).toString('hex')}`;
-  #next = 0;
+  readonly #pool: WriterPool | undefined;
+  readonly #inFlight: Array<Promise<void>> = [];
   #failure: { path: string; error: unknown } | undefined;
   #writeStart = 0;
 
   constructor(opts: DurableBatchOptions = {}) {
     this.#opts = opts;
+    this.#pool = opts.writers ? new WriterPool(opts.writers) : undefined;
   }
 
   /** Writes the temp copies of `files` (their folders are made first). A failure is thrown by {@link commit}. */
@@ -98,36 +112,59 @@ export class DurableBatch {
       if (!this.#dirs.has(d)) this.#dirs.add(d), fresh.add(d);
     }
     await ensureDirs(fresh, this.#opts.dirMode ?? PRIVATE_DIR_MODE);
+    const from = this.#files.length;
     for (const f of files) {
       const i = this.#files.push(f) - 1;
       // As writeFileAtomic names its temp files, so a dead writer's are swept (temp-sweep.ts).
       this.#temps.push(join(dirname(f.path), `.${basename(f.path)}.${this.#stem}${(i & 0xffff).toString(16).padStart(4, '0')}${TEMP_SUFFIX}`));
     }
-    await this.#write();
+    if (this.#failure) return;
+    const item = (i: number): TempWrite => ({ tmp: this.#temps[i]!, data: this.#files[i]!.data, mode: this.#files[i]!.mode });
+    const indexes = Array.from({ length: files.length }, (_, k) => from + k);
+    if (!this.#pool) return this.#note(indexes, writeTemps(indexes.map(item)));
+    // Written synchronously by a few threads (measured on a busy ext4: node's I/O threads, 16
+    // writes in flight, made a batch slower, each create waiting on the same journal).
+    for (const [k, share] of this.#byWriter(indexes)) {
+      this.#inFlight.push(this.#pool.run(k, { kind: 'write', items: share.map(item) }).then((o) => this.#note(share, o)));
+    }
   }
 
-  // Written synchronously (measured on a busy ext4: node's I/O threads, 16 writes in flight, made
-  // a batch slower, each create waiting on the same journal), by this thread and, for a big
-  // batch, one worker thread beside it (as the disk_floor peer of the bench uses two).
-  async #write(): Promise<void> {
-    const from = this.#next;
-    const to = this.#files.length;
-    this.#next = to;
-    if (this.#failure || from >= to) return;
-    const item = (i: number): TempWrite => ({ tmp: this.#temps[i]!, data: this.#files[i]!.data, mode: this.#files[i]!.mode });
-    const mid = to - from >= PARALLEL_FROM && availableParallelism() > 1 ? from + Math.floor((to - from) / 2) : to;
-    const theirs = mid < to ? Array.from({ length: to - mid }, (_, k) => item(mid + k)) : [];
-    const worker = theirs.length ? runWorker(theirs) : undefined;
-    const mine = writeTemps(Array.from({ length: mid - from }, (_, k) => item(from + k)));
-    const other = worker ? await worker : { written: 0 };
-    const failed = mine.failed ? { at: from + mine.failed.index, ...mine.failed } : other.failed ? { at: mid + other.failed.index, ...other.failed } : undefined;
-    if (failed) this.#failure = { path: this.#files[failed.at]!.path, error: Object.assign(new Error(failed.message), failed.code ? { code: failed.code } : {}) };
+  /** `indexes` grouped by the writer thread of their folder. */
+  #byWriter(indexes: readonly number[]): Map<number, number[]> {
+    const perDir = new Map<string, number[]>();
+    for (const i of indexes) {
+      const d = dirname(this.#files[i]!.path);
+      const list = perDir.get(d);
+      if (list) list.push(i);
+      else perDir.set(d, [i]);
+    }
+    const out = new Map<number, number[]>();
+    for (const [d, list] of perDir) {
+      const k = this.#pool!.writerOf(d, list.length);
+      const mine = out.get(k);
+      if (mine) mine.push(...list);
+      else out.set(k, list);
+    }
+    return out;
+  }
+
+  #note(indexes: readonly number[], o: Outcome): void {
+    if (o.failed && !this.#failure) {
+      this.#failure = { path: this.#files[indexes[o.failed.index]!]!.path, error: errorOf(o.failed) };
+    }
+  }
+
+  async #settle(): Promise<void> {
+    while (this.#inFlight.length) await Promise.all(this.#inFlight.splice(0));
   }
 
   /** Removes every temp file written so far (after a failure of the caller's own). */
   async abort(): Promise<void> {
     this.#failure ??= { path: '', error: new Error('aborted') };
+    // A writer still at work would create temps after they were removed: it finishes first.
+    await this.#settle();
     removeAll(this.#temps);
+    await this.#pool?.close();
   }
 
   /**
@@ -135,6 +172,15 @@ export class DurableBatch {
    * `IO_ERROR` naming the file that failed; then no file of the batch is in place.
    */
   async commit(): Promise<BulkWriteReport> {
+    try {
+      return await this.#commit();
+    } finally {
+      await this.#pool?.close();
+    }
+  }
+
+  async #commit(): Promise<BulkWriteReport> {
+    await this.#settle();
     if (this.#failure) {
       removeAll(this.#temps);
       throw ioError('write', this.#failure.path, this.#failure.error, 'Check free space and that you may write to the folder; nothing of this batch was written.');
@@ -148,25 +194,25 @@ export class DurableBatch {
     const roots = oneDirPerDevice(this.#dirs);
     const sync = await syncFileSystems(roots, temps, how);
     const t2 = performance.now();
-    const order = files.map((f, i) => ({ phase: f.phase ?? 0, i })).sort((a, b) => a.phase - b.phase || a.i - b.i);
-    let done = 0;
-    try {
-      for (; done < order.length; done++) {
-        const i = order[done]!.i;
-        renameSync(temps[i]!, files[i]!.path);
-      }
-    } catch (e) {
-      const failed = files[order[done]!.i]!;
-      // Undo: the files already in place go (they were new or are re-creatable), the rest were temps.
-      for (let k = 0; k < done; k++) {
+    const phases = new Map<number, number[]>();
+    files.forEach((f, i) => {
+      const list = phases.get(f.phase ?? 0);
+      if (list) list.push(i);
+      else phases.set(f.phase ?? 0, [i]);
+    });
+    for (const phase of [...phases.keys()].sort((a, b) => a - b)) {
+      const failed = await this.#rename(phases.get(phase)!);
+      if (!failed) continue;
+      // Undo by what is on the disk: a file of this phase or an earlier one whose temp is gone was
+      // renamed into place, and goes (it was new or is re-creatable); every other temp is removed.
+      for (let i = 0; i < files.length; i++) {
         try {
-          unlinkSync(files[order[k]!.i]!.path);
+          unlinkSync(temps[i]!);
         } catch {
-          /* best effort */
+          if ((files[i]!.phase ?? 0) <= phase) removeAll([files[i]!.path]);
         }
       }
-      removeAll(order.slice(done).map((o) => temps[o.i]!));
-      throw ioError('write', failed.path, e, 'Check free space and that you may write to the folder; nothing of this batch was kept.');
+      throw ioError('write', files[failed.at]!.path, failed.error, 'Check free space and that you may write to the folder; nothing of this batch was kept.');
     }
     const t3 = performance.now();
     // Folders created on the way are entries of their parents: those are synced too.
@@ -174,6 +220,19 @@ export class DurableBatch {
     const t4 = performance.now();
     return { files: files.length, sync, seconds: { write: (t1 - this.#writeStart) / 1000, sync: (t2 - t1 + t4 - t3) / 1000, rename: (t3 - t2) / 1000 } };
   }
+
+  /** Renames the files of one phase into place (each writer thread its folders); the first that failed, if one did. */
+  async #rename(indexes: number[]): Promise<{ at: number; error: Error } | undefined> {
+    const pair = (i: number): [string, string] => [this.#temps[i]!, this.#files[i]!.path];
+    const shares: Array<[number, number[]]> = this.#pool ? [...this.#byWriter(indexes)] : [[-1, indexes]];
+    const outcomes = await Promise.all(shares.map(async ([k, share]) => ({ share, o: k < 0 ? renameAll(share.map(pair)) : await this.#pool!.run(k, { kind: 'rename', pairs: share.map(pair) }) })));
+    for (const { share, o } of outcomes) if (o.failed) return { at: share[o.failed.index]!, error: errorOf(o.failed) };
+    return undefined;
+  }
+}
+
+function errorOf(failed: NonNullable<Outcome['failed']>): Error {
+  return Object.assign(new Error(failed.message), failed.code ? { code: failed.code } : {});
 }
 
 /**
@@ -191,7 +250,7 @@ export class DurableBatch {
  * ```
  */
 export async function createFilesDurably(files: readonly NewFile[], opts: DurableBatchOptions = {}): Promise<BulkWriteReport> {
-  const batch = new DurableBatch(opts);
+  const batch = new DurableBatch({ writers: writerThreads(files.length), ...opts });
   try {
     await batch.add(files);
   } catch (e) {
@@ -211,43 +270,62 @@ export interface TempWrite {
 /**
  * Writes each temp file of `items` in order ('wx' with its final mode, fchmod only when the
  * umask took bits away); stops at the first failure and says which. For `DurableBatch` and
- * its worker threads.
+ * its writer threads.
  */
-export function writeTemps(items: readonly TempWrite[]): { written: number; failed?: { index: number; code?: string; message: string } } {
+export function writeTemps(items: readonly TempWrite[]): Outcome {
+  // The umask is the process's: once a mode came out whole, it does for every file of the list.
+  const whole = new Set<number>();
   for (let i = 0; i < items.length; i++) {
     const f = items[i]!;
     try {
       const fd = openSync(f.tmp, 'wx', f.mode);
       try {
-        if ((fstatSync(fd).mode & 0o7777) !== f.mode) fchmodSync(fd, f.mode);
+        if (!whole.has(f.mode)) {
+          if ((fstatSync(fd).mode & 0o7777) !== f.mode) fchmodSync(fd, f.mode);
+          else whole.add(f.mode);
+        }
         writeAll(fd, typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength));
       } finally {
         closeSync(fd);
       }
     } catch (e) {
-      return { written: i, failed: { index: i, ...((e as NodeJS.ErrnoException).code ? { code: (e as NodeJS.ErrnoException).code } : {}), message: (e as Error).message } };
+      return { done: i, failed: failureOf(i, e) };
     }
   }
-  return { written: items.length };
+  return { done: items.length };
 }
 
-/** Files from which a batch is written by two threads: below it, starting a thread costs more than it saves. */
+/** Renames each [temp, final] pair in order; stops at the first failure and says which. */
+export function renameAll(pairs: ReadonlyArray<readonly [string, string]>): Outcome {
+  for (let i = 0; i < pairs.length; i++) {
+    try {
+      renameSync(pairs[i]![0], pairs[i]![1]);
+    } catch (e) {
+      return { done: i, failed: failureOf(i, e) };
+    }
+  }
+  return { done: pairs.length };
+}
+
+function failureOf(index: number, e: unknown): NonNullable<Outcome['failed']> {
+  const code = (e as NodeJS.ErrnoException).code;
+  return { index, ...(code ? { code } : {}), message: (e as Error).message };
+}
+
+/** Files from which writer threads pay: below it, starting a thread costs more than it saves. */
 const PARALLEL_FROM = 4000;
 
-function runWorker(items: TempWrite[]): Promise<ReturnType<typeof writeTemps>> {
-  return new Promise((resolve) => {
-    const w = new Worker(new URL('./bulk-write-worker.js', import.meta.url), { workerData: items });
-    let answered = false;
-    w.once('message', (m: ReturnType<typeof writeTemps>) => {
-      answered = true;
-      resolve(m);
-    });
-    // A worker that dies without an answer: its whole share counts as failed (abort removes its temps).
-    w.once('error', (e) => resolve({ written: 0, failed: { index: 0, message: e.message } }));
-    w.once('exit', (code) => {
-      if (!answered) resolve({ written: 0, failed: { index: 0, message: `a write worker stopped with code ${code}` } });
-    });
-  });
+/**
+ * The writer threads worth starting for a batch of `files` files: none for a small one, else
+ * two (the disk, not the cores, is then the limit).
+ *
+ * @example
+ * ```ts
+ * const batch = new DurableBatch({ writers: writerThreads(4 * users.length) });
+ * ```
+ */
+export function writerThreads(files: number): number {
+  return files >= PARALLEL_FROM && availableParallelism() > 1 ? 2 : 0;
 }
 
 function oneDirPerDevice(dirs: Iterable<string>): string[] {

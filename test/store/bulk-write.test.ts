@@ -1,12 +1,12 @@
 // createFilesDurably: many new files, each complete when it appears, in the order of their phases;
 // a batch that fails leaves nothing of itself, not even temp files.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { isSigchainError } from '../../src/errors.js';
-import { createFilesDurably } from '../../src/store/bulk-write.js';
+import { DurableBatch, createFilesDurably } from '../../src/store/bulk-write.js';
 
 function tempDir(t: { after(fn: () => void): void }): string {
   const d = mkdtempSync(join(tmpdir(), 'sigchain-bulk-'));
@@ -50,4 +50,43 @@ it('a batch that cannot be written leaves no file: none in place, no temp file',
   mkdirSync(join(d, 'x', 'second', 'inside'), { recursive: true });
   await assert.rejects(createFilesDurably(e2), (e) => isSigchainError(e) && e.code === 'IO_ERROR');
   assert.deepEqual(readdirSync(join(d, 'x')), ['second'], 'first undone, temps removed');
+});
+
+it('with writer threads: the same files, phases and modes; the caller goes on while they are written', async (t) => {
+  const d = tempDir(t);
+  const batch = new DurableBatch({ writers: 2 });
+  const files = Array.from({ length: 600 }, (_, i) => ({ path: join(d, `k${i % 13}`, `f${i}`), data: `content ${i}`, mode: i % 2 ? 0o600 : 0o644, phase: i % 3 }));
+  for (let i = 0; i < files.length; i += 100) await batch.add(files.slice(i, i + 100));
+  const r = await batch.commit();
+  assert.equal(r.files, 600);
+  for (const f of files) {
+    assert.equal(readFileSync(f.path, 'utf8'), f.data);
+    assert.equal(statSync(f.path).mode & 0o777, f.mode);
+  }
+  for (const k of readdirSync(d)) assert.deepEqual(readdirSync(join(d, k)).filter((n) => n.startsWith('.')), []);
+});
+
+it('with writer threads: a write or a rename that fails leaves nothing of the batch, and abort waits for the threads', async (t) => {
+  const d = tempDir(t);
+  writeFileSync(join(d, 'blocker'), 'a file where a folder should be');
+  const good = Array.from({ length: 200 }, (_, i) => ({ path: join(d, `ok${i % 5}`, `f${i}`), data: 'x', mode: 0o600, phase: i % 2 }));
+  const w = new DurableBatch({ writers: 2 });
+  await w.add(good);
+  // Its temp name is longer than a name may be: the write fails in a writer thread, not before.
+  const long = 'n'.repeat(240);
+  await w.add([{ path: join(d, 'ok1', long), data: 'b', mode: 0o600 }]);
+  await assert.rejects(w.commit(), (e) => isSigchainError(e) && e.code === 'IO_ERROR' && e.message.includes(long));
+  const left = () => readdirSync(d, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
+  assert.deepEqual(left(), ['blocker']);
+  // A rename that fails in the last phase: every file of the earlier phases, renamed by either thread, is undone.
+  mkdirSync(join(d, 'ok0', 'f0-last', 'inside'), { recursive: true });
+  const r = new DurableBatch({ writers: 2 });
+  await r.add([...good, { path: join(d, 'ok0', 'f0-last'), data: 'z', mode: 0o600, phase: 5 }]);
+  await assert.rejects(r.commit(), (e) => isSigchainError(e) && e.code === 'IO_ERROR' && /f0-last/.test(e.message));
+  assert.deepEqual(left(), ['blocker']);
+  // abort: the writes in flight finish, then every temp goes.
+  const a = new DurableBatch({ writers: 2 });
+  await a.add(good);
+  await a.abort();
+  assert.deepEqual(left(), ['blocker']);
 });

@@ -8,12 +8,12 @@ import { defaultUsages } from '../../keys/usage.js';
 import { KeyPair } from '../../nkeys/keypair.js';
 import { PRIVATE_DIR_MODE, SECRET_FILE_MODE } from '../../store/atomic.js';
 import { jwtNamesSync } from '../../store/bulk-read.js';
-import { type NewFile, createFilesDurably } from '../../store/bulk-write.js';
+import { DurableBatch, type NewFile, writerThreads } from '../../store/bulk-write.js';
 import { checkTokenFor } from '../../store/jwt-files.js';
 import { safeName } from '../../store/names.js';
 import { applyUserEdit, editSetsPermissions } from '../edits/user-edit.js';
 import { readAccount, readOperator } from '../read.js';
-import { issueUsers } from '../signing/issue.js';
+import { type Issued, userIssuer } from '../signing/issue.js';
 import type { Workspace } from '../workspace.js';
 import type { AddUserOptions, AddUserResult } from './add-user.js';
 import { newUserKeys } from './user-keys.js';
@@ -33,6 +33,9 @@ export const MAX_USERS_PER_BATCH = 100_000;
 
 /** From this many files on, one filesystem sync beats an fsync per file. */
 const SYNCFS_FROM = 64;
+
+/** Users signed at a time: one audit group commit each, and what the writer threads write while the next is signed. */
+const SLICE = 512;
 
 /** The names checked: plain, each once, at least one. */
 function checkedNames(names: readonly string[]): string[] {
@@ -92,14 +95,12 @@ export async function addUsers(ws: Workspace, names: readonly string[], opts: Ad
         if (opts.start) claims.nbf = opts.start;
         return claims;
       });
-      const issued = await issueUsers(ws, account, operator.claims.nats.strict_signing_key_usage === true, claimsList, {
+      const issuer = await userIssuer(ws, account, operator.claims.nats.strict_signing_key_usage === true, claimsList, {
         ...(opts.signer ? { explicit: opts.signer } : {}),
         ownPermissions: opts.edit ? editSetsPermissions(opts.edit) : false,
       });
-      const t2 = performance.now();
       const usages = defaultUsages('user');
       const plainSeeds = ws.custody.backendFor('user') === 'file';
-      const files: NewFile[] = [];
       const created = new Date().toISOString();
       const keyPaths: string[] = [];
       if (plainSeeds) await ws.keys.prepare();
@@ -114,22 +115,40 @@ export async function addUsers(ws: Workspace, names: readonly string[], opts: Ad
         frame = [text.slice(0, j), text.slice(j + token.length, s), text.slice(s + seed.length)];
         return text;
       };
+      const perUser = (plainSeeds ? 2 : 0) + (dirOp ? 2 : 1);
+      const batch = new DurableBatch({ dirMode: PRIVATE_DIR_MODE, how: perUser * wanted.length >= SYNCFS_FROM ? 'auto' : 'fsync', writers: writerThreads(perUser * wanted.length) });
+      const issued: Issued[] = [];
       const tokens: string[] = [];
-      for (let i = 0; i < wanted.length; i++) {
-        const key = keys[i]!;
-        const { token } = checkTokenFor('user', issued[i]!.token);
-        tokens.push(token);
-        // Phases: usage record (0), then seed and creds (1), then the JWT that makes the user exist (2).
-        if (plainSeeds) {
-          files.push(...ws.keys.newKeyFiles(key.publicKey, key.seed, usages, 0, created));
-          keyPaths.push(ws.keys.keyPath(key.publicKey));
+      let signing = 0;
+      try {
+        // A slice is signed while the writer threads write the one before it.
+        for (let at = 0; at < wanted.length; at += SLICE) {
+          const s0 = performance.now();
+          const slice = await issuer.issue(claimsList.slice(at, at + SLICE), at);
+          signing += performance.now() - s0;
+          const files: NewFile[] = [];
+          for (let i = at; i < at + slice.length; i++) {
+            const key = keys[i]!;
+            issued.push(slice[i - at]!);
+            const { token } = checkTokenFor('user', issued[i]!.token);
+            tokens.push(token);
+            // Phases: usage record (0), then seed and creds (1), then the JWT that makes the user exist (2).
+            if (plainSeeds) {
+              files.push(...ws.keys.newKeyFiles(key.publicKey, key.seed, usages, 0, created));
+              keyPaths.push(ws.keys.keyPath(key.publicKey));
+            }
+            files.push({ path: ws.keys.credsPath(op.name, accountName, wanted[i]!), data: creds(token, key.seed), mode: SECRET_FILE_MODE, phase: 1 });
+            if (dirOp) files.push({ path: dirOp.userJwtPath(accountName, wanted[i]!), data: token, mode: SECRET_FILE_MODE, phase: 2 });
+          }
+          await batch.add(files);
         }
-        files.push({ path: ws.keys.credsPath(op.name, accountName, wanted[i]!), data: creds(token, key.seed), mode: SECRET_FILE_MODE, phase: 1 });
-        if (dirOp) files.push({ path: dirOp.userJwtPath(accountName, wanted[i]!), data: token, mode: SECRET_FILE_MODE, phase: 2 });
+        // Another backend (sealed, an agent…) stores each key its own way, before any user exists.
+        if (!plainSeeds) for (const k of keys) keyPaths.push(ws.custody.whereIs(await ws.custody.importKey(KeyPair.fromSeed(k.seed), usages)));
+      } catch (e) {
+        await batch.abort();
+        throw e;
       }
-      // Another backend (sealed, an agent…) stores each key its own way, before any user exists.
-      if (!plainSeeds) for (const k of keys) keyPaths.push(ws.custody.whereIs(await ws.custody.importKey(KeyPair.fromSeed(k.seed), usages)));
-      const written = await createFilesDurably(files, { dirMode: PRIVATE_DIR_MODE, how: files.length >= SYNCFS_FROM ? 'auto' : 'fsync' });
+      const written = await batch.commit();
       // Keys and creds are on disk first, as in a directory store: no user exists without its key.
       if (!dirOp) for (let i = 0; i < wanted.length; i++) await op.addUser(accountName, wanted[i]!, tokens[i]!);
       const warnings = [...new Set(issued.flatMap((x) => x.warnings))];
@@ -146,7 +165,7 @@ export async function addUsers(ws: Workspace, names: readonly string[], opts: Ad
           credsPath: ws.keys.credsPath(op.name, accountName, name),
         })),
         warnings,
-        phases: { keys: (t1 - t0) / 1000, sign: (t2 - t1) / 1000, ...written.seconds },
+        phases: { keys: (t1 - t0) / 1000, sign: signing / 1000, ...written.seconds },
       };
     }),
   );

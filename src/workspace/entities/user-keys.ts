@@ -1,12 +1,13 @@
 /**
- * Fresh user keys as text, many at once: one native key generation each, no PKCS#8 import
- * (~4x cheaper than `KeyPair.create`), and for a big batch half of them made by a worker
- * thread (user-keys-worker.ts) beside this one.
+ * Fresh user keys as text, many at once: for a big batch half of them made by a worker thread
+ * (user-keys-worker.ts) beside this one. Each is a random seed and its public key derived by
+ * `KeyPair` (a JWK import: no DER encoding or PKCS#8 decoding). Not `generateKeyPairSync` and
+ * a JWK export of its private key: on Node 20.20 that deadlocks after ~15,000 keys in one
+ * process (measured; a DER export does not, but costs 3x).
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { encodePublicKey, encodeSeed } from '../../nkeys/codec.js';
+import { KeyPair } from '../../nkeys/keypair.js';
 
 /** A user key: its public key and seed. */
 export interface UserKeyText {
@@ -27,8 +28,8 @@ const PARALLEL_FROM = 2000;
  */
 export function newUserKeysSync(n: number): UserKeyText[] {
   return Array.from({ length: n }, () => {
-    const { privateKey, publicKey } = generateKeyPairSync('ed25519', { privateKeyEncoding: { format: 'der', type: 'pkcs8' }, publicKeyEncoding: { format: 'der', type: 'spki' } });
-    return { seed: encodeSeed('user', privateKey.subarray(-32)), publicKey: encodePublicKey('user', publicKey.subarray(-32)) };
+    const k = KeyPair.create('user');
+    return { seed: k.seed, publicKey: k.publicKey };
   });
 }
 

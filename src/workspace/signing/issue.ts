@@ -180,6 +180,34 @@ export async function issueUsers(
   opts: { explicit?: SignerLike; ownPermissions?: boolean; once?: boolean } = {},
 ): Promise<Issued[]> {
   if (!claimsList.length) return [];
+  return (await userIssuer(ws, account, operatorStrict, claimsList, opts)).issue(claimsList, 0);
+}
+
+/** Signs users whose claims {@link userIssuer} checked, a slice at a time. */
+export interface UserIssuer {
+  /** Signs `claims` (a slice of the checked list starting at index `first`), in order. */
+  issue(claims: readonly UserClaims[], first: number): Promise<Issued[]>;
+}
+
+/**
+ * {@link issueUsers} in two steps, for a caller that writes each slice of users while the next
+ * is signed: the signer is chosen and every user's claims are checked (and completed: issuer
+ * account, scoped permissions) first, so one invalid user still signs none; then
+ * {@link UserIssuer.issue} signs slice after slice.
+ *
+ * @example
+ * ```ts
+ * const issuer = await userIssuer(ws, account, false, claimsList);
+ * for (let i = 0; i < claimsList.length; i += 512) write(await issuer.issue(claimsList.slice(i, i + 512), i));
+ * ```
+ */
+export async function userIssuer(
+  ws: Workspace,
+  account: Stored<AccountClaims>,
+  operatorStrict: boolean,
+  claimsList: readonly UserClaims[],
+  opts: { explicit?: SignerLike; ownPermissions?: boolean; once?: boolean } = {},
+): Promise<UserIssuer> {
   const signer = await pick(ws, accountParent(account, operatorStrict), 'user tokens', opts.explicit, ['user']);
   for (const claims of claimsList) {
     if (signer.as === 'signing-key') claims.nats.issuer_account = account.claims.sub;
@@ -198,6 +226,10 @@ export async function issueUsers(
     }
     refuseInvalid(`user "${claims.name ?? claims.sub}"`, claims);
   }
+  return { issue: (slice, first) => signUsers(signer, account, slice, first, opts) };
+}
+
+async function signUsers(signer: ChosenSigner, account: Stored<AccountClaims>, claimsList: readonly UserClaims[], first: number, opts: { explicit?: SignerLike; once?: boolean }): Promise<Issued[]> {
   const tokens = await Promise.all(claimsList.map((claims) => encodeUserAsync(claims, tokenSigner(signer.key, 'issuing', claims.sub))));
   return claimsList.map((claims, i) => {
     const token = tokens[i]!;
@@ -207,7 +239,7 @@ export async function issueUsers(
     // Only when no signing key could sign: then every user of the account hangs on the identity
     // key, and rotating it means re-issuing all of them. An explicit identity -K beside usable
     // signing keys is a choice, not a gap.
-    if (i === 0 && opts.once !== false && signer.as === 'identity' && (!opts.explicit || account.claims.nats.signing_keys === undefined || account.claims.nats.signing_keys.length === 0)) {
+    if (first + i === 0 && opts.once !== false && signer.as === 'identity' && (!opts.explicit || account.claims.nats.signing_keys === undefined || account.claims.nats.signing_keys.length === 0)) {
       warnings.push(
         `User "${claims.name ?? claims.sub}" is signed by account "${account.name}"'s identity key: the account has no usable signing key ` +
           `(${(account.claims.nats.signing_keys ?? []).length ? 'none of its signing keys has its private key here with the issuing usage' : 'it lists none'}). ` +
