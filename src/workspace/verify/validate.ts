@@ -125,7 +125,16 @@ export async function validateStore(ws: Workspace, opts: ValidateOptions = {}): 
   // Every user of every account judged, read and verified in one pass over the cores (each
   // thread reads the files it judges).
   const workers = opts.workers !== undefined ? { workers: Math.max(0, opts.workers - 1) } : {};
-  const judgedUsers: Array<{ entity: string; judged: VerifiedFile }> = [];
+  // Most users are clean: their entity is named only when one has a problem.
+  const judgeUser = (entity: () => string, f: VerifiedFile): void => {
+    if (f.missing) return;
+    // A KV entry that does not verify keeps its own code; a damaged file is STORE_CORRUPT.
+    if (f.readError) problems.push({ entity: entity(), code: f.readError.code === 'KV_ENTRY_INVALID' ? 'KV_ENTRY_INVALID' : 'STORE_CORRUPT', message: `The user's JWT cannot be read: ${f.readError.message}` });
+    else {
+      if (f.errors.length) for (const r of own(f.errors, 'user')) problems.push(problem(entity(), r));
+      checked++;
+    }
+  };
   if (op instanceof OperatorStore) {
     const users: Array<{ account: string; name: string }> = [];
     for (const name of accounts) {
@@ -138,7 +147,7 @@ export async function validateStore(ws: Workspace, opts: ValidateOptions = {}): 
       for (const u of names) users.push({ account: name, name: u });
     }
     const judged = await verifyFiles(users.map((u) => op.userJwtPath(u.account, u.name)), parents, policy, workers);
-    users.forEach((u, i) => judgedUsers.push({ entity: `user ${u.account}/${u.name}`, judged: judged[i]! }));
+    users.forEach((u, i) => judgeUser(() => `user ${u.account}/${u.name}`, judged[i]!));
   } else {
     // A store that is not a folder (KV): its entries are read (and their signatures checked) by
     // the store, then judged over the cores like files.
@@ -156,20 +165,11 @@ export async function validateStore(ws: Workspace, opts: ValidateOptions = {}): 
     const judged = await verifyMany(ok.map((e) => e.token!), parents, policy, workers);
     let k = 0;
     for (const e of entries) {
-      if (e.error) judgedUsers.push({ entity: e.entity, judged: { readError: e.error, errors: [], warnings: [] } });
+      if (e.error) judgeUser(() => e.entity, { readError: e.error, errors: [], warnings: [] });
       else {
-        judgedUsers.push({ entity: e.entity, judged: { errors: judged.errors[k]!, warnings: judged.warnings[k]! } });
+        judgeUser(() => e.entity, { errors: judged.errors[k]!, warnings: judged.warnings[k]! });
         k++;
       }
-    }
-  }
-  for (const { entity, judged: f } of judgedUsers) {
-    if (f.missing) continue;
-    // A KV entry that does not verify keeps its own code; a damaged file is STORE_CORRUPT.
-    if (f.readError) problems.push({ entity, code: f.readError.code === 'KV_ENTRY_INVALID' ? 'KV_ENTRY_INVALID' : 'STORE_CORRUPT', message: `The user's JWT cannot be read: ${f.readError.message}` });
-    else {
-      for (const r of own(f.errors, 'user')) problems.push(problem(entity, r));
-      checked++;
     }
   }
   return { operator: op.name, accounts, checked, problems };

@@ -1,7 +1,8 @@
 /**
  * Worker-thread entry of {@link verifyMany} and {@link verifyFiles} (`verify-many.ts`). For
  * `verifyMany`: judges one slice of tokens and posts back their errors and warnings. For
- * `verifyFiles` (`pool`): says `ready`, then reads and judges each chunk of JWT files it is sent.
+ * `verifyFiles` (`pool`): says `ready`, then reads and judges each chunk of JWT files it is sent,
+ * answering for the files that are not clean only.
  * It holds no key and reads only the files it is given.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -14,7 +15,7 @@ if (parentPort) {
     const judge = tokenJudge(data.chain, data.policy);
     port.on('message', (job: { id: number; paths: string[] }) => {
       try {
-        port.postMessage({ id: job.id, files: verifyFilesInline(job.paths, judge) });
+        port.postMessage({ id: job.id, bad: verifyFilesInline(job.paths, judge) });
       } catch (e) {
         port.postMessage({ failed: e instanceof Error ? e.message : String(e) });
       }

@@ -13,7 +13,7 @@ import { memoryResolver } from '../../trust/resolver.js';
 import type { Reason } from '../../trust/verdict.js';
 import { definePolicy } from '../../trust/policy.js';
 import { verifyChainSync } from '../../trust/verify-chain.js';
-import { readJwtFileSync } from '../../store/jwt-files.js';
+import { readJwtTextSync, storedJwtError } from '../../store/jwt-files.js';
 
 /** The policy as plain data, so that it crosses a thread boundary (no functions). */
 export interface PlainPolicy extends Omit<PolicyOptions, 'now' | 'revokedJtis' | 'trustedOperators' | 'bannedKeys'> {
@@ -107,19 +107,38 @@ export interface VerifiedFile {
   warnings: Reason[];
 }
 
-/** Files per chunk: small enough that the threads finish together, big enough that messages are few. */
+/** Files per chunk at most: big enough that messages are few. */
 const FILES_PER_CHUNK = 256;
+/** Files per chunk at least, near the end. */
+const MIN_FILES_PER_CHUNK = 16;
 
-/** Reads and judges `paths` on this thread (the work of one chunk). */
-export function verifyFilesInline(paths: readonly string[], judge: (token: string) => { errors: Reason[]; warnings: Reason[] }): VerifiedFile[] {
+// A file that read and verified with no error and no warning: most of a store. Shared (and
+// frozen): judged files are only read.
+const CLEAN: VerifiedFile = Object.freeze({ errors: Object.freeze([]) as unknown as Reason[], warnings: Object.freeze([]) as unknown as Reason[] });
+
+/**
+ * Reads and judges `paths` on this thread (the work of one chunk), answering only for the files
+ * that are not {@link CLEAN}: their index in `paths` and what they came to. Each file is decoded
+ * once, by the verifier; only a file it refuses is decoded again as a stored JWT, so that one
+ * the store cannot even read is reported as unreadable (`readError`), as `readJwtFileSync`
+ * would, rather than by the verifier's reasons. A token the verifier accepts decodes as a stored
+ * JWT too (the store's formats include the verifier's).
+ */
+export function verifyFilesInline(paths: readonly string[], judge: (token: string) => { errors: Reason[]; warnings: Reason[] }): Array<[number, VerifiedFile]> {
   const buf = Buffer.allocUnsafe(16 * 1024);
-  return paths.map((p) => {
-    const r = readJwtFileSync(p, buf);
-    if (r === undefined) return { missing: true, errors: [], warnings: [] };
-    if ('error' in r) return { readError: { code: r.error.code, message: r.error.message }, errors: [], warnings: [] };
-    const v = judge(r.token);
-    return { errors: v.errors, warnings: v.warnings };
-  });
+  const out: Array<[number, VerifiedFile]> = [];
+  for (let i = 0; i < paths.length; i++) {
+    const r = readJwtTextSync(paths[i]!, buf);
+    if (r === undefined) out.push([i, { missing: true, errors: [], warnings: [] }]);
+    else if (typeof r !== 'string') out.push([i, { readError: { code: r.error.code, message: r.error.message }, errors: [], warnings: [] }]);
+    else {
+      const v = judge(r);
+      if (v.errors.length === 0 && v.warnings.length === 0) continue;
+      const unreadable = v.errors.length === 0 ? undefined : storedJwtError(paths[i]!, r);
+      out.push([i, unreadable ? { readError: { code: unreadable.code, message: unreadable.message }, errors: [], warnings: [] } : { errors: v.errors, warnings: v.warnings }]);
+    }
+  }
+  return out;
 }
 
 /** A judge of tokens against one chain and policy (built once per thread). */
@@ -139,6 +158,7 @@ export function tokenJudge(chain: readonly string[], policy: PlainPolicy): (toke
  * take as they finish the previous one, each reading its chunk's files itself. The workers are
  * started first, so their start-up overlaps this thread's first chunks. Answers in the order
  * given; a file that cannot be read as a JWT has `readError` (the reason `readJwtFile` gives).
+ * Files without errors or warnings share one frozen answer: treat the answers as read-only.
  *
  * @example
  * ```ts
@@ -148,12 +168,23 @@ export function tokenJudge(chain: readonly string[], policy: PlainPolicy): (toke
  */
 export async function verifyFiles(paths: readonly string[], chain: readonly string[], policy: PlainPolicy, opts: { workers?: number } = {}): Promise<VerifiedFile[]> {
   const fixed: PlainPolicy = { ...policy, now: policy.now ?? Date.now() / 1000 };
-  const chunks: string[][] = [];
-  for (let i = 0; i < paths.length; i += FILES_PER_CHUNK) chunks.push(paths.slice(i, i + FILES_PER_CHUNK));
-  const results: VerifiedFile[][] = new Array(chunks.length);
+  const results: VerifiedFile[] = new Array<VerifiedFile>(paths.length).fill(CLEAN);
   const extra = opts.workers ?? (paths.length >= PARALLEL_FROM ? Math.max(0, availableParallelism() - 1) : 0);
-  const n = Math.min(extra, Math.max(0, chunks.length - 1));
+  const n = Math.min(extra, Math.max(0, Math.ceil(paths.length / FILES_PER_CHUNK) - 1));
+  // Chunks shrink as the list runs out, so that the threads finish together: a thread left
+  // alone with a big last chunk would keep the others waiting.
   let next = 0;
+  const take = (): { start: number; end: number } | undefined => {
+    if (next >= paths.length) return undefined;
+    const left = paths.length - next;
+    const size = Math.max(MIN_FILES_PER_CHUNK, Math.min(FILES_PER_CHUNK, Math.ceil(left / (4 * (n + 1)))));
+    const start = next;
+    next = Math.min(paths.length, next + size);
+    return { start, end: next };
+  };
+  const settle = (start: number, bad: Array<[number, VerifiedFile]>): void => {
+    for (const [i, f] of bad) results[start + i] = f;
+  };
   const workers: Worker[] = [];
   const url = new URL('./verify-many-worker.js', import.meta.url);
   try {
@@ -168,19 +199,20 @@ export async function verifyFiles(paths: readonly string[], chain: readonly stri
         let outstanding = 0;
         let started = false;
         const give = (): void => {
-          while (outstanding < 2 && next < chunks.length) {
-            const id = next++;
+          while (outstanding < 2) {
+            const c = take();
+            if (!c) break;
             outstanding++;
-            w.postMessage({ id, paths: chunks[id] });
+            w.postMessage({ id: c.start, paths: paths.slice(c.start, c.end) });
           }
           if (outstanding === 0) resolve();
         };
         // Not started yet when this thread has taken the last chunk: nothing to wait for.
         idle.push(() => !started && resolve());
-        w.on('message', (m: 'ready' | { id: number; files: VerifiedFile[] } | { failed: string }) => {
+        w.on('message', (m: 'ready' | { id: number; bad: Array<[number, VerifiedFile]> } | { failed: string }) => {
           if (m === 'ready') return (started = true), give();
           if ('failed' in m) return reject(new Error(m.failed));
-          results[m.id] = m.files;
+          settle(m.id, m.bad);
           outstanding--;
           give();
         });
@@ -190,15 +222,14 @@ export async function verifyFiles(paths: readonly string[], chain: readonly stri
     });
     // This thread works too, yielding between chunks so the workers' messages are served.
     const judge = tokenJudge(chain, fixed);
-    while (next < chunks.length) {
-      const k = next++;
-      results[k] = verifyFilesInline(chunks[k]!, judge);
+    for (let c = take(); c; c = take()) {
+      settle(c.start, verifyFilesInline(paths.slice(c.start, c.end), judge));
       if (n) await new Promise((r) => setImmediate(r));
     }
-    for (const settle of idle) settle();
+    for (const s of idle) s();
     await Promise.all(done);
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  return results.flat();
+  return results;
 }
