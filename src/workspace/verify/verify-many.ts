@@ -151,14 +151,70 @@ export function tokenJudge(chain: readonly string[], policy: PlainPolicy): (toke
   };
 }
 
+/** Worker threads started ahead of the {@link verifyFiles} call that uses them ({@link startVerifyWorkers}). */
+export interface VerifyWorkers {
+  /** Each thread, and when it has loaded its code (rejected if it failed to). */
+  readonly threads: ReadonlyArray<{ readonly worker: Worker; readonly ready: Promise<void> }>;
+  /** Stops every thread (done by {@link verifyFiles} too; harmless twice). */
+  close(): Promise<void>;
+}
+
+/**
+ * How many worker threads {@link verifyFiles} uses for `files` files, besides this thread:
+ * `workers` when given, else one per extra core from {@link PARALLEL_FROM} files; never more
+ * than there are chunks for.
+ *
+ * @example
+ * ```ts
+ * fileWorkers(10_000); // 1 on a machine of 2 cores
+ * ```
+ */
+export function fileWorkers(files: number, workers?: number): number {
+  const extra = workers ?? (files >= PARALLEL_FROM ? Math.max(0, availableParallelism() - 1) : 0);
+  return Math.min(extra, Math.max(0, Math.ceil(files / FILES_PER_CHUNK) - 1));
+}
+
+/**
+ * Starts `n` verify threads now, for a {@link verifyFiles} call to come: a thread takes tens of
+ * milliseconds to load its code, which overlaps whatever the caller does meanwhile (reading the
+ * chain, judging the parents). Hand them to `verifyFiles` (`started`), or {@link VerifyWorkers.close}.
+ *
+ * @example
+ * ```ts
+ * const started = startVerifyWorkers(fileWorkers(paths.length));
+ * try {
+ *   const chain = await readChain();
+ *   await verifyFiles(paths, chain, policy, { started });
+ * } finally {
+ *   await started.close();
+ * }
+ * ```
+ */
+export function startVerifyWorkers(n: number): VerifyWorkers {
+  const url = new URL('./verify-many-worker.js', import.meta.url);
+  const threads = Array.from({ length: Math.max(0, n) }, () => {
+    const worker = new Worker(url, { workerData: { pool: true } });
+    const ready = new Promise<void>((resolve, reject) => {
+      worker.on('message', (m) => m === 'ready' && resolve());
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`a verify worker stopped with code ${code}`)));
+    });
+    // Until verifyFiles awaits it: a thread that failed to start is reported there, not as unhandled.
+    ready.catch(() => {});
+    return { worker, ready };
+  });
+  return { threads, close: async () => void (await Promise.all(threads.map((t) => t.worker.terminate()))) };
+}
+
 /**
  * Reads and verifies many JWT files (the users of a store) against the parents in `chain`
  * under `policy`, over the machine's cores: the file list is cut into chunks that this thread
- * and `workers` worker threads (default: one per extra core, from {@link PARALLEL_FROM} files)
- * take as they finish the previous one, each reading its chunk's files itself. The workers are
- * started first, so their start-up overlaps this thread's first chunks. Answers in the order
- * given; a file that cannot be read as a JWT has `readError` (the reason `readJwtFile` gives).
- * Files without errors or warnings share one frozen answer: treat the answers as read-only.
+ * and the worker threads ({@link fileWorkers} of them, or those `started` ahead) take as they
+ * finish the previous one, each reading its chunk's files itself. The workers are started
+ * first, so their start-up overlaps this thread's first chunks; they are stopped at the end.
+ * Answers in the order given; a file that cannot be read as a JWT has `readError` (the reason
+ * `readJwtFile` gives). Files without errors or warnings share one frozen answer: treat the
+ * answers as read-only.
  *
  * @example
  * ```ts
@@ -166,11 +222,11 @@ export function tokenJudge(chain: readonly string[], policy: PlainPolicy): (toke
  * judged.filter((f) => f.readError || f.errors.length).length; // files with a problem
  * ```
  */
-export async function verifyFiles(paths: readonly string[], chain: readonly string[], policy: PlainPolicy, opts: { workers?: number } = {}): Promise<VerifiedFile[]> {
+export async function verifyFiles(paths: readonly string[], chain: readonly string[], policy: PlainPolicy, opts: { workers?: number; started?: VerifyWorkers } = {}): Promise<VerifiedFile[]> {
   const fixed: PlainPolicy = { ...policy, now: policy.now ?? Date.now() / 1000 };
   const results: VerifiedFile[] = new Array<VerifiedFile>(paths.length).fill(CLEAN);
-  const extra = opts.workers ?? (paths.length >= PARALLEL_FROM ? Math.max(0, availableParallelism() - 1) : 0);
-  const n = Math.min(extra, Math.max(0, Math.ceil(paths.length / FILES_PER_CHUNK) - 1));
+  const pool = opts.started ?? startVerifyWorkers(fileWorkers(paths.length, opts.workers));
+  const n = pool.threads.length;
   // Chunks shrink as the list runs out, so that the threads finish together: a thread left
   // alone with a big last chunk would keep the others waiting.
   let next = 0;
@@ -185,14 +241,11 @@ export async function verifyFiles(paths: readonly string[], chain: readonly stri
   const settle = (start: number, bad: Array<[number, VerifiedFile]>): void => {
     for (const [i, f] of bad) results[start + i] = f;
   };
-  const workers: Worker[] = [];
-  const url = new URL('./verify-many-worker.js', import.meta.url);
   try {
-    // Each worker: given the chain and policy at start, then one chunk at a time until none is left.
+    // Each worker: sent the chain and policy, then one chunk at a time until none is left.
     const idle: Array<() => void> = [];
-    const done = Array.from({ length: n }, () => {
-      const w = new Worker(url, { workerData: { pool: true, chain, policy: fixed } });
-      workers.push(w);
+    const done = pool.threads.map(({ worker: w, ready }) => {
+      w.postMessage({ chain, policy: fixed });
       return new Promise<void>((resolve, reject) => {
         // Two chunks in flight: the next is already there when one is done, so the worker never
         // waits for this thread to come back from its own chunk to hand out more.
@@ -209,15 +262,16 @@ export async function verifyFiles(paths: readonly string[], chain: readonly stri
         };
         // Not started yet when this thread has taken the last chunk: nothing to wait for.
         idle.push(() => !started && resolve());
+        ready.then(() => ((started = true), give()), reject);
+        w.once('error', reject);
+        w.once('exit', (code) => reject(new Error(`a verify worker stopped with code ${code}`)));
         w.on('message', (m: 'ready' | { id: number; bad: Array<[number, VerifiedFile]> } | { failed: string }) => {
-          if (m === 'ready') return (started = true), give();
+          if (m === 'ready') return;
           if ('failed' in m) return reject(new Error(m.failed));
           settle(m.id, m.bad);
           outstanding--;
           give();
         });
-        w.once('error', reject);
-        w.once('exit', (code) => reject(new Error(`a verify worker stopped with code ${code}`)));
       });
     });
     // This thread works too, yielding between chunks so the workers' messages are served.
@@ -229,7 +283,7 @@ export async function verifyFiles(paths: readonly string[], chain: readonly stri
     for (const s of idle) s();
     await Promise.all(done);
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await pool.close();
   }
   return results;
 }

@@ -13,7 +13,7 @@ import { verifyChainSync } from '../../../src/trust/verify-chain.js';
 import { memoryResolver } from '../../../src/trust/resolver.js';
 import { definePolicy } from '../../../src/trust/policy.js';
 import { validateStore } from '../../../src/workspace/index.js';
-import { type VerifiedFile, verifyFiles } from '../../../src/workspace/verify/verify-many.js';
+import { type VerifiedFile, startVerifyWorkers, verifyFiles } from '../../../src/workspace/verify/verify-many.js';
 import { buildUserStore } from '../../helpers/big-store.js';
 import { tempWorkspace } from '../helpers.js';
 
@@ -80,6 +80,9 @@ describe('verifyFiles', () => {
       const got = await verifyFiles(paths, chain, policy, { workers });
       assert.deepEqual(got, expected, `with ${workers} workers`);
     }
+    // Threads started ahead (as validate starts them before it reads the chain): the same answers.
+    assert.deepEqual(await verifyFiles(paths, chain, policy, { started: startVerifyWorkers(2) }), expected);
+    await startVerifyWorkers(1).close(); // started, never used: stopped all the same
     const one = await validateStore(s.ws, { allAccounts: true, workers: 1 });
     const three = await validateStore(s.ws, { allAccounts: true, workers: 3 });
     assert.deepEqual(three, one);
