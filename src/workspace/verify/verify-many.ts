@@ -274,6 +274,8 @@ export async function verifyFiles(paths: readonly string[], chain: readonly stri
         });
       });
     });
+    // Awaited below; until then (or if this thread throws first) a worker's failure is not unhandled.
+    for (const d of done) d.catch(() => {});
     // This thread works too, yielding between chunks so the workers' messages are served.
     const judge = tokenJudge(chain, fixed);
     for (let c = take(); c; c = take()) {

@@ -88,4 +88,17 @@ describe('verifyFiles', () => {
     assert.deepEqual(three, one);
     assert.ok(one.problems.length >= 8);
   });
+
+  it('a policy this thread refuses is thrown as its coded error, the started threads stopped quietly', async () => {
+    const paths = Array.from({ length: 3000 }, (_, i) => `/nonexistent/${i}.jwt`);
+    await assert.rejects(verifyFiles(paths, [], { trustedOperators: ['not a key'] }, { workers: 1 }), (e: { code?: string }) => typeof e.code === 'string');
+    // A worker's exit after the throw must not surface as an unhandled rejection (it did: the process died).
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown): void => void unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    await assert.rejects(verifyFiles(paths, [], { trustedOperators: ['not a key'] }, { started: startVerifyWorkers(1) }));
+    await new Promise((r) => setTimeout(r, 200));
+    process.off('unhandledRejection', onUnhandled);
+    assert.deepEqual(unhandled, []);
+  });
 });
