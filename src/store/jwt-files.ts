@@ -172,6 +172,27 @@ export function readJwtDirSync(dir: string, opts: { tokens?: boolean } = {}): Jw
  * ```
  */
 export function readJwtFileSync(path: string, buf: Buffer = Buffer.allocUnsafe(READ_CHUNK)): { token: string; facts: JwtFacts } | { error: SigchainError } | undefined {
+  const token = readJwtTextSync(path, buf);
+  if (typeof token !== 'string') return token;
+  try {
+    return { token, facts: facts(token) };
+  } catch (e) {
+    return { error: corruptFile(path, e) };
+  }
+}
+
+/**
+ * The first half of {@link readJwtFileSync}: the file's text, trimmed, not yet decoded (for a
+ * caller that decodes it anyway, such as the verifier); the coded error for a file that cannot
+ * be read; undefined when it does not exist. {@link storedJwtError} is the second half.
+ *
+ * @example
+ * ```ts
+ * const t = readJwtTextSync(op.userJwtPath('A', 'U'));
+ * if (typeof t === 'string') storedJwtError(op.userJwtPath('A', 'U'), t); // undefined: a JWT
+ * ```
+ */
+export function readJwtTextSync(path: string, buf: Buffer = Buffer.allocUnsafe(READ_CHUNK)): string | { error: SigchainError } | undefined {
   let text: string;
   try {
     text = readSmall(path, buf);
@@ -180,11 +201,24 @@ export function readJwtFileSync(path: string, buf: Buffer = Buffer.allocUnsafe(R
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     return { error: code === 'EISDIR' ? new SigchainError('STORE_CORRUPT', `${path} should be a JWT file but is a folder. Move it away.`, { path }) : ioError('read', path, e) };
   }
-  const token = text.trim();
+  return text.trim();
+}
+
+/**
+ * Why the text `token` read from `path` is not a stored JWT (the `STORE_CORRUPT` error
+ * {@link readJwtFileSync} gives), or undefined when it is one.
+ *
+ * @example
+ * ```ts
+ * storedJwtError('/store/u.jwt', 'garbage')?.code; // 'STORE_CORRUPT'
+ * ```
+ */
+export function storedJwtError(path: string, token: string): SigchainError | undefined {
   try {
-    return { token, facts: facts(token) };
+    facts(token);
+    return undefined;
   } catch (e) {
-    return { error: corruptFile(path, e) };
+    return corruptFile(path, e);
   }
 }
 

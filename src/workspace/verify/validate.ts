@@ -15,7 +15,7 @@ import type { OperatorEntities } from '../../store/store.js';
 import type { Workspace } from '../workspace.js';
 import { readStoreTrust } from './store-trust.js';
 import { jwtNamesSync } from '../../store/bulk-read.js';
-import { type PlainPolicy, type VerifiedFile, verifyFiles, verifyMany } from './verify-many.js';
+import { type PlainPolicy, type VerifiedFile, fileWorkers, startVerifyWorkers, verifyFiles, verifyMany } from './verify-many.js';
 import { OperatorStore } from '../../store/operator-store.js';
 
 /** One problem found by {@link validateStore}. */
@@ -83,96 +83,109 @@ function problem(entity: string, r: { code: ErrorCode; message: string; field?: 
 export async function validateStore(ws: Workspace, opts: ValidateOptions = {}): Promise<ValidationReport> {
   const op: OperatorEntities = await ws.operator(opts.operator);
   const accounts = opts.allAccounts ? await op.listAccounts() : (await op.listAccounts()).length === 0 && opts.account === undefined ? [] : [await ws.account(op, opts.account)];
-  const trust = await readStoreTrust(ws);
-  const problems: ValidationProblem[] = [];
-  const opEntity = `operator ${op.name}`;
-  const operatorJwt = await attempt(() => op.readOperatorJwt());
-  const now = opts.now ?? Date.now() / 1000;
-  const policy: PlainPolicy = { trustedOperators: typeof operatorJwt === 'string' ? [operatorJwt] : [], revokedJtis: trust.revokedJtis, now };
-  let checked = 0;
-  if (typeof operatorJwt !== 'string') {
-    problems.push({ entity: opEntity, code: 'STORE_CORRUPT', message: `The operator's JWT cannot be read: ${operatorJwt.message}` });
-  } else {
-    // An operator JWT that is not a genuine operator token cannot be a root: judged as it is.
-    try {
-      const v = await verifyMany([operatorJwt], [], policy);
-      for (const r of own(v.errors[0]!, 'operator')) problems.push(problem(opEntity, r));
-    } catch (e) {
-      if (!isSigchainError(e)) throw e;
-      problems.push({ entity: opEntity, code: e.code, message: e.message });
-      policy.trustedOperators = [];
-    }
-    checked++;
-  }
-  const stored = await allAccountTokens(op);
-  const resolver = memoryResolver([...trust.resolver.operators(), ...stored]);
-  const chain = [...(typeof operatorJwt === 'string' ? [operatorJwt] : [])];
-  const accountTokens: Array<{ name: string; token: string }> = [];
-  for (const name of accounts) {
-    const token = await attempt(() => op.readAccountJwt(name));
-    if (typeof token !== 'string') problems.push({ entity: `account ${name}`, code: 'STORE_CORRUPT', message: `The account's JWT cannot be read: ${token.message}` });
-    else accountTokens.push({ name, token }), chain.push(token);
-  }
-  // Every account of the store may be a parent (issuer_account) or an exporter, not only those judged.
-  const parents = [...new Set([...chain, ...stored])];
-  const judged = await verifyMany(accountTokens.map((a) => a.token), parents, policy);
-  accountTokens.forEach((a, i) => {
-    const entity = `account ${a.name}`;
-    for (const r of own(judged.errors[i]!, 'account')) problems.push(problem(entity, r));
-    for (const f of judgeImports(a.token, resolver)) problems.push(problem(entity, f));
-    checked++;
-  });
-  // Every user of every account judged, read and verified in one pass over the cores (each
-  // thread reads the files it judges).
-  const workers = opts.workers !== undefined ? { workers: Math.max(0, opts.workers - 1) } : {};
-  const judgedUsers: Array<{ entity: string; judged: VerifiedFile }> = [];
-  if (op instanceof OperatorStore) {
-    const users: Array<{ account: string; name: string }> = [];
-    for (const name of accounts) {
-      let names: string[] = [];
+  // A folder store's users are listed first, so that the threads that will judge them start now
+  // and load their code while this one reads and judges the operator and the accounts.
+  const folder = op instanceof OperatorStore ? op : undefined;
+  const users = folder ? listUsers(folder, accounts) : undefined;
+  const workers = opts.workers !== undefined ? Math.max(0, opts.workers - 1) : undefined;
+  const started = users ? startVerifyWorkers(fileWorkers(users.length, workers)) : undefined;
+  try {
+    const trust = await readStoreTrust(ws);
+    const problems: ValidationProblem[] = [];
+    const opEntity = `operator ${op.name}`;
+    const operatorJwt = await attempt(() => op.readOperatorJwt());
+    const now = opts.now ?? Date.now() / 1000;
+    const policy: PlainPolicy = { trustedOperators: typeof operatorJwt === 'string' ? [operatorJwt] : [], revokedJtis: trust.revokedJtis, now };
+    let checked = 0;
+    if (typeof operatorJwt !== 'string') {
+      problems.push({ entity: opEntity, code: 'STORE_CORRUPT', message: `The operator's JWT cannot be read: ${operatorJwt.message}` });
+    } else {
+      // An operator JWT that is not a genuine operator token cannot be a root: judged as it is.
       try {
-        names = jwtNamesSync(op.usersDir(name));
-      } catch {
-        // An account whose users folder cannot be listed has no users to judge (its own JWT was).
+        const v = await verifyMany([operatorJwt], [], policy);
+        for (const r of own(v.errors[0]!, 'operator')) problems.push(problem(opEntity, r));
+      } catch (e) {
+        if (!isSigchainError(e)) throw e;
+        problems.push({ entity: opEntity, code: e.code, message: e.message });
+        policy.trustedOperators = [];
       }
-      for (const u of names) users.push({ account: name, name: u });
-    }
-    const judged = await verifyFiles(users.map((u) => op.userJwtPath(u.account, u.name)), parents, policy, workers);
-    users.forEach((u, i) => judgedUsers.push({ entity: `user ${u.account}/${u.name}`, judged: judged[i]! }));
-  } else {
-    // A store that is not a folder (KV): its entries are read (and their signatures checked) by
-    // the store, then judged over the cores like files.
-    const entries: Array<{ entity: string; token?: string; error?: { code: string; message: string } }> = [];
-    for (const name of accounts) {
-      let read: Awaited<ReturnType<typeof op.readUsers>> = [];
-      try {
-        read = await op.readUsers(name, { tokens: true });
-      } catch {
-        // As above: no users to judge.
-      }
-      for (const u of read) entries.push({ entity: `user ${name}/${u.name}`, ...(u.error ? { error: { code: u.error.code, message: u.error.message } } : { token: u.token! }) });
-    }
-    const ok = entries.filter((e) => e.token !== undefined);
-    const judged = await verifyMany(ok.map((e) => e.token!), parents, policy, workers);
-    let k = 0;
-    for (const e of entries) {
-      if (e.error) judgedUsers.push({ entity: e.entity, judged: { readError: e.error, errors: [], warnings: [] } });
-      else {
-        judgedUsers.push({ entity: e.entity, judged: { errors: judged.errors[k]!, warnings: judged.warnings[k]! } });
-        k++;
-      }
-    }
-  }
-  for (const { entity, judged: f } of judgedUsers) {
-    if (f.missing) continue;
-    // A KV entry that does not verify keeps its own code; a damaged file is STORE_CORRUPT.
-    if (f.readError) problems.push({ entity, code: f.readError.code === 'KV_ENTRY_INVALID' ? 'KV_ENTRY_INVALID' : 'STORE_CORRUPT', message: `The user's JWT cannot be read: ${f.readError.message}` });
-    else {
-      for (const r of own(f.errors, 'user')) problems.push(problem(entity, r));
       checked++;
     }
+    const stored = await allAccountTokens(op);
+    const resolver = memoryResolver([...trust.resolver.operators(), ...stored]);
+    const chain = [...(typeof operatorJwt === 'string' ? [operatorJwt] : [])];
+    const accountTokens: Array<{ name: string; token: string }> = [];
+    for (const name of accounts) {
+      const token = await attempt(() => op.readAccountJwt(name));
+      if (typeof token !== 'string') problems.push({ entity: `account ${name}`, code: 'STORE_CORRUPT', message: `The account's JWT cannot be read: ${token.message}` });
+      else accountTokens.push({ name, token }), chain.push(token);
+    }
+    // Every account of the store may be a parent (issuer_account) or an exporter, not only those judged.
+    const parents = [...new Set([...chain, ...stored])];
+    const judged = await verifyMany(accountTokens.map((a) => a.token), parents, policy);
+    accountTokens.forEach((a, i) => {
+      const entity = `account ${a.name}`;
+      for (const r of own(judged.errors[i]!, 'account')) problems.push(problem(entity, r));
+      for (const f of judgeImports(a.token, resolver)) problems.push(problem(entity, f));
+      checked++;
+    });
+    // Most users are clean: their entity is named only when one has a problem.
+    const judgeUser = (entity: () => string, f: VerifiedFile): void => {
+      if (f.missing) return;
+      // A KV entry that does not verify keeps its own code; a damaged file is STORE_CORRUPT.
+      if (f.readError) problems.push({ entity: entity(), code: f.readError.code === 'KV_ENTRY_INVALID' ? 'KV_ENTRY_INVALID' : 'STORE_CORRUPT', message: `The user's JWT cannot be read: ${f.readError.message}` });
+      else {
+        if (f.errors.length) for (const r of own(f.errors, 'user')) problems.push(problem(entity(), r));
+        checked++;
+      }
+    };
+    if (folder && users) {
+      // Every user of every account judged, read and verified in one pass over the cores (each
+      // thread reads the files it judges).
+      const judged = await verifyFiles(users.map((u) => folder.userJwtPath(u.account, u.name)), parents, policy, { started: started! });
+      users.forEach((u, i) => judgeUser(() => `user ${u.account}/${u.name}`, judged[i]!));
+    } else {
+      // A store that is not a folder (KV): its entries are read (and their signatures checked) by
+      // the store, then judged over the cores like files.
+      const entries: Array<{ entity: string; token?: string; error?: { code: string; message: string } }> = [];
+      for (const name of accounts) {
+        let read: Awaited<ReturnType<typeof op.readUsers>> = [];
+        try {
+          read = await op.readUsers(name, { tokens: true });
+        } catch {
+          // As above: no users to judge.
+        }
+        for (const u of read) entries.push({ entity: `user ${name}/${u.name}`, ...(u.error ? { error: { code: u.error.code, message: u.error.message } } : { token: u.token! }) });
+      }
+      const ok = entries.filter((e) => e.token !== undefined);
+      const judged = await verifyMany(ok.map((e) => e.token!), parents, policy, workers === undefined ? {} : { workers });
+      let k = 0;
+      for (const e of entries) {
+        if (e.error) judgeUser(() => e.entity, { readError: e.error, errors: [], warnings: [] });
+        else {
+          judgeUser(() => e.entity, { errors: judged.errors[k]!, warnings: judged.warnings[k]! });
+          k++;
+        }
+      }
+    }
+    return { operator: op.name, accounts, checked, problems };
+  } finally {
+    await started?.close();
   }
-  return { operator: op.name, accounts, checked, problems };
+}
+
+function listUsers(op: OperatorStore, accounts: readonly string[]): Array<{ account: string; name: string }> {
+  const users: Array<{ account: string; name: string }> = [];
+  for (const name of accounts) {
+    let names: string[] = [];
+    try {
+      names = jwtNamesSync(op.usersDir(name));
+    } catch {
+      // An account whose users folder cannot be listed has no users to judge (its own JWT was).
+    }
+    for (const u of names) users.push({ account: name, name: u });
+  }
+  return users;
 }
 
 async function allAccountTokens(op: OperatorEntities): Promise<string[]> {

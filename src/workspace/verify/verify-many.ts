@@ -13,7 +13,7 @@ import { memoryResolver } from '../../trust/resolver.js';
 import type { Reason } from '../../trust/verdict.js';
 import { definePolicy } from '../../trust/policy.js';
 import { verifyChainSync } from '../../trust/verify-chain.js';
-import { readJwtFileSync } from '../../store/jwt-files.js';
+import { readJwtTextSync, storedJwtError } from '../../store/jwt-files.js';
 
 /** The policy as plain data, so that it crosses a thread boundary (no functions). */
 export interface PlainPolicy extends Omit<PolicyOptions, 'now' | 'revokedJtis' | 'trustedOperators' | 'bannedKeys'> {
@@ -107,19 +107,38 @@ export interface VerifiedFile {
   warnings: Reason[];
 }
 
-/** Files per chunk: small enough that the threads finish together, big enough that messages are few. */
+/** Files per chunk at most: big enough that messages are few. */
 const FILES_PER_CHUNK = 256;
+/** Files per chunk at least, near the end. */
+const MIN_FILES_PER_CHUNK = 16;
 
-/** Reads and judges `paths` on this thread (the work of one chunk). */
-export function verifyFilesInline(paths: readonly string[], judge: (token: string) => { errors: Reason[]; warnings: Reason[] }): VerifiedFile[] {
+// A file that read and verified with no error and no warning: most of a store. Shared (and
+// frozen): judged files are only read.
+const CLEAN: VerifiedFile = Object.freeze({ errors: Object.freeze([]) as unknown as Reason[], warnings: Object.freeze([]) as unknown as Reason[] });
+
+/**
+ * Reads and judges `paths` on this thread (the work of one chunk), answering only for the files
+ * that are not {@link CLEAN}: their index in `paths` and what they came to. Each file is decoded
+ * once, by the verifier; only a file it refuses is decoded again as a stored JWT, so that one
+ * the store cannot even read is reported as unreadable (`readError`), as `readJwtFileSync`
+ * would, rather than by the verifier's reasons. A token the verifier accepts decodes as a stored
+ * JWT too (the store's formats include the verifier's).
+ */
+export function verifyFilesInline(paths: readonly string[], judge: (token: string) => { errors: Reason[]; warnings: Reason[] }): Array<[number, VerifiedFile]> {
   const buf = Buffer.allocUnsafe(16 * 1024);
-  return paths.map((p) => {
-    const r = readJwtFileSync(p, buf);
-    if (r === undefined) return { missing: true, errors: [], warnings: [] };
-    if ('error' in r) return { readError: { code: r.error.code, message: r.error.message }, errors: [], warnings: [] };
-    const v = judge(r.token);
-    return { errors: v.errors, warnings: v.warnings };
-  });
+  const out: Array<[number, VerifiedFile]> = [];
+  for (let i = 0; i < paths.length; i++) {
+    const r = readJwtTextSync(paths[i]!, buf);
+    if (r === undefined) out.push([i, { missing: true, errors: [], warnings: [] }]);
+    else if (typeof r !== 'string') out.push([i, { readError: { code: r.error.code, message: r.error.message }, errors: [], warnings: [] }]);
+    else {
+      const v = judge(r);
+      if (v.errors.length === 0 && v.warnings.length === 0) continue;
+      const unreadable = v.errors.length === 0 ? undefined : storedJwtError(paths[i]!, r);
+      out.push([i, unreadable ? { readError: { code: unreadable.code, message: unreadable.message }, errors: [], warnings: [] } : { errors: v.errors, warnings: v.warnings }]);
+    }
+  }
+  return out;
 }
 
 /** A judge of tokens against one chain and policy (built once per thread). */
@@ -132,13 +151,70 @@ export function tokenJudge(chain: readonly string[], policy: PlainPolicy): (toke
   };
 }
 
+/** Worker threads started ahead of the {@link verifyFiles} call that uses them ({@link startVerifyWorkers}). */
+export interface VerifyWorkers {
+  /** Each thread, and when it has loaded its code (rejected if it failed to). */
+  readonly threads: ReadonlyArray<{ readonly worker: Worker; readonly ready: Promise<void> }>;
+  /** Stops every thread (done by {@link verifyFiles} too; harmless twice). */
+  close(): Promise<void>;
+}
+
+/**
+ * How many worker threads {@link verifyFiles} uses for `files` files, besides this thread:
+ * `workers` when given, else one per extra core from {@link PARALLEL_FROM} files; never more
+ * than there are chunks for.
+ *
+ * @example
+ * ```ts
+ * fileWorkers(10_000); // 1 on a machine of 2 cores
+ * ```
+ */
+export function fileWorkers(files: number, workers?: number): number {
+  const extra = workers ?? (files >= PARALLEL_FROM ? Math.max(0, availableParallelism() - 1) : 0);
+  return Math.min(extra, Math.max(0, Math.ceil(files / FILES_PER_CHUNK) - 1));
+}
+
+/**
+ * Starts `n` verify threads now, for a {@link verifyFiles} call to come: a thread takes tens of
+ * milliseconds to load its code, which overlaps whatever the caller does meanwhile (reading the
+ * chain, judging the parents). Hand them to `verifyFiles` (`started`), or {@link VerifyWorkers.close}.
+ *
+ * @example
+ * ```ts
+ * const started = startVerifyWorkers(fileWorkers(paths.length));
+ * try {
+ *   const chain = await readChain();
+ *   await verifyFiles(paths, chain, policy, { started });
+ * } finally {
+ *   await started.close();
+ * }
+ * ```
+ */
+export function startVerifyWorkers(n: number): VerifyWorkers {
+  const url = new URL('./verify-many-worker.js', import.meta.url);
+  const threads = Array.from({ length: Math.max(0, n) }, () => {
+    const worker = new Worker(url, { workerData: { pool: true } });
+    const ready = new Promise<void>((resolve, reject) => {
+      worker.on('message', (m) => m === 'ready' && resolve());
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`a verify worker stopped with code ${code}`)));
+    });
+    // Until verifyFiles awaits it: a thread that failed to start is reported there, not as unhandled.
+    ready.catch(() => {});
+    return { worker, ready };
+  });
+  return { threads, close: async () => void (await Promise.all(threads.map((t) => t.worker.terminate()))) };
+}
+
 /**
  * Reads and verifies many JWT files (the users of a store) against the parents in `chain`
  * under `policy`, over the machine's cores: the file list is cut into chunks that this thread
- * and `workers` worker threads (default: one per extra core, from {@link PARALLEL_FROM} files)
- * take as they finish the previous one, each reading its chunk's files itself. The workers are
- * started first, so their start-up overlaps this thread's first chunks. Answers in the order
- * given; a file that cannot be read as a JWT has `readError` (the reason `readJwtFile` gives).
+ * and the worker threads ({@link fileWorkers} of them, or those `started` ahead) take as they
+ * finish the previous one, each reading its chunk's files itself. The workers are started
+ * first, so their start-up overlaps this thread's first chunks; they are stopped at the end.
+ * Answers in the order given; a file that cannot be read as a JWT has `readError` (the reason
+ * `readJwtFile` gives). Files without errors or warnings share one frozen answer: treat the
+ * answers as read-only.
  *
  * @example
  * ```ts
@@ -146,59 +222,70 @@ export function tokenJudge(chain: readonly string[], policy: PlainPolicy): (toke
  * judged.filter((f) => f.readError || f.errors.length).length; // files with a problem
  * ```
  */
-export async function verifyFiles(paths: readonly string[], chain: readonly string[], policy: PlainPolicy, opts: { workers?: number } = {}): Promise<VerifiedFile[]> {
+export async function verifyFiles(paths: readonly string[], chain: readonly string[], policy: PlainPolicy, opts: { workers?: number; started?: VerifyWorkers } = {}): Promise<VerifiedFile[]> {
   const fixed: PlainPolicy = { ...policy, now: policy.now ?? Date.now() / 1000 };
-  const chunks: string[][] = [];
-  for (let i = 0; i < paths.length; i += FILES_PER_CHUNK) chunks.push(paths.slice(i, i + FILES_PER_CHUNK));
-  const results: VerifiedFile[][] = new Array(chunks.length);
-  const extra = opts.workers ?? (paths.length >= PARALLEL_FROM ? Math.max(0, availableParallelism() - 1) : 0);
-  const n = Math.min(extra, Math.max(0, chunks.length - 1));
+  const results: VerifiedFile[] = new Array<VerifiedFile>(paths.length).fill(CLEAN);
+  const pool = opts.started ?? startVerifyWorkers(fileWorkers(paths.length, opts.workers));
+  const n = pool.threads.length;
+  // Chunks shrink as the list runs out, so that the threads finish together: a thread left
+  // alone with a big last chunk would keep the others waiting.
   let next = 0;
-  const workers: Worker[] = [];
-  const url = new URL('./verify-many-worker.js', import.meta.url);
+  const take = (): { start: number; end: number } | undefined => {
+    if (next >= paths.length) return undefined;
+    const left = paths.length - next;
+    const size = Math.max(MIN_FILES_PER_CHUNK, Math.min(FILES_PER_CHUNK, Math.ceil(left / (4 * (n + 1)))));
+    const start = next;
+    next = Math.min(paths.length, next + size);
+    return { start, end: next };
+  };
+  const settle = (start: number, bad: Array<[number, VerifiedFile]>): void => {
+    for (const [i, f] of bad) results[start + i] = f;
+  };
   try {
-    // Each worker: given the chain and policy at start, then one chunk at a time until none is left.
+    // Each worker: sent the chain and policy, then one chunk at a time until none is left.
     const idle: Array<() => void> = [];
-    const done = Array.from({ length: n }, () => {
-      const w = new Worker(url, { workerData: { pool: true, chain, policy: fixed } });
-      workers.push(w);
+    const done = pool.threads.map(({ worker: w, ready }) => {
+      w.postMessage({ chain, policy: fixed });
       return new Promise<void>((resolve, reject) => {
         // Two chunks in flight: the next is already there when one is done, so the worker never
         // waits for this thread to come back from its own chunk to hand out more.
         let outstanding = 0;
         let started = false;
         const give = (): void => {
-          while (outstanding < 2 && next < chunks.length) {
-            const id = next++;
+          while (outstanding < 2) {
+            const c = take();
+            if (!c) break;
             outstanding++;
-            w.postMessage({ id, paths: chunks[id] });
+            w.postMessage({ id: c.start, paths: paths.slice(c.start, c.end) });
           }
           if (outstanding === 0) resolve();
         };
         // Not started yet when this thread has taken the last chunk: nothing to wait for.
         idle.push(() => !started && resolve());
-        w.on('message', (m: 'ready' | { id: number; files: VerifiedFile[] } | { failed: string }) => {
-          if (m === 'ready') return (started = true), give();
+        ready.then(() => ((started = true), give()), reject);
+        w.once('error', reject);
+        w.once('exit', (code) => reject(new Error(`a verify worker stopped with code ${code}`)));
+        w.on('message', (m: 'ready' | { id: number; bad: Array<[number, VerifiedFile]> } | { failed: string }) => {
+          if (m === 'ready') return;
           if ('failed' in m) return reject(new Error(m.failed));
-          results[m.id] = m.files;
+          settle(m.id, m.bad);
           outstanding--;
           give();
         });
-        w.once('error', reject);
-        w.once('exit', (code) => reject(new Error(`a verify worker stopped with code ${code}`)));
       });
     });
+    // Awaited below; until then (or if this thread throws first) a worker's failure is not unhandled.
+    for (const d of done) d.catch(() => {});
     // This thread works too, yielding between chunks so the workers' messages are served.
     const judge = tokenJudge(chain, fixed);
-    while (next < chunks.length) {
-      const k = next++;
-      results[k] = verifyFilesInline(chunks[k]!, judge);
+    for (let c = take(); c; c = take()) {
+      settle(c.start, verifyFilesInline(paths.slice(c.start, c.end), judge));
       if (n) await new Promise((r) => setImmediate(r));
     }
-    for (const settle of idle) settle();
+    for (const s of idle) s();
     await Promise.all(done);
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await pool.close();
   }
-  return results.flat();
+  return results;
 }
