@@ -6,7 +6,9 @@
  *   every byte synced before any file appears, the JWTs last), users per second, from an empty
  *   account to the final sync. Peer `disk_floor` (bench/disk-floor.ts): the least program that
  *   reads, signs and writes the same users' files in place with one sync at the end, as many
- *   threads as the re-issue uses, run on the same store right after. Goal: 0.4x of it.
+ *   threads as the re-issue uses, run on the same store right after. Goal: 0.4x of it. Peer
+ *   `create_floor` (bench/create-floor.ts) creates as many users' files new, with no crash-safety:
+ *   what creating (not re-writing) users costs on this disk.
  * - `store.list_users_10k`: `sigchain list users -a A` on that store, a process from spawn to
  *   exit (the table drawn to a pipe). Peer `bare_read`: `node -e` listing the same folder and
  *   reading every file with node:fs, spawned the same way in the same rounds. Goal: 0.5x.
@@ -26,6 +28,7 @@ import { syncFileSystems } from '../src/store/sync-fs.js';
 import { defaultWorkers } from '../src/workspace/compromise/reissue-pool.js';
 import { addAccount, addOperator, addUsers, editAccount } from '../src/workspace/index.js';
 import { Workspace } from '../src/workspace/workspace.js';
+import { createFloor } from './create-floor.js';
 import { type FloorUser, diskFloor } from './disk-floor.js';
 import { type Settings, Measured } from './harness.js';
 import { type Figure, figuresOf } from './report.js';
@@ -115,11 +118,14 @@ export async function storeBulkFigures(settings: Settings, quick: boolean, progr
     const s = creds.indexOf(seed, j + jwt.length);
     const frame: [string, string, string] = [creds.slice(0, j), creds.slice(j + jwt.length, s), creds.slice(s + seed.length)];
     const floor = await diskFloor(floorUsers, threads, frame, [usersDir, dirname(first.credsPath)]);
-    Object.assign(figures, figuresOf(ADD_FIGURE, new Map([['ours', n / seconds], ['disk_floor', floor]])));
+    progress(`measuring ${ADD_FIGURE} (create_floor)…\n`);
+    const meta = readFileSync(ws.keys.metaPath(made.users[0]!.publicKey), 'utf8');
+    const creating = await createFloor(join(home, 'create-floor'), n, 2, jwt.slice(0, jwt.lastIndexOf('.')), Buffer.byteLength(meta), Buffer.byteLength(creds));
+    Object.assign(figures, figuresOf(ADD_FIGURE, new Map([['ours', n / seconds], ['disk_floor', floor], ['create_floor', creating]])));
     const f = figures[ADD_FIGURE]!;
     f.seconds = Number(seconds.toFixed(3));
     f.units = n;
-    f.note = `${n.toLocaleString('en-US')} users created by one addUsers call in ${seconds.toFixed(2)} s (key + usage record + JWT + creds each, ${4 * n} new files, synced before and after they appear); disk_floor (read, sign, write JWT and creds in place, one sync; ${threads === 1 ? '1 thread' : `${threads} threads`}) re-writes ${Math.round(floor).toLocaleString('en-US')} users/s`;
+    f.note = `${n.toLocaleString('en-US')} users created by one addUsers call in ${seconds.toFixed(2)} s (key + usage record + JWT + creds each, ${4 * n} new files, synced before and after they appear); disk_floor (read, sign, write JWT and creds in place, one sync; ${threads === 1 ? '1 thread' : `${threads} threads`}) re-writes ${Math.round(floor).toLocaleString('en-US')} users/s; create_floor (a key, a signature and the same four files created straight under their names, no temp files, one sync; 2 threads) creates ${Math.round(creating).toLocaleString('en-US')} users/s, so ours is ${(n / seconds / creating).toFixed(2)}x of creating them with no crash-safety at all`;
     return figures;
   } finally {
     await rm(home, { recursive: true, force: true });

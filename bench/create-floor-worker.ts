@@ -1,0 +1,37 @@
+/**
+ * Worker of the `create_floor` peer (see `create-floor.ts`): for each user of its range, the
+ * least creating a user can do: a random seed made a key, one signature, four new files.
+ */
+import { createPrivateKey, createPublicKey, randomBytes, sign } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { CreateFloorInput } from './create-floor.js';
+
+function create(path: string, bytes: Buffer): void {
+  const fd = openSync(path, 'wx', 0o600);
+  try {
+    writeSync(fd, bytes);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const { root, from, to, input, metaBytes, credsBytes } = workerData as CreateFloorInput;
+const data = Buffer.from(input, 'ascii');
+const meta = Buffer.alloc(metaBytes, 0x61);
+const creds = Buffer.alloc(credsBytes, 0x62);
+for (let i = from; i < to; i++) {
+  const key = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: randomBytes(32).toString('base64url'), x: '' }, format: 'jwk' });
+  const pub = Buffer.from(createPublicKey(key).export({ format: 'jwk' }).x!, 'base64url');
+  const token = Buffer.concat([data, Buffer.from('.'), Buffer.from(sign(null, data, key).toString('base64url'))]);
+  const a = A[pub[0]! & 31]!;
+  const b = A[pub[1]! & 31]!;
+  const name = `U${a}${b}${pub.toString('hex')}`;
+  create(join(root, 'keys', `U${a}`, `${a}${b}`, `${name}.json`), meta);
+  create(join(root, 'keys', `U${a}`, `${a}${b}`, `${name}.nk`), Buffer.from(`SU${pub.toString('hex')}`));
+  create(join(root, 'creds', `u${i}.creds`), creds);
+  create(join(root, 'users', `u${i}.jwt`), token);
+}
+parentPort!.postMessage(to - from);
