@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+// Part of `npm run build`, after tsc: bundles the CLI (dist/src/cli/main.js and every sigchain
+// module it imports, statically or not) into one CommonJS script, dist/src/cli/sigchain.bundle.cjs,
+// which the executable (src/cli/bin.cts) runs, then writes its V8 code cache by running a few
+// store reads with it. Why: every command is a process, and node's ESM loader resolving, reading
+// and compiling ~50 files one by one cost more than the command itself (issue 8, item 8).
+//
+// What stays outside the bundle, on purpose:
+// - npm packages (lazily imported, some ESM-only, some optional native addons);
+// - worker files (`new URL('./x-worker.js', import.meta.url)`): each `import.meta.url` becomes
+//   the URL of the module's own file in dist/, so workers, the peercred addon and `agent start`
+//   find their files as they do from the module graph. A worker is its own isolate, so its
+//   copy of sigchain's modules shares no class with the bundle's.
+// No sigchain module may be loaded from dist/ beside the bundle in the same process (a second
+// copy of errors.ts would break `instanceof SigchainError`): the build fails on a dynamic import
+// it cannot follow, other than the known package loads listed in DYNAMIC_IMPORTS.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const cliDir = join(repo, 'dist', 'src', 'cli');
+const BUNDLE = join(cliDir, 'sigchain.bundle.cjs');
+
+/** Dynamic imports of computed specifiers that may stay in the bundle: none loads a sigchain module. */
+const DYNAMIC_IMPORTS = [
+  'import(name)', // custody/pkcs11/module.ts: the optional pkcs11js addon
+  'import((0,import_node_url.pathToFileURL)(path).href)', // custody/kms/gcp.ts: google-auth-library, resolved inside @google-cloud/kms
+];
+
+/** Command lines run to fill the code cache (on a store holding one operator, as `add operator` makes). */
+const TRAINING = [
+  ['describe', 'operator', '--json'],
+  ['describe', 'operator'],
+  ['describe', 'account', 'SYS', '--json'],
+  ['list', 'accounts'],
+];
+
+async function bundle() {
+  let esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    // A build without dev dependencies still works: bin.cjs then runs the module graph.
+    console.error('build-cli: esbuild is not installed; the CLI runs as a module graph (slower start-up)');
+    return false;
+  }
+  rmSync(BUNDLE, { force: true });
+  rmSync(`${BUNDLE}.cache`, { force: true });
+  const result = await esbuild.build({
+    entryPoints: [join(cliDir, 'main.js')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+    // Smaller to read and to hash; identifiers are kept, so stack traces still name functions.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'none',
+    charset: 'ascii',
+    write: false,
+    outfile: BUNDLE,
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'import-meta-url',
+        setup(build) {
+          build.onLoad({ filter: /\.js$/ }, (args) => {
+            let contents = readFileSync(args.path, 'utf8');
+            const rel = relative(cliDir, args.path).split(sep).join('/');
+            contents = contents.replaceAll('import.meta.url', `require("node:url").pathToFileURL(require("node:path").join(__dirname, ${JSON.stringify(rel)})).href`);
+            if (/\bimport\.meta\b/.test(contents)) throw new Error(`${args.path}: import.meta other than import.meta.url cannot be bundled`);
+            return { contents, loader: 'js' };
+          });
+        },
+      },
+    ],
+  });
+  if (result.warnings.length) throw new Error(`build-cli: esbuild warnings:\n${(await esbuild.formatMessages(result.warnings, { kind: 'warning' })).join('\n')}`);
+  let code = result.outputFiles[0].text.replace(/^#!.*\n/, '');
+  for (const m of code.matchAll(/\bimport\((?!"|')[^)]*\)*/g)) {
+    if (!DYNAMIC_IMPORTS.some((allowed) => code.startsWith(allowed, m.index))) throw new Error(`build-cli: the bundle imports a computed specifier (${m[0]}): make the import literal so that it is bundled, or add it to DYNAMIC_IMPORTS if it loads a package`);
+  }
+  if (/[^\x00-\x7f]/.test(code)) throw new Error('build-cli: the bundle is not ASCII (bin.cts reads it as latin1): write the character as an escape (\\u00b5) where esbuild leaves it as is (a regular expression)');
+  const id = createHash('sha256').update(code).digest('hex');
+  writeFileSync(BUNDLE, `// sigchain-bundle ${id}\n${code}`);
+  return true;
+}
+
+/** Runs TRAINING with the bundle in a child process (its output discarded) and writes the cache. */
+function trainCodeCache() {
+  const home = mkdtempSync(join(tmpdir(), 'sigchain-build-cli-'));
+  try {
+    const env = { PATH: process.env.PATH, HOME: home, SIGCHAIN_HOME: home, SIGCHAIN_KEYRING_BACKEND: 'file' };
+    const made = spawnSync(process.execPath, [join(cliDir, 'main.js'), 'add', 'operator', 'O'], { env, encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`build-cli: add operator failed: ${made.stderr}`);
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--train'], { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`build-cli: training the code cache failed: ${r.stderr}`);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--train') {
+  const { openBundle } = createRequire(import.meta.url)(join(cliDir, 'bin.cjs'));
+  const cli = openBundle(false);
+  for (const argv of TRAINING) {
+    const code = await cli.main(argv);
+    if (code !== 0) throw new Error(`sigchain ${argv.join(' ')} exited ${code}`);
+  }
+  cli.saveCodeCache();
+} else if (await bundle()) {
+  trainCodeCache();
+}
