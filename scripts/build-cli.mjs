@@ -26,11 +26,11 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 const cliDir = join(repo, 'dist', 'src', 'cli');
 const BUNDLE = join(cliDir, 'sigchain.bundle.cjs');
 
-/** Dynamic imports of computed specifiers that may stay in the bundle: none loads a sigchain module. */
-const DYNAMIC_IMPORTS = [
-  'import(name)', // custody/pkcs11/module.ts: the optional pkcs11js addon
-  'import((0,import_node_url.pathToFileURL)(path).href)', // custody/kms/gcp.ts: google-auth-library, resolved inside @google-cloud/kms
-];
+/** Modules whose dynamic imports of computed specifiers load npm packages, never a sigchain module. */
+const DYNAMIC_IMPORTS = new Map([
+  ['custody/pkcs11/module.js', 'the optional pkcs11js addon'],
+  ['custody/kms/gcp.js', 'google-auth-library, resolved inside @google-cloud/kms'],
+]);
 
 /** Command lines run to fill the code cache (on a store holding one operator, as `add operator` makes). */
 const TRAINING = [
@@ -58,12 +58,14 @@ async function bundle() {
     format: 'cjs',
     target: 'node20',
     packages: 'external',
-    // Smaller to read and to hash; identifiers are kept, so stack traces still name functions.
-    minifyWhitespace: true,
-    minifySyntax: true,
+    // Smaller to read, to hash and to deserialise; keepNames keeps every function's and class's
+    // `name` (what `e.name` and stack traces show).
+    minify: true,
+    keepNames: true,
     legalComments: 'none',
     charset: 'ascii',
     write: false,
+    metafile: true,
     outfile: BUNDLE,
     logLevel: 'silent',
     plugins: [
@@ -82,10 +84,13 @@ async function bundle() {
     ],
   });
   if (result.warnings.length) throw new Error(`build-cli: esbuild warnings:\n${(await esbuild.formatMessages(result.warnings, { kind: 'warning' })).join('\n')}`);
-  let code = result.outputFiles[0].text.replace(/^#!.*\n/, '');
-  for (const m of code.matchAll(/\bimport\((?!"|')[^)]*\)*/g)) {
-    if (!DYNAMIC_IMPORTS.some((allowed) => code.startsWith(allowed, m.index))) throw new Error(`build-cli: the bundle imports a computed specifier (${m[0]}): make the import literal so that it is bundled, or add it to DYNAMIC_IMPORTS if it loads a package`);
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const rel = relative(join(repo, 'dist', 'src'), join(repo, input)).split(sep).join('/');
+    if (/\bimport\(\s*[^'"\s]/.test(readFileSync(join(repo, input), 'utf8')) && !DYNAMIC_IMPORTS.has(rel)) {
+      throw new Error(`build-cli: ${rel} imports a computed specifier: make the import literal so that it is bundled, or list the module in DYNAMIC_IMPORTS if it loads a package`);
+    }
   }
+  const code = result.outputFiles[0].text.replace(/^#!.*\n/, '');
   if (/[^\x00-\x7f]/.test(code)) throw new Error('build-cli: the bundle is not ASCII (bin.cts reads it as latin1): write the character as an escape (\\u00b5) where esbuild leaves it as is (a regular expression)');
   const id = createHash('sha256').update(code).digest('hex');
   writeFileSync(BUNDLE, `// sigchain-bundle ${id}\n${code}`);

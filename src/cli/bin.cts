@@ -42,7 +42,8 @@ export interface OpenedBundle extends Cli {
  * architecture; V8 itself also refuses a cache made under other V8 flags).
  */
 function codeCacheKey(id: string, size: number, mtimeMs: number): string {
-  return `${id} ${size} ${Math.trunc(mtimeMs)} ${process.version} ${process.arch}`;
+  // Whole seconds: copies that keep the time (cp -p, utimes) often round away its sub-second part.
+  return `${id} ${size} ${Math.floor(mtimeMs / 1000)} ${process.version} ${process.arch}`;
 }
 
 const sha256 = (b: Uint8Array): string => (require('node:crypto') as typeof import('node:crypto')).createHash('sha256').update(b).digest('hex');
