@@ -22,7 +22,6 @@ export interface TextOut {
  *
  * @example
  * ```ts
- * import { stdout } from './stdio.js';
  * stdout.write('done\n');              // written before this returns
  * stdout.stream().write(big, onDone); // from here on, through process.stdout
  * ```
