@@ -26,6 +26,9 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 const cliDir = join(repo, 'dist', 'src', 'cli');
 const BUNDLE = join(cliDir, 'sigchain.bundle.cjs');
 
+/** What the bundle calls to import a package: bin.cjs passes it in (see bin.cts, openBundle). */
+const IMPORT_FUNCTION = '__sigchainImport';
+
 /** Modules whose dynamic imports of computed specifiers load npm packages, never a sigchain module. */
 const DYNAMIC_IMPORTS = new Map([
   ['custody/pkcs11/module.js', 'the optional pkcs11js addon'],
@@ -77,6 +80,11 @@ async function bundle() {
             const rel = relative(cliDir, args.path).split(sep).join('/');
             contents = contents.replaceAll('import.meta.url', `require("node:url").pathToFileURL(require("node:path").join(__dirname, ${JSON.stringify(rel)})).href`);
             if (/\bimport\.meta\b/.test(contents)) throw new Error(`${args.path}: import.meta other than import.meta.url cannot be bundled`);
+            // Packages and built-ins are imported by bin.cjs on the bundle's behalf
+            // (IMPORT_FUNCTION): an `import()` in a vm.Script needs a flag
+            // (--experimental-vm-modules) or an option that prints an ExperimentalWarning.
+            // Relative imports are bundled.
+            contents = contents.replace(/\bimport\(\s*(?!['"]\.)/g, `${IMPORT_FUNCTION}(`);
             return { contents, loader: 'js' };
           });
         },
@@ -91,6 +99,7 @@ async function bundle() {
     }
   }
   const code = result.outputFiles[0].text.replace(/^#!.*\n/, '');
+  if (/\bimport\(/.test(code)) throw new Error('build-cli: the bundle holds an import() (a vm.Script cannot run it): import packages through IMPORT_FUNCTION');
   if (/[^\x00-\x7f]/.test(code)) throw new Error('build-cli: the bundle is not ASCII (bin.cts reads it as latin1): write the character as an escape (\\u00b5) where esbuild leaves it as is (a regular expression)');
   const id = createHash('sha256').update(code).digest('hex');
   writeFileSync(BUNDLE, `// sigchain-bundle ${id}\n${code}`);

@@ -98,19 +98,17 @@ export function openBundle(useCache = true): OpenedBundle | undefined {
     throw e;
   }
   const vm = require('node:vm') as typeof import('node:vm');
-  const Module = require('node:module') as typeof import('node:module') & { wrap(code: string): string };
-  const loader = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-  if (loader === undefined) {
-    // A node without it cannot run `import()` from a vm.Script: node's own loader, without a cache.
-    const cli = require(BUNDLE_FILE) as Cli;
-    return { main: (argv) => cli.main(argv), cacheUsed: false, saveCodeCache() {} };
-  }
+  const Module = require('node:module') as typeof import('node:module');
   const id = source.slice(0, source.indexOf('\n'));
   const key = codeCacheKey(id.startsWith('// sigchain-bundle ') ? id.slice(19) : '-', source.length, mtimeMs);
   const cachedData = useCache ? readCodeCache(key) : undefined;
-  const script = new vm.Script(Module.wrap(source), { filename: BUNDLE_FILE, cachedData, importModuleDynamically: loader });
+  // As node wraps a CommonJS file, plus the function the bundle imports packages with: an
+  // `import()` inside a vm.Script would need --experimental-vm-modules (or print a warning), so
+  // the build turned each into a call of __sigchainImport, and the import happens here.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __sigchainImport) {${source}\n})`, { filename: BUNDLE_FILE, cachedData });
   const module_ = { exports: {} as Cli };
-  (script.runInThisContext() as (...a: unknown[]) => void)(module_.exports, Module.createRequire(BUNDLE_FILE), module_, BUNDLE_FILE, __dirname);
+  const importPackage = (specifier: string): Promise<unknown> => import(specifier);
+  (script.runInThisContext() as (...a: unknown[]) => void)(module_.exports, Module.createRequire(BUNDLE_FILE), module_, BUNDLE_FILE, __dirname, importPackage);
   const cli = module_.exports;
   return {
     main: (argv) => cli.main(argv),

@@ -104,6 +104,16 @@ describe('the CLI bundle', () => {
     assert.equal(r.stdout, run(GRAPH_CLI_PATH, ['describe', 'operator', '--json']).stdout);
   });
 
+  it('imports packages on its behalf: sealing keys with age-encryption works and warns nothing', () => {
+    const h = tempHome('sigchain-bundle-');
+    const r = spawnSync(process.execPath, [CLI_PATH, 'add', 'operator', 'O', '--json'], { env: { PATH: process.env.PATH, HOME: h, SIGCHAIN_HOME: h, SIGCHAIN_PASSPHRASE: 'correct horse' }, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /Warning|experimental/i, 'no warning of node\'s');
+    const keyPath = (JSON.parse(r.stdout) as { operator: { key_path: string } }).operator.key_path;
+    assert.match(keyPath, /\.nk\.age$/);
+    assert.ok(existsSync(keyPath), 'sealed with age-encryption');
+  });
+
   it('prints the same bytes and exits the same way as the module graph', () => {
     for (const args of COMMANDS) {
       const graph = run(GRAPH_CLI_PATH, args);
