@@ -9,8 +9,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { link, readFile, rm } from 'node:fs/promises';
+import { readFileSync, rmSync } from 'node:fs';
+import { link, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -79,7 +79,7 @@ type ReadResult = { state: 'gone' } | { state: 'unknown' } | { state: 'held'; ho
 async function readHolderFile(path: string): Promise<ReadResult> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8'); // sync: a few bytes (every command tidies after crashes)
   } catch (e) {
     if (errno(e) === 'ENOENT') return { state: 'gone' };
     throw ioError('read the lock file', path, e);

@@ -10,7 +10,8 @@
  * Files hold the raw JWT, 0600, in 0700 folders (as nsc writes them).
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SigchainError } from '../errors.js';
 import { PRIVATE_DIR_MODE, SECRET_FILE_MODE, ioError, removeFile, syncDir, writeFileAtomic } from './atomic.js';
@@ -34,7 +35,9 @@ function errno(e: unknown): string | undefined {
 export async function listNames(dir: string, want: 'dir' | 'file'): Promise<string[]> {
   let entries;
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    // Sync: a listing takes less than a trip through the thread pool, and every command makes a
+    // few (CLI start-up, issue 8).
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch (e) {
     if (errno(e) === 'ENOENT' || errno(e) === 'ENOTDIR') return [];
     throw ioError('list', dir, e);
@@ -47,7 +50,7 @@ export async function listNames(dir: string, want: 'dir' | 'file'): Promise<stri
 
 async function exists(path: string): Promise<boolean> {
   try {
-    await stat(path);
+    statSync(path); // sync, as listNames
     return true;
   } catch (e) {
     if (errno(e) === 'ENOENT' || errno(e) === 'ENOTDIR') return false;
