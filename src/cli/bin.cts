@@ -17,7 +17,12 @@ import fs = require('node:fs');
 import path = require('node:path');
 import { versionAnswer } from './version.cjs';
 
-/** The bundle: the CLI as one CommonJS script; its first line is `// sigchain-bundle <id>`. */
+/**
+ * The bundle: the CLI as one script, a first line `// sigchain-bundle <id>` and then a function
+ * expression `(function (exports, require, module, __filename, __dirname, __sigchainImport) {…})`
+ * that runs the CommonJS module inside (as node wraps a CommonJS file, plus the function the
+ * bundle imports packages with).
+ */
 export const BUNDLE_FILE = path.join(__dirname, 'sigchain.bundle.cjs');
 /** The bundle's V8 code cache: a header line (see codeCacheKey), then V8's bytes. */
 export const CODE_CACHE_FILE = `${BUNDLE_FILE}.cache`;
@@ -102,11 +107,10 @@ export function openBundle(useCache = true): OpenedBundle | undefined {
   const id = source.slice(0, source.indexOf('\n'));
   const key = codeCacheKey(id.startsWith('// sigchain-bundle ') ? id.slice(19) : '-', source.length, mtimeMs);
   const cachedData = useCache ? readCodeCache(key) : undefined;
-  // As node wraps a CommonJS file, plus the function the bundle imports packages with: an
-  // `import()` inside a vm.Script would need --experimental-vm-modules (or print a warning), so
-  // the build turned each into a call of __sigchainImport, and the import happens here.
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __sigchainImport) {${source}\n})`, { filename: BUNDLE_FILE, cachedData });
+  const script = new vm.Script(source, { filename: BUNDLE_FILE, cachedData });
   const module_ = { exports: {} as Cli };
+  // An `import()` inside a vm.Script would need --experimental-vm-modules (or print a warning),
+  // so the build turned each into a call of __sigchainImport, and the import happens here.
   const importPackage = (specifier: string): Promise<unknown> => import(specifier);
   (script.runInThisContext() as (...a: unknown[]) => void)(module_.exports, Module.createRequire(BUNDLE_FILE), module_, BUNDLE_FILE, __dirname, importPackage);
   const cli = module_.exports;

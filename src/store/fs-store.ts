@@ -2,8 +2,9 @@
  * The folder of operator stores (nsc's `--data-dir`): one sub-folder per operator, each
  * marked by a `.nsc` file. Works in place on folders nsc wrote, and nsc can read what it writes.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+// node:fs/promises as fs.promises: loaded when first used, not by every command that imports
+// this file (~1 ms of CLI start-up).
+import { promises as fsp, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SigchainError } from '../errors.js';
 import { goJson } from '../jwt/go-json.js';
@@ -101,7 +102,7 @@ export class FsStore implements EntityStore {
 
   async #storeExists(): Promise<boolean> {
     try {
-      return (await stat(this.dir)).isDirectory();
+      return (await fsp.stat(this.dir)).isDirectory();
     } catch (e) {
       if (errno(e) === 'ENOENT') return false;
       throw ioError('inspect', this.dir, e);
@@ -160,7 +161,7 @@ export class FsStore implements EntityStore {
     return this.locked(async () => {
       let entries: string[] = [];
       try {
-        entries = await readdir(dir);
+        entries = await fsp.readdir(dir);
       } catch (e) {
         if (errno(e) !== 'ENOENT') throw ioError('inspect', dir, e);
       }
