@@ -12,7 +12,7 @@ npm run build --silent
 # a real store nor depend on one. nsc mode and nsc's folder variables would send keys elsewhere.
 export SIGCHAIN_HOME="$(mktemp -d "${TMPDIR:-/tmp}/sigchain-quickstart.XXXXXX")"
 unset SIGCHAIN_NSC NKEYS_PATH NSC_HOME SIGCHAIN_KEYRING_BACKEND SIGCHAIN_AUTH_SOCK
-SIGCHAIN="node $PWD/dist/src/cli/main.js"
+SIGCHAIN="node $PWD/dist/src/cli/bin.cjs"
 run() { printf '\n\033[1m$ sigchain %s\033[0m\n' "$*"; $SIGCHAIN "$@"; }
 field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[process.argv[1]]))' "$1"; }
 

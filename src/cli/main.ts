@@ -1,28 +1,22 @@
 #!/usr/bin/env node
-// The `sigchain` executable. Every command is a process and scripts call it in loops, so this
-// file imports nothing of sigchain's own: `sigchain --version` answers from here, and every
-// other command line goes to run.ts, which loads only the command it names (registry.ts).
-// test/cli/startup.test.ts and `npm run bench -- --only cli` hold start-up to that.
+// The CLI as a module graph. The executable (package.json "bin") is bin.cts, which runs this file
+// bundled into one script (scripts/build-cli.mjs) and comes here only when there is no bundle;
+// running this file directly is the module graph itself. Every command is a process and scripts
+// call it in loops, so this file imports nothing of sigchain's own but the version:
+// `sigchain --version` answers from here, and every other command line goes to run.ts, which
+// loads only the command it names (registry.ts). test/cli/startup.test.ts and `npm run bench --
+// --only cli` hold start-up to that.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { VERSION, versionAnswer } from './version.cjs';
 
-/** What `sigchain --version` prints. */
-export const VERSION = 'sigchain 0.1.0';
-
-/** What `sigchain --version --json` prints: the name and the version apart, for scripts. */
-export function versionJson(version: string = VERSION): string {
-  const [name, number] = version.split(' ');
-  return `${JSON.stringify({ name, version: number })}\n`;
-}
+export { VERSION, versionJson } from './version.cjs';
 
 /** Runs the CLI with `argv` (without `node` and the script) and returns the exit code. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === 'version')) {
-    process.stdout.write(`${VERSION}\n`);
-    return 0;
-  }
-  if (argv.length === 2 && argv.includes('--json') && (argv.includes('--version') || argv[0] === 'version')) {
-    process.stdout.write(versionJson());
+  const version = versionAnswer(argv);
+  if (version !== undefined) {
+    process.stdout.write(version);
     return 0;
   }
   // The version travels as an argument: run.ts importing it from here would close a circle.

@@ -6,6 +6,7 @@ import { SigchainError } from '../errors.js';
 import type { CommandContext } from './command.js';
 import { GLOBAL_OPTIONS } from './globals.js';
 import { Printer } from './output/printer.js';
+import { stdout } from './output/stdio.js';
 import { findCommand, parseCommandArgs, refuseStraySeeds, wordsOf } from './parse/argv.js';
 import { COMMANDS } from './registry.js';
 
@@ -31,7 +32,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, version: strin
   if (words[0]?.word === 'help') {
     const found = findCommand(argv.filter((_, i) => i !== words[0]!.index), COMMANDS, GLOBAL_OPTIONS);
     const { commandHelp, mainHelp } = await help();
-    process.stdout.write(found ? commandHelp(await found.entry.load()) : mainHelp(COMMANDS));
+    stdout.write(found ? commandHelp(await found.entry.load()) : mainHelp(COMMANDS));
     return 0;
   }
   const found = findCommand(argv, COMMANDS, GLOBAL_OPTIONS);
@@ -45,11 +46,11 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, version: strin
     if (words[0]?.word === 'version' || (words.length === 0 && flags.includes('--version'))) {
       // As main.ts's versionJson (not imported: main.ts imports this file).
       const [name, number] = version.split(' ');
-      process.stdout.write(flags.includes('--json') ? `${JSON.stringify({ name, version: number })}\n` : `${version}\n`);
+      stdout.write(flags.includes('--json') ? `${JSON.stringify({ name, version: number })}\n` : `${version}\n`);
       return 0;
     }
     if (words.length === 0 && (argv.length === 0 || flags.includes('--help') || flags.includes('-h'))) {
-      process.stdout.write((await help()).mainHelp(COMMANDS));
+      stdout.write((await help()).mainHelp(COMMANDS));
       return 0;
     }
     const first = words[0]?.word;
@@ -62,7 +63,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, version: strin
     if (cmd.jsonRefusal) printer.besideError(cmd.jsonRefusal);
     const parsed = parseCommandArgs(found.rest, cmd, GLOBAL_OPTIONS);
     if (parsed.options.help === true) {
-      process.stdout.write((await help()).commandHelp(cmd));
+      stdout.write((await help()).commandHelp(cmd));
       return 0;
     }
     const ctx: CommandContext = { command: cmd.words.join(' '), positionals: parsed.positionals, options: parsed.options, env, printer, readStdin };

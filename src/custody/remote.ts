@@ -38,20 +38,23 @@ function notBuilt(backend: KeyBackend): SigchainError {
   return new SigchainError('KEYRING_UNSUPPORTED', `The ${backend} backend is not part of this build of sigchain.`, { backend });
 }
 
-// Specifiers as values: a backend that is not installed fails when used, not when sigchain starts.
-const MODULES: Record<'agent' | 'pkcs11' | 'kms', string> = {
-  agent: './agent/keyring.js',
-  pkcs11: './pkcs11/keyring.js',
-  kms: './kms/keyring.js',
+// Each backend's module is imported only when first used, so a backend that is not installed fails
+// when used, not when sigchain starts. The imports are literal so that the CLI bundle
+// (scripts/build-cli.mjs) carries these modules: a path computed at run time would resolve
+// beside the bundle, or load a second copy of sigchain (and of its error class) from dist/.
+const MODULES: Record<'agent' | 'pkcs11' | 'kms', { spec: string; load: () => Promise<object> }> = {
+  agent: { spec: './agent/keyring.js', load: () => import('./agent/keyring.js') },
+  pkcs11: { spec: './pkcs11/keyring.js', load: () => import('./pkcs11/keyring.js') },
+  kms: { spec: './kms/keyring.js', load: () => import('./kms/keyring.js') },
 };
 
 async function load(backend: KeyBackend): Promise<Record<string, unknown>> {
-  const spec = MODULES[backend as keyof typeof MODULES];
-  if (!spec) throw notBuilt(backend);
+  const m = MODULES[backend as keyof typeof MODULES];
+  if (!m) throw notBuilt(backend);
   try {
-    return (await import(spec)) as Record<string, unknown>;
+    return (await m.load()) as Record<string, unknown>;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes(spec.slice(2))) throw notBuilt(backend);
+    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes(m.spec.slice(2))) throw notBuilt(backend);
     throw e;
   }
 }

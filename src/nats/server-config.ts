@@ -101,7 +101,7 @@ export interface NatsResolverInput {
 }
 
 /** A Go `time.ParseDuration` string: what the resolver's interval, ttl and timeout take. */
-export const GO_DURATION = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/;
+export const GO_DURATION = /^(?:\d+(?:\.\d+)?(?:ns|us|\u00b5s|ms|s|m|h))+$/; // \u00b5 is µ (written so for the ASCII CLI bundle)
 
 function quoted(s: string): string {
   return JSON.stringify(s);

@@ -7,7 +7,6 @@
  * operator (or account) it is the default.
  */
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { SigchainError } from '../errors.js';
 import { PRIVATE_DIR_MODE, SECRET_FILE_MODE, ioError, writeFileAtomic } from './atomic.js';
 import { withStoreLock } from './lock.js';
@@ -41,7 +40,7 @@ export async function readContextFile(paths: StorePaths): Promise<ContextFile> {
   const file = paths.configFile.path;
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8'); // sync: a few bytes, read by every command
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw ioError('read', file, e);

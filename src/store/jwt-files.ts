@@ -4,7 +4,6 @@
  */
 import { withArticle } from '../nkeys/roles.js';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SigchainError } from '../errors.js';
 import { NATS_FORMAT, WASCAP_FORMAT, type TokenFormat } from '../jwt/formats.js';
@@ -100,7 +99,8 @@ export function verifyStoredToken(token: string): JwtFacts {
 export async function readJwtFile(path: string): Promise<{ token: string; facts: JwtFacts } | undefined> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // Sync: a JWT is a few hundred bytes, less to read than a trip through the thread pool costs.
+    text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;

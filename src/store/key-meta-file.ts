@@ -10,8 +10,9 @@
  * decides what the key may sign: it is 0600 like every key store file, written atomically, and
  * one that others could change, or that does not parse, is refused rather than read as "all".
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+// node:fs/promises as fs.promises: loaded when first used, not by every command that imports
+// this file (~1 ms of CLI start-up).
+import { closeSync, fstatSync, openSync, promises as fsp, readSync } from 'node:fs';
 import { SigchainError } from '../errors.js';
 import type { KeyMeta } from '../keys/key-meta.js';
 import { KEY_BACKENDS, type KeyBackend } from '../keys/signer.js';
@@ -130,7 +131,7 @@ const CHECK_MODES = process.platform !== 'win32';
 export async function readKeyMetaFile(path: string, publicKey: string): Promise<KeyMeta | undefined> {
   let text: string;
   try {
-    const s = await stat(path);
+    const s = await fsp.stat(path);
     if (!s.isFile()) throw corrupt(path, 'is not a file');
     if (CHECK_MODES && (s.mode & 0o022) !== 0) {
       throw new SigchainError(
@@ -139,7 +140,7 @@ export async function readKeyMetaFile(path: string, publicKey: string): Promise<
         { path, mode: s.mode & 0o777 },
       );
     }
-    text = await readFile(path, 'utf8');
+    text = await fsp.readFile(path, 'utf8');
   } catch (e) {
     if (errno(e) === 'ENOENT') return undefined;
     throw ioError('read', path, e);

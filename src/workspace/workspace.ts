@@ -136,12 +136,13 @@ export class Workspace {
   }
 
   /**
-   * Removes what a writer killed mid-way left beside the stores, the key store and the context
-   * (temp files, a dead process's lock). Commands that change the store do it when they take
-   * its lock; the CLI calls this after every other command too. Never throws.
+   * Removes what a writer killed mid-way left beside the stores, the key store, the context and
+   * the audit log (temp files, a dead process's lock). Commands that change the store do it when
+   * they take its lock; the CLI calls this after every other command too. Never throws.
    */
   async tidy(): Promise<void> {
-    for (const dir of new Set([this.paths.storesDir.path, this.paths.keystoreDir.path, this.paths.configDir.path])) await tidyAfterCrash(dir);
+    // The audit log's head is written atomically too: a kill mid-write leaves its temp file.
+    for (const dir of new Set([this.paths.storesDir.path, this.paths.keystoreDir.path, this.paths.configDir.path, this.auditDir])) await tidyAfterCrash(dir);
   }
 
   /** The current operator and account, and why each is current (`sigchain env`). */

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { KeyPair, verifySignature } from '../../src/nkeys/keypair.js';
-import { cli, runCli } from '../helpers/cli.js';
+import { CLI_PATH, cli, runCli } from '../helpers/cli.js';
 import { home, json, wsOf } from './fixtures-a.js';
 
 async function authKey(h: string, usages: Array<'authentication' | 'issuing'> = ['authentication'], role: 'user' | 'account' = 'user'): Promise<KeyPair> {
@@ -40,7 +40,7 @@ it('sign -m prints a base64url Ed25519 signature of the message bytes; --hex and
   assert.ok(verifySignature(kp.publicKey, bin, Buffer.from(binSig, 'base64url')));
   const binStdin = await new Promise<string>((resolve, reject) => {
     import('node:child_process').then(({ spawn }) => {
-      const c = spawn(process.execPath, [join(import.meta.dirname ?? '', '../../src/cli/main.js'), 'sign', '-u', kp.publicKey], { env: { PATH: process.env.PATH, HOME: h, SIGCHAIN_HOME: h } });
+      const c = spawn(process.execPath, [CLI_PATH, 'sign', '-u', kp.publicKey], { env: { PATH: process.env.PATH, HOME: h, SIGCHAIN_HOME: h } });
       let o = '';
       c.stdout.on('data', (d) => (o += d));
       c.on('error', reject);

@@ -1,11 +1,15 @@
 // Runs the built CLI as a user would: a separate node process with its own environment.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const CLI_PATH = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const REPO = new URL('../../../', import.meta.url);
+/** What the package's `bin` runs (package.json): the executable users run, the CLI bundle in it. */
+export const CLI_PATH = fileURLToPath(new URL((JSON.parse(readFileSync(new URL('package.json', REPO), 'utf8')) as { bin: { sigchain: string } }).bin.sigchain, REPO));
+/** The CLI as a module graph: main.js run directly, no bundle (what bin.cjs falls back to). */
+export const GRAPH_CLI_PATH = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
 export interface CliResult {
   code: number;

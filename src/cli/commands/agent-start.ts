@@ -7,6 +7,7 @@ import { type ErrorCode, ErrorCodes, SigchainError } from '../../errors.js';
 import { hardenProcess, requirePeerCredentials } from '../../custody/agent/peercred.js';
 import { type AgentSignRecord, startAgentServer } from '../../custody/agent/server.js';
 import { type Command, type CommandContext, flag, str } from '../command.js';
+import { stderr, stdout } from '../output/stdio.js';
 import { shellExport } from './agent-support.js';
 import { openWorkspace } from './support.js';
 
@@ -115,8 +116,8 @@ async function serveHere(ctx: CommandContext, socket: string): Promise<Started> 
   process.once('SIGINT', stop);
   process.once('SIGHUP', stop);
   // Once detached, nobody reads our output: a write to a closed pipe must not kill the agent.
-  process.stdout.on('error', () => {});
-  process.stderr.on('error', () => {});
+  stdout.stream().on('error', () => {});
+  stderr.stream().on('error', () => {});
   const done = agent.closed.then(async () => {
     await audit.seal();
     // The fresh folder `agent start` made for its socket goes too (rmdir: only if empty).

@@ -7,6 +7,7 @@ import { SigchainError } from '../../errors.js';
 import { AgentClient } from '../../custody/agent/client.js';
 import { agentSocketOf } from '../../custody/agent/keyring.js';
 import { type CommandContext, type OptionSpec, str } from '../command.js';
+import { stderr } from '../output/stdio.js';
 
 /** `--socket PATH`, shared by every agent command. */
 export const SOCKET_OPTION: OptionSpec = {
@@ -83,7 +84,7 @@ export async function agentPassphrase(ctx: CommandContext, prompt: string, confi
 function promptHidden(question: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const stdin = process.stdin;
-    process.stderr.write(question);
+    stderr.stream().write(question);
     stdin.setRawMode(true);
     stdin.resume();
     let text = '';
@@ -91,7 +92,7 @@ function promptHidden(question: string): Promise<string> {
       stdin.setRawMode(false);
       stdin.pause();
       stdin.off('data', onData);
-      process.stderr.write('\n');
+      stderr.stream().write('\n');
       if (err) reject(err);
       else resolve(text);
     };

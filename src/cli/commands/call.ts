@@ -1,5 +1,6 @@
 import { SigchainError } from '../../errors.js';
 import { type Command, flag, str } from '../command.js';
+import { stdout } from '../output/stdio.js';
 
 const USAGE = 'call --nats-url URL [--lattice NAME] TARGET OP [PAYLOAD] [--payload-file F] [--cluster-seed SC… | --config FILE] [--timeout MS] [--json]';
 
@@ -84,7 +85,7 @@ export const callCommand: Command = {
       ctx.printer.result({ id: answer.id, msg: asText, msg_base64: Buffer.from(answer.msg).toString('base64') });
     } else {
       // The body as it came: scripts pipe it.
-      await new Promise<void>((resolve, reject) => process.stdout.write(answer.msg, (e) => (e ? reject(e) : resolve())));
+      await new Promise<void>((resolve, reject) => stdout.stream().write(answer.msg, (e) => (e ? reject(e) : resolve())));
     }
   },
 };

@@ -1,6 +1,7 @@
 import { SigchainError, isSigchainError } from '../../errors.js';
 import type { ClusterKeys } from '../../invocation/cluster-keys.js';
 import { type Command, type CommandContext, str } from '../command.js';
+import { stderr } from '../output/stdio.js';
 
 const USAGE = 'host --nats-url URL [--lattice NAME] [--cluster-seed SC…] [--cluster-issuers C1,C2] [--config FILE] [--echo-key M…] [--max-age SECONDS] [--replay-cache-size N]';
 
@@ -95,7 +96,7 @@ export const hostCommand: Command = {
       actors: [echoActor(echoKey)],
       ...(maxAge !== undefined ? { maxAgeSeconds: maxAge } : {}),
       ...(cacheSize !== undefined ? { replayCacheSize: cacheSize } : {}),
-      onRefused: (r) => process.stderr.write(`sigchain host: refused invocation ${r.id.slice(0, 128)} on ${r.subject}: ${r.code}: ${r.message}\n`),
+      onRefused: (r) => stderr.stream().write(`sigchain host: refused invocation ${r.id.slice(0, 128)} on ${r.subject}: ${r.code}: ${r.message}\n`),
     });
     ctx.printer.raw(JSON.stringify({ host_id: host.hostId, lattice: host.lattice, actors: host.actors }));
 
@@ -106,7 +107,7 @@ export const hostCommand: Command = {
         (e: unknown) => {
           const error = isSigchainError(e) ? e.toJSON() : { code: 'INTERNAL', message: (e as Error).message };
           ctx.printer.raw(JSON.stringify({ reloaded: false, error }));
-          process.stderr.write(`sigchain host: reload refused, keeping the current cluster keys: ${error.message}\n`);
+          stderr.stream().write(`sigchain host: reload refused, keeping the current cluster keys: ${error.message}\n`);
         },
       );
     };

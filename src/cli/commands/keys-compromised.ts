@@ -5,6 +5,7 @@ import { isSeed } from '../../nkeys/codec.js';
 import { type CompromisePlan, type CompromiseResult, type NotReissued, applyCompromise, planCompromise, searchIncomplete } from '../../workspace/compromise/compromised.js';
 import { type Command, type CommandContext, flag, str } from '../command.js';
 import { progress } from '../output/progress.js';
+import { stderr } from '../output/stdio.js';
 import { renderTable, type TableSection } from '../output/table.js';
 import { openWorkspace, signerFrom, snake } from './support.js';
 import { pushAccounts } from '../../workspace/distribution/push.js';
@@ -191,7 +192,7 @@ export const keysCompromisedCommand: Command = {
       ctx.printer.result(snake({ dryRun: true, ...plan, applyCommand: apply }), planText(plan, apply));
       return;
     }
-    const bar = progress(process.stderr, 'users re-issued', { quiet: ctx.printer.json });
+    const bar = progress(stderr.stream(), 'users re-issued', { quiet: ctx.printer.json });
     let r: CompromiseResult;
     try {
       r = await applyCompromise(ws, key, { ...opts, onProgress: (p) => (p.phase === 'users' ? bar.update(p.done, p.total) : undefined) });

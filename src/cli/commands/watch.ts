@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { stdout } from '../output/stdio.js';
 import { openWorkspace } from './support.js';
 
 /** `sigchain watch`: the changes to a NATS KV store, as they land. */
@@ -31,7 +32,8 @@ export const watchCommand: Command = {
         (c) => {
           // One line per change, written at once: a pipe reader sees each change as it lands.
           const where = c.kind === 'user' ? `${c.operator}/${c.account}/${c.name}` : c.kind === 'operator' ? c.name : `${c.operator}/${c.name}`;
-          process.stdout.write(json ? `${JSON.stringify(c)}\n` : `${c.op === 'put' ? 'put   ' : 'delete'} ${c.kind.padEnd(11)} ${where}${c.public_key ? ` ${c.public_key}` : ''} (revision ${c.revision})\n`);
+          // The stream: a watcher must not block on a slow reader while changes arrive.
+          stdout.stream().write(json ? `${JSON.stringify(c)}\n` : `${c.op === 'put' ? 'put   ' : 'delete'} ${c.kind.padEnd(11)} ${where}${c.public_key ? ` ${c.public_key}` : ''} (revision ${c.revision})\n`);
         },
         stop.signal,
       );

@@ -1,4 +1,5 @@
 import { SigchainError } from '../../errors.js';
+import { type TextOut, stderr as stdErr, stdout as stdOut } from './stdio.js';
 import { forTerminal } from './terminal-text.js';
 
 /**
@@ -8,8 +9,8 @@ import { forTerminal } from './terminal-text.js';
  */
 export class Printer {
   readonly json: boolean;
-  readonly #stdout: NodeJS.WritableStream;
-  readonly #stderr: NodeJS.WritableStream;
+  readonly #stdout: TextOut;
+  readonly #stderr: TextOut;
   readonly warnings: string[] = [];
   readonly messages: string[] = [];
   /**
@@ -19,7 +20,7 @@ export class Printer {
   failed = false;
   #beside: Record<string, unknown> = {};
 
-  constructor(json: boolean, stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr) {
+  constructor(json: boolean, stdout: TextOut = stdOut, stderr: TextOut = stdErr) {
     this.json = json;
     this.#stdout = stdout;
     this.#stderr = stderr;

@@ -6,6 +6,8 @@
  * splits over two lines rather than push the border off the screen). Every table of every
  * command is drawn here, so this is the one place the rule lives.
  */
+import { fstatSync } from 'node:fs';
+
 export interface TableSection {
   rows: Array<[string, string | string[]]>;
 }
@@ -24,11 +26,23 @@ const MIN_COLUMN = 4;
  * outputWidth({ COLUMNS: '80' }); // 80
  * ```
  */
-export function outputWidth(env: NodeJS.ProcessEnv = process.env, stdout: { isTTY?: boolean; columns?: number } = process.stdout): number {
+export function outputWidth(env: NodeJS.ProcessEnv = process.env, stdout: { isTTY?: boolean; columns?: number } = terminal()): number {
   const c = env.COLUMNS?.trim();
   if (c && /^\d+$/.test(c) && Number(c) > 0) return Number(c);
   if (stdout.isTTY && typeof stdout.columns === 'number' && stdout.columns > 0) return stdout.columns;
   return DEFAULT_WIDTH;
+}
+
+/**
+ * process.stdout when stdout may be a terminal (a character device), else nothing: node builds
+ * the stream on first use, which for a pipe costs as much as a short command (output/stdio.ts).
+ */
+function terminal(): { isTTY?: boolean; columns?: number } {
+  try {
+    return fstatSync(1).isCharacterDevice() ? process.stdout : {};
+  } catch {
+    return {};
+  }
 }
 
 /** Display width of a string (code points; no East-Asian wide handling needed for keys and names). */

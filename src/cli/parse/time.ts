@@ -42,7 +42,7 @@ export function parseTimeFlag(value: string, flagName: string, now: Date = new D
  * as NATS response-permission TTLs are stored).
  */
 export function parseDurationNs(value: string, flagName: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)$/.exec(value.trim());
+  const m = /^(\d+(?:\.\d+)?)(ns|us|\u00b5s|ms|s|m|h)$/.exec(value.trim());
   if (!m) throw new SigchainError('USAGE', `--${flagName} "${value}" is not a duration. Use a number with a unit: 500ms, 1s, 2m, 1h.`);
   const factor = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 }[m[2] as 'ns'];
   return Math.round(Number(m[1]) * factor);

@@ -26,8 +26,6 @@
  * (`@nats-io/kv`) is loaded on first use: commands that never touch a KV store never load it.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { connect as tcpConnect } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { KV, KvEntry, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { SigchainError, isSigchainError } from '../../errors.js';
@@ -277,8 +275,10 @@ export class KvStore implements EntityStore {
    * (its connect times out, but the socket keeps the process alive): a silent server is told
    * apart here, where the socket is ours to destroy.
    */
-  #probe(): Promise<void> {
+  async #probe(): Promise<void> {
     const { hostname, port } = new URL(this.server);
+    // Imported here: every command opens a workspace, and node:net costs ~2 ms to load.
+    const { connect: tcpConnect } = await import('node:net');
     return new Promise((resolve, reject) => {
       const socket = tcpConnect({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port || 4222) });
       let seen = '';
@@ -485,7 +485,7 @@ export class KvStore implements EntityStore {
         }
         this.conflicts++;
         // Random pauses, growing: two writers that collided rarely collide again.
-        await sleep(Math.random() * Math.min(2 ** attempt, 200));
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** attempt, 200)));
       }
     }
   }
