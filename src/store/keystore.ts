@@ -531,7 +531,11 @@ export class KeyStore {
       const record = records.get(k.publicKey);
       try {
         // No record beside the seed: a key nsc made (getKeyMeta's answer, without asking the disk again).
-        out.push({ ...((record !== undefined ? readKeyMetaFileSync(record, k.publicKey) : undefined) ?? legacyMeta(k.publicKey)), role: k.role, path: k.path });
+        // Both readers return a fresh object: completed in place (a spread per key costs more than its read).
+        const row = ((record !== undefined ? readKeyMetaFileSync(record, k.publicKey) : undefined) ?? legacyMeta(k.publicKey)) as { -readonly [K in keyof KeyListing]: KeyListing[K] };
+        row.role = k.role;
+        row.path = k.path;
+        out.push(row);
       } catch (e) {
         if (!(e instanceof SigchainError)) throw e;
         out.push({ publicKey: k.publicKey, role: k.role, path: k.path, usages: [], legacy: false, problem: { code: e.code, message: e.message } });
