@@ -208,9 +208,16 @@ export function renderGrid(title: string, headers: string[], rows: string[][], m
   const n = headers.length;
   // Natural widths in one pass over the cells (a listing may have 10,000 rows).
   const natural = headers.map((h) => width(h));
+  // Whether any cell has a surrogate pair: without one, a string's width is its length.
+  let pairs = false;
   for (const r of rows) {
     for (let i = 0; i < n; i++) {
-      const w = width(r[i] ?? '');
+      const c = r[i] ?? '';
+      let w = c.length;
+      if (SURROGATE.test(c)) {
+        pairs = true;
+        w = [...c].length;
+      }
       if (w > natural[i]!) natural[i] = w;
     }
   }
@@ -231,7 +238,15 @@ export function renderGrid(title: string, headers: string[], rows: string[][], m
   // it is, a plain one (see NOT_PLAIN) is sliced in place, only the others are wrapped.
   const wrapped: Array<string[] | undefined> = new Array(n);
   const plain: boolean[] = new Array(n);
+  // Flattened every few hundred rows: the pieces of a long concatenation then die young instead
+  // of surviving (and being copied by) every collection until the end.
+  const chunks: string[] = [];
+  let count = 0;
   for (const r of rows) {
+    if (++count % 256 === 0) {
+      chunks.push(flat(out));
+      out = '';
+    }
     let height = 1;
     for (let i = 0; i < n; i++) {
       const c = r[i] ?? '';
@@ -261,10 +276,18 @@ export function renderGrid(title: string, headers: string[], rows: string[][], m
           out += ` ${part}${spaces(w - part.length)} │`;
         } else {
           const part = lines ? (lines[k] ?? '') : k === 0 ? c : '';
-          out += ` ${part}${spaces(Math.max(0, w - width(part)))} │`;
+          out += ` ${part}${spaces(Math.max(0, w - (pairs ? width(part) : part.length)))} │`;
         }
       }
     }
   }
-  return `${out}\n${rule('╰', '┴', '╯')}`;
+  chunks.push(out, `\n${rule('╰', '┴', '╯')}`);
+  return chunks.join('');
 }
+
+/** `s` as one flat string (a regular expression reads it whole, which makes V8 flatten it). */
+function flat(s: string): string {
+  FLAT.test(s);
+  return s;
+}
+const FLAT = /^(?!)/;
