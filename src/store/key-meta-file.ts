@@ -66,7 +66,8 @@ function parseKeyMeta(text: string, publicKey: string, path: string): KeyMeta {
   if (o === null || typeof o !== 'object' || Array.isArray(o)) throw corrupt(path, 'is not a JSON object');
   const rec = o as Record<string, unknown>;
   if (rec.publicKey !== publicKey) throw corrupt(path, `describes ${typeof rec.publicKey === 'string' ? rec.publicKey : 'no key'}, not ${publicKey}`);
-  if (!Array.isArray(rec.usages) || !rec.usages.every((u) => typeof u === 'string' && isKeyUsage(u))) {
+  const usages = canonicalUsages(rec.usages);
+  if (usages === undefined) {
     throw corrupt(path, `has no valid "usages" list (allowed: ${KEY_USAGES.join(', ')})`);
   }
   // Each field judged in the order the refusals have always come in; the record built without
@@ -79,7 +80,7 @@ function parseKeyMeta(text: string, publicKey: string, path: string): KeyMeta {
   const backend = backendOf(rec, path);
   const uri = optionalString(rec, 'uri', path);
   const seal = optionalString(rec, 'seal', path);
-  const meta: { -readonly [K in keyof KeyMeta]: KeyMeta[K] } = { publicKey, usages: normalizeUsages(rec.usages as KeyUsage[]), legacy: rec.legacy === true };
+  const meta: { -readonly [K in keyof KeyMeta]: KeyMeta[K] } = { publicKey, usages, legacy: rec.legacy === true };
   if (created !== undefined) meta.created = created;
   if (retired !== undefined) meta.retired = retired;
   if (retiredReason !== undefined) meta.retiredReason = retiredReason;
@@ -88,6 +89,23 @@ function parseKeyMeta(text: string, publicKey: string, path: string): KeyMeta {
   if (uri !== undefined) meta.uri = uri;
   if (seal !== undefined) meta.seal = seal;
   return meta;
+}
+
+/**
+ * A record's usages in canonical order, or undefined when it holds something else than a list of
+ * known usages. A list written in canonical order (what sigchain writes) is kept as it is.
+ */
+function canonicalUsages(v: unknown): KeyUsage[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  let last = -1;
+  let ordered = true;
+  for (const u of v) {
+    if (typeof u !== 'string' || !isKeyUsage(u)) return undefined;
+    const at = KEY_USAGES.indexOf(u);
+    if (at <= last) ordered = false;
+    last = at;
+  }
+  return ordered ? (v as KeyUsage[]) : normalizeUsages(v as KeyUsage[]);
 }
 
 function backendOf(rec: Record<string, unknown>, path: string): KeyBackend | undefined {
