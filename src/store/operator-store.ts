@@ -14,7 +14,6 @@ import { readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SigchainError } from '../errors.js';
 import { PRIVATE_DIR_MODE, SECRET_FILE_MODE, ioError, removeFile, syncDir, writeFileAtomic } from './atomic.js';
-import { readJwtDir } from './jwt-dir-read.js';
 import { type JwtDirEntry, type StoredKind, checkTokenFor, readJwtFile } from './jwt-files.js';
 import { type LockOptions, withStoreLock } from './lock.js';
 import { safeName } from './names.js';
@@ -235,6 +234,8 @@ export class OperatorStore implements OperatorEntities {
    */
   async readUsers(account: string, opts: { tokens?: boolean } = {}): Promise<JwtDirEntry[]> {
     await this.#requireAccount(account);
+    // Loaded here, not with the store: only the commands that list users pay for it.
+    const { readJwtDir } = await import('./jwt-dir-read.js');
     return readJwtDir(join(this.accountDir(account), USERS), opts);
   }
 
