@@ -37,7 +37,8 @@ export interface ReadJwtDirOptions {
  */
 function helperCoreFree(): boolean {
   const cores = availableParallelism();
-  return cores > 1 && loadavg()[0]! + 1 <= cores;
+  // The load counts the listing's own process (and its compiler and collector threads).
+  return cores > 1 && loadavg()[0]! < cores - 0.5;
 }
 
 function fromPlain(e: PlainJwtDirEntry): JwtDirEntry {
