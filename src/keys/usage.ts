@@ -100,6 +100,8 @@ export function parseUsages(text: string): KeyUsage[] {
  * ```
  */
 export function formatUsages(usages: readonly KeyUsage[]): string {
+  // The common case of a listing (a user key: authentication), without building a set.
+  if (usages.length === 1 && isKeyUsage(usages[0]!)) return usages[0]!;
   const list = normalizeUsages(usages);
   if (!list.length) return 'none';
   if (list.length === KEY_USAGES.length) return 'all';

@@ -67,26 +67,46 @@ function parseKeyMeta(text: string, publicKey: string, path: string): KeyMeta {
   if (o === null || typeof o !== 'object' || Array.isArray(o)) throw corrupt(path, 'is not a JSON object');
   const rec = o as Record<string, unknown>;
   if (rec.publicKey !== publicKey) throw corrupt(path, `describes ${typeof rec.publicKey === 'string' ? rec.publicKey : 'no key'}, not ${publicKey}`);
-  if (!Array.isArray(rec.usages) || !rec.usages.every((u) => typeof u === 'string' && isKeyUsage(u))) {
+  const usages = canonicalUsages(rec.usages);
+  if (usages === undefined) {
     throw corrupt(path, `has no valid "usages" list (allowed: ${KEY_USAGES.join(', ')})`);
   }
+  // Each field judged in the order the refusals have always come in; the record built without
+  // intermediate arrays (a listing reads 10,000 of them).
   const replacedBy = optionalString(rec, 'replacedBy', path);
   if (replacedBy !== undefined && !isPublicKey(replacedBy)) throw corrupt(path, 'has a replacedBy that is not a public key');
-  const fields: Array<[keyof KeyMeta, string | undefined]> = [
-    ['created', optionalString(rec, 'created', path)],
-    ['retired', optionalString(rec, 'retired', path)],
-    ['retiredReason', optionalString(rec, 'retiredReason', path)],
-    ['replacedBy', replacedBy],
-    ['backend', backendOf(rec, path)],
-    ['uri', optionalString(rec, 'uri', path)],
-    ['seal', optionalString(rec, 'seal', path)],
-  ];
-  return {
-    publicKey,
-    usages: normalizeUsages(rec.usages as KeyUsage[]),
-    legacy: rec.legacy === true,
-    ...Object.fromEntries(fields.filter(([, v]) => v !== undefined)),
-  };
+  const created = optionalString(rec, 'created', path);
+  const retired = optionalString(rec, 'retired', path);
+  const retiredReason = optionalString(rec, 'retiredReason', path);
+  const backend = backendOf(rec, path);
+  const uri = optionalString(rec, 'uri', path);
+  const seal = optionalString(rec, 'seal', path);
+  const meta: { -readonly [K in keyof KeyMeta]: KeyMeta[K] } = { publicKey, usages, legacy: rec.legacy === true };
+  if (created !== undefined) meta.created = created;
+  if (retired !== undefined) meta.retired = retired;
+  if (retiredReason !== undefined) meta.retiredReason = retiredReason;
+  if (replacedBy !== undefined) meta.replacedBy = replacedBy;
+  if (backend !== undefined) meta.backend = backend;
+  if (uri !== undefined) meta.uri = uri;
+  if (seal !== undefined) meta.seal = seal;
+  return meta;
+}
+
+/**
+ * A record's usages in canonical order, or undefined when it holds something else than a list of
+ * known usages. A list written in canonical order (what sigchain writes) is kept as it is.
+ */
+function canonicalUsages(v: unknown): KeyUsage[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  let last = -1;
+  let ordered = true;
+  for (const u of v) {
+    if (typeof u !== 'string' || !isKeyUsage(u)) return undefined;
+    const at = KEY_USAGES.indexOf(u);
+    if (at <= last) ordered = false;
+    last = at;
+  }
+  return ordered ? (v as KeyUsage[]) : normalizeUsages(v as KeyUsage[]);
 }
 
 function backendOf(rec: Record<string, unknown>, path: string): KeyBackend | undefined {
@@ -150,6 +170,8 @@ export async function readKeyMetaFile(path: string, publicKey: string): Promise<
 
 /** Largest sidecar read: a record is a few hundred bytes. */
 const MAX_META_BYTES = 64 * 1024;
+// One buffer for every record a listing reads: each is decoded to text at once.
+const metaScratch = Buffer.allocUnsafe(MAX_META_BYTES);
 
 /**
  * {@link readKeyMetaFile} without promises, judging the file it opened (fstat of the same
@@ -180,8 +202,7 @@ export function readKeyMetaFileSync(path: string, publicKey: string): KeyMeta | 
       );
     }
     if (s.size > MAX_META_BYTES) throw corrupt(path, `holds ${s.size} bytes, more than a key record can`);
-    const buf = Buffer.allocUnsafe(s.size);
-    text = buf.toString('utf8', 0, readSync(fd, buf, 0, s.size, 0));
+    text = metaScratch.toString('utf8', 0, readSync(fd, metaScratch, 0, s.size, 0));
   } catch (e) {
     throw ioError('read', path, e);
   } finally {

@@ -390,26 +390,30 @@ export class KeyStore {
   #scan(): { keys: KeyEntry[]; records: Map<string, string> } {
     const found = new Map<string, KeyEntry>();
     const records = new Map<string, string>();
-    const recordKind = new Map<string, string>();
+    // A key's seed and record share its name and sit side by side in the sorted listing:
+    // decode (checksum included) each name once.
+    let lastPub = '';
+    let lastValid = false;
     for (const kind of listDirSync(this.keysDir)) {
       if (kind.length !== 1) continue;
       for (const shard of listDirSync(join(this.keysDir, kind))) {
         if (shard.length !== 2) continue;
         const dir = join(this.keysDir, kind, shard);
         const role = roleOfLetter(kind);
-        // A key's seed and record share its name: decode (checksum included) each name once.
-        const checked = new Map<string, boolean>();
+        const prefix = kind + shard;
         for (const file of listDirSync(dir)) {
           const storage: KeyStorage | 'record' | undefined = file.endsWith('.nk') ? 'file' : file.endsWith(`.nk${ENCRYPTED_EXTENSION}`) ? 'encrypted' : file.endsWith(KEY_META_EXTENSION) ? 'record' : undefined;
           if (!storage || !role) continue;
           const pub = file.slice(0, file.indexOf('.'));
-          if (pub[0] !== kind || pub.slice(1, 3) !== shard) continue;
-          let valid = checked.get(pub);
-          if (valid === undefined) checked.set(pub, (valid = isPublicKey(pub)));
-          if (!valid) continue;
+          if (!pub.startsWith(prefix)) continue;
+          if (pub !== lastPub) {
+            lastPub = pub;
+            lastValid = isPublicKey(pub);
+          }
+          if (!lastValid) continue;
           if (storage === 'record') {
             // Only `<PUB>.json` is the record (what metaPath names), not `<PUB>.x.json`.
-            if (file === `${pub}${KEY_META_EXTENSION}`) records.set(pub, `${dir}${sep}${file}`), recordKind.set(pub, kind);
+            if (file.length === pub.length + KEY_META_EXTENSION.length) records.set(pub, `${dir}${sep}${file}`);
           }
           // A plain seed and a sealed one of the same key: the plain one is what signs (and what nsc sees).
           else if (storage === 'file' || !found.has(pub)) found.set(pub, { publicKey: pub, role, path: `${dir}${sep}${file}`, storage });
@@ -425,7 +429,8 @@ export class KeyStore {
       } catch {
         meta = undefined; // listKeyInfo reports a damaged record of a key it lists; a lone one is ignored
       }
-      if (meta?.backend === 'pkcs11' || meta?.backend === 'kms') found.set(pub, { publicKey: pub, role: roleOfLetter(recordKind.get(pub)!)!, path, storage: 'registered' });
+      // A record's name starts with its folder's letter (checked above).
+      if (meta?.backend === 'pkcs11' || meta?.backend === 'kms') found.set(pub, { publicKey: pub, role: roleOfLetter(pub[0]!)!, path, storage: 'registered' });
     }
     const keys = [...found.values()].sort((a, b) => (a.publicKey < b.publicKey ? -1 : a.publicKey > b.publicKey ? 1 : 0));
     return { keys, records };
@@ -532,7 +537,11 @@ export class KeyStore {
       const record = records.get(k.publicKey);
       try {
         // No record beside the seed: a key nsc made (getKeyMeta's answer, without asking the disk again).
-        out.push({ ...((record !== undefined ? readKeyMetaFileSync(record, k.publicKey) : undefined) ?? legacyMeta(k.publicKey)), role: k.role, path: k.path });
+        // Both readers return a fresh object: completed in place (a spread per key costs more than its read).
+        const row = ((record !== undefined ? readKeyMetaFileSync(record, k.publicKey) : undefined) ?? legacyMeta(k.publicKey)) as { -readonly [K in keyof KeyListing]: KeyListing[K] };
+        row.role = k.role;
+        row.path = k.path;
+        out.push(row);
       } catch (e) {
         if (!(e instanceof SigchainError)) throw e;
         out.push({ publicKey: k.publicKey, role: k.role, path: k.path, usages: [], legacy: false, problem: { code: e.code, message: e.message } });

@@ -115,12 +115,16 @@ export const keysListCommand: Command = {
       ctx.printer.result({ keys: rows.map(jsonRow) });
       return;
     }
-    const table = renderGrid(
-      'Stored Keys',
-      ['Key', 'Role', 'Usages', 'Backend', 'Status', 'Entity'],
-      rows.map((k) => [k.publicKey, k.role, usagesCell(k), backendOf(k), statusCell(k), k.entities.join('; ')]),
-    );
-    const legend = rows.some((k) => k.legacy) ? '\nall (legacy): no usages were recorded when the key was made (nsc made it), so it may sign anything; replace it to narrow that.' : '';
+    // One pass over the rows for the cells and the legend; a key has one owner as a rule.
+    const cells: string[][] = new Array(rows.length);
+    let legacy = false;
+    for (let i = 0; i < rows.length; i++) {
+      const k = rows[i]!;
+      if (k.legacy) legacy = true;
+      cells[i] = [k.publicKey, k.role, usagesCell(k), backendOf(k), statusCell(k), k.entities.length === 1 ? k.entities[0]! : k.entities.join('; ')];
+    }
+    const table = renderGrid('Stored Keys', ['Key', 'Role', 'Usages', 'Backend', 'Status', 'Entity'], cells);
+    const legend = legacy ? '\nall (legacy): no usages were recorded when the key was made (nsc made it), so it may sign anything; replace it to narrow that.' : '';
     ctx.printer.result({}, `${table}${wrapText(legend)}`);
   },
 };

@@ -24,18 +24,27 @@ export const listUsersCommand: Command = {
     const ws = openWorkspace(ctx);
     const op = await ws.operator(str(ctx, 'operator'));
     const account = await ws.account(op, str(ctx, 'account'));
-    const users = [];
     // One pass over the folder, no signature checks: a listing says what is stored; `validate` judges it.
-    for (const u of await storedUsers(op, account)) {
+    const stored = await storedUsers(op, account);
+    // The shape people read is built without the JSON one (a listing may have 10,000 users).
+    if (!ctx.printer.json) {
+      if (!stored.length) {
+        ctx.printer.result({}, `Account ${account} has no users. Create one with \`sigchain add user NAME -a ${account}\`.`);
+        return;
+      }
+      const rows: string[][] = new Array(stored.length);
+      for (let i = 0; i < stored.length; i++) {
+        const u = stored[i]!;
+        rows[i] = u.error ? [u.name, unreadable(ctx, u.error), ''] : [u.name, u.facts.sub, u.facts.iss ?? ''];
+      }
+      ctx.printer.result({}, renderGrid(`Users of ${account}`, ['Name', 'Public Key', 'Signed By'], rows));
+      return;
+    }
+    const users = [];
+    for (const u of stored) {
       const error = u.error ? unreadable(ctx, u.error) : undefined;
       users.push({ name: u.name, public_key: u.facts?.sub ?? null, issuer: u.facts?.iss ?? null, ...(error ? { error } : {}) });
     }
-    // The table only for people: drawing 10,000 rows is a good part of a listing's time.
-    const text = ctx.printer.json
-      ? undefined
-      : users.length
-        ? renderGrid(`Users of ${account}`, ['Name', 'Public Key', 'Signed By'], users.map((u) => [u.name, u.public_key ?? u.error ?? '', u.issuer ?? '']))
-        : `Account ${account} has no users. Create one with \`sigchain add user NAME -a ${account}\`.`;
-    ctx.printer.result({ operator: op.name, account, users }, text);
+    ctx.printer.result({ operator: op.name, account, users });
   },
 };

@@ -198,6 +198,17 @@ export function renderTable(title: string, sections: TableSection[], max: number
   return lines.join('\n');
 }
 
+/** Runs of spaces by count, up to a wide screen's width: padding a cell takes no new string. */
+const SPACES: string[] = Array.from({ length: 257 }, (_, i) => ' '.repeat(i));
+function spaces(n: number): string {
+  return n < SPACES.length ? SPACES[n]! : ' '.repeat(n);
+}
+
+// A cell holding none of these wraps by slicing every `width` characters: wrapLine finds no
+// space, comma or semicolon to cut at, and trimEnd has no whitespace to remove. Keys, names and
+// paths are such cells; the others go through wrapCell.
+const NOT_PLAIN = /[\s,;\uD800-\uDFFF]/;
+
 /**
  * Renders a titled table with column headers (for `list`), at most `max` characters wide
  * (default {@link outputWidth}).
@@ -208,45 +219,89 @@ export function renderTable(title: string, sections: TableSection[], max: number
  * ```
  */
 export function renderGrid(title: string, headers: string[], rows: string[][], max: number = outputWidth()): string {
-  const natural = headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
+  const n = headers.length;
+  // Natural widths in one pass over the cells (a listing may have 10,000 rows).
+  const natural = headers.map((h) => width(h));
+  // Whether any cell has a surrogate pair: without one, a string's width is its length.
+  let pairs = false;
+  for (const r of rows) {
+    for (let i = 0; i < n; i++) {
+      const c = r[i] ?? '';
+      let w = c.length;
+      if (SURROGATE.test(c)) {
+        pairs = true;
+        w = [...c].length;
+      }
+      if (w > natural[i]!) natural[i] = w;
+    }
+  }
   // Borders and padding: 3 characters per column and the closing border.
-  const widths = fitColumns(natural, max - 3 * headers.length - 1);
+  const widths = fitColumns(natural, max - 3 * n - 1);
   const innerWidth = () => widths.reduce((a, b) => a + b + 3, 0) - 1;
   // A title wider than the columns widens the last column (as far as the width allows).
   const room = max - 2 - innerWidth();
   if (width(title) + 2 > innerWidth() && room > 0) widths[widths.length - 1]! += Math.min(room, width(title) + 2 - innerWidth());
   const rule = (l: string, m: string, r: string) => `${l}${widths.map((w) => '─'.repeat(w + 2)).join(m)}${r}`;
-  const line = (cells: string[]) => physicalLines(cells, widths).map((p) => `│${p.map((c, i) => ` ${pad(c, widths[i]!)} `).join('│')}│`);
-  // Rows drawn with as little garbage as possible (a listing may have 10,000): a cell that fits
-  // is used as it is, only a cell that does not is wrapped; one string per row.
-  const drawRow = (r: string[]): string => {
-    const n = headers.length;
-    const wrapped: Array<string[] | undefined> = new Array(n);
+  const inner = innerWidth();
+  let out = `╭${'─'.repeat(inner)}╮`;
+  for (const t of wrapCell(title, inner)) out += `\n│${center(t, inner)}│`;
+  out += `\n${rule('├', '┬', '┤')}`;
+  for (const p of physicalLines(headers, widths)) out += `\n│${p.map((c, i) => ` ${pad(c, widths[i]!)} `).join('│')}│`;
+  out += `\n${rule('├', '┼', '┤')}`;
+  // Rows drawn into one string, with as little garbage as possible: a cell that fits is used as
+  // it is, a plain one (see NOT_PLAIN) is sliced in place, only the others are wrapped.
+  const wrapped: Array<string[] | undefined> = new Array(n);
+  const plain: boolean[] = new Array(n);
+  // Flattened every few hundred rows: the pieces of a long concatenation then die young instead
+  // of surviving (and being copied by) every collection until the end.
+  const chunks: string[] = [];
+  let count = 0;
+  for (const r of rows) {
+    if (++count % 256 === 0) {
+      chunks.push(flat(out));
+      out = '';
+    }
     let height = 1;
     for (let i = 0; i < n; i++) {
       const c = r[i] ?? '';
-      if (c.length <= widths[i]! && !c.includes('\n')) continue;
-      const w = wrapCell(c, widths[i]!);
-      wrapped[i] = w;
-      if (w.length > height) height = w.length;
+      const w = widths[i]!;
+      wrapped[i] = undefined;
+      plain[i] = false;
+      if (c.length <= w && !c.includes('\n')) continue;
+      if (!NOT_PLAIN.test(c)) {
+        plain[i] = true;
+        const h = Math.ceil(c.length / w);
+        if (h > height) height = h;
+        continue;
+      }
+      const lines = wrapCell(c, w);
+      wrapped[i] = lines;
+      if (lines.length > height) height = lines.length;
     }
-    let out = '';
     for (let k = 0; k < height; k++) {
-      out += k === 0 ? '│' : '\n│';
+      out += '\n│';
       for (let i = 0; i < n; i++) {
-        const w = wrapped[i];
-        out += ` ${pad(w ? (w[k] ?? '') : k === 0 ? (r[i] ?? '') : '', widths[i]!)} │`;
+        const w = widths[i]!;
+        const lines = wrapped[i];
+        const c = r[i] ?? '';
+        if (plain[i]) {
+          // No surrogates: its width is its length.
+          const part = c.slice(k * w, (k + 1) * w);
+          out += ` ${part}${spaces(w - part.length)} │`;
+        } else {
+          const part = lines ? (lines[k] ?? '') : k === 0 ? c : '';
+          out += ` ${part}${spaces(Math.max(0, w - (pairs ? width(part) : part.length)))} │`;
+        }
       }
     }
-    return out;
-  };
-  return [
-    `╭${'─'.repeat(innerWidth())}╮`,
-    ...wrapCell(title, innerWidth()).map((t) => `│${center(t, innerWidth())}│`),
-    rule('├', '┬', '┤'),
-    ...line(headers),
-    rule('├', '┼', '┤'),
-    ...rows.map(drawRow),
-    rule('╰', '┴', '╯'),
-  ].join('\n');
+  }
+  chunks.push(out, `\n${rule('╰', '┴', '╯')}`);
+  return chunks.join('');
 }
+
+/** `s` as one flat string (a regular expression reads it whole, which makes V8 flatten it). */
+function flat(s: string): string {
+  FLAT.test(s);
+  return s;
+}
+const FLAT = /^(?!)/;

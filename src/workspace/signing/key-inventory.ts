@@ -46,9 +46,9 @@ function normalizeFingerprint(text: string): string {
 
 /** Adds `label` under `key`. */
 function note(map: Map<string, string[]>, key: string, label: string): void {
-  const list = map.get(key) ?? [];
-  if (!list.includes(label)) list.push(label);
-  map.set(key, list);
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [label]);
+  else if (!list.includes(label)) list.push(label);
 }
 
 /** The label of a key in the inventory, e.g. `account O/A signing key (scoped: svc)`. */
@@ -102,5 +102,10 @@ export async function keyInventory(ws: Workspace, filter: KeyInventoryFilter = {
   );
   if (!keys.length) return [];
   const named = await owners(ws);
-  return keys.map((k) => ({ ...k, status: statusOf(k), entities: named.get(k.publicKey) ?? [] }));
+  // listKeyInfo's rows are fresh objects: completed in place (a spread per key costs more than reading it).
+  for (const k of keys as Array<{ -readonly [K in keyof KeyInventoryRow]: KeyInventoryRow[K] }>) {
+    k.status = statusOf(k);
+    k.entities = named.get(k.publicKey) ?? [];
+  }
+  return keys as KeyInventoryRow[];
 }
