@@ -21,6 +21,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLI } from './package-bin.js';
 import { AgentClient } from '../src/custody/agent/client.js';
 import { formatComment } from '../src/custody/agent/comment.js';
 import { decodePublicKey } from '../src/nkeys/codec.js';
@@ -30,7 +31,6 @@ import { nodeKeysFor } from './node-keys.js';
 import { type Figure, GOALS, figuresOf } from './report.js';
 
 const CLIENTS = 32;
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const NO_AUDIT = fileURLToPath(new URL('./agent-no-audit.js', import.meta.url));
 
 interface Agent {

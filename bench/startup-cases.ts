@@ -13,18 +13,14 @@
  * take 1.5x the time of bare node. Each figure's note gives the times themselves.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Settings, Measured } from './harness.js';
+import { BIN, CLI } from './package-bin.js';
 import { type Figure, figuresOf } from './report.js';
 
-// Exactly what the package's `bin` runs (dist/src/cli/bin.cjs: the CLI bundle with its code cache).
-const REPO = new URL('../../', import.meta.url);
-const BIN = (JSON.parse(readFileSync(new URL('package.json', REPO), 'utf8')) as { bin: { sigchain: string } }).bin.sigchain;
-const CLI = fileURLToPath(new URL(BIN, REPO));
 
 /** The figures' names. */
 const VERSION_FIGURE = 'cli.startup.version';

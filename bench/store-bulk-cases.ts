@@ -23,17 +23,16 @@ import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { syncFileSystems } from '../src/store/sync-fs.js';
 import { defaultWorkers } from '../src/workspace/compromise/reissue-pool.js';
 import { addAccount, addOperator, addUsers, editAccount } from '../src/workspace/index.js';
 import { Workspace } from '../src/workspace/workspace.js';
 import { createFloor } from './create-floor.js';
 import { type FloorUser, diskFloor } from './disk-floor.js';
+import { CLI } from './package-bin.js';
 import { type Settings, Measured } from './harness.js';
 import { type Figure, figuresOf } from './report.js';
 
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const ADD_FIGURE = 'store.add_users_bulk';
 const LIST_FIGURE = 'store.list_users_10k';
 const KEYS_FIGURE = 'store.keys_list_10k';

@@ -17,7 +17,9 @@ import { closeSync, fchmodSync, fstatSync, openSync, renameSync, statSync, unlin
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { PRIVATE_DIR_MODE, TEMP_SUFFIX, ensureDir, ioError } from './atomic.js';
-import { WriterPool } from './bulk-writers.js';
+import { type Outcome, type TempWrite, WriterPool } from './bulk-writers.js';
+
+export type { Outcome, TempWrite } from './bulk-writers.js';
 import { syncFileSystems } from './sync-fs.js';
 
 /** One new file of a batch. */
@@ -66,12 +68,6 @@ export interface DurableBatchOptions {
    * are written. 0 (the default): this thread writes, and `add` returns when its files are.
    */
   writers?: number;
-}
-
-/** What writing or renaming a list of files came to: how many were done, and the first failure. */
-export interface Outcome {
-  done: number;
-  failed?: { index: number; code?: string; message: string };
 }
 
 /**
@@ -260,12 +256,6 @@ export async function createFilesDurably(files: readonly NewFile[], opts: Durabl
   return batch.commit();
 }
 
-/** One temp file to write (what a worker thread is given). */
-export interface TempWrite {
-  tmp: string;
-  data: string | Uint8Array;
-  mode: number;
-}
 
 /**
  * Writes each temp file of `items` in order ('wx' with its final mode, fchmod only when the

@@ -6,7 +6,19 @@
  * different folders do not.
  */
 import { Worker } from 'node:worker_threads';
-import type { Outcome, TempWrite } from './bulk-write.js';
+
+/** One temp file to write (what a worker thread is given). */
+export interface TempWrite {
+  tmp: string;
+  data: string | Uint8Array;
+  mode: number;
+}
+
+/** What writing or renaming a list of files came to: how many were done, and the first failure. */
+export interface Outcome {
+  done: number;
+  failed?: { index: number; code?: string; message: string };
+}
 
 /** A job of a writer thread: temp files to write, or [temp, final] pairs to rename. */
 export type WriterJob = { kind: 'write'; items: TempWrite[] } | { kind: 'rename'; pairs: Array<[string, string]> };

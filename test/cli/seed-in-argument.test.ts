@@ -13,6 +13,7 @@ import { GLOBAL_OPTIONS } from '../../src/cli/globals.js';
 import { hasSeedShape, parseCommandArgs } from '../../src/cli/parse/argv.js';
 import { COMMANDS } from '../../src/cli/registry.js';
 import { run } from '../../src/cli/run.js';
+import { stderr as cliStderr, stdout as cliStdout } from '../../src/cli/output/stdio.js';
 import { encodeSeed } from '../../src/nkeys/codec.js';
 
 const userSeed = encodeSeed('user', randomBytes(32));
@@ -27,6 +28,11 @@ const SEED_TRACE = /S[OAUNCMVX][A-Z2-7]{20}/;
 
 const home = mkdtempSync(join(tmpdir(), 'sigchain-seed-arg-'));
 const env = { PATH: process.env.PATH, HOME: home, SIGCHAIN_HOME: home, SIGCHAIN_KEYRING_BACKEND: 'file' };
+
+// The CLI writes to the descriptors until something asks for the streams (cli/output/stdio.ts):
+// asking here sends every write through process.stdout/stderr.write, which capture() replaces.
+cliStdout.stream();
+cliStderr.stream();
 
 /** Runs the CLI in this process, capturing what it writes. */
 async function capture(argv: string[]): Promise<{ code: number; out: string }> {
