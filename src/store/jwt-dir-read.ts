@@ -37,8 +37,7 @@ export interface ReadJwtDirOptions {
  */
 function helperCoreFree(): boolean {
   const cores = availableParallelism();
-  // The load counts the listing's own process (and its compiler and collector threads).
-  return cores > 1 && loadavg()[0]! < cores - 0.5;
+  return cores > 1 && loadavg()[0]! + 1 <= cores;
 }
 
 function fromPlain(e: PlainJwtDirEntry): JwtDirEntry {
