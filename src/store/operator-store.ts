@@ -16,6 +16,7 @@ import { promises as fsp, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SigchainError } from '../errors.js';
 import { PRIVATE_DIR_MODE, SECRET_FILE_MODE, ioError, removeFile, syncDir, writeFileAtomic } from './atomic.js';
+import { readJwtDir } from './jwt-dir-read.js';
 import { type JwtDirEntry, type StoredKind, checkTokenFor, readJwtFile } from './jwt-files.js';
 import { type LockOptions, withStoreLock } from './lock.js';
 import { safeName } from './names.js';
@@ -238,8 +239,6 @@ export class OperatorStore implements OperatorEntities {
    */
   async readUsers(account: string, opts: { tokens?: boolean } = {}): Promise<JwtDirEntry[]> {
     await this.#requireAccount(account);
-    // Loaded here, not with the store: only the commands that list users pay for it.
-    const { readJwtDir } = await import('./jwt-dir-read.js');
     return readJwtDir(join(this.accountDir(account), USERS), opts);
   }
 
