@@ -37,7 +37,7 @@ export interface ReadJwtDirOptions {
  */
 function helperCoreFree(): boolean {
   const cores = availableParallelism();
-  return cores > 1 && loadavg()[0]! + 1 <= cores;
+  return cores > 1 && loadavg()[0] + 1 <= cores;
 }
 
 function fromPlain(e: PlainJwtDirEntry): JwtDirEntry {
