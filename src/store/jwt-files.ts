@@ -139,35 +139,25 @@ function corruptFile(path: string, e: unknown): SigchainError {
  * ```
  */
 export function readJwtDirSync(dir: string, opts: { tokens?: boolean } = {}): JwtDirEntry[] {
+  const out: JwtDirEntry[] = [];
   let names: string[];
   try {
     names = jwtNamesSync(dir);
   } catch (e) {
     throw ioError('list', dir, e);
   }
-  const out: Array<JwtDirEntry | undefined> = new Array(names.length);
-  readJwtEntriesSync(dir, names, 0, names.length, opts.tokens === true, out);
-  return out.filter((e) => e !== undefined);
-}
-
-/**
- * Reads `<dir>/<names[i]>.jwt` for i in [from, to) into `out[i - offset]` as {@link readJwtDirSync}
- * does (undefined for a file removed since the listing): the loop {@link readJwtDirSync} and the
- * threads of a parallel listing share.
- */
-export function readJwtEntriesSync(dir: string, names: readonly string[], from: number, to: number, tokens: boolean, out: Array<JwtDirEntry | undefined>, offset = 0): void {
   // One buffer for every file: open, read, close (no fstat, no buffer per file). A token is
   // ASCII, so latin1 is exact for a good file; a byte that is not ASCII fails the decoding below
   // as it would in UTF-8.
   const buf = Buffer.allocUnsafe(READ_CHUNK);
-  for (let i = from; i < to; i++) {
-    const name = names[i]!;
+  for (const name of names) {
     const r = readJwtFileSync(`${dir}/${name}.jwt`, buf);
     if (r === undefined) continue; // removed between the listing and the read: not there any more
-    if ('error' in r) out[i - offset] = { name, error: r.error };
+    if ('error' in r) out.push({ name, error: r.error });
     // The tokens only when asked: a listing of 10,000 users that keeps them pays in collections.
-    else out[i - offset] = tokens ? { name, token: r.token, facts: r.facts } : { name, facts: r.facts };
+    else out.push(opts.tokens ? { name, token: r.token, facts: r.facts } : { name, facts: r.facts });
   }
+  return out;
 }
 
 /**
