@@ -41,9 +41,17 @@ async function auditHook(ctx: CommandContext): Promise<{ onSign: (record: AgentS
     const r = await log.seal().catch((e: Error) => ({ sealed: false, problem: e.message }));
     if (!r.sealed) ctx.printer.info(`sigchain agent: the audit log was not sealed: ${(r as { problem?: string }).problem ?? 'unknown'}`);
   };
+  // One time text per millisecond: a busy agent signs several times in each.
+  let ms = 0;
+  let iso = '';
+  const now = (): string => {
+    const t = Date.now();
+    if (t !== ms) (ms = t), (iso = new Date(t).toISOString());
+    return iso;
+  };
   const onSign = async (r: AgentSignRecord): Promise<void> => {
     await log.append({
-      time: new Date().toISOString(),
+      time: now(),
       key: r.key,
       backend: 'agent',
       // A plain ssh-agent client names no usage: proving possession is what it asks for.

@@ -48,18 +48,19 @@ export function recordLine(r: AuditRecordInput, seq: number, prev: string): stri
   if (!KINDS.includes(r.kind)) bad('kind');
   if (!HEX64.test(r.sha256)) bad('sha256');
   if (!AUDIT_RESULTS.includes(r.result)) bad('result');
+  // JSON.stringify's own bytes for both shapes (integers need no quoting).
   const caller =
     typeof r.caller === 'string'
-      ? boundedText(r.caller)
+      ? JSON.stringify(boundedText(r.caller))
       : Number.isInteger(r.caller?.uid) && Number.isInteger(r.caller?.pid)
-        ? { uid: r.caller.uid, pid: r.caller.pid }
+        ? `{"uid":${r.caller.uid},"pid":${r.caller.pid}}`
         : bad('caller');
   // Written field by field rather than JSON.stringify of an object (the log writes a line per
   // signature): the same bytes, since the fields checked above need no escaping and the texts
   // that may are quoted by JSON.stringify itself.
   let line = `{"seq":${seq},"time":${JSON.stringify(r.time)},"key":${JSON.stringify(r.key)},"backend":"${r.backend}","usage":"${r.usage}","kind":"${r.kind}"`;
   if (r.subject !== undefined && r.subject !== '') line += `,"subject":${JSON.stringify(boundedText(String(r.subject)))}`;
-  line += `,"sha256":"${r.sha256}","caller":${JSON.stringify(caller)},"result":"${r.result}"`;
+  line += `,"sha256":"${r.sha256}","caller":${caller},"result":"${r.result}"`;
   if (r.result !== 'ok') line += `,"code":${JSON.stringify(boundedText(String(r.code ?? 'UNKNOWN')))}`;
   return `${line},"prev":"${prev}"}`;
 }

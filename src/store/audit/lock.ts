@@ -58,7 +58,7 @@ interface Kept {
  * How often a keeper looks at its lock file and for a `.want` marker while it keeps the lock
  * busy: each look is a system call, and a waiter polls every few milliseconds anyway.
  */
-const KEEP_CHECK_MS = 1;
+const KEEP_CHECK_MS = 4;
 // Locks kept between uses (path → lease). A kept lock is also in `held`.
 const kept = new Map<string, Kept>();
 

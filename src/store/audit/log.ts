@@ -67,7 +67,7 @@ export interface SealResult {
 }
 
 /** How long, under a kept lock, the log file is trusted to be the one this process last wrote. */
-const LOOK_MS = 1;
+const LOOK_MS = 4;
 
 /** Records written in one write at most. */
 const MAX_BATCH = 512;
