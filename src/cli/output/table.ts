@@ -130,8 +130,13 @@ export function wrapText(text: string, max: number = outputWidth(), indent = 0):
 /**
  * Column widths that fit `budget` characters of cell content: columns narrower than their
  * share keep their width, the rest split what is left (the widest narrowed first).
+ *
+ * @example
+ * ```ts
+ * fitColumns([10, 60], 40); // [10, 30]
+ * ```
  */
-function fitColumns(natural: number[], budget: number): number[] {
+export function fitColumns(natural: number[], budget: number): number[] {
   const total = natural.reduce((a, b) => a + b, 0);
   if (total <= budget) return natural;
   const out = [...natural];

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { renderGrid, wrapCell } from '../../../src/cli/output/table.js';
+import { fitColumns, renderGrid, wrapCell } from '../../../src/cli/output/table.js';
 
 const width = (s: string): number => [...s].length;
 const pad = (s: string, n: number): string => s + ' '.repeat(Math.max(0, n - width(s)));
@@ -13,34 +13,6 @@ const center = (s: string, n: number): string => {
   const left = Math.floor(total / 2);
   return ' '.repeat(left) + s + ' '.repeat(total - left);
 };
-
-// The column fitting as table.ts does it (not exported there).
-function fitColumns(natural: number[], budget: number): number[] {
-  const total = natural.reduce((a, b) => a + b, 0);
-  if (total <= budget) return natural;
-  const out = [...natural];
-  const open = new Set(natural.map((_, i) => i));
-  let left = budget;
-  for (let changed = true; changed && open.size > 0; ) {
-    changed = false;
-    const share = Math.floor(left / open.size);
-    for (const i of [...open]) {
-      if (natural[i]! <= share) {
-        left -= natural[i]!;
-        open.delete(i);
-        changed = true;
-      }
-    }
-  }
-  const rest = [...open];
-  const share = Math.max(4, Math.floor(left / Math.max(1, rest.length)));
-  let extra = Math.max(0, left - share * rest.length);
-  for (const i of rest) {
-    out[i] = share + (extra > 0 ? 1 : 0);
-    if (extra > 0) extra--;
-  }
-  return out;
-}
 
 function referenceGrid(title: string, headers: string[], rows: string[][], max: number): string {
   const widths = fitColumns(headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? '')))), max - 3 * headers.length - 1);
