@@ -56,18 +56,6 @@ export function verifySignature(publicKey: string, data: Uint8Array, signature: 
 }
 
 /**
- * A typed Ed25519 key: public-only (verifies) or with its seed (signs too).
- * Byte-compatible with NATS nkeys.
- *
- * @example
- * ```ts
- * const op = KeyPair.create('operator');
- * const sig = op.sign(new TextEncoder().encode('hello'));
- * KeyPair.fromPublic(op.publicKey).verify(new TextEncoder().encode('hello'), sig); // true
- * op.seed; // 'SO…' — only read it when the user asked for it
- * ```
- */
-/**
  * The private KeyObject of a raw seed. Imported as a JWK (~8x cheaper than a PKCS#8 DER import
  * on OpenSSL 3, whose decoder chain dominates); node builds a private OKP key from `d` alone and
  * only type-checks `x`, and the public key is always derived from the result, never taken from
@@ -81,6 +69,18 @@ function privateKeyOf(role: Role, raw: Uint8Array): KeyObject {
   }
 }
 
+/**
+ * A typed Ed25519 key: public-only (verifies) or with its seed (signs too).
+ * Byte-compatible with NATS nkeys.
+ *
+ * @example
+ * ```ts
+ * const op = KeyPair.create('operator');
+ * const sig = op.sign(new TextEncoder().encode('hello'));
+ * KeyPair.fromPublic(op.publicKey).verify(new TextEncoder().encode('hello'), sig); // true
+ * op.seed; // 'SO…' — only read it when the user asked for it
+ * ```
+ */
 export class KeyPair implements Signer {
   readonly role: Role;
   readonly publicKey: string;

@@ -24,7 +24,7 @@ export interface AddUsersResult {
   account: string;
   users: Array<AddUserResult['user']>;
   warnings: string[];
-  /** Where the time went, in seconds: keys made, tokens signed, files written, synced, renamed into place. */
+  /** Where the time went, in seconds: keys made, tokens signed (while earlier slices were written), the writes until the last was done, synced, renamed into place. */
   phases: { keys: number; sign: number; write: number; sync: number; rename: number };
 }
 
@@ -54,9 +54,10 @@ function checkedNames(names: readonly string[]): string[] {
  * with the same options for all. All or nothing: every name is checked (plain, given once, not
  * taken) and every user's claims are checked before anything is written; if one fails, nothing
  * is. Made at the speed of the disk: one store lock for the batch, the signer chosen once, the
- * signatures asked for together, and the files written by `createFilesDurably` (every byte
- * synced before any file appears, seeds and creds in place before the JWTs that make the users
- * exist, one sync at the end) instead of two fsyncs per file.
+ * users signed a slice at a time while writer threads write the previous slice's files, all
+ * through one `DurableBatch` (every byte synced before any file appears, seeds and creds in
+ * place before the JWTs that make the users exist, one sync at the end) instead of two fsyncs
+ * per file.
  *
  * @example
  * ```ts
