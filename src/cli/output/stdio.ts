@@ -30,6 +30,8 @@ export class StdWriter implements TextOut {
   readonly #fd: 1 | 2;
   readonly #open: () => NodeJS.WriteStream;
   #stream: NodeJS.WriteStream | undefined;
+  /** The reader went away (EPIPE: `sigchain list users | head`): the rest is dropped. */
+  #gone = false;
 
   constructor(fd: 1 | 2, open: () => NodeJS.WriteStream) {
     this.#fd = fd;
@@ -38,18 +40,31 @@ export class StdWriter implements TextOut {
 
   /** The stream (process.stdout or process.stderr); every later write goes through it. */
   stream(): NodeJS.WriteStream {
-    return (this.#stream ??= this.#open());
+    if (this.#stream) return this.#stream;
+    const s = this.#open();
+    // As a tool killed by SIGPIPE would: a closed pipe ends the output quietly, not with a stack
+    // trace; any other error stays as loud as node makes it.
+    s.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      this.#gone = true;
+    });
+    return (this.#stream = s);
   }
 
   /** Writes `text`: now, or through the stream once it is in use. */
   write(text: string): boolean {
+    if (this.#gone) return false;
     if (this.#stream) return this.#stream.write(text);
     const bytes = Buffer.from(text, 'utf8');
     let done = 0;
     try {
       while (done < bytes.length) done += writeSync(this.#fd, bytes, done);
       return true;
-    } catch {
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EPIPE') {
+        this.#gone = true;
+        return false;
+      }
       return this.stream().write(bytes.subarray(done));
     }
   }
