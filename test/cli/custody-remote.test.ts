@@ -91,8 +91,8 @@ describe('scripted signing and the audit log through the CLI', () => {
     const signed = json((await cli(h, ['sign', '-u', k.public_key, '-m', 'hello', '--context', 'login', '--json'], SEALED)).stdout);
     assert.equal(signed.key, k.public_key);
     assert.ok(verifySignature(k.public_key, Buffer.from('sigchain-sign-v1\0login\0hello'), Buffer.from(signed.signature, 'base64url')));
-    assert.equal((await runCli(h, ['verify-signature', '-u', k.public_key, '-m', 'hello', '--context', 'login', '--signature', signed.signature])).code, 0);
-    assert.equal((await runCli(h, ['verify-signature', '-u', k.public_key, '-m', 'hello', '--signature', signed.signature])).code, 1, 'another context: not genuine');
+    assert.equal((await runCli(h, ['verify-signature', '-u', k.public_key, '-m', 'hello', '--context', 'login', `--signature=${signed.signature}`])).code, 0);
+    assert.equal((await runCli(h, ['verify-signature', '-u', k.public_key, '-m', 'hello', `--signature=${signed.signature}`])).code, 1, 'another context: not genuine');
     const bad = await runCli(h, ['sign', '-u', k.public_key, '-m', 'x', '--json'], { ...SEALED, SIGCHAIN_PASSPHRASE: 'nope' });
     assert.equal(json(bad.stdout).error.code, 'KEYRING_BAD_PASSPHRASE');
 

@@ -59,17 +59,19 @@ it('--context binds a purpose: the bytes signed are "sigchain-sign-v1\\0" + NAME
   const sig = (await cli(h, ['sign', '-u', kp.publicKey, '--context', 'login', '-m', 'challenge-1'])).stdout.trim();
   assert.ok(verifySignature(kp.publicKey, Buffer.from('sigchain-sign-v1\0login\0challenge-1'), Buffer.from(sig, 'base64url')));
   assert.ok(!verifySignature(kp.publicKey, Buffer.from('challenge-1'), Buffer.from(sig, 'base64url')));
-  const ok = await runCli(h, ['verify-signature', '-u', kp.publicKey, '--context', 'login', '-m', 'challenge-1', '--signature', sig]);
+  // `--signature=SIG`: a random base64url signature begins with '-' one time in 64, and after
+  // `--signature ` that reads as a flag (a usage error, by design).
+  const ok = await runCli(h, ['verify-signature', '-u', kp.publicKey, '--context', 'login', '-m', 'challenge-1', `--signature=${sig}`]);
   assert.equal(ok.code, 0, ok.stderr);
   for (const other of [['--context', 'payment'], []]) {
-    const r = await runCli(h, ['verify-signature', '-u', kp.publicKey, ...other, '-m', 'challenge-1', '--signature', sig, '--json']);
+    const r = await runCli(h, ['verify-signature', '-u', kp.publicKey, ...other, '-m', 'challenge-1', `--signature=${sig}`, '--json']);
     assert.equal(r.code, 1);
     assert.equal(json(r.stdout).valid, false);
     assert.equal(json(r.stdout).error.code, 'SIGNATURE_INVALID');
   }
   // And a plain signature does not verify under a context.
   const plain = (await cli(h, ['sign', '-u', kp.publicKey, '-m', 'challenge-1'])).stdout.trim();
-  assert.equal((await runCli(h, ['verify-signature', '-u', kp.publicKey, '--context', 'login', '-m', 'challenge-1', '--signature', plain])).code, 1);
+  assert.equal((await runCli(h, ['verify-signature', '-u', kp.publicKey, '--context', 'login', '-m', 'challenge-1', `--signature=${plain}`])).code, 1);
   assert.equal((await runCli(h, ['sign', '-u', kp.publicKey, '--context', '', '-m', 'x'])).code, 2, 'an empty context');
 });
 
@@ -110,7 +112,7 @@ it('--nonce-claim signs exactly CONTRACT:NONCE:CHAIN and refuses a nonce not gre
   assert.equal(out.claim, '42:7:arkeo-main');
   assert.ok(verifySignature(a.publicKey, Buffer.from('42:7:arkeo-main'), Buffer.from(out.signature, 'base64url')));
   // It verifies as a plain message.
-  assert.equal((await runCli(h, ['verify-signature', '-u', a.publicKey, '-m', '42:7:arkeo-main', '--signature', out.signature])).code, 0);
+  assert.equal((await runCli(h, ['verify-signature', '-u', a.publicKey, '-m', '42:7:arkeo-main', `--signature=${out.signature}`])).code, 0);
   for (const [key, claim] of [[a, '42:7:arkeo-main'], [b, '42:7:arkeo-main'], [b, '42:6:arkeo-main'], [a, '42:7:other-chain']] as const) {
     const r = await runCli(h, ['sign', '-u', key.publicKey, '--nonce-claim', claim, '--json']);
     assert.equal(r.code, 1, claim);
