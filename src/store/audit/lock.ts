@@ -227,20 +227,57 @@ export async function withAuditLock<T>(path: string, fn: (how: { kept: boolean }
     ok = true;
     return result;
   } finally {
-    k.busy = false;
-    // A fresh take has just removed any marker; a kept lock looks again once KEEP_CHECK_MS passed.
-    const look = performance.now() - k.checked >= KEEP_CHECK_MS;
-    if (look) k.checked = performance.now();
-    if (ok && options.keep && !(look && wanted(path))) {
-      kept.set(path, k);
-      const lease = k;
-      lease.timer = setTimeout(() => {
-        if (!lease.busy && kept.get(path) === lease) letGo(path, lease.token);
-      }, AUDIT_LOCK_KEEP_MS);
-      lease.timer.unref();
-    } else {
-      letGo(path, token);
-    }
+    afterUse(path, k, ok && options.keep === true);
+  }
+}
+
+/**
+ * After a use of the lock: kept a few milliseconds more (`keep`), unless another writer asks for
+ * it, or let go.
+ */
+function afterUse(path: string, k: Kept, keep: boolean): void {
+  k.busy = false;
+  // A fresh take has just removed any marker; a kept lock looks again once KEEP_CHECK_MS passed.
+  const look = performance.now() - k.checked >= KEEP_CHECK_MS;
+  if (look) k.checked = performance.now();
+  if (keep && !(look && wanted(path))) {
+    kept.set(path, k);
+    const lease = k;
+    lease.timer = setTimeout(() => {
+      if (!lease.busy && kept.get(path) === lease) letGo(path, lease.token);
+    }, AUDIT_LOCK_KEEP_MS);
+    lease.timer.unref();
+  } else {
+    letGo(path, k.token);
+  }
+}
+
+/**
+ * {@link withAuditLock} with `keep`, for the common case of a writer that comes back within a
+ * few milliseconds: when this process keeps the lock at `path` idle, runs `fn` synchronously
+ * under it (no promise, no turn of the event loop) and keeps it again as withAuditLock would.
+ * Returns undefined without calling `fn` when the lock is not kept: then take it with
+ * withAuditLock. `fn` must not wait for anything.
+ *
+ * @example
+ * ```ts
+ * const done = withKeptAuditLockSync(lockPath, () => writeSync(fd, lines));
+ * if (!done) await withAuditLock(lockPath, async () => appendLines(), undefined, { keep: true });
+ * ```
+ */
+export function withKeptAuditLockSync<T>(path: string, fn: () => T): { value: T } | undefined {
+  const k = idleKept(path);
+  if (!k) return undefined;
+  if (k.timer) clearTimeout(k.timer);
+  k.timer = undefined;
+  k.busy = true;
+  let ok = false;
+  try {
+    const value = fn();
+    ok = true;
+    return { value };
+  } finally {
+    afterUse(path, k, ok);
   }
 }
 

@@ -41,7 +41,7 @@ import type { SignKind } from '../../keys/signer.js';
 import { ensureDir, ioError } from '../atomic.js';
 import { AUDIT_LOCK_FILE, AUDIT_LOG_FILE, type AuditHead, auditPublicKey, readHead, writeHead } from './head.js';
 import { GENESIS, MAX_LINE_BYTES, lineEndingAt, parseRecord, readLines, recordLine, sha256Hex } from './lines.js';
-import { withAuditLock } from './lock.js';
+import { withAuditLock, withKeptAuditLockSync } from './lock.js';
 
 /** The outcome of {@link AuditLog.verify}. */
 export type AuditVerdict =
@@ -149,8 +149,9 @@ export class AuditLog implements AuditSink {
     try {
       while (this.#queue.length) {
         const batch = this.#queue.splice(0, MAX_BATCH);
+        const records = batch.map((p) => p.record);
         try {
-          await this.#write(batch.map((p) => p.record));
+          if (!this.#writeKept(records)) await this.#write(records);
           for (const p of batch) p.resolve();
         } catch (e) {
           const err = auditError(this.path, e);
@@ -179,26 +180,54 @@ export class AuditLog implements AuditSink {
         const cached = this.#tail;
         const ours = cached !== undefined && cached.ino === st.ino && cached.size === st.size;
         if (!ours) this.#contiguous = false;
-        let { seq, hash } = ours ? cached : await this.#readTail(fh, st.size);
-        const lines: string[] = [];
-        for (const r of records) {
-          const line = recordLine(r, ++seq, hash);
-          lines.push(line, '\n');
-          hash = sha256Hex(line);
-        }
-        const buf = Buffer.from(lines.join(''), 'utf8');
-        // One write call; a short write (a full disk) is finished by the next calls, and a
-        // kill in between leaves one torn line, which the next writer cuts off.
-        // Synchronously: a write of a few hundred bytes to the page cache takes microseconds.
-        for (let off = 0; off < buf.length; ) off += writeSync(fh.fd, buf, off);
+        const { seq, hash } = ours ? cached : await this.#readTail(fh, st.size);
+        this.#appendLines(fh, st, seq, hash, records);
         if (this.#syncEach) await fh.datasync();
         else this.#syncSoon(fh);
-        this.#tail = { ino: st.ino, size: st.size + buf.length, seq, hash };
       } catch (e) {
         await this.close();
         throw e;
       }
     }, undefined, { keep: true }); // kept between batches while signatures keep coming
+  }
+
+  /**
+   * The common case of a busy signer: the lock kept since the last batch and the file as this
+   * process left it (looked at less than LOOK_MS ago), so the batch is written as {@link #write}
+   * would, without a promise or a turn of the event loop. False when that is not the case (then
+   * {@link #write} takes the lock and looks at the file); a failure closes the log and throws.
+   */
+  #writeKept(records: AuditRecordInput[]): boolean {
+    const fh = this.#fh;
+    const tail = this.#tail;
+    if (!fh || !tail || this.#syncEach || performance.now() - this.#lookedAt >= LOOK_MS) return false;
+    unsealedSet().add(this.dir);
+    try {
+      const done = withKeptAuditLockSync(this.#lock, () => {
+        this.#appendLines(fh, tail, tail.seq, tail.hash, records);
+        this.#syncSoon(fh);
+      });
+      return done !== undefined;
+    } catch (e) {
+      void this.close();
+      throw e;
+    }
+  }
+
+  /** Writes `records` after record `seq` (whose line hashes to `hash`) of the file `st` is: one write call. */
+  #appendLines(fh: FileHandle, st: { ino: number; size: number }, seq: number, hash: string, records: AuditRecordInput[]): void {
+    const lines: string[] = [];
+    for (const r of records) {
+      const line = recordLine(r, ++seq, hash);
+      lines.push(line, '\n');
+      hash = sha256Hex(line);
+    }
+    const buf = Buffer.from(lines.join(''), 'utf8');
+    // One write call; a short write (a full disk) is finished by the next calls, and a
+    // kill in between leaves one torn line, which the next writer cuts off.
+    // Synchronously: a write of a few hundred bytes to the page cache takes microseconds.
+    for (let off = 0; off < buf.length; ) off += writeSync(fh.fd, buf, off);
+    this.#tail = { ino: st.ino, size: st.size + buf.length, seq, hash };
   }
 
   /**
