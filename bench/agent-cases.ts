@@ -21,7 +21,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLI } from './package-bin.js';
+import { CLI_PATH as CLI } from '../test/helpers/cli.js';
 import { AgentClient } from '../src/custody/agent/client.js';
 import { formatComment } from '../src/custody/agent/comment.js';
 import { decodePublicKey } from '../src/nkeys/codec.js';

@@ -18,7 +18,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Settings, Measured } from './harness.js';
-import { BIN, CLI } from './package-bin.js';
+import { BIN, CLI_PATH as CLI } from '../test/helpers/cli.js';
 import { type Figure, figuresOf } from './report.js';
 
 

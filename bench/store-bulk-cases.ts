@@ -29,7 +29,7 @@ import { addAccount, addOperator, addUsers, editAccount } from '../src/workspace
 import { Workspace } from '../src/workspace/workspace.js';
 import { createFloor } from './create-floor.js';
 import { type FloorUser, diskFloor } from './disk-floor.js';
-import { CLI } from './package-bin.js';
+import { CLI_PATH as CLI } from '../test/helpers/cli.js';
 import { type Settings, Measured } from './harness.js';
 import { type Figure, figuresOf } from './report.js';
 

@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = new URL('../../../', import.meta.url);
-/** What the package's `bin` runs (package.json): the executable users run, the CLI bundle in it. */
-export const CLI_PATH = fileURLToPath(new URL((JSON.parse(readFileSync(new URL('package.json', REPO), 'utf8')) as { bin: { sigchain: string } }).bin.sigchain, REPO));
+/** The package's `bin` (package.json), relative to the repository: the executable users run. */
+export const BIN = (JSON.parse(readFileSync(new URL('package.json', REPO), 'utf8')) as { bin: { sigchain: string } }).bin.sigchain;
+/** Its absolute path (the CLI bundle in it); tests and the benches spawn it. */
+export const CLI_PATH = fileURLToPath(new URL(BIN, REPO));
 /** The CLI as a module graph: main.js run directly, no bundle (what bin.cjs falls back to). */
 export const GRAPH_CLI_PATH = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 

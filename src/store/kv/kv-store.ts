@@ -725,24 +725,23 @@ export class KvOperatorStore implements OperatorEntities {
   }
 
   addUser(account: string, user: string, token: string): Promise<void> {
+    return this.#putUser(account, user, token, true);
+  }
+
+  writeUserJwt(account: string, user: string, token: string): Promise<void> {
+    return this.#putUser(account, user, token, false);
+  }
+
+  /** Stores a user's token under the store lock; `fresh`: refuses a user that exists (STORE_EXISTS). */
+  #putUser(account: string, user: string, token: string, fresh: boolean): Promise<void> {
     const a = this.#name(account, 'account');
     const u = this.#name(user, 'user');
     const { token: jwt } = checkTokenFor('user', token);
     return this.#s.locked(async () => {
       await this.#requireAccount(a);
       const key = kvKeys.user(this.name, a, u);
-      if (await this.hasUser(a, u)) throw new SigchainError('STORE_EXISTS', `User ${u} already exists in account ${a}. Choose another name, or edit that user.`, { kind: 'user', path: this.#where(key) });
+      if (fresh && (await this.hasUser(a, u))) throw new SigchainError('STORE_EXISTS', `User ${u} already exists in account ${a}. Choose another name, or edit that user.`, { kind: 'user', path: this.#where(key) });
       await this.#s.put(key, jwt);
-    });
-  }
-
-  writeUserJwt(account: string, user: string, token: string): Promise<void> {
-    const a = this.#name(account, 'account');
-    const u = this.#name(user, 'user');
-    const { token: jwt } = checkTokenFor('user', token);
-    return this.#s.locked(async () => {
-      await this.#requireAccount(a);
-      await this.#s.put(kvKeys.user(this.name, a, u), jwt);
     });
   }
 
