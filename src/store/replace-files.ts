@@ -8,17 +8,21 @@
  * (10,000 users: JWT + creds) took 6 to 15 s. Here the replaced inodes are kept and recycled: the
  * old file is hard-linked to a hidden "held" name before the rename, and a held inode whose block
  * is already allocated becomes, a while later, the temp file of another replacement (rewritten in
- * place). No block is allocated or freed per file; the rename stays atomic.
+ * place). No block is allocated or freed per file; the rename stays atomic. Where the kernel can
+ * swap two names (`renameat2` RENAME_EXCHANGE, see `rename-exchange.ts`), the new file and the old
+ * one swap names in one step, so the old inode lands under the temp name with no hard link: half
+ * the directory operations.
  *
  * Durability is the caller's job: nothing here is fsynced. Callers keep what they replace
  * recoverable (a backup they fsynced first) and sync the filesystem once at the end
  * (see `sync-fs.ts`). Leftover held files after a kill are hidden temp files
  * ({@link isTempName}), removed by {@link removeReplaceLeftovers}.
  */
-import { closeSync, fchmodSync, fstatSync, ftruncateSync, linkSync, openSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, linkSync, openSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SECRET_FILE_MODE, TEMP_SUFFIX, ioError } from './atomic.js';
+import { renameExchange } from './rename-exchange.js';
 
 /** Prefix of the hidden names this module uses; listings skip them as temp files. */
 const REPLACE_PREFIX = '.replace.';
@@ -47,6 +51,8 @@ export interface FileReplacerOptions {
   mode?: number;
   /** Replaced inodes kept before reuse, per folder; default 64. */
   ring?: number;
+  /** Swap names in one step where the system can (default); false always links then renames. */
+  exchange?: boolean;
 }
 
 /**
@@ -65,6 +71,8 @@ export class FileReplacer {
   readonly #tag: string;
   readonly #mode: number;
   readonly #ring: number;
+  /** Whether to try a swap: cleared for good on the first 'unsupported'. */
+  #exchange: boolean;
   #n = 0;
   /** Folder → held names (oldest first): inodes of replaced files, free for reuse. */
   readonly #held = new Map<string, string[]>();
@@ -73,6 +81,7 @@ export class FileReplacer {
     this.#tag = (options.tag ?? 'm').replace(/[^A-Za-z0-9_-]/g, '');
     this.#mode = options.mode ?? SECRET_FILE_MODE;
     this.#ring = Math.max(0, options.ring ?? DEFAULT_RING);
+    this.#exchange = options.exchange ?? true;
   }
 
   #name(dir: string): string {
@@ -83,7 +92,16 @@ export class FileReplacer {
   #spare(dir: string, held: string[], bytes: Buffer): string {
     if (held.length > this.#ring) {
       const spare = held.shift()!;
-      const fd = openSync(spare, 'r+');
+      // Never through a symlink: the file replaced may have been one (kept by the link path);
+      // such a name is dropped and a new temp file made instead.
+      let fd: number;
+      try {
+        fd = openSync(spare, constants.O_RDWR | constants.O_NOFOLLOW);
+      } catch (e) {
+        if (errno(e) !== 'ELOOP') throw e;
+        unlinkSync(spare);
+        return this.#spare(dir, held, bytes);
+      }
       try {
         // Metadata changes start a journal transaction: make only those needed.
         const st = fstatSync(fd);
@@ -120,6 +138,20 @@ export class FileReplacer {
     let hold: string | undefined;
     try {
       spare = this.#spare(dir, held, bytes);
+      if (this.#exchange) {
+        const swapped = renameExchange(spare, path);
+        if (swapped === 'swapped') {
+          held.push(spare); // the old inode, now under the temp name
+          return;
+        }
+        if (swapped !== 'unsupported') {
+          // A new file, or a folder or symlink in the way: nothing to keep (over a folder the
+          // rename fails, as it always did).
+          renameSync(spare, path);
+          return;
+        }
+        this.#exchange = false;
+      }
       hold = this.#name(dir);
       try {
         linkSync(path, hold);

@@ -1,0 +1,61 @@
+// renameExchange: the native swap behind FileReplacer. It must be built on Linux (a broken build
+// would silently fall back to the slower path), swap exactly, and leave alone what it refuses.
+import assert from 'node:assert/strict';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { renameExchange, renameExchangeAvailable } from '../../src/store/rename-exchange.js';
+
+function dir(t: { after(fn: () => void): void }): string {
+  const d = mkdtempSync(join(tmpdir(), 'sigchain-exchange-'));
+  t.after(() => rmSync(d, { recursive: true, force: true }));
+  return d;
+}
+
+describe('renameExchange', { skip: process.platform !== 'linux' && 'the swap is Linux-only' }, () => {
+  it('is built and loads here (npm install builds native/rename-exchange)', () => {
+    assert.equal(renameExchangeAvailable(), true);
+  });
+
+  it('swaps two files in one step: each name then holds the other inode', (t) => {
+    const d = dir(t);
+    writeFileSync(join(d, 'a'), 'content of a');
+    writeFileSync(join(d, 'b'), 'content of b, longer');
+    const ia = lstatSync(join(d, 'a')).ino;
+    assert.equal(renameExchange(join(d, 'a'), join(d, 'b')), 'swapped');
+    assert.equal(readFileSync(join(d, 'a'), 'utf8'), 'content of b, longer');
+    assert.equal(readFileSync(join(d, 'b'), 'utf8'), 'content of a');
+    assert.equal(lstatSync(join(d, 'b')).ino, ia);
+  });
+
+  it('a missing name is reported and nothing moves', (t) => {
+    const d = dir(t);
+    writeFileSync(join(d, 'a'), 'a');
+    assert.equal(renameExchange(join(d, 'a'), join(d, 'none')), 'missing');
+    assert.equal(renameExchange(join(d, 'none'), join(d, 'a')), 'missing');
+    assert.equal(readFileSync(join(d, 'a'), 'utf8'), 'a');
+  });
+
+  it('refuses to swap a file with a folder or a symlink, and leaves both as they were', (t) => {
+    const d = dir(t);
+    writeFileSync(join(d, 'a'), 'a');
+    mkdirSync(join(d, 'folder'));
+    writeFileSync(join(d, 'target'), 'outside');
+    symlinkSync(join(d, 'target'), join(d, 'link'));
+    assert.equal(renameExchange(join(d, 'a'), join(d, 'folder')), 'not-a-file');
+    assert.equal(renameExchange(join(d, 'a'), join(d, 'link')), 'not-a-file');
+    assert.ok(lstatSync(join(d, 'folder')).isDirectory());
+    assert.ok(lstatSync(join(d, 'link')).isSymbolicLink());
+    assert.equal(readFileSync(join(d, 'a'), 'utf8'), 'a');
+  });
+
+  it('other failures are thrown with their errno code', (t) => {
+    const d = dir(t);
+    writeFileSync(join(d, 'a'), 'a');
+    writeFileSync(join(d, 'b'), 'b');
+    // A path component that is a file: ENOTDIR, not one of the answers above.
+    assert.throws(() => renameExchange(join(d, 'a', 'x'), join(d, 'b')), (e: NodeJS.ErrnoException) => e.code === 'ENOTDIR');
+    assert.throws(() => renameExchange(join(d, 'a'), join(d, 'x'.repeat(5000))), (e: NodeJS.ErrnoException) => e.code === 'ENAMETOOLONG');
+  });
+});
