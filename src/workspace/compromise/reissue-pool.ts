@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type ErrorCode, SigchainError } from '../../errors.js';
 import { type BatchSigner, type ReissueSettings, type UserJob, type UserOutcome, UserReissuer } from './reissue-users.js';
-import type { SignReply, WorkerInput, WorkerMessage } from './reissue-worker.js';
+import type { RunRequest, SignReply, WorkerMessage } from './reissue-worker.js';
 
 /** Options of {@link runUserJobs}. */
 export interface RunUserJobsOptions {
@@ -19,10 +19,12 @@ export interface RunUserJobsOptions {
   onChunk?: (done: number) => void;
   /** Worker threads; 0 or 1 runs inline. Default: one per core (at most 4) from {@link PARALLEL_FROM} users. */
   workers?: number;
+  /** Workers started beforehand ({@link UserWorkerPool.start}): used for any number of users, and `workers` is then moot. */
+  pool?: UserWorkerPool;
 }
 
 /** Fewer users than this are re-issued inline: starting threads would cost more than it saves. */
-const PARALLEL_FROM = 2000;
+export const PARALLEL_FROM = 2000;
 
 function chunkSize(total: number): number {
   // Small stores report often (tests interrupt mid-way); large ones every 256 users.
@@ -52,63 +54,107 @@ async function runInline(jobs: readonly UserJob[], settings: ReissueSettings, si
   return out;
 }
 
-async function runWorkers(jobs: readonly UserJob[], settings: ReissueSettings, sign: BatchSigner, n: number, onChunk: ((done: number) => void) | undefined): Promise<UserOutcome[]> {
-  const slices = Array.from({ length: n }, (_, k) => jobs.slice(Math.floor((k * jobs.length) / n), Math.floor(((k + 1) * jobs.length) / n)));
-  const done = new Array<number>(n).fill(0);
-  const workers: Worker[] = [];
-  const url = new URL('./reissue-worker.js', import.meta.url);
-  const every = chunkSize(jobs.length);
-  let failed = false;
-  const stopAll = (): void => {
-    failed = true;
-    for (const w of workers) void w.terminate();
-  };
-  try {
-    const results = await Promise.all(
-      slices.map(
-        (slice, k) =>
-          new Promise<UserOutcome[]>((resolve, reject) => {
-            const input: WorkerInput = { settings: { ...settings, tag: `w${k}` }, jobs: slice, every };
-            const w = new Worker(url, { workerData: input });
-            workers.push(w);
-            w.on('message', (m: WorkerMessage) => {
-              if (failed) return;
-              if (m.type === 'sign') {
-                // The worker holds no key: its chunk is signed here, by the custody signer.
-                sign(m.inputs, m.subjects).then(
-                  (signatures) => w.postMessage({ type: 'signed', id: m.id, signatures } satisfies SignReply),
-                  (e: unknown) => w.postMessage({ type: 'sign-failed', id: m.id, ...(e instanceof SigchainError ? { code: e.code } : {}), message: e instanceof Error ? e.message : String(e) } satisfies SignReply),
-                );
-              } else if (m.type === 'progress') {
-                done[k] = m.done;
-                try {
-                  onChunk?.(done.reduce((a, b) => a + b, 0));
-                } catch (e) {
+/**
+ * Re-issue worker threads started before their jobs are known: each loads its code (tens of
+ * milliseconds) while the caller does other work (writing the backup, syncing the journal). One
+ * pool serves every {@link runUserJobs} call it is given, one at a time; {@link close} it after.
+ *
+ * @example
+ * ```ts
+ * const pool = UserWorkerPool.start(defaultWorkers(total));
+ * try {
+ *   await writeBackup(…);
+ *   for (const jobs of byAccount) await runUserJobs(jobs, settings, sign, { pool });
+ * } finally {
+ *   await pool.close();
+ * }
+ * ```
+ */
+export class UserWorkerPool {
+  readonly #workers: Worker[];
+  #broken = false;
+
+  private constructor(workers: Worker[]) {
+    this.#workers = workers;
+  }
+
+  /** Starts `n` workers (at least 1). */
+  static start(n: number): UserWorkerPool {
+    const url = new URL('./reissue-worker.js', import.meta.url);
+    return new UserWorkerPool(Array.from({ length: Math.max(1, n) }, () => new Worker(url)));
+  }
+
+  /** How many workers the pool has. */
+  get size(): number {
+    return this.#workers.length;
+  }
+
+  /** Stops every worker; the pool cannot run jobs after this. */
+  async close(): Promise<void> {
+    this.#broken = true;
+    await Promise.all(this.#workers.map((w) => w.terminate()));
+  }
+
+  /** Runs `jobs` split over the pool's workers (see {@link runUserJobs}). */
+  async run(jobs: readonly UserJob[], settings: ReissueSettings, sign: BatchSigner, onChunk: ((done: number) => void) | undefined): Promise<UserOutcome[]> {
+    if (this.#broken) throw new Error('the re-issue workers were stopped by an earlier failure');
+    const workers = this.#workers.slice(0, Math.min(this.#workers.length, Math.ceil(jobs.length / 100)));
+    const n = workers.length;
+    const slices = Array.from({ length: n }, (_, k) => jobs.slice(Math.floor((k * jobs.length) / n), Math.floor(((k + 1) * jobs.length) / n)));
+    const done = new Array<number>(n).fill(0);
+    const every = chunkSize(jobs.length);
+    const cleanups: (() => void)[] = [];
+    const stopAll = (): void => {
+      if (this.#broken) return;
+      this.#broken = true;
+      for (const w of this.#workers) void w.terminate();
+    };
+    try {
+      const results = await Promise.all(
+        slices.map(
+          (slice, k) =>
+            new Promise<UserOutcome[]>((resolve, reject) => {
+              const w = workers[k]!;
+              const onMessage = (m: WorkerMessage): void => {
+                if (this.#broken) return;
+                if (m.type === 'sign') {
+                  // The worker holds no key: its chunk is signed here, by the custody signer.
+                  sign(m.inputs, m.subjects).then(
+                    (signatures) => w.postMessage({ type: 'signed', id: m.id, signatures } satisfies SignReply),
+                    (e: unknown) => w.postMessage({ type: 'sign-failed', id: m.id, ...(e instanceof SigchainError ? { code: e.code } : {}), message: e instanceof Error ? e.message : String(e) } satisfies SignReply),
+                  );
+                } else if (m.type === 'progress') {
+                  done[k] = m.done;
+                  try {
+                    onChunk?.(done.reduce((a, b) => a + b, 0));
+                  } catch (e) {
+                    stopAll();
+                    reject(e);
+                  }
+                } else if (m.type === 'done') {
+                  done[k] = slice.length;
+                  resolve(m.outcomes);
+                } else {
                   stopAll();
-                  reject(e);
+                  reject(m.code ? new SigchainError(m.code as ErrorCode, m.message, m.details) : new Error(m.message));
                 }
-              } else if (m.type === 'done') {
-                done[k] = slice.length;
-                resolve(m.outcomes);
-              } else {
+              };
+              const onError = (e: Error): void => {
                 stopAll();
-                reject(m.code ? new SigchainError(m.code as ErrorCode, m.message, m.details) : new Error(m.message));
-              }
-            });
-            w.on('error', (e) => {
-              stopAll();
-              reject(e);
-            });
-            w.on('exit', (code) => {
-              if (!failed && code !== 0) reject(new Error(`a re-issue worker stopped with code ${code}`));
-            });
-          }),
-      ),
-    );
-    onChunk?.(jobs.length);
-    return results.flat();
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+                reject(e);
+              };
+              const onExit = (code: number): void => reject(new Error(`a re-issue worker stopped with code ${code}`));
+              w.on('message', onMessage).on('error', onError).on('exit', onExit);
+              cleanups.push(() => w.off('message', onMessage).off('error', onError).off('exit', onExit));
+              w.postMessage({ type: 'run', settings: { ...settings, tag: `w${k}` }, jobs: slice, every } satisfies RunRequest);
+            }),
+        ),
+      );
+      onChunk?.(jobs.length);
+      return results.flat();
+    } finally {
+      for (const c of cleanups) c();
+    }
   }
 }
 
@@ -124,6 +170,13 @@ async function runWorkers(jobs: readonly UserJob[], settings: ReissueSettings, s
  */
 export async function runUserJobs(jobs: readonly UserJob[], settings: ReissueSettings, sign: BatchSigner, opts: RunUserJobsOptions = {}): Promise<UserOutcome[]> {
   if (!jobs.length) return [];
+  if (opts.pool) return opts.pool.run(jobs, settings, sign, opts.onChunk);
   const n = Math.min(opts.workers ?? defaultWorkers(jobs.length), Math.ceil(jobs.length / 100));
-  return n > 1 ? runWorkers(jobs, settings, sign, n, opts.onChunk) : runInline(jobs, settings, sign, opts.onChunk);
+  if (n <= 1) return runInline(jobs, settings, sign, opts.onChunk);
+  const pool = UserWorkerPool.start(n);
+  try {
+    return await pool.run(jobs, settings, sign, opts.onChunk);
+  } finally {
+    await pool.close();
+  }
 }

@@ -4,12 +4,13 @@
  * to the main thread, whose custody signer answers with the signatures. Errors travel back as
  * their code and message, since a SigchainError does not survive the thread boundary as itself.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { isSigchainError } from '../../errors.js';
 import { type BatchSigner, type ReissueSettings, type UserJob, type UserOutcome, UserReissuer } from './reissue-users.js';
 
-/** What the pool hands a worker. */
-export interface WorkerInput {
+/** What the pool asks a worker to do: re-issue one slice of users. A worker serves several in turn. */
+export interface RunRequest {
+  type: 'run';
   settings: ReissueSettings;
   jobs: UserJob[];
   /** Report progress every this many users. */
@@ -32,24 +33,17 @@ class SignFailed extends Error {
   }
 }
 
-async function run(): Promise<void> {
-  const { settings, jobs, every } = workerData as WorkerInput;
-  const post = (m: WorkerMessage): void => parentPort!.postMessage(m);
-  const waiting = new Map<number, { resolve: (s: Uint8Array[]) => void; reject: (e: Error) => void }>();
-  parentPort!.on('message', (m: SignReply) => {
-    const w = waiting.get(m.id);
-    if (!w) return;
-    waiting.delete(m.id);
-    if (m.type === 'signed') w.resolve(m.signatures);
-    else w.reject(new SignFailed(m.code, m.message));
+const post = (m: WorkerMessage): void => parentPort!.postMessage(m);
+const waiting = new Map<number, { resolve: (s: Uint8Array[]) => void; reject: (e: Error) => void }>();
+let next = 0;
+const sign: BatchSigner = (inputs, subjects) =>
+  new Promise((resolve, reject) => {
+    const id = next++;
+    waiting.set(id, { resolve, reject });
+    post({ type: 'sign', id, inputs, subjects });
   });
-  let next = 0;
-  const sign: BatchSigner = (inputs, subjects) =>
-    new Promise((resolve, reject) => {
-      const id = next++;
-      waiting.set(id, { resolve, reject });
-      post({ type: 'sign', id, inputs, subjects });
-    });
+
+async function run({ settings, jobs, every }: RunRequest): Promise<void> {
   const reissuer = new UserReissuer(settings);
   const outcomes: UserOutcome[] = [];
   try {
@@ -66,9 +60,18 @@ async function run(): Promise<void> {
     return;
   } finally {
     await reissuer.finish();
-    parentPort!.removeAllListeners('message');
   }
   post({ type: 'done', outcomes });
 }
 
-if (parentPort) void run();
+parentPort?.on('message', (m: SignReply | RunRequest) => {
+  if (m.type === 'run') {
+    void run(m);
+    return;
+  }
+  const w = waiting.get(m.id);
+  if (!w) return;
+  waiting.delete(m.id);
+  if (m.type === 'signed') w.resolve(m.signatures);
+  else w.reject(new SignFailed(m.code, m.message));
+});

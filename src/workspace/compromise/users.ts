@@ -17,7 +17,7 @@ import { readTextSync } from '../../store/bulk-read.js';
 import type { CompromiseProgress, CompromiseResult } from './types.js';
 import type { Signer } from '../../keys/signer.js';
 import type { BatchSigner } from './reissue-users.js';
-import { runUserJobs } from './reissue-pool.js';
+import { PARALLEL_FROM, UserWorkerPool, defaultWorkers, runUserJobs } from './reissue-pool.js';
 import { type UserJob, UserReissuer } from './reissue-users.js';
 import type { Workspace } from '../workspace.js';
 
@@ -64,6 +64,24 @@ export async function applyUserSteps(c: UserStepContext, w: OperatorWork): Promi
   // A killed run may have left held inodes behind (hidden temp files): they are garbage now.
   for (const d of dirs) removeReplaceLeftovers(d);
 
+  // The threads load their code while the backup is written and synced.
+  const largest = Math.max(...accounts.map((a) => w.userJobs.get(a)!.length));
+  const threads = Math.min(c.workers ?? defaultWorkers(largest), Math.ceil(largest / 100));
+  const pool = largest >= PARALLEL_FROM && threads > 1 ? UserWorkerPool.start(threads) : undefined;
+  try {
+    await reissueUsers(c, w, accounts, total, pool);
+  } finally {
+    await pool?.close();
+  }
+  // Where the filesystem cannot be synced at once, every file written is fsynced instead.
+  const written = accounts.flatMap((a) => [...w.userJobs.get(a)!, ...(w.doneUsers.get(a) ?? [])].flatMap((j) => [j.jwtPath, j.credsPath]));
+  c.phases.users += since(started);
+  const syncing = process.hrtime.bigint();
+  await syncFileSystems(dirs, [...written, ...dirs]);
+  c.phases.sync += since(syncing);
+}
+
+async function reissueUsers(c: UserStepContext, w: OperatorWork, accounts: readonly string[], total: number, pool: UserWorkerPool | undefined): Promise<void> {
   if (total) {
     // Keep the first backup of each user: after a power cut it is the only intact copy.
     const saved = w.backup;
@@ -83,6 +101,7 @@ export async function applyUserSteps(c: UserStepContext, w: OperatorWork): Promi
     const outcomes = await runUserJobs(jobs, settings, batchSigner(signer), {
       onChunk: (n) => c.onProgress?.({ phase: 'users', done: base + n, total }),
       ...(c.workers !== undefined ? { workers: c.workers } : {}),
+      ...(pool ? { pool } : {}),
     });
     base += jobs.length;
     outcomes.forEach((o, i) => {
@@ -93,12 +112,6 @@ export async function applyUserSteps(c: UserStepContext, w: OperatorWork): Promi
     });
     await recheckCreds(c, w, account, settings);
   }
-  // Where the filesystem cannot be synced at once, every file written is fsynced instead.
-  const written = accounts.flatMap((a) => [...w.userJobs.get(a)!, ...(w.doneUsers.get(a) ?? [])].flatMap((j) => [j.jwtPath, j.credsPath]));
-  c.phases.users += since(started);
-  const syncing = process.hrtime.bigint();
-  await syncFileSystems(dirs, [...written, ...dirs]);
-  c.phases.sync += since(syncing);
 }
 
 /** Users an interrupted run re-issued: their creds file must hold the new token too. */
