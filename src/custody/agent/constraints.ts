@@ -86,8 +86,9 @@ export function classify(data: Uint8Array): Classified {
     // A JWT's signing input starts with a base64url JSON header (`eyJ` is `{"`) and holds one dot.
     const dot = bytes.indexOf(0x2e);
     if (bytes[0] === 0x65 && bytes[1] === 0x79 && bytes[2] === 0x4a && dot > 0 && bytes.indexOf(0x2e, dot + 1) < 0) {
-      const text = bytes.toString('latin1', dot + 1);
-      if (B64URL.test(text)) {
+      // A payload that starts with `{` starts with `e` in base64url: any other byte is a message.
+      const text = bytes[dot + 1] === 0x65 ? bytes.toString('latin1', dot + 1) : '';
+      if (text && B64URL.test(text)) {
         const payload = Buffer.from(text, 'base64url');
         if (payload[0] === 0x7b /* { */) {
           try {

@@ -181,6 +181,7 @@ export class AuditLog implements AuditSink {
         const ours = cached !== undefined && cached.ino === st.ino && cached.size === st.size;
         if (!ours) this.#contiguous = false;
         const { seq, hash } = ours ? cached : await this.#readTail(fh, st.size);
+        if (!ours) await this.#noteSealed(st, seq, hash);
         this.#appendLines(fh, st, seq, hash, records);
         if (this.#syncEach) await fh.datasync();
         else this.#syncSoon(fh);
@@ -212,6 +213,19 @@ export class AuditLog implements AuditSink {
       void this.close();
       throw e;
     }
+  }
+
+  /**
+   * On this process's first look at the log (under the lock): when the head seals exactly the
+   * records there are (or there are none and no head), the records this process appends from now
+   * on are all that a seal must add, so {@link seal} need not read them back.
+   */
+  async #noteSealed(st: { ino: number; size: number }, seq: number, hash: string): Promise<void> {
+    this.#sealedAt = undefined;
+    const head = await readHead(this.dir).catch(() => 'unreadable');
+    const sealed = head === undefined ? seq === 0 && st.size === 0 : typeof head === 'object' && head.records === seq && head.bytes === st.size && head.head_hash === hash;
+    if (sealed) this.#sealedAt = { ino: st.ino, bytes: st.size, seq, hash };
+    this.#contiguous = sealed;
   }
 
   /** Writes `records` after record `seq` (whose line hashes to `hash`) of the file `st` is: one write call. */
@@ -440,7 +454,9 @@ export class AuditLog implements AuditSink {
         const at = this.#sealedAt;
         const tail = this.#tail;
         let r: SealResult & { bytes?: number; hash?: string };
-        if (this.#contiguous && at && tail && old && old.records === at.seq && old.bytes === at.bytes && old.head_hash === at.hash && tail.ino === at.ino && st.ino === at.ino && st.size === tail.size) {
+        // A log with no head yet is sealed at its start (empty): then `at` must be that start.
+        const headIsAt = at && (old ? old.records === at.seq && old.bytes === at.bytes && old.head_hash === at.hash : at.seq === 0 && at.bytes === 0);
+        if (this.#contiguous && at && tail && headIsAt && tail.ino === at.ino && st.ino === at.ino && st.size === tail.size) {
           if (tail.seq !== at.seq) await writeHead(this.dir, tail.seq, tail.size, tail.hash);
           r = { sealed: true, records: tail.seq, bytes: tail.size, hash: tail.hash };
         } else {

@@ -194,7 +194,7 @@ describe('audit log', () => {
   });
 
   it('a seal over records only this process wrote reads none back, and an edit made before it still fails verify', async (t) => {
-    const { dir, log } = await filled(t, 3); // the first seal reads the log
+    const { dir, log } = await filled(t, 3);
     for (let i = 4; i <= 6; i++) await log.append(rec(i));
     const lines = logLines(dir);
     lines[4] = lines[4]!.replace('"subject":"s5"', '"subject":"x5"'); // same length, in place
@@ -203,6 +203,36 @@ describe('audit log', () => {
     assert.deepEqual(await log.seal(), { sealed: true, records: 6 });
     const v = await log.verify();
     assert.deepEqual(!v.ok && [v.first_bad], [5], JSON.stringify(v));
+  });
+
+  it('the first seal of a log this process wrote from empty reads none back either', async (t) => {
+    const { dir, log } = await filled(t, 3, false);
+    const lines = logLines(dir);
+    lines[1] = lines[1]!.replace('"subject":"s2"', '"subject":"x2"');
+    writeLines(dir, lines);
+    assert.deepEqual(await log.seal(), { sealed: true, records: 3 }, 'not read back');
+    const v = await log.verify();
+    assert.deepEqual(!v.ok && [v.first_bad], [2], JSON.stringify(v));
+  });
+
+  it('a new writer on a log its head seals whole reads none back; on a log with unsealed records it reads those', async (t) => {
+    const { dir } = await filled(t, 3);
+    const next = new AuditLog(dir); // another process, starting on a sealed log
+    await next.append(rec(4));
+    await next.append(rec(5));
+    writeLines(dir, logLines(dir).map((l, i) => (i === 3 ? l.replace('"subject":"s4"', '"subject":"x4"') : l)));
+    assert.deepEqual(await next.seal(), { sealed: true, records: 5 }, 'its own records are not read back');
+    assert.deepEqual((await next.verify()).ok, false);
+    await next.close();
+
+    const { dir: dir2, log } = await filled(t, 2);
+    await log.append(rec(3)); // not sealed
+    const late = new AuditLog(dir2); // starts on a log whose head covers 2 of 3 records
+    await late.append(rec(4));
+    writeLines(dir2, logLines(dir2).map((l, i) => (i === 2 ? l.replace('"subject":"s3"', '"subject":"x3"') : l)));
+    const r = await late.seal();
+    assert.equal(r.sealed, false, 'read back: record 4 no longer extends the edited record 3');
+    await late.close();
   });
 
   it('a record from another writer between two seals makes the seal read the records again', async (t) => {
