@@ -82,6 +82,9 @@ function seedOf(job: UserJob): { seed?: string; note?: string } {
   return { note: 'its seed is not in the key store and it has no creds file' };
 }
 
+/** Per job of a batch: its new token, or why it cannot be made. */
+export type SignedBatch = (string | { note: string })[];
+
 /**
  * Signs a batch of signing inputs (`header.payload`, ASCII) of user tokens about `subjects`,
  * one signature each, in order.
@@ -160,14 +163,29 @@ export class UserReissuer {
    * re-issues any user whose JWT still names the old key).
    */
   async reissueBatch(jobs: readonly UserJob[], sign: BatchSigner): Promise<UserOutcome[]> {
+    return this.writeBatch(jobs, await this.signBatch(jobs, sign));
+  }
+
+  /**
+   * The first half of {@link reissueBatch}: the new tokens of `jobs` (by index), or why each
+   * cannot be made. Nothing is written, so a caller may have the next batch signed while it
+   * writes this one.
+   */
+  async signBatch(jobs: readonly UserJob[], sign: BatchSigner): Promise<SignedBatch> {
     const made = jobs.map((j) => this.resign(j));
     const todo = made.flatMap((m, i) => ('input' in m ? [i] : []));
     const sigs = todo.length ? await sign(todo.map((i) => (made[i] as { input: string }).input), todo.map((i) => jobs[i]!.sub)) : [];
     if (sigs.length !== todo.length) throw new Error('the signer returned a different number of signatures than asked for');
-    const tokens = new Map<number, string>(todo.map((i, k) => [i, `${(made[i] as { input: string }).input}.${b64urlEncode(sigs[k]!)}`]));
+    const tokens: SignedBatch = made.map((m) => ('note' in m ? m : ''));
+    todo.forEach((i, k) => (tokens[i] = `${(made[i] as { input: string }).input}.${b64urlEncode(sigs[k]!)}`));
+    return tokens;
+  }
+
+  /** The second half of {@link reissueBatch}: writes the files of `jobs` signed by {@link signBatch}. */
+  writeBatch(jobs: readonly UserJob[], signed: SignedBatch): UserOutcome[] {
     return jobs.map((job, i) => {
-      const token = tokens.get(i);
-      if (token === undefined) return { reissued: false, creds: false, note: (made[i] as { note: string }).note };
+      const token = signed[i]!;
+      if (typeof token !== 'string') return { reissued: false, creds: false, note: token.note };
       const found = seedOf(job);
       let creds = false;
       if (found.seed) {

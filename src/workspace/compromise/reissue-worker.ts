@@ -6,7 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { isSigchainError } from '../../errors.js';
-import { type BatchSigner, type ReissueSettings, type UserJob, type UserOutcome, UserReissuer } from './reissue-users.js';
+import { type BatchSigner, type ReissueSettings, type SignedBatch, type UserJob, type UserOutcome, UserReissuer } from './reissue-users.js';
 
 /** What the pool asks a worker to do: re-issue one slice of users. A worker serves several in turn. */
 export interface RunRequest {
@@ -46,12 +46,20 @@ const sign: BatchSigner = (inputs, subjects) =>
 async function run({ settings, jobs, every }: RunRequest): Promise<void> {
   const reissuer = new UserReissuer(settings);
   const outcomes: UserOutcome[] = [];
+  // One batch ahead: the next batch is signed on the main thread while this one is written, so
+  // neither the signer waits for the disk nor the disk for the signer.
+  const batch = (i: number): readonly UserJob[] => jobs.slice(i, i + every);
+  let ahead: Promise<SignedBatch> | undefined;
   try {
+    ahead = reissuer.signBatch(batch(0), sign);
     for (let i = 0; i < jobs.length; i += every) {
-      outcomes.push(...(await reissuer.reissueBatch(jobs.slice(i, i + every), sign)));
+      const signed = await ahead!;
+      ahead = i + every < jobs.length ? reissuer.signBatch(batch(i + every), sign) : undefined;
+      outcomes.push(...reissuer.writeBatch(batch(i), signed));
       post({ type: 'progress', done: outcomes.length });
     }
   } catch (e) {
+    ahead?.catch(() => undefined); // signed ahead, never written: its failure is moot
     if (e instanceof SignFailed) {
       post({ type: 'error', ...(e.code ? { code: e.code } : {}), message: e.message });
       return;
