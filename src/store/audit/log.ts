@@ -431,7 +431,12 @@ export class AuditLog implements AuditSink {
    * after the old head are read.
    */
   async seal(): Promise<SealResult> {
-    await ensureDir(this.dir);
+    // A folder removed since (the whole home, say) is not made again just to seal nothing in it.
+    if (!statSync(this.dir, { throwIfNoEntry: false })?.isDirectory()) {
+      const wrote = unsealedSet().delete(this.dir);
+      await this.close();
+      return wrote ? { sealed: false, records: 0, problem: `its folder ${this.dir} is gone (removed after this process wrote to it)` } : { sealed: true, records: 0 };
+    }
     // What the head will cover is on the disk first.
     await this.#fh?.datasync().catch(() => undefined);
     const result = await withAuditLock(this.#lock, async (): Promise<SealResult> => {

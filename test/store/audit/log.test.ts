@@ -58,6 +58,20 @@ describe('audit log', () => {
     assert.deepEqual(await log.verify(), { ok: true, records: 0, sealed: 0, torn: false });
     assert.deepEqual(await log.seal(), { sealed: true, records: 0 });
     assert.equal(existsSync(join(dir, 'audit.nk')), false);
+    assert.equal(existsSync(dir), false, 'a seal of nothing makes no folder either');
+  });
+
+  it('a folder removed after records were written is not made again by the seal, which says so', async (t) => {
+    const dir = auditDir(t);
+    const log = new AuditLog(dir);
+    await log.append(rec(1));
+    rmSync(dir, { recursive: true });
+    const r = await log.seal();
+    assert.equal(r.sealed, false);
+    assert.match(r.problem ?? '', /is gone/);
+    assert.equal(existsSync(dir), false);
+    await log.append(rec(2)); // a later record makes it again, from a fresh chain
+    assert.deepEqual(await log.seal(), { sealed: true, records: 1 });
   });
 
   for (const k of [1, 3, 5, 6]) {
