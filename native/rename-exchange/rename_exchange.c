@@ -6,8 +6,9 @@
  * exactly that.
  *
  *   exchange(a, b) -> 0 when swapped, else the errno (ENOENT: a name is missing; EISDIR: b is
- *                     a folder, ELOOP: b is another non-regular file (symlink, fifo…), both
- *                     left alone, since the caller reuses what lands under a as a plain file;
+ *                     a folder, ELOOP: b is another non-regular file (symlink, fifo…), EMLINK:
+ *                     b has other hard links; all left alone, since the caller reuses what
+ *                     lands under a as its own plain file;
  *                     EINVAL, ENOSYS, EOPNOTSUPP: the kernel or filesystem cannot swap)
  *
  * It returns the errno rather than throwing: every caller has a fallback for the common ones.
@@ -54,6 +55,7 @@ static napi_value Exchange(napi_env env, napi_callback_info info) {
     if (fstatat(AT_FDCWD, b, &st, AT_SYMLINK_NOFOLLOW) != 0) err = errno;
     else if (S_ISDIR(st.st_mode)) err = EISDIR;
     else if (!S_ISREG(st.st_mode)) err = ELOOP;
+    else if (st.st_nlink > 1) err = EMLINK; /* linked elsewhere too: reusing it would write there */
   }
 #ifdef SYS_renameat2
   if (!err && syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) != 0) err = errno;

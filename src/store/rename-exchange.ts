@@ -39,8 +39,8 @@ const UNSUPPORTED = new Set(['EINVAL', 'ENOSYS', 'EOPNOTSUPP', 'ENOTSUP']);
 /**
  * Swaps the names `a` and `b` atomically: a reader of either path sees the old file or the new
  * one, never neither. `'swapped'` when done; `'missing'` when one of them does not exist;
- * `'not-a-file'` when `b` is a folder, a symlink or another non-regular file (the caller means to
- * reuse what lands under `a` as a plain file); `'unsupported'` when the addon, kernel or
+ * `'not-a-file'` when `b` is a folder, a symlink, another non-regular file, or a file with other
+ * hard links (the caller means to reuse what lands under `a` as a plain file of its own); `'unsupported'` when the addon, kernel or
  * filesystem cannot swap. Nothing changed in all three.
  * Throws a Node-style errno error (`code` `EACCES`, `EXDEV`…) on any other failure.
  *
@@ -56,7 +56,7 @@ export function renameExchange(a: string, b: string): 'swapped' | 'missing' | 'n
   if (errno === 0) return 'swapped';
   const code = getSystemErrorName(-errno);
   if (code === 'ENOENT') return 'missing';
-  if (code === 'EISDIR' || code === 'ELOOP') return 'not-a-file';
+  if (code === 'EISDIR' || code === 'ELOOP' || code === 'EMLINK') return 'not-a-file';
   if (UNSUPPORTED.has(code)) return 'unsupported';
   throw Object.assign(new Error(`${code}: cannot swap '${a}' and '${b}'`), { code, errno: -errno, syscall: 'renameat2', path: a, dest: b });
 }

@@ -18,7 +18,7 @@
  * (see `sync-fs.ts`). Leftover held files after a kill are hidden temp files
  * ({@link isTempName}), removed by {@link removeReplaceLeftovers}.
  */
-import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, linkSync, openSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { type Stats, closeSync, constants, fchmodSync, fstatSync, ftruncateSync, linkSync, openSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SECRET_FILE_MODE, TEMP_SUFFIX, ioError } from './atomic.js';
@@ -102,9 +102,22 @@ export class FileReplacer {
         unlinkSync(spare);
         return this.#spare(dir, held, bytes);
       }
+      // Nor into an inode that has another name somewhere (a creds file someone hard-linked
+      // elsewhere): writing there would put this file's bytes in theirs.
+      let st: Stats;
+      try {
+        st = fstatSync(fd);
+      } catch (e) {
+        closeSync(fd);
+        throw e;
+      }
+      if (st.nlink > 1) {
+        closeSync(fd);
+        unlinkSync(spare);
+        return this.#spare(dir, held, bytes);
+      }
       try {
         // Metadata changes start a journal transaction: make only those needed.
-        const st = fstatSync(fd);
         writeAll(fd, bytes);
         if (st.size !== bytes.length) ftruncateSync(fd, bytes.length);
         // The inode had another file's mode: give it the one this file must have.

@@ -1,7 +1,7 @@
 // renameExchange: the native swap behind FileReplacer. It must be built on Linux (a broken build
 // would silently fall back to the slower path), swap exactly, and leave alone what it refuses.
 import assert from 'node:assert/strict';
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -37,12 +37,16 @@ describe('renameExchange', { skip: process.platform !== 'linux' && 'the swap is 
     assert.equal(readFileSync(join(d, 'a'), 'utf8'), 'a');
   });
 
-  it('refuses to swap a file with a folder or a symlink, and leaves both as they were', (t) => {
+  it('refuses to swap a file with a folder, a symlink or a file linked elsewhere, and leaves both as they were', (t) => {
     const d = dir(t);
     writeFileSync(join(d, 'a'), 'a');
     mkdirSync(join(d, 'folder'));
     writeFileSync(join(d, 'target'), 'outside');
     symlinkSync(join(d, 'target'), join(d, 'link'));
+    writeFileSync(join(d, 'linked'), 'two names');
+    linkSync(join(d, 'linked'), join(d, 'second-name'));
+    assert.equal(renameExchange(join(d, 'a'), join(d, 'linked')), 'not-a-file', 'a file with another hard link');
+    assert.equal(readFileSync(join(d, 'linked'), 'utf8'), 'two names');
     assert.equal(renameExchange(join(d, 'a'), join(d, 'folder')), 'not-a-file');
     assert.equal(renameExchange(join(d, 'a'), join(d, 'link')), 'not-a-file');
     assert.ok(lstatSync(join(d, 'folder')).isDirectory());

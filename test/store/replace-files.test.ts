@@ -1,7 +1,7 @@
 // FileReplacer: many files replaced atomically with recycled inodes. Contents must be exact
 // whatever the old and new lengths, modes exactly 0600, and nothing left behind.
 import assert from 'node:assert/strict';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -72,6 +72,24 @@ for (const exchange of [true, false]) describe(`FileReplacer (${exchange ? 'name
     assert.ok(lstatSync(join(d, 'link.jwt')).isFile());
     assert.equal(readFileSync(join(d, 'link.jwt'), 'utf8'), 'new token');
     for (let i = 0; i < 5; i++) assert.equal(readFileSync(join(d, `f${i}.jwt`), 'utf8'), `new ${i}`);
+    assert.deepEqual(readdirSync(d).filter((f) => f.startsWith('.')), []);
+  });
+
+  it('a file with another hard link elsewhere is replaced; the other link keeps the old bytes, never another file\'s', async (t) => {
+    const d = dir(t);
+    const elsewhere = join(dir(t), 'my.creds');
+    writeFileSync(join(d, 'u.creds'), 'old creds of u');
+    linkSync(join(d, 'u.creds'), elsewhere);
+    const r = new FileReplacer({ exchange, ring: 0 });
+    r.replace(join(d, 'u.creds'), 'new creds of u');
+    for (let i = 0; i < 5; i++) {
+      writeFileSync(join(d, `v${i}.creds`), 'old');
+      r.replace(join(d, `v${i}.creds`), `secret creds of v${i}`);
+    }
+    await r.finish();
+    assert.equal(readFileSync(elsewhere, 'utf8'), 'old creds of u');
+    assert.equal(readFileSync(join(d, 'u.creds'), 'utf8'), 'new creds of u');
+    for (let i = 0; i < 5; i++) assert.equal(readFileSync(join(d, `v${i}.creds`), 'utf8'), `secret creds of v${i}`);
     assert.deepEqual(readdirSync(d).filter((f) => f.startsWith('.')), []);
   });
 
