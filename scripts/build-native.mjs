@@ -3,9 +3,10 @@
 // - native/peercred: the key agent learns a peer's uid (SO_PEERCRED) and switches off core
 //   files. Without it `sigchain agent start` refuses to start (AGENT_FAILURE) rather than run
 //   unchecked.
-// - native/rename-exchange: atomic swaps of two names (renameat2 RENAME_EXCHANGE), which halve
-//   the kernel's work per file when a compromise re-issues thousands of users. Without it the
-//   re-issue uses a link and a rename per file: the same guarantees, slower.
+// - native/fscalls: atomic swaps of two names (renameat2 RENAME_EXCHANGE), a third of the work
+//   per file when a compromise re-issues thousands of users, and folder-relative bulk reads
+//   (openat) for listings of thousands of tokens. Without it the same work goes through node:fs:
+//   the same guarantees, slower.
 // It uses the node-gyp that npm ships (npm puts it on PATH for lifecycle scripts; else the copy
 // inside npm). When Node's own headers are installed beside it (Debian/NodeSource:
 // /usr/include/node) they are used, so no download is needed. A failed build does not fail the
@@ -17,7 +18,7 @@ import { dirname, join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const ADDONS = [
   { name: 'peercred', without: '`sigchain agent start` will refuse to start' },
-  { name: 'rename-exchange', without: 'bulk re-issues will replace files the slower way' },
+  { name: 'fscalls', without: 'bulk re-issues and listings will use node:fs, slower' },
 ];
 if (process.platform !== 'linux') {
   console.error('sigchain: the native addons are Linux-only; skipped (sigchain agent will not start here).');

@@ -13,12 +13,14 @@
 // node:fs/promises as fs.promises: loaded when first used, not by every command that imports
 // this file (~1 ms of CLI start-up).
 import { closeSync, fstatSync, openSync, promises as fsp, readSync } from 'node:fs';
+import { sep } from 'node:path';
 import { SigchainError } from '../errors.js';
 import type { KeyMeta } from '../keys/key-meta.js';
 import { KEY_BACKENDS, type KeyBackend } from '../keys/signer.js';
 import { KEY_USAGES, type KeyUsage, isKeyUsage, normalizeUsages } from '../keys/usage.js';
 import { isPublicKey } from '../nkeys/codec.js';
 import { PRIVATE_DIR_MODE, SECRET_FILE_MODE, ioError, writeFileAtomic } from './atomic.js';
+import { readSmallFilesSync } from './native-fs.js';
 
 /** Extension of the sidecar next to `<PUB>.nk`. */
 export const KEY_META_EXTENSION = '.json';
@@ -209,6 +211,52 @@ export function readKeyMetaFileSync(path: string, publicKey: string): KeyMeta | 
     closeSync(fd);
   }
   return parseKeyMeta(text, publicKey, path);
+}
+
+const NOT_ASCII = /[^\x00-\x7f]/;
+const S_IFMT = 0o170000;
+const S_IFREG = 0o100000;
+
+/**
+ * {@link readKeyMetaFileSync} for records read in order (a listing, sorted by key): the records
+ * of each folder are read in one native call when the first of them is asked for, and only that
+ * folder's are held. A record the native read cannot vouch for (not a plain file, writable by
+ * others, not ASCII, missing…) is read by {@link readKeyMetaFileSync}, which names the problem.
+ *
+ * @example
+ * ```ts
+ * const read = keyMetaReader(records.values()); // records: public key → record path
+ * for (const [pub, path] of records) console.log(read(path, pub)?.usages);
+ * ```
+ */
+export function keyMetaReader(paths: Iterable<string>): (path: string, publicKey: string) => KeyMeta | undefined {
+  const byDir = new Map<string, string[]>();
+  for (const path of paths) {
+    const cut = path.lastIndexOf(sep);
+    const dir = path.slice(0, cut);
+    let names = byDir.get(dir);
+    if (!names) byDir.set(dir, (names = []));
+    names.push(path.slice(cut + 1));
+  }
+  let heldDir: string | undefined;
+  let held = new Map<string, string>();
+  return (path, publicKey) => {
+    const cut = path.lastIndexOf(sep);
+    const dir = path.slice(0, cut);
+    if (dir !== heldDir) {
+      heldDir = dir;
+      held = new Map();
+      const names = byDir.get(dir) ?? [];
+      const modes = new Uint32Array(names.length);
+      const texts = names.length ? readSmallFilesSync(dir, names, MAX_META_BYTES, modes) : undefined;
+      texts?.forEach((t, i) => {
+        const mode = modes[i]!;
+        if (typeof t === 'string' && (mode & S_IFMT) === S_IFREG && (!CHECK_MODES || (mode & 0o022) === 0) && !NOT_ASCII.test(t)) held.set(names[i]!, t);
+      });
+    }
+    const text = held.get(path.slice(cut + 1));
+    return text !== undefined ? parseKeyMeta(text, publicKey, path) : readKeyMetaFileSync(path, publicKey);
+  };
 }
 
 /** Writes the sidecar atomically, 0600 in a 0700 folder. */

@@ -9,7 +9,7 @@
  * old file is hard-linked to a hidden "held" name before the rename, and a held inode whose block
  * is already allocated becomes, a while later, the temp file of another replacement (rewritten in
  * place). No block is allocated or freed per file; the rename stays atomic. Where the kernel can
- * swap two names (`renameat2` RENAME_EXCHANGE, see `rename-exchange.ts`), the new file and the old
+ * swap two names (`renameat2` RENAME_EXCHANGE, see `native-fs.ts`), the new file and the old
  * one swap names in one step, so the old inode lands under the temp name with no hard link: half
  * the directory operations.
  *
@@ -22,7 +22,7 @@ import { type Stats, closeSync, constants, fchmodSync, fstatSync, ftruncateSync,
 import { unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SECRET_FILE_MODE, TEMP_SUFFIX, ioError } from './atomic.js';
-import { renameExchange } from './rename-exchange.js';
+import { renameExchange } from './native-fs.js';
 
 /** Prefix of the hidden names this module uses; listings skip them as temp files. */
 const REPLACE_PREFIX = '.replace.';

@@ -20,6 +20,8 @@ describe('bulk listings on a big store', () => {
     const op = await ws.directoryOperator('O');
     writeFileSync(op.userJwtPath('A', 'broken'), 'not a jwt', { mode: 0o600 });
     writeFileSync(op.userJwtPath('A', 'account-token'), await op.readAccountJwt('A'), { mode: 0o600 });
+    // Over the native read's size (16 KiB): read again the node:fs way, judged the same.
+    writeFileSync(op.userJwtPath('A', 'huge'), `${await op.readAccountJwt('A')}${' '.repeat(20_000)}`, { mode: 0o600 });
     const damagedMeta = ws.keys.metaPath(added.users[3]!.publicKey);
     writeFileSync(damagedMeta, '{', { mode: 0o600 });
     const openMeta = ws.keys.metaPath(added.users[4]!.publicKey);
@@ -38,11 +40,12 @@ describe('bulk listings on a big store', () => {
     }
     type Row = { name: string; sub?: string; iss?: string; code?: string };
     const now: Row[] = (await storedUsers(op, 'A')).map((u): Row => (u.error ? { name: u.name, code: u.error.code } : { name: u.name, sub: u.facts.sub, iss: u.facts.iss }));
-    assert.equal(now.length, 642);
+    assert.equal(now.length, 643);
     // The account token in a user's place: unreadable both ways (the code may differ: the old reader refused its type).
     const norm = (l: Row[]) => l.map((u) => (u.code ? { name: u.name, code: 'unreadable' } : u)).sort((a, b) => (a.name < b.name ? -1 : 1));
     assert.deepEqual(norm(now), norm(before));
     assert.equal(now.find((u) => u.name === 'broken')!.code, 'STORE_CORRUPT');
+    assert.equal(now.find((u) => u.name === 'huge')!.code, 'STORE_CORRUPT', 'an account token, read whole');
 
     // Keys: as listKeys + getKeyMeta, one record at a time.
     const keys = await ws.keys.listKeys();

@@ -1,11 +1,13 @@
-// renameExchange: the native swap behind FileReplacer. It must be built on Linux (a broken build
-// would silently fall back to the slower path), swap exactly, and leave alone what it refuses.
+// native/fscalls: the swap behind FileReplacer and the folder reader behind listings. It must be
+// built on Linux (a broken build would silently fall back to the slower path), swap exactly,
+// read exactly, and leave alone what it refuses.
 import assert from 'node:assert/strict';
 import { linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { renameExchange, renameExchangeAvailable } from '../../src/store/rename-exchange.js';
+import { nativeFsAvailable, readSmallFilesSync, renameExchange } from '../../src/store/native-fs.js';
 
 function dir(t: { after(fn: () => void): void }): string {
   const d = mkdtempSync(join(tmpdir(), 'sigchain-exchange-'));
@@ -14,8 +16,8 @@ function dir(t: { after(fn: () => void): void }): string {
 }
 
 describe('renameExchange', { skip: process.platform !== 'linux' && 'the swap is Linux-only' }, () => {
-  it('is built and loads here (npm install builds native/rename-exchange)', () => {
-    assert.equal(renameExchangeAvailable(), true);
+  it('is built and loads here (npm install builds native/fscalls)', () => {
+    assert.equal(nativeFsAvailable(), true);
   });
 
   it('swaps two files in one step: each name then holds the other inode', (t) => {
@@ -61,5 +63,40 @@ describe('renameExchange', { skip: process.platform !== 'linux' && 'the swap is 
     // A path component that is a file: ENOTDIR, not one of the answers above.
     assert.throws(() => renameExchange(join(d, 'a', 'x'), join(d, 'b')), (e: NodeJS.ErrnoException) => e.code === 'ENOTDIR');
     assert.throws(() => renameExchange(join(d, 'a'), join(d, 'x'.repeat(5000))), (e: NodeJS.ErrnoException) => e.code === 'ENAMETOOLONG');
+  });
+});
+
+describe('readSmallFilesSync', { skip: process.platform !== 'linux' && 'the addon is Linux-only' }, () => {
+  it('reads each file of a folder exactly, and names what it could not read', (t) => {
+    const d = dir(t);
+    writeFileSync(join(d, 'a.jwt'), 'eyJhbGciOi.x.y\n');
+    writeFileSync(join(d, 'empty.jwt'), '');
+    writeFileSync(join(d, 'big.jwt'), 'z'.repeat(101));
+    writeFileSync(join(d, 'exact.jwt'), 'z'.repeat(100));
+    writeFileSync(join(d, 'bytes.jwt'), Buffer.from([0x41, 0xe9, 0x00, 0xff]));
+    mkdirSync(join(d, 'folder.jwt'));
+    writeFileSync(join(d, 'target'), 'through the link');
+    symlinkSync(join(d, 'target'), join(d, 'link.jwt'));
+    const got = readSmallFilesSync(d, ['a.jwt', 'empty.jwt', 'big.jwt', 'exact.jwt', 'bytes.jwt', 'folder.jwt', 'missing.jwt', 'link.jwt', '../escape', ''], 100);
+    assert.deepEqual(got, [
+      'eyJhbGciOi.x.y\n',
+      '',
+      { code: 'EFBIG' },
+      'z'.repeat(100),
+      '\u0041\u00e9\u0000\u00ff', // latin1: one character per byte, nothing lost
+      { code: 'EISDIR' },
+      { code: 'ENOENT' },
+      'through the link', // as node:fs reads it
+      { code: 'EINVAL' }, // a name is one path component, never a way out of the folder
+      { code: 'EINVAL' },
+    ]);
+  });
+
+  it('a fifo in the folder reads as empty instead of blocking; a missing folder is left to node:fs', (t) => {
+    const d = dir(t);
+    execFileSync('mkfifo', [join(d, 'pipe.jwt')]);
+    assert.deepEqual(readSmallFilesSync(d, ['pipe.jwt'], 1024), ['']);
+    assert.equal(readSmallFilesSync(join(d, 'none'), ['a.jwt'], 1024), undefined);
+    assert.throws(() => readSmallFilesSync(d, ['a.jwt'], 0), TypeError);
   });
 });

@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "fscalls",
+      "sources": ["fscalls.c"],
+      "cflags": ["-Wall", "-Wextra", "-O2"]
+    }
+  ]
+}

@@ -1,0 +1,182 @@
+/*
+ * File-system calls Node has no API for, for sigchain's bulk store work. A tiny N-API addon:
+ *
+ *   exchange(a, b) -> 0 when swapped, else the errno (ENOENT: a name is missing; EISDIR: b is
+ *                     a folder, ELOOP: b is another non-regular file (symlink, fifo…), EMLINK:
+ *                     b has other hard links; all left alone, since the caller reuses what
+ *                     lands under a as its own plain file; EINVAL, ENOSYS, EOPNOTSUPP: the
+ *                     kernel or filesystem cannot swap). Linux renameat2 with RENAME_EXCHANGE:
+ *                     a bulk replace swaps a file's new content in and keeps the old inode under
+ *                     the temp name for reuse, in one directory operation instead of a hard link
+ *                     plus a rename.
+ *
+ *   readFiles(dir, names, max[, modes]) -> one entry per name: its bytes as a latin1 string,
+ *                     the errno that stopped it, or -1 when it holds more than max bytes. Or a
+ *                     number (the errno) when dir cannot be opened. With modes (a Uint32Array),
+ *                     each opened file's st_mode is written there, for callers that check it. Each file is opened relative to the
+ *                     folder (openat: one path component to resolve, not the whole path) and
+ *                     read in one loop here, so listing 10,000 tokens costs the kernel's work
+ *                     and not ten thousand round trips through node:fs.
+ *
+ * Both return errnos rather than throwing: every caller has a fallback for them.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <node_api.h>
+
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
+
+#define MAX_PATH_BYTES 4096
+
+/* Copies a JS string into buf; 0 on success, else an errno for the caller to return. */
+static int path_arg(napi_env env, napi_value v, char *buf) {
+  size_t len;
+  if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) return EINVAL;
+  if (len >= MAX_PATH_BYTES) return ENAMETOOLONG;
+  if (napi_get_value_string_utf8(env, v, buf, MAX_PATH_BYTES, &len) != napi_ok) return EINVAL;
+  return 0;
+}
+
+static napi_value Exchange(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  char a[MAX_PATH_BYTES], b[MAX_PATH_BYTES]; /* on the stack: worker threads call this at once */
+  int err;
+  napi_value out;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc < 2) {
+    napi_throw_type_error(env, NULL, "exchange(a, b) takes two paths");
+    return NULL;
+  }
+  err = path_arg(env, argv[0], a);
+  if (!err) err = path_arg(env, argv[1], b);
+  if (!err) {
+    struct stat st;
+    if (fstatat(AT_FDCWD, b, &st, AT_SYMLINK_NOFOLLOW) != 0) err = errno;
+    else if (S_ISDIR(st.st_mode)) err = EISDIR;
+    else if (!S_ISREG(st.st_mode)) err = ELOOP;
+    else if (st.st_nlink > 1) err = EMLINK; /* linked elsewhere too: reusing it would write there */
+  }
+#ifdef SYS_renameat2
+  if (!err && syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) != 0) err = errno;
+#else
+  if (!err) err = ENOSYS;
+#endif
+  if (napi_create_int32(env, err, &out) != napi_ok) return NULL;
+  return out;
+}
+
+#define MAX_READ_BYTES (1 << 20)
+
+static napi_value int_value(napi_env env, int32_t v) {
+  napi_value out;
+  if (napi_create_int32(env, v, &out) != napi_ok) return NULL;
+  return out;
+}
+
+/* Reads fd to its end into buf (up to cap bytes); the count, or -errno. */
+static long read_all(int fd, char *buf, long cap) {
+  long total = 0;
+  while (total < cap) {
+    ssize_t r = read(fd, buf + total, (size_t)(cap - total));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return -(long)errno;
+    }
+    if (r == 0) break;
+    total += r;
+  }
+  return total;
+}
+
+static napi_value ReadFiles(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  uint32_t *modes = NULL;
+  size_t modes_length = 0;
+  char dir[MAX_PATH_BYTES], name[MAX_PATH_BYTES];
+  uint32_t n = 0;
+  int32_t max = 0;
+  bool is_array = false;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc < 3 || napi_is_array(env, argv[1], &is_array) != napi_ok || !is_array || napi_get_value_int32(env, argv[2], &max) != napi_ok || max < 1 || max > MAX_READ_BYTES) {
+    napi_throw_type_error(env, NULL, "readFiles(dir, names, max) takes a folder, an array of names and a size of 1 byte to 1 MiB");
+    return NULL;
+  }
+  if (argc >= 4) {
+    /* Optional: a Uint32Array that gets each opened file's st_mode (0 for the others). */
+    napi_typedarray_type ta_type;
+    void *data = NULL;
+    bool is_ta = false;
+    if (napi_is_typedarray(env, argv[3], &is_ta) != napi_ok || !is_ta || napi_get_typedarray_info(env, argv[3], &ta_type, &modes_length, &data, NULL, NULL) != napi_ok || ta_type != napi_uint32_array) {
+      napi_throw_type_error(env, NULL, "readFiles: the fourth argument, when given, is a Uint32Array for the modes");
+      return NULL;
+    }
+    modes = data;
+  }
+  int err = path_arg(env, argv[0], dir);
+  if (err) return int_value(env, err);
+  if (napi_get_array_length(env, argv[1], &n) != napi_ok) return NULL;
+  int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return int_value(env, errno);
+  /* One byte more than max: a file that fills it holds more than max. */
+  char *buf = malloc((size_t)max + 1);
+  napi_value out;
+  if (!buf || napi_create_array_with_length(env, n, &out) != napi_ok) {
+    free(buf);
+    close(dfd);
+    return buf ? NULL : int_value(env, ENOMEM);
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value v, entry;
+    napi_valuetype type;
+    if (napi_get_element(env, argv[1], i, &v) != napi_ok || napi_typeof(env, v, &type) != napi_ok) break;
+    /* Names come from a folder listing: one component, never a path out of the folder. */
+    err = type == napi_string ? path_arg(env, v, name) : EINVAL;
+    if (!err && (name[0] == 0 || strchr(name, '/') != NULL)) err = EINVAL;
+    long got = 0;
+    if (!err) {
+      /* O_NONBLOCK: a fifo planted in the folder reads as empty instead of hanging the reader. */
+      int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+      if (fd < 0) err = errno;
+      else {
+        if (modes && i < modes_length) {
+          struct stat st;
+          modes[i] = fstat(fd, &st) == 0 ? (uint32_t)st.st_mode : 0;
+        }
+        got = read_all(fd, buf, (long)max + 1);
+        if (got < 0) err = (int)-got;
+        close(fd);
+      }
+    }
+    if (err && modes && i < modes_length) modes[i] = 0;
+    napi_status st;
+    if (err) st = napi_create_int32(env, err, &entry);
+    else if (got > max) st = napi_create_int32(env, -1, &entry);
+    else st = napi_create_string_latin1(env, buf, (size_t)got, &entry);
+    if (st != napi_ok || napi_set_element(env, out, i, entry) != napi_ok) break;
+  }
+  free(buf);
+  close(dfd);
+  return out;
+}
+
+static napi_value Init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+    {"exchange", NULL, Exchange, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"readFiles", NULL, ReadFiles, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

@@ -1,0 +1,92 @@
+/**
+ * File-system calls Node has no API for (native/fscalls, built by `npm install`):
+ *
+ * - {@link renameExchange}: atomic swaps of two names (Linux `renameat2(RENAME_EXCHANGE)`). A
+ *   bulk replace swaps a file's new content in and keeps the old inode under the temp name for
+ *   reuse, in one directory operation instead of a hard link plus a rename.
+ * - {@link readSmallFilesSync}: the small files of one folder read in one call, each opened
+ *   relative to the folder (`openat`), for listings of thousands of tokens.
+ *
+ * Where the addon is not built, or the kernel or filesystem cannot do it, callers fall back to
+ * node:fs: the same guarantees, more work.
+ */
+import { createRequire } from 'node:module';
+import { getSystemErrorName } from 'node:util';
+
+interface Addon {
+  exchange(a: string, b: string): number;
+  readFiles(dir: string, names: readonly string[], max: number, modes?: Uint32Array): number | Array<string | number>;
+}
+
+// dist/src/store/native-fs.js → <package root>/native/fscalls/build/Release/fscalls.node
+const ADDON_PATH = new URL('../../../native/fscalls/build/Release/fscalls.node', import.meta.url);
+
+let loaded: Addon | null | undefined;
+
+function addon(): Addon | null {
+  if (loaded !== undefined) return loaded;
+  try {
+    loaded = process.platform === 'linux' ? (createRequire(import.meta.url)(ADDON_PATH.pathname) as Addon) : null;
+  } catch {
+    loaded = null; // not built here: callers use their fallback
+  }
+  return loaded;
+}
+
+/** Whether the addon is built and loads in this process (else every call here answers with its fallback). */
+export function nativeFsAvailable(): boolean {
+  return addon() !== null;
+}
+
+// Kernel or filesystem without the swap: EINVAL (flag unknown to the filesystem), ENOSYS (no
+// renameat2), EOPNOTSUPP (NFS, FUSE…).
+const UNSUPPORTED = new Set(['EINVAL', 'ENOSYS', 'EOPNOTSUPP', 'ENOTSUP']);
+
+/**
+ * Swaps the names `a` and `b` atomically: a reader of either path sees the old file or the new
+ * one, never neither. `'swapped'` when done; `'missing'` when one of them does not exist;
+ * `'not-a-file'` when `b` is a folder, a symlink, another non-regular file, or a file with other
+ * hard links (the caller means to reuse what lands under `a` as a plain file of its own); `'unsupported'` when the addon, kernel or
+ * filesystem cannot swap. Nothing changed in all three.
+ * Throws a Node-style errno error (`code` `EACCES`, `EXDEV`…) on any other failure.
+ *
+ * @example
+ * ```ts
+ * if (renameExchange(temp, path) === 'swapped') reuse(temp); // temp now names the old file
+ * ```
+ */
+export function renameExchange(a: string, b: string): 'swapped' | 'missing' | 'not-a-file' | 'unsupported' {
+  const native = addon();
+  if (!native) return 'unsupported';
+  const errno = native.exchange(a, b);
+  if (errno === 0) return 'swapped';
+  const code = getSystemErrorName(-errno);
+  if (code === 'ENOENT') return 'missing';
+  if (code === 'EISDIR' || code === 'ELOOP' || code === 'EMLINK') return 'not-a-file';
+  if (UNSUPPORTED.has(code)) return 'unsupported';
+  throw Object.assign(new Error(`${code}: cannot swap '${a}' and '${b}'`), { code, errno: -errno, syscall: 'renameat2', path: a, dest: b });
+}
+
+/** One file of {@link readSmallFilesSync}: its text, or why it was not read (`EFBIG`: more than `max` bytes). */
+export type SmallFile = string | { code: string };
+
+/**
+ * The files `names` of the folder `dir`, read in one native call: each one's bytes as latin1
+ * text (exact for ASCII such as tokens; any other byte stays visible to the caller's checks), or
+ * `{ code }` with the errno name that stopped it (`ENOENT`, `EISDIR`…), `EFBIG` when it holds
+ * more than `max` bytes. A fifo reads as empty rather than blocking. Undefined when the
+ * addon is not built or the folder cannot be opened: the caller then reads the files with
+ * node:fs, which names the error.
+ *
+ * @example
+ * ```ts
+ * const texts = readSmallFilesSync(usersDir, ['u1.jwt', 'u2.jwt'], 16 * 1024);
+ * ```
+ */
+export function readSmallFilesSync(dir: string, names: readonly string[], max: number, modes?: Uint32Array): SmallFile[] | undefined {
+  const native = addon();
+  if (!native) return undefined;
+  const got = modes ? native.readFiles(dir, names, max, modes) : native.readFiles(dir, names, max);
+  if (typeof got === 'number') return undefined;
+  return got.map((v) => (typeof v === 'string' ? v : { code: v === -1 ? 'EFBIG' : getSystemErrorName(-v) }));
+}
