@@ -56,6 +56,9 @@ function removeAll(dir) {
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'sigchain-tests-'));
+// Passable, not listable, as /tmp is for the folders under it: a test that runs a client as
+// another user opens its own folder to it (every test folder is 0700 unless a test says so).
+chmodSync(scratch, 0o711);
 const child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit', env: { ...process.env, TMPDIR: scratch } });
 // Ctrl-C reaches the test runner too (same process group): wait for it, then clean up.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));

@@ -14,6 +14,7 @@ import { jwtsInText, loadChainFiles, tokenFromText } from '../../src/input/index
 import { definePolicy } from '../../src/trust/policy.js';
 import { memoryResolver } from '../../src/trust/resolver.js';
 import { verifyChain, verifyChainSync } from '../../src/trust/verify-chain.js';
+import { type JwtDirEntry, readJwtDirSync, readJwtFileSync } from '../../src/store/jwt-files.js';
 import { type Corpus, IAT } from './corpus.js';
 import { WASMCLOUD_TARGETS } from './wasmcloud-targets.js';
 import { GO_FIELDS, type Mutated, mutateText, resign } from './mutators.js';
@@ -185,6 +186,14 @@ function scratchFile(input: Input): string {
   writeFileSync(p, Buffer.from(input.text, input.latin1 ? 'latin1' : 'utf8'));
   return p;
 }
+let lastStoreDir: string | undefined;
+/** A folder holding the input as its one `u.jwt` (what a users folder holds). */
+function scratchStoreFile(input: Input): string {
+  tmp ??= mkdtempSync(join(tmpdir(), 'sigchain-fuzz-'));
+  lastStoreDir ??= mkdtempSync(join(tmp, 'users-'));
+  writeFileSync(join(lastStoreDir, 'u.jwt'), Buffer.from(input.text, input.latin1 ? 'latin1' : 'utf8'));
+  return lastStoreDir;
+}
 process.once('exit', () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
@@ -269,6 +278,22 @@ export const TARGETS: Target[] = [
     gen: (rng, c) => (rng.chance(0.5) ? textInput(rng, c) : credsInput(rng, c)),
     run: (i) => loadChainFiles([scratchFile(i)]),
     check: (i, r) => checkWhole(i.latin1 ? Buffer.from(i.text, 'latin1').toString('utf8') : i.text, r as string[]),
+  },
+  {
+    // The store's bulk reader (native reads where the addon is built) against the one-file
+    // reader (node:fs): the same token and facts, or the same coded error, for any bytes.
+    name: 'text.readJwtDirSync',
+    family: 'text',
+    gen: (rng, c) => (rng.chance(0.7) ? tokenInput(rng, c) : textInput(rng, c)),
+    run: (i) => readJwtDirSync(scratchStoreFile(i), { tokens: true }),
+    check: (i, r) => {
+      const [got] = r as JwtDirEntry[];
+      const want = readJwtFileSync(join(lastStoreDir!, 'u.jwt'));
+      const view = (e: JwtDirEntry | ReturnType<typeof readJwtFileSync>) => (e === undefined ? 'missing' : 'error' in e && e.error ? `error ${e.error.code}` : JSON.stringify([e.token, e.facts]));
+      const a = view(got);
+      const b = view(want);
+      return a === b ? undefined : { cls: 'reads-differently', key: 'folder reader and file reader disagree', message: `readJwtDirSync gave ${a.slice(0, 120)}, readJwtFileSync ${b.slice(0, 120)}` };
+    },
   },
   {
     name: 'trust.verifyChainSync',
