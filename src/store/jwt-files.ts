@@ -11,7 +11,7 @@ import { decodeJwt, verifyJwt } from '../jwt/decode.js';
 import { roleOfKey } from '../nkeys/roles.js';
 import { ioError } from './atomic.js';
 import { jwtNamesSync } from './bulk-read.js';
-import { readSmallFilesSync } from './native-fs.js';
+import { smallFilesReader } from './native-fs.js';
 
 /** What kind of token a store file holds. */
 export type StoredKind = 'operator' | 'account' | 'user';
@@ -152,13 +152,11 @@ export function readJwtDirSync(dir: string, opts: { tokens?: boolean } = {}): Jw
   // token is ASCII, so latin1 is exact for a good file; a byte that is not ASCII fails the
   // decoding below as it would in UTF-8.
   const buf = Buffer.allocUnsafe(READ_CHUNK);
-  let texts: ReturnType<typeof readSmallFilesSync>;
+  const at = smallFilesReader(dir, names.map((n) => `${n}.jwt`), READ_CHUNK);
   for (let i = 0; i < names.length; i++) {
-    // A slice at a time: the texts of 10,000 files held at once would outlive young collections.
-    if (i % NATIVE_SLICE === 0) texts = readSmallFilesSync(dir, names.slice(i, i + NATIVE_SLICE).map((n) => `${n}.jwt`), READ_CHUNK);
     const name = names[i]!;
     const path = `${dir}/${name}.jwt`;
-    const text = texts?.[i % NATIVE_SLICE];
+    const text = at(i);
     // What the native read could not take (gone, a folder, too large…) is read the node:fs way,
     // which says why in the words every other reader uses.
     const r = typeof text === 'string' ? tokenFacts(path, text.trim()) : readJwtFileSync(path, buf);
@@ -234,9 +232,6 @@ export function storedJwtError(path: string, token: string): SigchainError | und
     return corruptFile(path, e);
   }
 }
-
-/** Files read per native call by {@link readJwtDirSync}. */
-const NATIVE_SLICE = 256;
 
 /** Most JWT files fit: a user token is under 1 KiB; a bigger file is read whole. */
 const READ_CHUNK = 16 * 1024;

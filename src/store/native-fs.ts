@@ -44,11 +44,11 @@ const UNSUPPORTED = new Set(['EINVAL', 'ENOSYS', 'EOPNOTSUPP', 'ENOTSUP']);
 
 /**
  * Swaps the names `a` and `b` atomically: a reader of either path sees the old file or the new
- * one, never neither. `'swapped'` when done; `'missing'` when one of them does not exist;
- * `'not-a-file'` when `b` is a folder, a symlink, another non-regular file, or a file with other
- * hard links (the caller means to reuse what lands under `a` as a plain file of its own); `'unsupported'` when the addon, kernel or
- * filesystem cannot swap. Nothing changed in all three.
- * Throws a Node-style errno error (`code` `EACCES`, `EXDEV`…) on any other failure.
+ * one, never neither. `'swapped'` when done. Otherwise nothing changed: `'missing'` when one of
+ * them does not exist; `'not-a-file'` when `b` is a folder, a symlink, another non-regular file,
+ * or a file with other hard links (the caller means to reuse what lands under `a` as a plain
+ * file of its own); `'unsupported'` when the addon, kernel or filesystem cannot swap. Throws a
+ * Node-style errno error (`code` `EACCES`, `EXDEV`…) on any other failure.
  *
  * @example
  * ```ts
@@ -73,10 +73,11 @@ export type SmallFile = string | { code: string };
 /**
  * The files `names` of the folder `dir`, read in one native call: each one's bytes as latin1
  * text (exact for ASCII such as tokens; any other byte stays visible to the caller's checks), or
- * `{ code }` with the errno name that stopped it (`ENOENT`, `EISDIR`…), `EFBIG` when it holds
- * more than `max` bytes. A fifo reads as empty rather than blocking. Undefined when the
- * addon is not built or the folder cannot be opened: the caller then reads the files with
- * node:fs, which names the error.
+ * `{ code }` with the errno name that stopped it (`ENOENT`, `EISDIR`…; `EFBIG` when it holds
+ * more than `max` bytes). With `modes` (one slot per name), each file's `st_mode` as the
+ * descriptor read has it (0 where none was opened), for callers that judge permissions. A fifo
+ * reads as empty rather than blocking. Undefined when the addon is not built or the folder
+ * cannot be opened: the caller then reads the files with node:fs, which names the error.
  *
  * @example
  * ```ts
@@ -88,5 +89,31 @@ export function readSmallFilesSync(dir: string, names: readonly string[], max: n
   if (!native) return undefined;
   const got = modes ? native.readFiles(dir, names, max, modes) : native.readFiles(dir, names, max);
   if (typeof got === 'number') return undefined;
-  return got.map((v) => (typeof v === 'string' ? v : { code: v === -1 ? 'EFBIG' : getSystemErrorName(-v) }));
+  return got.map((v) => (typeof v === 'string' ? v : { code: typeof v !== 'number' ? 'EIO' : v === -1 ? 'EFBIG' : getSystemErrorName(-v) }));
+}
+
+/** Files per native call of {@link smallFilesReader}: enough to amortise the call, few enough that the texts die young. */
+const SLICE = 256;
+
+/**
+ * {@link readSmallFilesSync} over a long list, a slice of files per native call: `at(i)` is the
+ * answer for `names[i]` (undefined where the addon is not built). Ask in order; only the
+ * current slice's texts are held, so a listing of 10,000 files does not keep them all alive.
+ *
+ * @example
+ * ```ts
+ * const at = smallFilesReader(usersDir, names.map((n) => `${n}.jwt`), 16 * 1024);
+ * for (let i = 0; i < names.length; i++) use(at(i) ?? readTheSlowWay(names[i]));
+ * ```
+ */
+export function smallFilesReader(dir: string, names: readonly string[], max: number): (i: number) => SmallFile | undefined {
+  let from = -1;
+  let texts: SmallFile[] | undefined;
+  return (i) => {
+    if (from < 0 || i < from || i >= from + SLICE) {
+      from = i - (i % SLICE);
+      texts = readSmallFilesSync(dir, names.slice(from, from + SLICE), max);
+    }
+    return texts?.[i - from];
+  };
 }

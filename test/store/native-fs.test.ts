@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { nativeFsAvailable, readSmallFilesSync, renameExchange } from '../../src/store/native-fs.js';
+import { nativeFsAvailable, readSmallFilesSync, renameExchange, smallFilesReader } from '../../src/store/native-fs.js';
 
 function dir(t: { after(fn: () => void): void }): string {
   const d = mkdtempSync(join(tmpdir(), 'sigchain-exchange-'));
@@ -98,5 +98,17 @@ describe('readSmallFilesSync', { skip: process.platform !== 'linux' && 'the addo
     assert.deepEqual(readSmallFilesSync(d, ['pipe.jwt'], 1024), ['']);
     assert.equal(readSmallFilesSync(join(d, 'none'), ['a.jwt'], 1024), undefined);
     assert.throws(() => readSmallFilesSync(d, ['a.jwt'], 0), TypeError);
+  });
+});
+
+describe('smallFilesReader', { skip: process.platform !== 'linux' && 'the addon is Linux-only' }, () => {
+  it('answers for every name of a long list, across slices, in order or not', (t) => {
+    const d = dir(t);
+    const names = Array.from({ length: 600 }, (_, i) => `f${i}.jwt`);
+    for (const [i, n] of names.entries()) if (i !== 300) writeFileSync(join(d, n), `content ${i}`);
+    const at = smallFilesReader(d, names, 1024);
+    for (let i = 0; i < names.length; i++) assert.deepEqual(at(i), i === 300 ? { code: 'ENOENT' } : `content ${i}`, names[i]);
+    assert.equal(at(5), 'content 5', 'back to an earlier slice');
+    assert.equal(at(599), 'content 599');
   });
 });

@@ -15,7 +15,7 @@ import { KeyPair } from '../../nkeys/keypair.js';
 import type { Role } from '../../nkeys/roles.js';
 import type { OperatorStore } from '../../store/operator-store.js';
 import { jwtNamesSync, namesInDirSync, readTextSync } from '../../store/bulk-read.js';
-import { readSmallFilesSync } from '../../store/native-fs.js';
+import { smallFilesReader } from '../../store/native-fs.js';
 import { type CompromiseJournal, backupKey, readBackup, readJournal } from './journal.js';
 import { swapSigningKey } from './swap-signing-key.js';
 import type { CompromiseParent, CompromisePlan, Unsearched } from './types.js';
@@ -147,7 +147,6 @@ function peek(token: string): { iss?: string; sub?: string; iat?: number; type?:
   };
 }
 
-const NATIVE_SLICE = 256;
 const NOT_ASCII = /[^\x00-\x7f]/;
 /** Bigger token files (a user token is under 1 KiB) are read by node:fs. */
 const MAX_TOKEN_FILE = 16 * 1024;
@@ -388,14 +387,13 @@ function scanUsers(ws: Workspace, w: OperatorWork, p: ParentWork, key: string, b
   const credsDir = ws.keys.accountCredsDir(w.op.name, account);
   const userKeysDir = ws.keys.roleKeysDir('U');
   const seedSource = seedSources();
-  let texts: ReturnType<typeof readSmallFilesSync>;
+  const at = smallFilesReader(usersDir, names.map((n) => `${n}.jwt`), MAX_TOKEN_FILE);
   for (let i = 0; i < names.length; i++) {
     const user = names[i]!;
     const jwtPath = `${usersDir}${sep}${user}.jwt`;
-    // A slice of files at a time in one native call; what it cannot take (or any byte that is
-    // not ASCII, which UTF-8 reads otherwise) is read again the node:fs way.
-    if (i % NATIVE_SLICE === 0) texts = readSmallFilesSync(usersDir, names.slice(i, i + NATIVE_SLICE).map((n) => `${n}.jwt`), MAX_TOKEN_FILE);
-    const text = texts?.[i % NATIVE_SLICE];
+    // Read natively, a slice of files per call; what that cannot take (or any byte that is not
+    // ASCII, which UTF-8 reads otherwise) is read again the node:fs way.
+    const text = at(i);
     let token = typeof text === 'string' && !NOT_ASCII.test(text) ? text.trim() : readToken(jwtPath);
     let facts = token === undefined ? undefined : peek(token);
     const saved = backup.get(backupKey(account, user));
