@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { decodeAccount } from '../../../src/claims/nats/decode.js';
 import { isSigchainError } from '../../../src/errors.js';
@@ -311,6 +312,11 @@ describe('push/pull on a three-server cluster (full resolver)', () => {
     await cluster.stop(2);
     await cluster.start(2);
     await cluster.routed();
+    // n3 comes back holding Q, and a full resolver hands what it holds to its peers when it
+    // joins: let that settle first (up to 3 s), or its copy can reach n2 just after the prune.
+    for (const until = Date.now() + 3000; Date.now() < until; await sleep(100)) {
+      if ((await Promise.all(cluster.nodes.map((n) => heldOn(n, q)))).every(Boolean)) break;
+    }
     const again = await runCli(home, ['push', '-A', '--prune', '--json']);
     assert.equal(again.code, 0, again.stdout + again.stderr);
     for (const node of cluster.nodes) assert.equal(await heldOn(node, q), undefined, `${node.name} still holds Q`);
