@@ -43,6 +43,8 @@ static int path_arg(napi_env env, napi_value v, char *buf) {
   if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) return EINVAL;
   if (len >= MAX_PATH_BYTES) return ENAMETOOLONG;
   if (napi_get_value_string_utf8(env, v, buf, MAX_PATH_BYTES, &len) != napi_ok) return EINVAL;
+  /* A NUL inside would name a shorter path than the caller meant (node:fs refuses those too). */
+  if (strlen(buf) != len) return EINVAL;
   return 0;
 }
 

@@ -63,6 +63,9 @@ describe('renameExchange', { skip: process.platform !== 'linux' && 'the swap is 
     // A path component that is a file: ENOTDIR, not one of the answers above.
     assert.throws(() => renameExchange(join(d, 'a', 'x'), join(d, 'b')), (e: NodeJS.ErrnoException) => e.code === 'ENOTDIR');
     assert.throws(() => renameExchange(join(d, 'a'), join(d, 'x'.repeat(5000))), (e: NodeJS.ErrnoException) => e.code === 'ENAMETOOLONG');
+    // A NUL inside a path would name a shorter one ("b"): refused, nothing swapped.
+    assert.equal(renameExchange(join(d, 'a'), `${join(d, 'b')}\0tail`), 'unsupported');
+    assert.equal(readFileSync(join(d, 'b'), 'utf8'), 'b');
   });
 });
 
@@ -77,7 +80,7 @@ describe('readSmallFilesSync', { skip: process.platform !== 'linux' && 'the addo
     mkdirSync(join(d, 'folder.jwt'));
     writeFileSync(join(d, 'target'), 'through the link');
     symlinkSync(join(d, 'target'), join(d, 'link.jwt'));
-    const got = readSmallFilesSync(d, ['a.jwt', 'empty.jwt', 'big.jwt', 'exact.jwt', 'bytes.jwt', 'folder.jwt', 'missing.jwt', 'link.jwt', '../escape', ''], 100);
+    const got = readSmallFilesSync(d, ['a.jwt', 'empty.jwt', 'big.jwt', 'exact.jwt', 'bytes.jwt', 'folder.jwt', 'missing.jwt', 'link.jwt', '../escape', '', 'a.jwt\0x'], 100);
     assert.deepEqual(got, [
       'eyJhbGciOi.x.y\n',
       '',
@@ -89,6 +92,7 @@ describe('readSmallFilesSync', { skip: process.platform !== 'linux' && 'the addo
       'through the link', // as node:fs reads it
       { code: 'EINVAL' }, // a name is one path component, never a way out of the folder
       { code: 'EINVAL' },
+      { code: 'EINVAL' }, // nor a name with a NUL in it (it would read a.jwt)
     ]);
   });
 
