@@ -233,8 +233,9 @@ export function storedJwtError(path: string, token: string): SigchainError | und
   }
 }
 
-/** Most JWT files fit: a user token is under 1 KiB; a bigger file is read whole. */
-const READ_CHUNK = 16 * 1024;
+/** Most JWT files fit: a user token is under 1 KiB; a bigger file is read whole (bulk readers read it by node:fs). */
+export const JWT_READ_CHUNK = 16 * 1024;
+const READ_CHUNK = JWT_READ_CHUNK;
 
 function readSmall(path: string, buf: Buffer): string {
   const fd = openSync(path, 'r');

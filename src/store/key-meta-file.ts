@@ -12,7 +12,7 @@
  */
 // node:fs/promises as fs.promises: loaded when first used, not by every command that imports
 // this file (~1 ms of CLI start-up).
-import { closeSync, fstatSync, openSync, promises as fsp, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, promises as fsp, readSync } from 'node:fs';
 import { sep } from 'node:path';
 import { SigchainError } from '../errors.js';
 import type { KeyMeta } from '../keys/key-meta.js';
@@ -213,10 +213,6 @@ export function readKeyMetaFileSync(path: string, publicKey: string): KeyMeta | 
   return parseKeyMeta(text, publicKey, path);
 }
 
-const NOT_ASCII = /[^\x00-\x7f]/;
-const S_IFMT = 0o170000;
-const S_IFREG = 0o100000;
-
 /**
  * {@link readKeyMetaFileSync} for records read in order (a listing, sorted by key): the records
  * of each folder are read in one native call when the first of them is asked for, and only that
@@ -248,10 +244,10 @@ export function keyMetaReader(paths: Iterable<string>): (path: string, publicKey
       held = new Map();
       const names = byDir.get(dir) ?? [];
       const modes = new Uint32Array(names.length);
-      const texts = names.length ? readSmallFilesSync(dir, names, MAX_META_BYTES, modes) : undefined;
+      const texts = names.length ? readSmallFilesSync(dir, names, MAX_META_BYTES, { modes, ascii: true }) : undefined;
       texts?.forEach((t, i) => {
         const mode = modes[i]!;
-        if (typeof t === 'string' && (mode & S_IFMT) === S_IFREG && (!CHECK_MODES || (mode & 0o022) === 0) && !NOT_ASCII.test(t)) held.set(names[i]!, t);
+        if (typeof t === 'string' && (mode & constants.S_IFMT) === constants.S_IFREG && (!CHECK_MODES || (mode & 0o022) === 0)) held.set(names[i]!, t);
       });
     }
     const text = held.get(path.slice(cut + 1));

@@ -70,13 +70,25 @@ export function renameExchange(a: string, b: string): 'swapped' | 'missing' | 'n
 /** One file of {@link readSmallFilesSync}: its text, or why it was not read (`EFBIG`: more than `max` bytes). */
 export type SmallFile = string | { code: string };
 
+/** Options of {@link readSmallFilesSync} and {@link smallFilesReader}. */
+export interface SmallFilesOptions {
+  /** One slot per name: each file's `st_mode` as the descriptor read has it (0 where none was opened). */
+  modes?: Uint32Array;
+  /**
+   * Only ASCII text: a file with any other byte is answered `EILSEQ`, for callers that read
+   * UTF-8 (where latin1 would not be the same text) and read such a file the node:fs way.
+   */
+  ascii?: boolean;
+}
+
+const NOT_ASCII = /[^\x00-\x7f]/;
+
 /**
  * The files `names` of the folder `dir`, read in one native call: each one's bytes as latin1
  * text (exact for ASCII such as tokens; any other byte stays visible to the caller's checks), or
  * `{ code }` with the errno name that stopped it (`ENOENT`, `EISDIR`…; `EFBIG` when it holds
- * more than `max` bytes). With `modes` (one slot per name), each file's `st_mode` as the
- * descriptor read has it (0 where none was opened), for callers that judge permissions. A fifo
- * reads as empty rather than blocking. Undefined when the addon is not built or the folder
+ * more than `max` bytes; see {@link SmallFilesOptions} for `modes` and `ascii`). A fifo reads as
+ * empty rather than blocking. Undefined when the addon is not built or the folder
  * cannot be opened: the caller then reads the files with node:fs, which names the error.
  *
  * @example
@@ -84,12 +96,12 @@ export type SmallFile = string | { code: string };
  * const texts = readSmallFilesSync(usersDir, ['u1.jwt', 'u2.jwt'], 16 * 1024);
  * ```
  */
-export function readSmallFilesSync(dir: string, names: readonly string[], max: number, modes?: Uint32Array): SmallFile[] | undefined {
+export function readSmallFilesSync(dir: string, names: readonly string[], max: number, opts: SmallFilesOptions = {}): SmallFile[] | undefined {
   const native = addon();
   if (!native) return undefined;
-  const got = modes ? native.readFiles(dir, names, max, modes) : native.readFiles(dir, names, max);
+  const got = opts.modes ? native.readFiles(dir, names, max, opts.modes) : native.readFiles(dir, names, max);
   if (typeof got === 'number') return undefined;
-  return got.map((v) => (typeof v === 'string' ? v : { code: typeof v !== 'number' ? 'EIO' : v === -1 ? 'EFBIG' : getSystemErrorName(-v) }));
+  return got.map((v) => (typeof v === 'string' ? (opts.ascii && NOT_ASCII.test(v) ? { code: 'EILSEQ' } : v) : { code: typeof v !== 'number' ? 'EIO' : v === -1 ? 'EFBIG' : getSystemErrorName(-v) }));
 }
 
 /** Files per native call of {@link smallFilesReader}: enough to amortise the call, few enough that the texts die young. */
@@ -106,13 +118,13 @@ const SLICE = 256;
  * for (let i = 0; i < names.length; i++) use(at(i) ?? readTheSlowWay(names[i]));
  * ```
  */
-export function smallFilesReader(dir: string, names: readonly string[], max: number): (i: number) => SmallFile | undefined {
+export function smallFilesReader(dir: string, names: readonly string[], max: number, opts: Pick<SmallFilesOptions, 'ascii'> = {}): (i: number) => SmallFile | undefined {
   let from = -1;
   let texts: SmallFile[] | undefined;
   return (i) => {
     if (from < 0 || i < from || i >= from + SLICE) {
       from = i - (i % SLICE);
-      texts = readSmallFilesSync(dir, names.slice(from, from + SLICE), max);
+      texts = readSmallFilesSync(dir, names.slice(from, from + SLICE), max, opts);
     }
     return texts?.[i - from];
   };

@@ -94,6 +94,8 @@ describe('readSmallFilesSync', { skip: process.platform !== 'linux' && 'the addo
       { code: 'EINVAL' },
       { code: 'EINVAL' }, // nor a name with a NUL in it (it would read a.jwt)
     ]);
+    // For a reader of UTF-8: any byte that is not ASCII is left to node:fs.
+    assert.deepEqual(readSmallFilesSync(d, ['a.jwt', 'bytes.jwt'], 100, { ascii: true }), ['eyJhbGciOi.x.y\n', { code: 'EILSEQ' }]);
   });
 
   it('a fifo in the folder reads as empty instead of blocking; a missing folder is left to node:fs', (t) => {

@@ -16,6 +16,7 @@ import type { Role } from '../../nkeys/roles.js';
 import type { OperatorStore } from '../../store/operator-store.js';
 import { jwtNamesSync, namesInDirSync, readTextSync } from '../../store/bulk-read.js';
 import { smallFilesReader } from '../../store/native-fs.js';
+import { JWT_READ_CHUNK } from '../../store/jwt-files.js';
 import { type CompromiseJournal, backupKey, readBackup, readJournal } from './journal.js';
 import { swapSigningKey } from './swap-signing-key.js';
 import type { CompromiseParent, CompromisePlan, Unsearched } from './types.js';
@@ -147,9 +148,6 @@ function peek(token: string): { iss?: string; sub?: string; iat?: number; type?:
   };
 }
 
-const NOT_ASCII = /[^\x00-\x7f]/;
-/** Bigger token files (a user token is under 1 KiB) are read by node:fs. */
-const MAX_TOKEN_FILE = 16 * 1024;
 
 function readToken(path: string): string | undefined {
   return readTextSync(path)?.trim();
@@ -387,14 +385,14 @@ function scanUsers(ws: Workspace, w: OperatorWork, p: ParentWork, key: string, b
   const credsDir = ws.keys.accountCredsDir(w.op.name, account);
   const userKeysDir = ws.keys.roleKeysDir('U');
   const seedSource = seedSources();
-  const at = smallFilesReader(usersDir, names.map((n) => `${n}.jwt`), MAX_TOKEN_FILE);
+  const at = smallFilesReader(usersDir, names.map((n) => `${n}.jwt`), JWT_READ_CHUNK, { ascii: true });
   for (let i = 0; i < names.length; i++) {
     const user = names[i]!;
     const jwtPath = `${usersDir}${sep}${user}.jwt`;
     // Read natively, a slice of files per call; what that cannot take (or any byte that is not
     // ASCII, which UTF-8 reads otherwise) is read again the node:fs way.
     const text = at(i);
-    let token = typeof text === 'string' && !NOT_ASCII.test(text) ? text.trim() : readToken(jwtPath);
+    let token = typeof text === 'string' ? text.trim() : readToken(jwtPath);
     let facts = token === undefined ? undefined : peek(token);
     const saved = backup.get(backupKey(account, user));
     const savedFacts = saved === undefined ? undefined : peek(saved);
