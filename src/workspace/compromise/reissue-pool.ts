@@ -24,7 +24,9 @@ export interface RunUserJobsOptions {
 }
 
 /** Fewer users than this are re-issued inline: starting threads would cost more than it saves. */
-export const PARALLEL_FROM = 2000;
+const PARALLEL_FROM = 2000;
+/** A thread is worth starting for this many users at least. */
+const USERS_PER_THREAD = 100;
 
 function chunkSize(total: number): number {
   // Small stores report often (tests interrupt mid-way); large ones every 256 users.
@@ -36,6 +38,11 @@ const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resol
 /** The default number of threads for `n` users. */
 export function defaultWorkers(n: number): number {
   return n >= PARALLEL_FROM ? Math.min(4, availableParallelism()) : 1;
+}
+
+/** Threads for `n` users: `workers` when given (else the default), never more than the users pay for. */
+function threadsFor(n: number, workers: number | undefined): number {
+  return Math.min(workers ?? defaultWorkers(n), Math.ceil(n / USERS_PER_THREAD));
 }
 
 async function runInline(jobs: readonly UserJob[], settings: ReissueSettings, sign: BatchSigner, onChunk: ((done: number) => void) | undefined): Promise<UserOutcome[]> {
@@ -61,12 +68,12 @@ async function runInline(jobs: readonly UserJob[], settings: ReissueSettings, si
  *
  * @example
  * ```ts
- * const pool = UserWorkerPool.start(defaultWorkers(total));
+ * const pool = UserWorkerPool.startFor(largestBatch);
  * try {
  *   await writeBackup(…);
  *   for (const jobs of byAccount) await runUserJobs(jobs, settings, sign, { pool });
  * } finally {
- *   await pool.close();
+ *   await pool?.close();
  * }
  * ```
  */
@@ -76,6 +83,15 @@ export class UserWorkerPool {
 
   private constructor(workers: Worker[]) {
     this.#workers = workers;
+  }
+
+  /**
+   * The pool {@link runUserJobs} would start for the largest batch of `n` users (with `workers`
+   * as it takes them), started now; undefined when such a batch runs inline.
+   */
+  static startFor(n: number, workers?: number): UserWorkerPool | undefined {
+    const threads = threadsFor(n, workers);
+    return n >= PARALLEL_FROM && threads > 1 ? UserWorkerPool.start(threads) : undefined;
   }
 
   /** Starts `n` workers (at least 1). */
@@ -98,7 +114,7 @@ export class UserWorkerPool {
   /** Runs `jobs` split over the pool's workers (see {@link runUserJobs}). */
   async run(jobs: readonly UserJob[], settings: ReissueSettings, sign: BatchSigner, onChunk: ((done: number) => void) | undefined): Promise<UserOutcome[]> {
     if (this.#broken) throw new Error('the re-issue workers were stopped by an earlier failure');
-    const workers = this.#workers.slice(0, Math.min(this.#workers.length, Math.ceil(jobs.length / 100)));
+    const workers = this.#workers.slice(0, threadsFor(jobs.length, this.#workers.length));
     const n = workers.length;
     const slices = Array.from({ length: n }, (_, k) => jobs.slice(Math.floor((k * jobs.length) / n), Math.floor(((k + 1) * jobs.length) / n)));
     const done = new Array<number>(n).fill(0);
@@ -171,7 +187,7 @@ export class UserWorkerPool {
 export async function runUserJobs(jobs: readonly UserJob[], settings: ReissueSettings, sign: BatchSigner, opts: RunUserJobsOptions = {}): Promise<UserOutcome[]> {
   if (!jobs.length) return [];
   if (opts.pool) return opts.pool.run(jobs, settings, sign, opts.onChunk);
-  const n = Math.min(opts.workers ?? defaultWorkers(jobs.length), Math.ceil(jobs.length / 100));
+  const n = threadsFor(jobs.length, opts.workers);
   if (n <= 1) return runInline(jobs, settings, sign, opts.onChunk);
   const pool = UserWorkerPool.start(n);
   try {

@@ -17,7 +17,7 @@ import { readTextSync } from '../../store/bulk-read.js';
 import type { CompromiseProgress, CompromiseResult } from './types.js';
 import type { Signer } from '../../keys/signer.js';
 import type { BatchSigner } from './reissue-users.js';
-import { PARALLEL_FROM, UserWorkerPool, defaultWorkers, runUserJobs } from './reissue-pool.js';
+import { UserWorkerPool, runUserJobs } from './reissue-pool.js';
 import { type UserJob, UserReissuer } from './reissue-users.js';
 import type { Workspace } from '../workspace.js';
 
@@ -65,9 +65,7 @@ export async function applyUserSteps(c: UserStepContext, w: OperatorWork): Promi
   for (const d of dirs) removeReplaceLeftovers(d);
 
   // The threads load their code while the backup is written and synced.
-  const largest = Math.max(...accounts.map((a) => w.userJobs.get(a)!.length));
-  const threads = Math.min(c.workers ?? defaultWorkers(largest), Math.ceil(largest / 100));
-  const pool = largest >= PARALLEL_FROM && threads > 1 ? UserWorkerPool.start(threads) : undefined;
+  const pool = UserWorkerPool.startFor(Math.max(...accounts.map((a) => w.userJobs.get(a)!.length)), c.workers);
   try {
     await reissueUsers(c, w, accounts, total, pool);
   } finally {
