@@ -5,7 +5,7 @@
  * store's operator; accounts' imports are judged against their exporters (`judgeImports`).
  * A problem is reported once, at the entity it belongs to: an expired account is the
  * account's problem, not each of its users'. Users are verified in bulk, over every core
- * when there are many (`verifyMany`).
+ * when there are many (`verifyFiles`, `verifyMany`).
  */
 import { type ErrorCode, type SigchainError, isSigchainError } from '../../errors.js';
 import { judgeImports } from '../../trust/nats/imports.js';
@@ -15,8 +15,9 @@ import type { OperatorEntities } from '../../store/store.js';
 import type { Workspace } from '../workspace.js';
 import { readStoreTrust } from './store-trust.js';
 import { jwtNamesSync } from '../../store/bulk-read.js';
-import { type PlainPolicy, type VerifiedFile, fileWorkers, startVerifyWorkers, verifyFiles, verifyMany } from './verify-many.js';
+import { type PlainPolicy, type VerifiedFile, fileWorkers, startVerifyWorkers, verifyFiles, verifyMany, verifyOnPool } from './verify-many.js';
 import { OperatorStore } from '../../store/operator-store.js';
+import { sep } from 'node:path';
 
 /** One problem found by {@link validateStore}. */
 export interface ValidationProblem {
@@ -36,7 +37,7 @@ export interface ValidateOptions {
   allAccounts?: boolean;
   /** Judge at this time (Unix seconds) instead of now. */
   now?: number;
-  /** Threads that read and verify the users, this one included (default: one per core when there are many). */
+  /** Threads that read and verify the users, this one included (default: every core when there are many: on a machine of 2 to 5 cores this thread with libuv's pool checking the signatures, else one thread per core). */
   workers?: number;
 }
 
@@ -88,7 +89,8 @@ export async function validateStore(ws: Workspace, opts: ValidateOptions = {}): 
   const folder = op instanceof OperatorStore ? op : undefined;
   const users = folder ? listUsers(folder, accounts) : undefined;
   const workers = opts.workers !== undefined ? Math.max(0, opts.workers - 1) : undefined;
-  const started = users ? startVerifyWorkers(fileWorkers(users.length, workers)) : undefined;
+  const ahead = users ? verifyOnPool(users.length, workers) : false;
+  const started = users && !ahead ? startVerifyWorkers(fileWorkers(users.length, workers)) : undefined;
   try {
     const trust = await readStoreTrust(ws);
     const problems: ValidationProblem[] = [];
@@ -142,7 +144,7 @@ export async function validateStore(ws: Workspace, opts: ValidateOptions = {}): 
     if (folder && users) {
       // Every user of every account judged, read and verified in one pass over the cores (each
       // thread reads the files it judges).
-      const judged = await verifyFiles(users.map((u) => folder.userJwtPath(u.account, u.name)), parents, policy, { started: started! });
+      const judged = await verifyFiles(users.map((u) => u.path), parents, policy, started ? { started } : { ahead });
       users.forEach((u, i) => judgeUser(() => `user ${u.account}/${u.name}`, judged[i]!));
     } else {
       // A store that is not a folder (KV): its entries are read (and their signatures checked) by
@@ -174,16 +176,18 @@ export async function validateStore(ws: Workspace, opts: ValidateOptions = {}): 
   }
 }
 
-function listUsers(op: OperatorStore, accounts: readonly string[]): Array<{ account: string; name: string }> {
-  const users: Array<{ account: string; name: string }> = [];
+function listUsers(op: OperatorStore, accounts: readonly string[]): Array<{ account: string; name: string; path: string }> {
+  const users: Array<{ account: string; name: string; path: string }> = [];
   for (const name of accounts) {
+    const dir = op.usersDir(name);
     let names: string[] = [];
     try {
-      names = jwtNamesSync(op.usersDir(name));
+      names = jwtNamesSync(dir);
     } catch {
       // An account whose users folder cannot be listed has no users to judge (its own JWT was).
     }
-    for (const u of names) users.push({ account: name, name: u });
+    // The names are the folder's own (a listing of safe names): their paths need no checks.
+    for (const u of names) users.push({ account: name, name: u, path: `${dir}${sep}${u}.jwt` });
   }
   return users;
 }

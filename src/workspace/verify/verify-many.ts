@@ -1,10 +1,12 @@
 /**
- * Verifying many tokens against one set of parents and one policy: inline for a few, split over
- * worker threads for many. One core of node:crypto verifies Ed25519 at about 0.6x of Go's
+ * Verifying many tokens against one set of parents and one policy: inline for a few, over
+ * every core for many. One core of node:crypto verifies Ed25519 at about 0.6x of Go's
  * crypto/ed25519, so a store of 10,000 users is judged as fast as nats-io/jwt only by using
- * every core. Each worker builds its own resolver and policy from plain data (the chain's
- * tokens, the policy's options), judges its slice, and sends back only the errors: most tokens
- * are valid, and a verdict's chain is not needed here.
+ * every core. Two ways: worker threads, each building its own resolver and policy from plain
+ * data (the chain's tokens, the policy's options), judging its share and sending back only the
+ * errors (most tokens are valid, and a verdict's chain is not needed here); or, for files on a
+ * machine of a few cores, this thread alone with the signatures checked on libuv's thread pool
+ * (`verifyJwtsAhead`), which starts in microseconds where a worker takes ~60 ms to load its code.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -13,7 +15,9 @@ import { memoryResolver } from '../../trust/resolver.js';
 import type { Reason } from '../../trust/verdict.js';
 import { definePolicy } from '../../trust/policy.js';
 import { verifyChainSync } from '../../trust/verify-chain.js';
-import { readJwtTextSync, storedJwtError } from '../../store/jwt-files.js';
+import { JWT_READ_CHUNK, readJwtTextSync, storedJwtError } from '../../store/jwt-files.js';
+import { readSmallFilesSync } from '../../store/native-fs.js';
+import { forgetVerified, verifyJwtsAhead } from '../../jwt/verify-ahead.js';
 
 /** The policy as plain data, so that it crosses a thread boundary (no functions). */
 export interface PlainPolicy extends Omit<PolicyOptions, 'now' | 'revokedJtis' | 'trustedOperators' | 'bannedKeys'> {
@@ -125,10 +129,40 @@ const CLEAN: VerifiedFile = Object.freeze({ errors: Object.freeze([]) as unknown
  * JWT too (the store's formats include the verifier's).
  */
 export function verifyFilesInline(paths: readonly string[], judge: (token: string) => { errors: Reason[]; warnings: Reason[] }): Array<[number, VerifiedFile]> {
-  const buf = Buffer.allocUnsafe(16 * 1024);
+  return judgeTexts(paths, readTexts(paths), judge);
+}
+
+/** What {@link readTexts} read of one file: its trimmed text, why it could not be read, or undefined when it is gone. */
+type FileText = ReturnType<typeof readJwtTextSync>;
+
+/**
+ * The text of each file of `paths`, as `readJwtTextSync` reads one: each run of files of one
+ * folder in one native call where the addon is built (ASCII only, so the text is the UTF-8 one);
+ * what that cannot take (missing, too large, not ASCII…) is read the node:fs way, which names why.
+ */
+function readTexts(paths: readonly string[]): FileText[] {
+  const buf = Buffer.allocUnsafe(JWT_READ_CHUNK);
+  const out: FileText[] = new Array<FileText>(paths.length);
+  for (let from = 0; from < paths.length; ) {
+    const slash = paths[from]!.lastIndexOf('/');
+    const dir = paths[from]!.slice(0, slash + 1);
+    let to = from + 1;
+    while (to < paths.length && paths[to]!.startsWith(dir) && paths[to]!.indexOf('/', dir.length) < 0) to++;
+    const texts = slash > 0 ? readSmallFilesSync(dir.slice(0, -1), paths.slice(from, to).map((p) => p.slice(dir.length)), JWT_READ_CHUNK, { ascii: true }) : undefined;
+    for (let i = from; i < to; i++) {
+      const t = texts?.[i - from];
+      out[i] = typeof t === 'string' ? t.trim() : readJwtTextSync(paths[i]!, buf);
+    }
+    from = to;
+  }
+  return out;
+}
+
+/** {@link verifyFilesInline} of files already read (`texts[i]` of `paths[i]`). */
+function judgeTexts(paths: readonly string[], texts: readonly FileText[], judge: (token: string) => { errors: Reason[]; warnings: Reason[] }): Array<[number, VerifiedFile]> {
   const out: Array<[number, VerifiedFile]> = [];
   for (let i = 0; i < paths.length; i++) {
-    const r = readJwtTextSync(paths[i]!, buf);
+    const r = texts[i];
     if (r === undefined) out.push([i, { missing: true, errors: [], warnings: [] }]);
     else if (typeof r !== 'string') out.push([i, { readError: { code: r.error.code, message: r.error.message }, errors: [], warnings: [] }]);
     else {
@@ -166,12 +200,70 @@ export interface VerifyWorkers {
  *
  * @example
  * ```ts
- * fileWorkers(10_000); // 1 on a machine of 2 cores
+ * fileWorkers(10_000); // 7 on a machine of 8 cores; 0 on 2 to 5 (see verifyOnPool)
  * ```
  */
 export function fileWorkers(files: number, workers?: number): number {
+  if (verifyOnPool(files, workers)) return 0;
   const extra = workers ?? (files >= PARALLEL_FROM ? Math.max(0, availableParallelism() - 1) : 0);
   return Math.min(extra, Math.max(0, Math.ceil(files / FILES_PER_CHUNK) - 1));
+}
+
+/** libuv's thread pool size, where node:crypto runs its asynchronous jobs. */
+function poolThreads(): number {
+  const n = Number(process.env.UV_THREADPOOL_SIZE);
+  return Number.isInteger(n) && n > 0 ? n : 4;
+}
+
+/**
+ * Whether {@link verifyFiles} judges `files` files best on this thread alone with their
+ * signatures checked on libuv's thread pool (`verifyJwtsAhead`), rather than over worker
+ * threads: when the pool's threads (4 unless `UV_THREADPOOL_SIZE` says otherwise) and this one
+ * cover every core. Ed25519 is most of the work, and the pool starts in microseconds where a
+ * worker thread takes ~60 ms to load and warm its code; on more cores, workers reach them all.
+ * Never when `workers` is given (the caller chose the threads).
+ *
+ * @example
+ * ```ts
+ * verifyOnPool(10_000); // true on a machine of 2 to 5 cores
+ * ```
+ */
+export function verifyOnPool(files: number, workers?: number): boolean {
+  const cores = availableParallelism();
+  return workers === undefined && files >= PARALLEL_FROM && cores > 1 && cores <= poolThreads() + 1;
+}
+
+/** Files whose signatures are checked on the pool at a time, and how many such chunks are in flight. */
+const AHEAD_CHUNK = 256;
+const AHEAD_DEPTH = 3;
+
+/**
+ * {@link verifyFiles} on this thread with the signatures checked ahead on the thread pool: a few
+ * chunks are read and handed to the pool, and each is judged (with no signature left to check)
+ * while the pool works on the next ones.
+ */
+async function verifyFilesAhead(paths: readonly string[], judge: (token: string) => { errors: Reason[]; warnings: Reason[] }, settle: (start: number, bad: Array<[number, VerifiedFile]>) => void): Promise<void> {
+  const inFlight: Array<{ start: number; texts: FileText[]; tokens: string[]; checked: Promise<void> }> = [];
+  let next = 0;
+  const send = (): void => {
+    if (next >= paths.length) return;
+    const start = next;
+    next = Math.min(paths.length, next + AHEAD_CHUNK);
+    const texts = readTexts(paths.slice(start, next));
+    const tokens = texts.filter((t): t is string => typeof t === 'string');
+    inFlight.push({ start, texts, tokens, checked: verifyJwtsAhead(tokens) });
+  };
+  while (inFlight.length < AHEAD_DEPTH && next < paths.length) send();
+  try {
+    for (let c = inFlight.shift(); c; c = inFlight.shift()) {
+      await c.checked;
+      send();
+      settle(c.start, judgeTexts(paths.slice(c.start, c.start + c.texts.length), c.texts, judge));
+    }
+  } finally {
+    // Stopped by a failure: what the pool checked for chunks not judged is not kept.
+    for (const c of inFlight) void c.checked.then(() => forgetVerified(c.tokens));
+  }
 }
 
 /**
@@ -212,6 +304,9 @@ export function startVerifyWorkers(n: number): VerifyWorkers {
  * and the worker threads ({@link fileWorkers} of them, or those `started` ahead) take as they
  * finish the previous one, each reading its chunk's files itself. The workers are started
  * first, so their start-up overlaps this thread's first chunks; they are stopped at the end.
+ * With `ahead` (the default where {@link verifyOnPool} says so, unless threads were `started`),
+ * no worker: this thread reads and judges every file while libuv's pool checks the signatures of
+ * the next chunks. The answers are the same either way.
  * Answers in the order given; a file that cannot be read as a JWT has `readError` (the reason
  * `readJwtFile` gives). Files without errors or warnings share one frozen answer: treat the
  * answers as read-only.
@@ -222,9 +317,17 @@ export function startVerifyWorkers(n: number): VerifyWorkers {
  * judged.filter((f) => f.readError || f.errors.length).length; // files with a problem
  * ```
  */
-export async function verifyFiles(paths: readonly string[], chain: readonly string[], policy: PlainPolicy, opts: { workers?: number; started?: VerifyWorkers } = {}): Promise<VerifiedFile[]> {
+export async function verifyFiles(paths: readonly string[], chain: readonly string[], policy: PlainPolicy, opts: { workers?: number; started?: VerifyWorkers; ahead?: boolean } = {}): Promise<VerifiedFile[]> {
   const fixed: PlainPolicy = { ...policy, now: policy.now ?? Date.now() / 1000 };
   const results: VerifiedFile[] = new Array<VerifiedFile>(paths.length).fill(CLEAN);
+  const settle = (start: number, bad: Array<[number, VerifiedFile]>): void => {
+    for (const [i, f] of bad) results[start + i] = f;
+  };
+  if (opts.ahead ?? (!opts.started && verifyOnPool(paths.length, opts.workers))) {
+    await opts.started?.close();
+    await verifyFilesAhead(paths, tokenJudge(chain, fixed), settle);
+    return results;
+  }
   const pool = opts.started ?? startVerifyWorkers(fileWorkers(paths.length, opts.workers));
   const n = pool.threads.length;
   // Chunks shrink as the list runs out, so that the threads finish together: a thread left
@@ -237,9 +340,6 @@ export async function verifyFiles(paths: readonly string[], chain: readonly stri
     const start = next;
     next = Math.min(paths.length, next + size);
     return { start, end: next };
-  };
-  const settle = (start: number, bad: Array<[number, VerifiedFile]>): void => {
-    for (const [i, f] of bad) results[start + i] = f;
   };
   try {
     // Each worker: sent the chain and policy, then one chunk at a time until none is left.

@@ -18,7 +18,7 @@ import { buildUserStore } from '../../helpers/big-store.js';
 import { tempWorkspace } from '../helpers.js';
 
 describe('verifyFiles', () => {
-  it('answers as reading each file then verifying it would, inline and over workers, in order', async (t) => {
+  it('answers as reading each file then verifying it would, inline, over workers and with the pool checking signatures, in order', async (t) => {
     const { home } = tempWorkspace(t);
     const s = await buildUserStore(home, 700);
     const op = await s.ws.directoryOperator('O');
@@ -80,12 +80,15 @@ describe('verifyFiles', () => {
       const got = await verifyFiles(paths, chain, policy, { workers });
       assert.deepEqual(got, expected, `with ${workers} workers`);
     }
+    // This thread alone with the signatures checked on libuv's pool (validate's way on a few cores).
+    assert.deepEqual(await verifyFiles(paths, chain, policy, { ahead: true }), expected, 'signatures checked ahead on the pool');
     // Threads started ahead (as validate starts them before it reads the chain): the same answers.
     assert.deepEqual(await verifyFiles(paths, chain, policy, { started: startVerifyWorkers(2) }), expected);
     await startVerifyWorkers(1).close(); // started, never used: stopped all the same
     const one = await validateStore(s.ws, { allAccounts: true, workers: 1 });
     const three = await validateStore(s.ws, { allAccounts: true, workers: 3 });
     assert.deepEqual(three, one);
+    assert.deepEqual(await validateStore(s.ws, { allAccounts: true }), one, 'the default threads');
     assert.ok(one.problems.length >= 8);
   });
 
