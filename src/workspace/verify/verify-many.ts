@@ -65,8 +65,10 @@ export function verifyWorkers(n: number): number {
 
 /**
  * Verifies every token of `tokens` against the parents in `chain` under `policy`, with
- * `workers` threads (default {@link verifyWorkers}); answers in the order given. The time is
- * fixed once for all tokens (`policy.now`, else now), so every thread judges at the same moment.
+ * `workers` threads (default {@link verifyWorkers}), or with `ahead` (the default where
+ * {@link verifyOnPool} says so) on this thread with the signatures checked on libuv's pool;
+ * answers in the order given, the same either way. The time is fixed once for all tokens
+ * (`policy.now`, else now), so every thread judges at the same moment.
  *
  * @example
  * ```ts
@@ -74,8 +76,9 @@ export function verifyWorkers(n: number): number {
  * const invalid = errors.filter((e) => e.length > 0).length;
  * ```
  */
-export async function verifyMany(tokens: readonly string[], chain: readonly string[], policy: PlainPolicy, opts: { workers?: number } = {}): Promise<VerifyManyResult> {
+export async function verifyMany(tokens: readonly string[], chain: readonly string[], policy: PlainPolicy, opts: { workers?: number; ahead?: boolean } = {}): Promise<VerifyManyResult> {
   const fixed: PlainPolicy = { ...policy, now: policy.now ?? Date.now() / 1000 };
+  if (opts.ahead ?? verifyOnPool(tokens.length, opts.workers)) return verifyManyAhead(tokens, chain, fixed);
   const n = Math.min(opts.workers ?? verifyWorkers(tokens.length), Math.max(1, Math.floor(tokens.length / 100)));
   if (n <= 1) return verifyManyInline({ tokens, chain, policy: fixed });
   const url = new URL('./verify-many-worker.js', import.meta.url);
@@ -99,6 +102,35 @@ export async function verifyMany(tokens: readonly string[], chain: readonly stri
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
+}
+
+/** {@link verifyMany} on this thread, the signatures of the next chunks checked on libuv's pool while one is judged. */
+async function verifyManyAhead(tokens: readonly string[], chain: readonly string[], policy: PlainPolicy): Promise<VerifyManyResult> {
+  const judge = tokenJudge(chain, policy);
+  const out: VerifyManyResult = { errors: [], warnings: [] };
+  const chunks: string[][] = [];
+  for (let at = 0; at < tokens.length; at += AHEAD_CHUNK) chunks.push(tokens.slice(at, at + AHEAD_CHUNK));
+  const checked = new Map<number, Promise<void>>();
+  const send = (k: number): void => void (k < chunks.length && checked.set(k, verifyJwtsAhead(chunks[k]!)));
+  for (let k = 0; k < AHEAD_DEPTH; k++) send(k);
+  for (let k = 0; k < chunks.length; k++) {
+    await checked.get(k);
+    checked.delete(k);
+    send(k + AHEAD_DEPTH);
+    try {
+      for (const t of chunks[k]!) {
+        const v = judge(t);
+        out.errors.push(v.errors);
+        out.warnings.push(v.warnings);
+      }
+    } catch (e) {
+      // What the pool checked for tokens not judged is not kept.
+      forgetVerified(chunks[k]!);
+      for (const [j, p] of checked) void p.then(() => forgetVerified(chunks[j]!));
+      throw e;
+    }
+  }
+  return out;
 }
 
 /** What one file of {@link verifyFiles} came to: unreadable (`readError`, a message), or judged. */
@@ -254,14 +286,16 @@ async function verifyFilesAhead(paths: readonly string[], judge: (token: string)
     inFlight.push({ start, texts, tokens, checked: verifyJwtsAhead(tokens) });
   };
   while (inFlight.length < AHEAD_DEPTH && next < paths.length) send();
+  let current: (typeof inFlight)[number] | undefined;
   try {
-    for (let c = inFlight.shift(); c; c = inFlight.shift()) {
-      await c.checked;
+    for (current = inFlight.shift(); current; current = inFlight.shift()) {
+      await current.checked;
       send();
-      settle(c.start, judgeTexts(paths.slice(c.start, c.start + c.texts.length), c.texts, judge));
+      settle(current.start, judgeTexts(paths.slice(current.start, current.start + current.texts.length), current.texts, judge));
     }
   } finally {
     // Stopped by a failure: what the pool checked for chunks not judged is not kept.
+    if (current) forgetVerified(current.tokens);
     for (const c of inFlight) void c.checked.then(() => forgetVerified(c.tokens));
   }
 }

@@ -145,7 +145,7 @@ describe('validateStore', () => {
 });
 
 describe('verifyMany', () => {
-  it('worker threads answer exactly as the inline path, in order', async (t) => {
+  it('worker threads, and this thread with the pool checking signatures, answer exactly as the inline path, in order', async (t) => {
     const { ws } = tempWorkspace(t);
     await addOperator(ws, 'O');
     const a = await addAccount(ws, 'A');
@@ -157,11 +157,17 @@ describe('verifyMany', () => {
       if (i % 7 === 0) c.exp = 1577836800;
       tokens.push(encodeUser(c, i % 11 === 0 ? KeyPair.create('account') : acctKey));
     }
+    // Forged: a good token's signature replaced by another token's.
+    for (let i = 1; i < tokens.length; i += 53) tokens[i] = tokens[i]!.replace(/[^.]*$/, tokens[i + 1]!.split('.')[2]!);
     const chain = [await op.readOperatorJwt(), await op.readAccountJwt('A')];
     const policy = { trustedOperators: [chain[0]!], now: Date.now() / 1000 };
     const inline = await verifyMany(tokens, chain, policy, { workers: 1 });
     const threaded = await verifyMany(tokens, chain, policy, { workers: 2 });
     assert.deepEqual(threaded.errors, inline.errors);
-    assert.equal(inline.errors.filter((e) => e.length > 0).length, tokens.filter((_, i) => i % 7 === 0 || i % 11 === 0).length);
+    const ahead = await verifyMany(tokens, chain, policy, { ahead: true });
+    assert.deepEqual(ahead, inline, 'signatures checked on the pool: the same verdicts');
+    const forged = tokens.map((_, i) => i).filter((i) => i % 53 === 1);
+    for (const i of forged) assert.ok(inline.errors[i]!.some((r) => r.code === 'BAD_SIGNATURE'), `token ${i} is refused as forged`);
+    assert.equal(inline.errors.filter((e) => e.length > 0).length, tokens.filter((_, i) => i % 7 === 0 || i % 11 === 0 || i % 53 === 1).length);
   });
 });
