@@ -6,26 +6,26 @@
  * failed ahead, is verified as always. So the memo can make the verifier faster, never more
  * lenient.
  */
-import type { DecodedJwt } from './decode.js';
 import type { TokenFormat } from './formats.js';
 
-const memo = new Map<string, { format: TokenFormat; decoded: DecodedJwt<unknown> }>();
+// The decode is kept as it came (decode.ts's DecodedJwt; not named here, so no import circle).
+const memo = new Map<string, { format: TokenFormat; decoded: unknown }>();
 
 /** Entries kept at most: a caller working a chunk at a time stays far below it; past it, nothing more is kept (the verifier verifies as usual). */
 export const AHEAD_MEMO_LIMIT = 8192;
 
 /** Keeps `decoded`, the result of a full decode and signature check of `token` as `format`. */
-export function keepVerified(token: string, format: TokenFormat, decoded: DecodedJwt<unknown>): void {
+export function keepVerified(token: string, format: TokenFormat, decoded: unknown): void {
   if (memo.size < AHEAD_MEMO_LIMIT) memo.set(token, { format, decoded });
 }
 
 /** The decode of `token` checked ahead as `format`, taken out of the memo; undefined when there is none. */
-export function takeVerified<C>(token: string, format: TokenFormat): DecodedJwt<C> | undefined {
+export function takeVerified<D>(token: string, format: TokenFormat): D | undefined {
   if (memo.size === 0) return undefined;
   const e = memo.get(token);
   if (!e) return undefined;
   memo.delete(token);
-  return e.format === format ? (e.decoded as DecodedJwt<C>) : undefined;
+  return e.format === format ? (e.decoded as D) : undefined;
 }
 
 /** Drops what was kept for `tokens` and not taken (a caller that stopped early). */

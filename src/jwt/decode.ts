@@ -124,7 +124,7 @@ export function verifyJwt<C = Record<string, unknown>>(token: string, format: To
  */
 export function verifyJwtUncached<C = Record<string, unknown>>(token: string, format: TokenFormat = NATS_FORMAT): DecodedJwt<C> {
   // Checked ahead on the thread pool (verify-ahead.ts): the same decode and signature check, done.
-  const ahead = takeVerified<C>(token, format);
+  const ahead = takeVerified<DecodedJwt<C>>(token, format);
   if (ahead) return ahead;
   const decoded = decodeJwt<C>(token, format);
   const iss = (decoded.claims as Record<string, unknown>).iss;

@@ -30,7 +30,7 @@ describe('verifyJwtsAhead', () => {
 
   it('keeps a token that verified, and the verifier takes it once', async () => {
     await verifyJwtsAhead([GO_USER_TOKEN]);
-    const kept = takeVerified(GO_USER_TOKEN, NATS_FORMAT);
+    const kept = takeVerified<{ token: string }>(GO_USER_TOKEN, NATS_FORMAT);
     assert.ok(kept, 'kept after its signature verified');
     assert.equal(kept.token, GO_USER_TOKEN);
     assert.equal(takeVerified(GO_USER_TOKEN, NATS_FORMAT), undefined, 'taken once: the entry is gone');

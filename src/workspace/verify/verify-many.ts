@@ -108,28 +108,17 @@ export async function verifyMany(tokens: readonly string[], chain: readonly stri
 async function verifyManyAhead(tokens: readonly string[], chain: readonly string[], policy: PlainPolicy): Promise<VerifyManyResult> {
   const judge = tokenJudge(chain, policy);
   const out: VerifyManyResult = { errors: [], warnings: [] };
-  const chunks: string[][] = [];
-  for (let at = 0; at < tokens.length; at += AHEAD_CHUNK) chunks.push(tokens.slice(at, at + AHEAD_CHUNK));
-  const checked = new Map<number, Promise<void>>();
-  const send = (k: number): void => void (k < chunks.length && checked.set(k, verifyJwtsAhead(chunks[k]!)));
-  for (let k = 0; k < AHEAD_DEPTH; k++) send(k);
-  for (let k = 0; k < chunks.length; k++) {
-    await checked.get(k);
-    checked.delete(k);
-    send(k + AHEAD_DEPTH);
-    try {
-      for (const t of chunks[k]!) {
+  await judgeAhead(
+    Math.ceil(tokens.length / AHEAD_CHUNK),
+    (k) => ({ tokens: tokens.slice(k * AHEAD_CHUNK, (k + 1) * AHEAD_CHUNK) }),
+    (c) => {
+      for (const t of c.tokens) {
         const v = judge(t);
         out.errors.push(v.errors);
         out.warnings.push(v.warnings);
       }
-    } catch (e) {
-      // What the pool checked for tokens not judged is not kept.
-      forgetVerified(chunks[k]!);
-      for (const [j, p] of checked) void p.then(() => forgetVerified(chunks[j]!));
-      throw e;
-    }
-  }
+    },
+  );
   return out;
 }
 
@@ -270,34 +259,45 @@ const AHEAD_CHUNK = 256;
 const AHEAD_DEPTH = 3;
 
 /**
- * {@link verifyFiles} on this thread with the signatures checked ahead on the thread pool: a few
- * chunks are read and handed to the pool, and each is judged (with no signature left to check)
- * while the pool works on the next ones.
+ * The `count` chunks of a list judged in order on this thread, each once libuv's pool has checked
+ * its tokens' signatures (`verifyJwtsAhead`), with {@link AHEAD_DEPTH} chunks in the pool's
+ * hands: `load(k)` makes chunk k (its `tokens` to check), `judge` judges one.
  */
-async function verifyFilesAhead(paths: readonly string[], judge: (token: string) => { errors: Reason[]; warnings: Reason[] }, settle: (start: number, bad: Array<[number, VerifiedFile]>) => void): Promise<void> {
-  const inFlight: Array<{ start: number; texts: FileText[]; tokens: string[]; checked: Promise<void> }> = [];
+async function judgeAhead<C extends { tokens: readonly string[] }>(count: number, load: (k: number) => C, judge: (chunk: C) => void): Promise<void> {
+  const inFlight: Array<{ chunk: C; checked: Promise<void> }> = [];
   let next = 0;
   const send = (): void => {
-    if (next >= paths.length) return;
-    const start = next;
-    next = Math.min(paths.length, next + AHEAD_CHUNK);
-    const texts = readTexts(paths.slice(start, next));
-    const tokens = texts.filter((t): t is string => typeof t === 'string');
-    inFlight.push({ start, texts, tokens, checked: verifyJwtsAhead(tokens) });
+    if (next >= count) return;
+    const chunk = load(next++);
+    inFlight.push({ chunk, checked: verifyJwtsAhead(chunk.tokens) });
   };
-  while (inFlight.length < AHEAD_DEPTH && next < paths.length) send();
+  while (inFlight.length < AHEAD_DEPTH && next < count) send();
   let current: (typeof inFlight)[number] | undefined;
   try {
     for (current = inFlight.shift(); current; current = inFlight.shift()) {
       await current.checked;
       send();
-      settle(current.start, judgeTexts(paths.slice(current.start, current.start + current.texts.length), current.texts, judge));
+      judge(current.chunk);
     }
   } finally {
-    // Stopped by a failure: what the pool checked for chunks not judged is not kept.
-    if (current) forgetVerified(current.tokens);
-    for (const c of inFlight) void c.checked.then(() => forgetVerified(c.tokens));
+    // Stopped by a failure: what the pool checked for tokens not judged is not kept.
+    if (current) forgetVerified(current.chunk.tokens);
+    for (const c of inFlight) void c.checked.then(() => forgetVerified(c.chunk.tokens));
   }
+}
+
+/** {@link verifyFiles} on this thread, the signatures checked ahead on the pool while each chunk of files is read and judged. */
+function verifyFilesAhead(paths: readonly string[], judge: (token: string) => { errors: Reason[]; warnings: Reason[] }, settle: (start: number, bad: Array<[number, VerifiedFile]>) => void): Promise<void> {
+  return judgeAhead(
+    Math.ceil(paths.length / AHEAD_CHUNK),
+    (k) => {
+      const start = k * AHEAD_CHUNK;
+      const files = paths.slice(start, start + AHEAD_CHUNK);
+      const texts = readTexts(files);
+      return { start, files, texts, tokens: texts.filter((t): t is string => typeof t === 'string') };
+    },
+    (c) => settle(c.start, judgeTexts(c.files, c.texts, judge)),
+  );
 }
 
 /**
