@@ -45,12 +45,19 @@ export function verifyJwtsAhead(tokens: readonly string[], format: TokenFormat =
   return new Promise((resolve) => {
     let left = jobs.length;
     let at = 0;
+    const done = (): void => {
+      if (--left === 0) resolve();
+    };
     for (const { token, decoded, key } of jobs) {
       const end = at + input.write(decoded.signingInput, at, 'latin1');
-      verify(null, input.subarray(at, end), key, decoded.signature, (err, ok) => {
-        if (!err && ok) keepVerified(token, format, decoded);
-        if (--left === 0) resolve();
-      });
+      try {
+        verify(null, input.subarray(at, end), key, decoded.signature, (err, ok) => {
+          if (!err && ok) keepVerified(token, format, decoded);
+          done();
+        });
+      } catch {
+        done(); // refused before it ran: left to the verifier, which says why
+      }
       at = end;
     }
   });
