@@ -278,6 +278,8 @@ async function judgeAhead<C extends { tokens: readonly string[] }>(count: number
       await current.checked;
       send();
       judge(current.chunk);
+      // What the verifier did not take (a token whose facts it already knew) goes with the chunk.
+      forgetVerified(current.chunk.tokens);
     }
   } finally {
     // Stopped by a failure: what the pool checked for tokens not judged is not kept.

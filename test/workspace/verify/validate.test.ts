@@ -3,6 +3,8 @@
 // store carrying imports from any tool would hold them), and the worker threads agreeing with
 // the inline path token for token.
 import assert from 'node:assert/strict';
+import { takeVerified } from '../../../src/jwt/ahead-memo.js';
+import { NATS_FORMAT } from '../../../src/jwt/formats.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, it } from 'node:test';
@@ -166,6 +168,10 @@ describe('verifyMany', () => {
     assert.deepEqual(threaded.errors, inline.errors);
     const ahead = await verifyMany(tokens, chain, policy, { ahead: true });
     assert.deepEqual(ahead, inline, 'signatures checked on the pool: the same verdicts');
+    // Seen three times now, the tokens' facts are cached: the verifier takes nothing from the
+    // memo, and what the pool kept is dropped with each chunk all the same.
+    assert.deepEqual(await verifyMany(tokens, chain, policy, { ahead: true }), inline);
+    assert.deepEqual(tokens.filter((t) => takeVerified(t, NATS_FORMAT) !== undefined), [], 'nothing left in the ahead memo');
     const forged = tokens.map((_, i) => i).filter((i) => i % 53 === 1);
     for (const i of forged) assert.ok(inline.errors[i]!.some((r) => r.code === 'BAD_SIGNATURE'), `token ${i} is refused as forged`);
     assert.equal(inline.errors.filter((e) => e.length > 0).length, tokens.filter((_, i) => i % 7 === 0 || i % 11 === 0 || i % 53 === 1).length);
