@@ -14,6 +14,9 @@ import { jwtsInText, loadChainFiles, tokenFromText } from '../../src/input/index
 import { definePolicy } from '../../src/trust/policy.js';
 import { memoryResolver } from '../../src/trust/resolver.js';
 import { verifyChain, verifyChainSync } from '../../src/trust/verify-chain.js';
+import type { Verdict } from '../../src/trust/verdict.js';
+import { clearCaches } from '../../src/bounded-map.js';
+import { forgetVerified, verifyJwtsAhead } from '../../src/jwt/verify-ahead.js';
 import { type JwtDirEntry, readJwtDirSync, readJwtFileSync } from '../../src/store/jwt-files.js';
 import { type Corpus, IAT } from './corpus.js';
 import { WASMCLOUD_TARGETS } from './wasmcloud-targets.js';
@@ -203,6 +206,8 @@ function parentWorld(c: Corpus, account: string): { resolver: ReturnType<typeof 
 }
 
 let world: ReturnType<typeof parentWorld> | undefined;
+// trust.verifyAhead's plain verdict for each verdict it returns, for its check.
+const aheadPlain = new WeakMap<Verdict, Verdict>();
 
 export const TARGETS: Target[] = [
   { name: 'nkeys.decodePublicKey', family: 'nkeys', gen: nkeyInput, run: (i) => decodePublicKey(i.text) },
@@ -303,6 +308,30 @@ export const TARGETS: Target[] = [
     run: (i, c) => {
       world ??= parentWorld(c, c.accountJwt);
       return verifyChainSync(i.text, world);
+    },
+  },
+  {
+    // The verifier after the signature was checked ahead on libuv's pool (validate's bulk path)
+    // against the plain verifier, caches emptied in between: the same verdict for any token.
+    name: 'trust.verifyAhead',
+    family: 'trust',
+    verdictOnly: true,
+    gen: tokenInput,
+    run: async (i, c) => {
+      world ??= parentWorld(c, c.accountJwt);
+      clearCaches();
+      const plain = verifyChainSync(i.text, world);
+      clearCaches();
+      await verifyJwtsAhead([i.text.trim()]);
+      const ahead = verifyChainSync(i.text, world);
+      forgetVerified([i.text.trim()]);
+      aheadPlain.set(ahead, plain);
+      return ahead;
+    },
+    check: (_i, r) => {
+      const plain = aheadPlain.get(r as Verdict);
+      const view = (v: Verdict | undefined) => JSON.stringify(v && [v.valid, v.errors.map((e) => e.code), v.warnings.map((w) => w.code)]);
+      return view(plain) === view(r as Verdict) ? undefined : { cls: 'reads-differently', key: 'a verdict changed when the signature was checked ahead', message: `ahead ${view(r as Verdict).slice(0, 160)}, plain ${view(plain).slice(0, 160)}` };
     },
   },
   {
