@@ -11,20 +11,23 @@ import type { TokenFormat } from './formats.js';
 // The decode is kept as it came (decode.ts's DecodedJwt; not named here, so no import circle).
 const memo = new Map<string, { format: TokenFormat; decoded: unknown }>();
 
+/** How many entries wait: the verifier looks in the memo only when some do (its hot path pays one load). */
+export let waiting = 0;
+
 /** Entries kept at most: a caller working a chunk at a time stays far below it; past it, nothing more is kept (the verifier verifies as usual). */
 export const AHEAD_MEMO_LIMIT = 8192;
 
 /** Keeps `decoded`, the result of a full decode and signature check of `token` as `format`. */
 export function keepVerified(token: string, format: TokenFormat, decoded: unknown): void {
-  if (memo.size < AHEAD_MEMO_LIMIT) memo.set(token, { format, decoded });
+  if (memo.size < AHEAD_MEMO_LIMIT) waiting = memo.set(token, { format, decoded }).size;
 }
 
 /** The decode of `token` checked ahead as `format`, taken out of the memo; undefined when there is none. */
 export function takeVerified<D>(token: string, format: TokenFormat): D | undefined {
-  if (memo.size === 0) return undefined;
   const e = memo.get(token);
   if (!e) return undefined;
   memo.delete(token);
+  waiting = memo.size;
   return e.format === format ? (e.decoded as D) : undefined;
 }
 
@@ -32,4 +35,5 @@ export function takeVerified<D>(token: string, format: TokenFormat): D | undefin
 export function forgetVerified(tokens: Iterable<string>): void {
   if (memo.size === 0) return;
   for (const t of tokens) memo.delete(t);
+  waiting = memo.size;
 }

@@ -1,7 +1,7 @@
 import { sharedCache } from '../bounded-map.js';
 import { SigchainError } from '../errors.js';
 import { verifySignature } from '../nkeys/keypair.js';
-import { takeVerified } from './ahead-memo.js';
+import { takeVerified, waiting } from './ahead-memo.js';
 import { b64urlDecode, b64urlDecodeUtf8 } from './base64url.js';
 import { NATS_FORMAT, type TokenFormat } from './formats.js';
 import { asciiInScratch } from './scratch.js';
@@ -124,8 +124,10 @@ export function verifyJwt<C = Record<string, unknown>>(token: string, format: To
  */
 export function verifyJwtUncached<C = Record<string, unknown>>(token: string, format: TokenFormat = NATS_FORMAT): DecodedJwt<C> {
   // Checked ahead on the thread pool (verify-ahead.ts): the same decode and signature check, done.
-  const ahead = takeVerified<DecodedJwt<C>>(token, format);
-  if (ahead) return ahead;
+  if (waiting !== 0) {
+    const ahead = takeVerified<DecodedJwt<C>>(token, format);
+    if (ahead) return ahead;
+  }
   const decoded = decodeJwt<C>(token, format);
   const iss = (decoded.claims as Record<string, unknown>).iss;
   if (typeof iss !== 'string') throw malformed('it has no issuer (iss)');
