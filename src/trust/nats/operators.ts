@@ -63,6 +63,12 @@ function build(tokens: Iterable<string>, r: OperatorReader): OperatorIndex {
   return { bySub, byKey };
 }
 
+// The resolver knows only operators the policy pins (a store's own operator): the pinned JWT is their current token.
+function allPinned(list: readonly TokenFacts[], pinned: OperatorIndex): boolean {
+  for (const f of list) if (!pinned.bySub.has(f.sub)) return false;
+  return true;
+}
+
 /** The outcome of looking for the operator above an account. */
 export type OperatorChoice =
   | { kind: 'token'; facts: TokenFacts; trusted: boolean; source: 'policy' | 'resolver' }
@@ -113,7 +119,7 @@ export function operatorChooser(r: OperatorReader): (issuer: string, resolverTok
   if (!fromPolicy && fromResolver?.length === 1 && !pinned.bySub.has(fromResolver[0]!.sub) && policy.trustedKeys.has(fromResolver[0]!.sub)) {
     return { kind: 'token', facts: fromResolver[0]!, trusted: true, source: 'resolver' };
   }
-  if (fromPolicy?.length === 1 && !fromResolver) return { kind: 'token', facts: fromPolicy[0]!, trusted: true, source: 'policy' };
+  if (fromPolicy?.length === 1 && (!fromResolver || allPinned(fromResolver, pinned))) return { kind: 'token', facts: fromPolicy[0]!, trusted: true, source: 'policy' };
   const trusted: { facts: TokenFacts; source: 'policy' | 'resolver' }[] = [];
   const untrusted: TokenFacts[] = [];
   for (const f of fromPolicy ?? []) trusted.push({ facts: f, source: 'policy' });
