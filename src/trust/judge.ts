@@ -24,6 +24,11 @@ function ago(seconds: number): string {
   return `${Math.round(s / 86400)}d`;
 }
 
+/** "This user token" or "This user token ("name")", as a time finding starts. */
+function tokenWhat(at: At, f: TokenFacts): string {
+  return `This ${at} token${f.name ? ` ("${f.name}")` : ''}`;
+}
+
 /** "name (KEY)" or just the key. */
 export function label(key: string, name?: string): string {
   return name ? `"${name}" (${key})` : key;
@@ -95,12 +100,11 @@ export class Judge {
   #time(at: At, f: TokenFacts): void {
     if (!this.policy.checkTime) return;
     const skew = this.policy.clockSkewSeconds;
-    const what = (): string => `This ${at} token${f.name ? ` ("${f.name}")` : ''}`;
     if (f.exp !== undefined && f.exp > 0 && this.now > f.exp + skew) {
-      this.error(at, 'TOKEN_EXPIRED', `${what()} expired at ${iso(f.exp)} (${ago(this.now - f.exp)} ago). Ask its issuer for a new one.`, 'exp');
+      this.error(at, 'TOKEN_EXPIRED', `${tokenWhat(at, f)} expired at ${iso(f.exp)} (${ago(this.now - f.exp)} ago). Ask its issuer for a new one.`, 'exp');
     }
     if (f.nbf !== undefined && f.nbf > 0 && f.nbf > this.now + skew) {
-      this.error(at, 'TOKEN_NOT_YET_VALID', `${what()} is not valid before ${iso(f.nbf)} (in ${ago(f.nbf - this.now)}). Wait until then, or check this machine's clock.`, 'nbf');
+      this.error(at, 'TOKEN_NOT_YET_VALID', `${tokenWhat(at, f)} is not valid before ${iso(f.nbf)} (in ${ago(f.nbf - this.now)}). Wait until then, or check this machine's clock.`, 'nbf');
     }
   }
 

@@ -102,17 +102,12 @@ export function operatorChooser(r: OperatorReader): (issuer: string, resolverTok
   // changes: index each once (per format: a format reads only its own operator tokens).
   const byArray = new WeakMap<readonly string[], OperatorIndex>();
   const byPolicy = new WeakMap<Policy, OperatorIndex>();
-  const indexOf = <K extends object>(map: WeakMap<K, OperatorIndex>, key: K, tokens: () => Iterable<string>): OperatorIndex => {
-    let idx = map.get(key);
-    if (!idx) {
-      idx = build(tokens(), r);
-      map.set(key, idx);
-    }
-    return idx;
-  };
   return (issuer, resolverTokens, policy) => {
-  const pinned = indexOf(byPolicy, policy, () => policy.pinnedOperators.values());
-  const known = indexOf(byArray, resolverTokens, () => resolverTokens);
+  // Looked up before anything is built: this runs once per account judged, so no closure per call.
+  let pinned = byPolicy.get(policy);
+  if (!pinned) byPolicy.set(policy, (pinned = build(policy.pinnedOperators.values(), r)));
+  let known = byArray.get(resolverTokens);
+  if (!known) byArray.set(resolverTokens, (known = build(resolverTokens, r)));
   // The usual case: one operator JWT vouches for the issuer, and the policy trusts it.
   const fromPolicy = pinned.byKey.get(issuer);
   const fromResolver = known.byKey.get(issuer);
