@@ -151,8 +151,8 @@ export function readJwtDirSync(dir: string, opts: { tokens?: boolean } = {}): Jw
   // folder); else one buffer for every file: open, read, close (no fstat, no buffer per file). A
   // token is ASCII, so latin1 is exact for a good file; a byte that is not ASCII fails the
   // decoding below as it would in UTF-8.
-  const buf = Buffer.allocUnsafe(READ_CHUNK);
-  const at = smallFilesReader(dir, names.map((n) => `${n}.jwt`), READ_CHUNK);
+  const buf = Buffer.allocUnsafe(JWT_READ_CHUNK);
+  const at = smallFilesReader(dir, names.map((n) => `${n}.jwt`), JWT_READ_CHUNK);
   for (let i = 0; i < names.length; i++) {
     const name = names[i]!;
     const path = `${dir}/${name}.jwt`;
@@ -179,7 +179,7 @@ export function readJwtDirSync(dir: string, opts: { tokens?: boolean } = {}): Jw
  * if (r && !('error' in r)) console.log(r.facts.sub);
  * ```
  */
-export function readJwtFileSync(path: string, buf: Buffer = Buffer.allocUnsafe(READ_CHUNK)): { token: string; facts: JwtFacts } | { error: SigchainError } | undefined {
+export function readJwtFileSync(path: string, buf: Buffer = Buffer.allocUnsafe(JWT_READ_CHUNK)): { token: string; facts: JwtFacts } | { error: SigchainError } | undefined {
   const token = readJwtTextSync(path, buf);
   return typeof token === 'string' ? tokenFacts(path, token) : token;
 }
@@ -203,7 +203,7 @@ function tokenFacts(path: string, token: string): { token: string; facts: JwtFac
  * if (typeof t === 'string') storedJwtError(op.userJwtPath('A', 'U'), t); // undefined: a JWT
  * ```
  */
-export function readJwtTextSync(path: string, buf: Buffer = Buffer.allocUnsafe(READ_CHUNK)): string | { error: SigchainError } | undefined {
+export function readJwtTextSync(path: string, buf: Buffer = Buffer.allocUnsafe(JWT_READ_CHUNK)): string | { error: SigchainError } | undefined {
   let text: string;
   try {
     text = readSmall(path, buf);
@@ -235,7 +235,6 @@ export function storedJwtError(path: string, token: string): SigchainError | und
 
 /** Most JWT files fit: a user token is under 1 KiB; a bigger file is read whole (bulk readers read it by node:fs). */
 export const JWT_READ_CHUNK = 16 * 1024;
-const READ_CHUNK = JWT_READ_CHUNK;
 
 function readSmall(path: string, buf: Buffer): string {
   const fd = openSync(path, 'r');

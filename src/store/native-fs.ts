@@ -5,7 +5,8 @@
  *   bulk replace swaps a file's new content in and keeps the old inode under the temp name for
  *   reuse, in one directory operation instead of a hard link plus a rename.
  * - {@link readSmallFilesSync}: the small files of one folder read in one call, each opened
- *   relative to the folder (`openat`), for listings of thousands of tokens.
+ *   relative to the folder (`openat`), for listings of thousands of tokens ({@link
+ *   smallFilesReader} over a long list of one folder, {@link readSmallFilesByPath} over paths).
  *
  * Where the addon is not built, or the kernel or filesystem cannot do it, callers fall back to
  * node:fs: the same guarantees, more work.
@@ -128,4 +129,30 @@ export function smallFilesReader(dir: string, names: readonly string[], max: num
     }
     return texts?.[i - from];
   };
+}
+
+/**
+ * {@link readSmallFilesSync} for a list of paths: each run of paths in one folder is read in one
+ * native call (give them grouped by folder, as a listing is). Answers per path, in order:
+ * undefined where the addon is not built or the folder could not be opened (read those with
+ * node:fs, which names the error).
+ *
+ * @example
+ * ```ts
+ * const got = readSmallFilesByPath(['/s/users/a.jwt', '/s/users/b.jwt'], 16 * 1024, { ascii: true });
+ * ```
+ */
+export function readSmallFilesByPath(paths: readonly string[], max: number, opts: Pick<SmallFilesOptions, 'ascii'> = {}): Array<SmallFile | undefined> {
+  const out = new Array<SmallFile | undefined>(paths.length);
+  for (let from = 0; from < paths.length; ) {
+    const slash = paths[from]!.lastIndexOf('/');
+    const dir = paths[from]!.slice(0, slash + 1);
+    let to = from + 1;
+    while (to < paths.length && paths[to]!.startsWith(dir) && paths[to]!.indexOf('/', dir.length) < 0) to++;
+    // A bare name or a file at the root is left to node:fs.
+    const texts = slash > 0 ? readSmallFilesSync(dir.slice(0, -1), paths.slice(from, to).map((p) => p.slice(dir.length)), max, opts) : undefined;
+    for (let i = from; i < to; i++) out[i] = texts?.[i - from];
+    from = to;
+  }
+  return out;
 }

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { nativeFsAvailable, readSmallFilesSync, renameExchange, smallFilesReader } from '../../src/store/native-fs.js';
+import { nativeFsAvailable, readSmallFilesByPath, readSmallFilesSync, renameExchange, smallFilesReader } from '../../src/store/native-fs.js';
 
 function dir(t: { after(fn: () => void): void }): string {
   const d = mkdtempSync(join(tmpdir(), 'sigchain-exchange-'));
@@ -116,5 +116,19 @@ describe('smallFilesReader', { skip: process.platform !== 'linux' && 'the addon 
     for (let i = 0; i < names.length; i++) assert.deepEqual(at(i), i === 300 ? { code: 'ENOENT' } : `content ${i}`, names[i]);
     assert.equal(at(5), 'content 5', 'back to an earlier slice');
     assert.equal(at(599), 'content 599');
+  });
+});
+
+describe('readSmallFilesByPath', { skip: process.platform !== 'linux' && 'the addon is Linux-only' }, () => {
+  it('answers per path across folders, in order, leaving to node:fs what it cannot open', (t) => {
+    const d = dir(t);
+    mkdirSync(join(d, 'a'));
+    mkdirSync(join(d, 'b'));
+    writeFileSync(join(d, 'a', '1'), 'a1');
+    writeFileSync(join(d, 'a', '2'), 'a2');
+    writeFileSync(join(d, 'b', '1'), 'b1');
+    writeFileSync(join(d, 'a', 'x'), 'caf\u00e9');
+    const paths = [join(d, 'a', '1'), join(d, 'a', '2'), join(d, 'b', '1'), join(d, 'a', 'x'), join(d, 'a', 'gone'), join(d, 'nofolder', '1'), 'bare', join(d, 'a', '1')];
+    assert.deepEqual(readSmallFilesByPath(paths, 1024, { ascii: true }), ['a1', 'a2', 'b1', { code: 'EILSEQ' }, { code: 'ENOENT' }, undefined, undefined, 'a1']);
   });
 });

@@ -16,7 +16,7 @@ import type { Reason } from '../../trust/verdict.js';
 import { definePolicy } from '../../trust/policy.js';
 import { verifyChainSync } from '../../trust/verify-chain.js';
 import { JWT_READ_CHUNK, readJwtTextSync, storedJwtError } from '../../store/jwt-files.js';
-import { readSmallFilesSync } from '../../store/native-fs.js';
+import { readSmallFilesByPath } from '../../store/native-fs.js';
 import { forgetVerified, verifyJwtsAhead } from '../../jwt/verify-ahead.js';
 
 /** The policy as plain data, so that it crosses a thread boundary (no functions). */
@@ -157,26 +157,17 @@ export function verifyFilesInline(paths: readonly string[], judge: (token: strin
 type FileText = ReturnType<typeof readJwtTextSync>;
 
 /**
- * The text of each file of `paths`, as `readJwtTextSync` reads one: each run of files of one
- * folder in one native call where the addon is built (ASCII only, so the text is the UTF-8 one);
- * what that cannot take (missing, too large, not ASCII…) is read the node:fs way, which names why.
+ * The text of each file of `paths`, as `readJwtTextSync` reads one: each folder's run of files in
+ * one native call where the addon is built (ASCII only, so the text is the UTF-8 one); what that
+ * cannot take (missing, too large, not ASCII…) is read the node:fs way, which names why.
  */
 function readTexts(paths: readonly string[]): FileText[] {
   const buf = Buffer.allocUnsafe(JWT_READ_CHUNK);
-  const out: FileText[] = new Array<FileText>(paths.length);
-  for (let from = 0; from < paths.length; ) {
-    const slash = paths[from]!.lastIndexOf('/');
-    const dir = paths[from]!.slice(0, slash + 1);
-    let to = from + 1;
-    while (to < paths.length && paths[to]!.startsWith(dir) && paths[to]!.indexOf('/', dir.length) < 0) to++;
-    const texts = slash > 0 ? readSmallFilesSync(dir.slice(0, -1), paths.slice(from, to).map((p) => p.slice(dir.length)), JWT_READ_CHUNK, { ascii: true }) : undefined;
-    for (let i = from; i < to; i++) {
-      const t = texts?.[i - from];
-      out[i] = typeof t === 'string' ? t.trim() : readJwtTextSync(paths[i]!, buf);
-    }
-    from = to;
-  }
-  return out;
+  const got = readSmallFilesByPath(paths, JWT_READ_CHUNK, { ascii: true });
+  return paths.map((p, i) => {
+    const t = got[i];
+    return typeof t === 'string' ? t.trim() : readJwtTextSync(p, buf);
+  });
 }
 
 /** {@link verifyFilesInline} of files already read (`texts[i]` of `paths[i]`). */
