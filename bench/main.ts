@@ -8,7 +8,7 @@ import { agentFigures } from './agent-cases.js';
 import { custodyFigures } from './custody-cases.js';
 import { hostFigures } from './host-cases.js';
 import { pushFigures } from './push-cases.js';
-import { FULL, type Group, QUICK, collectGarbage, measure } from './harness.js';
+import { FULL, type Group, QUICK, collectGarbage, measure, removeDeferredDirs } from './harness.js';
 import { invocationGroups, replayCacheFigure } from './invocation-cases.js';
 import { jwtGroups } from './jwt-cases.js';
 import { kvFigures } from './kv-cases.js';
@@ -66,7 +66,7 @@ async function main(argv: string[]): Promise<void> {
   process.stdout.write(json ? `${JSON.stringify(report)}\n` : `\n${renderTable(report)}`);
 }
 
-main(process.argv.slice(2)).catch((e: unknown) => {
+main(process.argv.slice(2)).finally(removeDeferredDirs).catch((e: unknown) => {
   process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exitCode = 1;
 });

@@ -15,7 +15,6 @@
  */
 import { sign } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { KeyPair } from '../src/nkeys/index.js';
@@ -25,7 +24,7 @@ import { defaultWorkers } from '../src/workspace/compromise/reissue-pool.js';
 import { UserReissuer } from '../src/workspace/compromise/reissue-users.js';
 import { buildUserStore } from '../test/helpers/big-store.js';
 import { type FloorUser, diskFloor } from './disk-floor.js';
-import { type Settings, measure } from './harness.js';
+import { type Settings, measure, removeLater } from './harness.js';
 import { nodeKeysFor } from './node-keys.js';
 import { type Figure, figuresOf } from './report.js';
 
@@ -99,6 +98,6 @@ export async function reissueFigures(settings: Settings, quick: boolean, progres
     f.note = `${n.toLocaleString('en-US')} users re-issued (JWT + creds each) in ${r.seconds.toFixed(2)} s, ops/s = users per second: reading the store ${p.scan.toFixed(2)} s, parents ${p.parents.toFixed(2)} s, users ${p.users.toFixed(2)} s (signing and ${(2 * n).toLocaleString('en-US')} atomic file replacements), sync to disk ${p.sync.toFixed(2)} s. disk_floor (read, sign, write both files in place, one sync; ${threads === 1 ? '1 thread' : `${threads} threads`}) re-issues ${Math.round(floor).toLocaleString('en-US')} users/s = ${(floor / signRate).toFixed(2)}x of the bare sign rate: the most this machine allows any tool`;
     return figures;
   } finally {
-    await rm(home, { recursive: true, force: true });
+    removeLater(home);
   }
 }

@@ -20,7 +20,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { syncFileSystems } from '../src/store/sync-fs.js';
@@ -30,7 +29,7 @@ import { Workspace } from '../src/workspace/workspace.js';
 import { createFloor } from './create-floor.js';
 import { type FloorUser, diskFloor } from './disk-floor.js';
 import { CLI_PATH as CLI } from '../test/helpers/cli.js';
-import { type Settings, Measured } from './harness.js';
+import { type Settings, Measured, removeLater } from './harness.js';
 import { type Figure, GOALS, figuresOf } from './report.js';
 
 const ADD_FIGURE = 'store.add_users_bulk';
@@ -127,6 +126,6 @@ export async function storeBulkFigures(settings: Settings, quick: boolean, progr
     f.note = `${n.toLocaleString('en-US')} users created by one addUsers call in ${seconds.toFixed(2)} s (key + usage record + JWT + creds each, ${4 * n} new files, synced before and after they appear); disk_floor (read, sign, write JWT and creds in place, one sync; ${threads === 1 ? '1 thread' : `${threads} threads`}) re-writes ${Math.round(floor).toLocaleString('en-US')} users/s; create_floor (a key, a signature and the same four files created straight under their names, no temp files, one sync; 2 threads) creates ${Math.round(creating).toLocaleString('en-US')} users/s, so ours is ${(n / seconds / creating).toFixed(2)}x of creating them with no crash-safety at all; create_floor itself runs at ${(creating / floor).toFixed(2)}x of disk_floor${creating / floor < GOALS[ADD_FIGURE]!.min ? `, under the ${GOALS[ADD_FIGURE]!.min}x goal: no program that creates these files meets it on this disk (new files cost the disk far more than re-writes in place)` : ''}`;
     return figures;
   } finally {
-    await rm(home, { recursive: true, force: true });
+    removeLater(home);
   }
 }

@@ -10,14 +10,13 @@
  */
 import { fork, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { syncFileSystems } from '../src/store/sync-fs.js';
 import { buildUserStore } from '../test/helpers/big-store.js';
 import { goOracle } from '../test/fuzz/differential.js';
-import type { Settings } from './harness.js';
+import { type Settings, removeLater } from './harness.js';
 import type { ValidateChildAnswer, ValidateChildRequest } from './validate-child.js';
 import { type Figure, figuresOf } from './report.js';
 
@@ -108,6 +107,6 @@ export async function storeFigures(_settings: Settings, quick: boolean, progress
     f.note = `validate --all-accounts of ${checked.toLocaleString('en-US')} tokens (files read, chains verified over every core): ops/s = tokens per second, best of ${rounds} runs (the first, cold: ${Math.round(cold).toLocaleString('en-US')}/s). one_thread = the same user tokens verified in memory on one thread; go_jwt = ${typeof go === 'number' ? "Go nats-io/jwt's jwt.Decode (parse + verify) on one core over the same tokens" : `not measured: ${go}`}`;
     return figures;
   } finally {
-    await rm(home, { recursive: true, force: true });
+    removeLater(home);
   }
 }
