@@ -6,7 +6,8 @@
  *   nats-io/jwt's single-core `jwt.Decode` (parse + Ed25519 verify) of the same user tokens,
  *   timed by the differential fuzzer's Go program (`tools/go-oracle -bench`); and `one_thread`,
  *   our verification of the same tokens in memory on one thread. Goal: 1.0x of `go_jwt`. Ours
- *   are timed in a forked process of their own (bench/validate-child.ts), as Go's are. Without Go installed the `go_jwt` peer is missing and the note says why (never pretended).
+ *   are timed in a forked process of their own (bench/validate-child.ts), as Go's are. Without
+ *   Go installed the `go_jwt` peer is missing and the note says why (never pretended).
  */
 import { fork, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';

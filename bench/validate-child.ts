@@ -10,8 +10,7 @@
  * process, as does the Go peer; so does this. It stays up between rounds, so each round after
  * the first is warm, as the Go peer is.
  */
-import type { PlainPolicy } from '../src/workspace/verify/verify-many.js';
-import { verifyMany } from '../src/workspace/verify/verify-many.js';
+import { type PlainPolicy, verifyMany } from '../src/workspace/verify/verify-many.js';
 import { validateStore } from '../src/workspace/verify/validate.js';
 import { Workspace } from '../src/workspace/workspace.js';
 
