@@ -89,8 +89,8 @@ export async function validateStore(ws: Workspace, opts: ValidateOptions = {}): 
   const folder = op instanceof OperatorStore ? op : undefined;
   const users = folder ? listUsers(folder, accounts) : undefined;
   const workers = opts.workers !== undefined ? Math.max(0, opts.workers - 1) : undefined;
-  const ahead = users ? verifyOnPool(users.length, workers) : false;
-  const started = users && !ahead ? startVerifyWorkers(fileWorkers(users.length, workers)) : undefined;
+  // Worker threads (where the pool is not used) load their code while the chain is read.
+  const started = users && !verifyOnPool(users.length, workers) ? startVerifyWorkers(fileWorkers(users.length, workers)) : undefined;
   try {
     const trust = await readStoreTrust(ws);
     const problems: ValidationProblem[] = [];
@@ -144,7 +144,7 @@ export async function validateStore(ws: Workspace, opts: ValidateOptions = {}): 
     if (folder && users) {
       // Every user of every account judged, read and verified in one pass over the cores (each
       // thread reads the files it judges).
-      const judged = await verifyFiles(users.map((u) => u.path), parents, policy, started ? { started } : { ahead });
+      const judged = await verifyFiles(users.map((u) => u.path), parents, policy, started ? { started } : { workers });
       users.forEach((u, i) => judgeUser(() => `user ${u.account}/${u.name}`, judged[i]!));
     } else {
       // A store that is not a folder (KV): its entries are read (and their signatures checked) by

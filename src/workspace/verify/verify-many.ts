@@ -46,16 +46,17 @@ export const PARALLEL_FROM = 2000;
 
 /** Judges `input` on this thread. */
 export function verifyManyInline(input: VerifyManyInput): VerifyManyResult {
-  const resolver = memoryResolver(input.chain);
-  const policy = definePolicy(input.policy);
-  const errors: Reason[][] = [];
-  const warnings: Reason[][] = [];
-  for (const t of input.tokens) {
-    const v = verifyChainSync(t, { resolver, policy });
-    errors.push(v.errors);
-    warnings.push(v.warnings);
+  return judgeInto({ errors: [], warnings: [] }, input.tokens, tokenJudge(input.chain, input.policy));
+}
+
+/** Appends each token's verdict (its errors and warnings) to `out`, in order. */
+function judgeInto(out: VerifyManyResult, tokens: readonly string[], judge: (token: string) => { errors: Reason[]; warnings: Reason[] }): VerifyManyResult {
+  for (const t of tokens) {
+    const v = judge(t);
+    out.errors.push(v.errors);
+    out.warnings.push(v.warnings);
   }
-  return { errors, warnings };
+  return out;
 }
 
 /** The default number of threads for `n` tokens: one per core from {@link PARALLEL_FROM} on. */
@@ -111,13 +112,7 @@ async function verifyManyAhead(tokens: readonly string[], chain: readonly string
   await judgeAhead(
     Math.ceil(tokens.length / AHEAD_CHUNK),
     (k) => ({ tokens: tokens.slice(k * AHEAD_CHUNK, (k + 1) * AHEAD_CHUNK) }),
-    (c) => {
-      for (const t of c.tokens) {
-        const v = judge(t);
-        out.errors.push(v.errors);
-        out.warnings.push(v.warnings);
-      }
-    },
+    (c) => judgeInto(out, c.tokens, judge),
   );
   return out;
 }
