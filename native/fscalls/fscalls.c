@@ -18,7 +18,17 @@
  *                     read in one loop here, so listing 10,000 tokens costs the kernel's work
  *                     and not ten thousand round trips through node:fs.
  *
- * Both return errnos rather than throwing: every caller has a fallback for them.
+ *   createFiles(paths, data, ends, modes) -> [done, errno]: creates each new file of paths
+ *                     (O_EXCL: an existing name is EEXIST, a symlink is never followed) with its
+ *                     exact mode (fchmod when the umask took bits away) and writes its bytes,
+ *                     data[ends[i-1]..ends[i]); stops at the first failure. For the temp files of
+ *                     a bulk write: one call per thousands of files instead of three round trips
+ *                     through node:fs for each.
+ *
+ *   renameFiles(from, to) -> [done, errno]: renames each from[i] to to[i]; stops at the first
+ *                     failure.
+ *
+ * All return errnos rather than throwing: every caller has a fallback for them.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -172,10 +182,104 @@ static napi_value ReadFiles(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* [done, errno] as a JS array. */
+static napi_value progress(napi_env env, uint32_t done, int err) {
+  napi_value out, a, b;
+  if (napi_create_array_with_length(env, 2, &out) != napi_ok || napi_create_uint32(env, done, &a) != napi_ok || napi_create_int32(env, err, &b) != napi_ok ||
+      napi_set_element(env, out, 0, a) != napi_ok || napi_set_element(env, out, 1, b) != napi_ok)
+    return NULL;
+  return out;
+}
+
+/* The i-th string of a JS array into buf (a path). */
+static int path_at(napi_env env, napi_value list, uint32_t i, char *buf) {
+  napi_value v;
+  napi_valuetype type;
+  if (napi_get_element(env, list, i, &v) != napi_ok || napi_typeof(env, v, &type) != napi_ok || type != napi_string) return EINVAL;
+  return path_arg(env, v, buf);
+}
+
+static napi_value CreateFiles(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  char path[MAX_PATH_BYTES];
+  uint32_t n = 0;
+  bool is_array = false, is_buffer = false;
+  void *data = NULL, *ends_data = NULL, *modes_data = NULL;
+  size_t data_len = 0, ends_len = 0, modes_len = 0;
+  napi_typedarray_type t1, t2;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc < 4 || napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array || napi_get_array_length(env, argv[0], &n) != napi_ok ||
+      napi_is_buffer(env, argv[1], &is_buffer) != napi_ok || !is_buffer || napi_get_buffer_info(env, argv[1], &data, &data_len) != napi_ok ||
+      napi_get_typedarray_info(env, argv[2], &t1, &ends_len, &ends_data, NULL, NULL) != napi_ok || t1 != napi_uint32_array ||
+      napi_get_typedarray_info(env, argv[3], &t2, &modes_len, &modes_data, NULL, NULL) != napi_ok || t2 != napi_uint32_array || ends_len < n || modes_len < n) {
+    napi_throw_type_error(env, NULL, "createFiles(paths, data, ends, modes) takes an array of paths, a Buffer and two Uint32Arrays of one entry per path");
+    return NULL;
+  }
+  const uint32_t *ends = ends_data, *modes = modes_data;
+  /* The umask is the process's: a mode that came out whole once does for every file. */
+  mode_t whole[8];
+  int nwhole = 0;
+  uint32_t start = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    int err = path_at(env, argv[0], i, path);
+    if (!err && (ends[i] < start || ends[i] > data_len)) err = EINVAL;
+    if (err) return progress(env, i, err);
+    mode_t mode = (mode_t)(modes[i] & 07777);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, mode);
+    if (fd < 0) return progress(env, i, errno);
+    int known = 0;
+    for (int k = 0; k < nwhole; k++) known |= whole[k] == mode;
+    if (!known) {
+      struct stat st;
+      if (fstat(fd, &st) != 0) err = errno;
+      else if ((st.st_mode & 07777) != mode) {
+        if (fchmod(fd, mode) != 0) err = errno;
+      } else if (nwhole < 8) whole[nwhole++] = mode;
+    }
+    const char *p = (const char *)data + start;
+    size_t left = ends[i] - start;
+    while (!err && left > 0) {
+      ssize_t w = write(fd, p, left);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        err = errno;
+      } else p += w, left -= (size_t)w;
+    }
+    if (close(fd) != 0 && !err && errno != EINTR) err = errno;
+    if (err) return progress(env, i, err);
+    start = ends[i];
+  }
+  return progress(env, n, 0);
+}
+
+static napi_value RenameFiles(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  char a[MAX_PATH_BYTES], b[MAX_PATH_BYTES];
+  uint32_t n = 0, m = 0;
+  bool x = false, y = false;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc < 2 || napi_is_array(env, argv[0], &x) != napi_ok || napi_is_array(env, argv[1], &y) != napi_ok || !x || !y ||
+      napi_get_array_length(env, argv[0], &n) != napi_ok || napi_get_array_length(env, argv[1], &m) != napi_ok || n != m) {
+    napi_throw_type_error(env, NULL, "renameFiles(from, to) takes two arrays of paths of the same length");
+    return NULL;
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    int err = path_at(env, argv[0], i, a);
+    if (!err) err = path_at(env, argv[1], i, b);
+    if (!err && rename(a, b) != 0) err = errno;
+    if (err) return progress(env, i, err);
+  }
+  return progress(env, n, 0);
+}
+
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     {"exchange", NULL, Exchange, NULL, NULL, NULL, napi_enumerable, NULL},
     {"readFiles", NULL, ReadFiles, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"createFiles", NULL, CreateFiles, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"renameFiles", NULL, RenameFiles, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

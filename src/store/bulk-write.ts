@@ -11,6 +11,14 @@
  * next locked command); a crash among the renames leaves complete files, earlier phases first:
  * never a JWT whose seed is missing or half written. A failure before the renames removes every
  * temp file; one during them undoes the renames made, so the store is as it was.
+ *
+ * A large batch written by writer threads does this in stages: the files added since the last
+ * stage (whole `add` calls) are synced, by a process of its own, once written, and renamed into
+ * place, phase by phase, while the next ones are still being computed and written; `commit`
+ * syncs and renames only the files of the last stage. Each stage keeps the
+ * rule above (its bytes synced before any of its files appears; a caller adds a user's files in
+ * one call, so a user's seed still precedes its JWT), and a failure or `abort` undoes every
+ * stage already renamed, so the batch stays all or nothing.
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, fchmodSync, fstatSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
@@ -18,6 +26,7 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { PRIVATE_DIR_MODE, TEMP_SUFFIX, ensureDir, ioError } from './atomic.js';
 import { type Outcome, type TempWrite, WriterPool } from './bulk-writers.js';
+import { type BulkProgress, createFilesSync, nativeFsAvailable, renameFilesSync } from './native-fs.js';
 
 export type { Outcome, TempWrite } from './bulk-writers.js';
 import { syncFileSystems } from './sync-fs.js';
@@ -88,11 +97,21 @@ export class DurableBatch {
   readonly #files: NewFile[] = [];
   readonly #temps: string[] = [];
   readonly #dirs = new Set<string>();
+  /** The folders of {@link #dirs} made (or found) so far: a stage may run while `add` still makes some. */
+  readonly #made = new Set<string>();
   readonly #stem = `${process.pid}.${randomBytes(4).toString('hex')}`;
   readonly #pool: WriterPool | undefined;
   readonly #inFlight: Array<Promise<void>> = [];
+  /** Per file: 1 once its rename was asked for (so an undo knows a missing temp means "in place"). */
+  #asked = new Uint8Array(1024);
+  /** Files before this index belong to a stage already handed to {@link #stages}. */
+  #staged = 0;
+  /** The stages' syncs and renames, one after the other. */
+  #stages: Promise<void> = Promise.resolve();
+  #staging = false;
   #failure: { path: string; error: unknown } | undefined;
   #writeStart = 0;
+  #rootsOf: { dirs: number; roots: string[] } | undefined;
 
   constructor(opts: DurableBatchOptions = {}) {
     this.#opts = opts;
@@ -108,6 +127,7 @@ export class DurableBatch {
       if (!this.#dirs.has(d)) this.#dirs.add(d), fresh.add(d);
     }
     await ensureDirs(fresh, this.#opts.dirMode ?? PRIVATE_DIR_MODE);
+    for (const d of fresh) this.#made.add(d);
     const from = this.#files.length;
     for (const f of files) {
       const i = this.#files.push(f) - 1;
@@ -123,6 +143,35 @@ export class DurableBatch {
     for (const [k, share] of this.#byWriter(indexes)) {
       this.#inFlight.push(this.#pool.run(k, { kind: 'write', items: share.map(item) }).then((o) => this.#note(share, o)));
     }
+    // The next stage starts when the last one is done: the files left for `commit` are only those
+    // written during the last stage's sync and renames.
+    if (!this.#staging && this.#files.length - this.#staged >= STAGE_FILES) this.#stage();
+  }
+
+  /**
+   * Hands the files added since the last stage to the stage chain: once their writes are done,
+   * a sync, then their renames, phase by phase. Runs behind the caller's next `add` calls.
+   */
+  #stage(): void {
+    const from = this.#staged;
+    const to = (this.#staged = this.#files.length);
+    const writes = [...this.#inFlight];
+    this.#staging = true;
+    this.#stages = this.#stages.then(async () => {
+      await Promise.all(writes);
+      if (this.#failure) return;
+      await syncFileSystems(this.#roots(), this.#temps.slice(from, to), this.#opts.how ?? 'auto');
+      const failed = await this.#renameRange(from, to);
+      if (failed && !this.#failure) this.#failure = { path: this.#files[failed.at]!.path, error: failed.error };
+    }).finally(() => {
+      this.#staging = false;
+    });
+  }
+
+  /** One folder per filesystem the batch writes to (syncfs syncs a whole filesystem). */
+  #roots(): string[] {
+    if (this.#rootsOf?.dirs !== this.#made.size) this.#rootsOf = { dirs: this.#made.size, roots: oneDirPerDevice(this.#made) };
+    return this.#rootsOf.roots;
   }
 
   /** `indexes` grouped by the writer thread of their folder. */
@@ -159,8 +208,24 @@ export class DurableBatch {
     this.#failure ??= { path: '', error: new Error('aborted') };
     // A writer still at work would create temps after they were removed: it finishes first.
     await this.#settle();
-    removeAll(this.#temps);
+    await this.#stages;
+    this.#undo();
     await this.#pool?.close();
+  }
+
+  /**
+   * Puts the disk back as it was before the batch: every temp file goes, and every file whose
+   * rename was asked for and whose temp is gone was renamed into place, and goes too (it was
+   * new or is re-creatable).
+   */
+  #undo(): void {
+    for (let i = 0; i < this.#files.length; i++) {
+      try {
+        unlinkSync(this.#temps[i]!);
+      } catch {
+        if (this.#asked[i]) removeAll([this.#files[i]!.path]);
+      }
+    }
   }
 
   /**
@@ -177,37 +242,22 @@ export class DurableBatch {
 
   async #commit(): Promise<BulkWriteReport> {
     await this.#settle();
+    await this.#stages;
     if (this.#failure) {
-      removeAll(this.#temps);
+      this.#undo();
       throw ioError('write', this.#failure.path, this.#failure.error, 'Check free space and that you may write to the folder; nothing of this batch was written.');
     }
     const files = this.#files;
-    const temps = this.#temps;
     const how = this.#opts.how ?? 'auto';
     const t1 = performance.now();
     // syncfs syncs a whole filesystem: one folder per filesystem is enough (a store of 10,000
     // users has ~1,000 key folders, and a sync is a process).
-    const roots = oneDirPerDevice(this.#dirs);
-    const sync = await syncFileSystems(roots, temps, how);
+    const roots = this.#roots();
+    const sync = await syncFileSystems(roots, this.#temps.slice(this.#staged), how);
     const t2 = performance.now();
-    const phases = new Map<number, number[]>();
-    files.forEach((f, i) => {
-      const list = phases.get(f.phase ?? 0);
-      if (list) list.push(i);
-      else phases.set(f.phase ?? 0, [i]);
-    });
-    for (const phase of [...phases.keys()].sort((a, b) => a - b)) {
-      const failed = await this.#rename(phases.get(phase)!);
-      if (!failed) continue;
-      // Undo by what is on the disk: a file of this phase or an earlier one whose temp is gone was
-      // renamed into place, and goes (it was new or is re-creatable); every other temp is removed.
-      for (let i = 0; i < files.length; i++) {
-        try {
-          unlinkSync(temps[i]!);
-        } catch {
-          if ((files[i]!.phase ?? 0) <= phase) removeAll([files[i]!.path]);
-        }
-      }
+    const failed = await this.#renameRange(this.#staged, files.length);
+    if (failed) {
+      this.#undo();
       throw ioError('write', files[failed.at]!.path, failed.error, 'Check free space and that you may write to the folder; nothing of this batch was kept.');
     }
     const t3 = performance.now();
@@ -215,6 +265,29 @@ export class DurableBatch {
     await syncFileSystems(roots, [...new Set([...this.#dirs, ...[...this.#dirs].map((d) => dirname(d))])], how);
     const t4 = performance.now();
     return { files: files.length, sync, seconds: { write: (t1 - this.#writeStart) / 1000, sync: (t2 - t1 + t4 - t3) / 1000, rename: (t3 - t2) / 1000 } };
+  }
+
+  /** Renames the files `from`…`to` into place, phase by phase (lower first); the first that failed, if one did. */
+  async #renameRange(from: number, to: number): Promise<{ at: number; error: Error } | undefined> {
+    const phases = new Map<number, number[]>();
+    for (let i = from; i < to; i++) {
+      const phase = this.#files[i]!.phase ?? 0;
+      const list = phases.get(phase);
+      if (list) list.push(i);
+      else phases.set(phase, [i]);
+    }
+    if (this.#asked.length < to) {
+      const grown = new Uint8Array(Math.max(to, 2 * this.#asked.length));
+      grown.set(this.#asked);
+      this.#asked = grown;
+    }
+    for (const phase of [...phases.keys()].sort((a, b) => a - b)) {
+      const indexes = phases.get(phase)!;
+      for (const i of indexes) this.#asked[i] = 1;
+      const failed = await this.#rename(indexes);
+      if (failed) return failed;
+    }
+    return undefined;
   }
 
   /** Renames the files of one phase into place (each writer thread its folders); the first that failed, if one did. */
@@ -263,6 +336,11 @@ export async function createFilesDurably(files: readonly NewFile[], opts: Durabl
  * its writer threads.
  */
 export function writeTemps(items: readonly TempWrite[]): Outcome {
+  return writeTempsNative(items) ?? writeTempsNodeFs(items);
+}
+
+/** {@link writeTemps} through node:fs, where the addon is not built. */
+export function writeTempsNodeFs(items: readonly TempWrite[]): Outcome {
   // The umask is the process's: once a mode came out whole, it does for every file of the list.
   const whole = new Set<number>();
   for (let i = 0; i < items.length; i++) {
@@ -285,8 +363,35 @@ export function writeTemps(items: readonly TempWrite[]): Outcome {
   return { done: items.length };
 }
 
+/** {@link writeTemps} in one native call (the bytes of every file in one buffer); undefined without the addon. */
+function writeTempsNative(items: readonly TempWrite[]): Outcome | undefined {
+  if (!nativeFsAvailable()) return undefined;
+  let total = 0;
+  for (const f of items) total += typeof f.data === 'string' ? Buffer.byteLength(f.data, 'utf8') : f.data.byteLength;
+  const data = Buffer.allocUnsafe(total);
+  const ends = new Uint32Array(items.length);
+  const modes = new Uint32Array(items.length);
+  let at = 0;
+  for (let i = 0; i < items.length; i++) {
+    const f = items[i]!;
+    at += typeof f.data === 'string' ? data.write(f.data, at, 'utf8') : (data.set(f.data, at), f.data.byteLength);
+    ends[i] = at;
+    modes[i] = f.mode;
+  }
+  return outcomeOf(createFilesSync(items.map((f) => f.tmp), data, ends, modes));
+}
+
+function outcomeOf(p: BulkProgress | undefined): Outcome | undefined {
+  return p && (p.error ? { done: p.done, failed: failureOf(p.done, p.error) } : { done: p.done });
+}
+
 /** Renames each [temp, final] pair in order; stops at the first failure and says which. */
 export function renameAll(pairs: ReadonlyArray<readonly [string, string]>): Outcome {
+  return outcomeOf(renameFilesSync(pairs.map((x) => x[0]), pairs.map((x) => x[1]))) ?? renameAllNodeFs(pairs);
+}
+
+/** {@link renameAll} through node:fs, where the addon is not built. */
+export function renameAllNodeFs(pairs: ReadonlyArray<readonly [string, string]>): Outcome {
   for (let i = 0; i < pairs.length; i++) {
     try {
       renameSync(pairs[i]![0], pairs[i]![1]);
@@ -301,6 +406,12 @@ function failureOf(index: number, e: unknown): NonNullable<Outcome['failed']> {
   const code = (e as NodeJS.ErrnoException).code;
   return { index, ...(code ? { code } : {}), message: (e as Error).message };
 }
+
+/**
+ * The fewest files a stage of a batch with writer threads holds: each stage costs a sync (a
+ * process); the next starts once the last is done, so they grow when the disk is slow.
+ */
+const STAGE_FILES = 2048;
 
 /** Files from which writer threads pay: below it, starting a thread costs more than it saves. */
 const PARALLEL_FROM = 4000;

@@ -4,6 +4,8 @@
  * - {@link renameExchange}: atomic swaps of two names (Linux `renameat2(RENAME_EXCHANGE)`). A
  *   bulk replace swaps a file's new content in and keeps the old inode under the temp name for
  *   reuse, in one directory operation instead of a hard link plus a rename.
+ * - {@link createFilesSync} and {@link renameFilesSync}: a bulk write's temp files created, and
+ *   renamed into place, thousands per call (one call instead of a node:fs round trip per step).
  * - {@link readSmallFilesSync}: the small files of one folder read in one call, each opened
  *   relative to the folder (`openat`), for listings of thousands of tokens ({@link
  *   smallFilesReader} over a long list of one folder, {@link readSmallFilesByPath} over paths).
@@ -17,6 +19,8 @@ import { getSystemErrorName } from 'node:util';
 interface Addon {
   exchange(a: string, b: string): number;
   readFiles(dir: string, names: readonly string[], max: number, modes?: Uint32Array): number | Array<string | number>;
+  createFiles(paths: readonly string[], data: Uint8Array, ends: Uint32Array, modes: Uint32Array): [number, number];
+  renameFiles(from: readonly string[], to: readonly string[]): [number, number];
 }
 
 // dist/src/store/native-fs.js → <package root>/native/fscalls/build/Release/fscalls.node
@@ -155,4 +159,47 @@ export function readSmallFilesByPath(paths: readonly string[], max: number, opts
     from = to;
   }
   return out;
+}
+
+/** How far a bulk call of {@link createFilesSync} or {@link renameFilesSync} went: files done, and the error that stopped the next one. */
+export interface BulkProgress {
+  done: number;
+  error?: NodeJS.ErrnoException;
+}
+
+function progressOf([done, errno]: [number, number], syscall: string, path: (i: number) => string): BulkProgress {
+  if (!errno) return { done };
+  const code = getSystemErrorName(-errno);
+  return { done, error: Object.assign(new Error(`${code}: ${syscall} '${path(done)}'`), { code, errno: -errno, syscall, path: path(done) }) };
+}
+
+/**
+ * Creates each new file of `paths` (never an existing name, never through a symlink) with its
+ * exact `modes[i]` (the umask is undone) and writes its bytes, `data` from `ends[i - 1]` (0 for
+ * the first) to `ends[i]`; stops at the first failure, which `error` describes (a Node-style
+ * errno error). Undefined when the addon is not built: write them with node:fs.
+ *
+ * @example
+ * ```ts
+ * const p = createFilesSync(['/s/.a.tmp', '/s/.b.tmp'], Buffer.from('ab'), Uint32Array.of(1, 2), Uint32Array.of(0o600, 0o600));
+ * if (p?.error) throw p.error;
+ * ```
+ */
+export function createFilesSync(paths: readonly string[], data: Uint8Array, ends: Uint32Array, modes: Uint32Array): BulkProgress | undefined {
+  const native = addon();
+  return native ? progressOf(native.createFiles(paths, data, ends, modes), 'open', (i) => paths[i]!) : undefined;
+}
+
+/**
+ * Renames each `from[i]` to `to[i]`, in order; stops at the first failure, which `error`
+ * describes. Undefined when the addon is not built: rename them with node:fs.
+ *
+ * @example
+ * ```ts
+ * const p = renameFilesSync(['/s/.a.tmp'], ['/s/a']);
+ * ```
+ */
+export function renameFilesSync(from: readonly string[], to: readonly string[]): BulkProgress | undefined {
+  const native = addon();
+  return native ? progressOf(native.renameFiles(from, to), 'rename', (i) => from[i]!) : undefined;
 }

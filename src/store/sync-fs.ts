@@ -2,7 +2,7 @@
  * One durable point after many unsynced writes: instead of an fsync per file (a journal commit
  * each on ext4), the filesystems holding the written folders are synced once.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { ioError } from './atomic.js';
 
@@ -20,6 +20,15 @@ async function fsyncPath(path: string): Promise<void> {
   }
 }
 
+/** `sync -f DIR` in a process of its own (so this thread goes on meanwhile); whether it synced. */
+function syncfs(dir: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn('sync', ['-f', dir], { stdio: 'ignore', timeout: 120_000 });
+    child.once('error', () => resolve(false));
+    child.once('close', (code) => resolve(code === 0));
+  });
+}
+
 /**
  * Makes everything written under `dirs` durable. On Linux it runs `sync -f DIR` (syncfs(2) of
  * that filesystem; Node has no binding for it), one per folder. Where that is not available it
@@ -35,8 +44,7 @@ export async function syncFileSystems(dirs: readonly string[], fallback: readonl
   if (how === 'auto' && process.platform === 'linux') {
     let ok = true;
     for (const dir of new Set(dirs)) {
-      const r = spawnSync('sync', ['-f', dir], { stdio: 'ignore', timeout: 120_000 });
-      if (r.error || r.status !== 0) {
+      if (!(await syncfs(dir))) {
         ok = false;
         break;
       }

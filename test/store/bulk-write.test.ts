@@ -1,12 +1,12 @@
 // createFilesDurably: many new files, each complete when it appears, in the order of their phases;
 // a batch that fails leaves nothing of itself, not even temp files.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { isSigchainError } from '../../src/errors.js';
-import { DurableBatch, createFilesDurably } from '../../src/store/bulk-write.js';
+import { DurableBatch, createFilesDurably, renameAllNodeFs, writeTempsNodeFs } from '../../src/store/bulk-write.js';
 
 function tempDir(t: { after(fn: () => void): void }): string {
   const d = mkdtempSync(join(tmpdir(), 'sigchain-bulk-'));
@@ -89,4 +89,66 @@ it('with writer threads: a write or a rename that fails leaves nothing of the ba
   await a.add(good);
   await a.abort();
   assert.deepEqual(left(), ['blocker']);
+});
+
+const filesOf = (d: string, from: number, n: number) =>
+  Array.from({ length: n }, (_, k) => ({ path: join(d, `k${(from + k) % 9}`, `f${from + k}`), data: `content ${from + k}`, mode: 0o600, phase: (from + k) % 2 }));
+const leftFiles = (d: string) => readdirSync(d, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
+
+it('a large batch is put in place in stages while it is still being added to, each synced first', async (t) => {
+  const d = tempDir(t);
+  const b = new DurableBatch({ writers: 2 });
+  await b.add(filesOf(d, 0, 2500));
+  // The first stage (more than 2,048 files) is synced and renamed into place behind the caller.
+  const deadline = Date.now() + 20_000;
+  while (!existsSync(join(d, 'k0', 'f0')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(readFileSync(join(d, 'k0', 'f0'), 'utf8'), 'content 0', 'the first stage is in place before commit');
+  await b.add(filesOf(d, 2500, 2500));
+  const r = await b.commit();
+  assert.equal(r.files, 5000);
+  for (const f of filesOf(d, 0, 5000)) assert.equal(readFileSync(f.path, 'utf8'), f.data);
+  assert.equal(leftFiles(d).filter((n) => n.startsWith('.')).length, 0, 'no temp file left');
+});
+
+it('a failure after a stage was put in place, or an abort, removes the stage too: all or nothing', async (t) => {
+  const d = tempDir(t);
+  const waitFor = async (path: string) => {
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(path) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(existsSync(path), `${path} was put in place by a stage`);
+  };
+  const failing = new DurableBatch({ writers: 2 });
+  await failing.add(filesOf(d, 0, 2500));
+  await waitFor(join(d, 'k0', 'f0'));
+  await failing.add([{ path: join(d, 'k1', 'n'.repeat(240)), data: 'b', mode: 0o600 }]);
+  await assert.rejects(failing.commit(), (e) => isSigchainError(e) && e.code === 'IO_ERROR' && e.message.includes('n'.repeat(240)));
+  assert.deepEqual(leftFiles(d), []);
+  const aborted = new DurableBatch({ writers: 2 });
+  await aborted.add(filesOf(d, 0, 2500));
+  await waitFor(join(d, 'k0', 'f0'));
+  await aborted.add(filesOf(d, 2500, 100));
+  await aborted.abort();
+  assert.deepEqual(leftFiles(d), []);
+});
+
+it('where the addon is not built, node:fs writes and renames the same way and stops at the same failures', async (t) => {
+  const d = tempDir(t);
+  const old = process.umask(0o027);
+  try {
+    assert.deepEqual(writeTempsNodeFs([{ tmp: join(d, 'a'), data: 'é', mode: 0o666 }, { tmp: join(d, 'b'), data: Uint8Array.of(1, 2), mode: 0o600 }]), { done: 2 });
+  } finally {
+    process.umask(old);
+  }
+  assert.equal(readFileSync(join(d, 'a'), 'utf8'), 'é');
+  assert.equal(statSync(join(d, 'a')).mode & 0o7777, 0o666);
+  assert.deepEqual([...readFileSync(join(d, 'b'))], [1, 2]);
+  const taken = writeTempsNodeFs([{ tmp: join(d, 'c'), data: 'c', mode: 0o600 }, { tmp: join(d, 'a'), data: 'x', mode: 0o600 }]);
+  assert.equal(taken.done, 1);
+  assert.equal(taken.failed?.code, 'EEXIST');
+  assert.equal(readFileSync(join(d, 'a'), 'utf8'), 'é');
+  mkdirSync(join(d, 'dir', 'inside'), { recursive: true });
+  const r = renameAllNodeFs([[join(d, 'a'), join(d, 'A')], [join(d, 'b'), join(d, 'dir')]]);
+  assert.equal(r.done, 1);
+  assert.equal(r.failed?.index, 1);
+  assert.equal(readFileSync(join(d, 'A'), 'utf8'), 'é');
 });

@@ -2,12 +2,12 @@
 // built on Linux (a broken build would silently fall back to the slower path), swap exactly,
 // read exactly, and leave alone what it refuses.
 import assert from 'node:assert/strict';
-import { linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { nativeFsAvailable, readSmallFilesByPath, readSmallFilesSync, renameExchange, smallFilesReader } from '../../src/store/native-fs.js';
+import { createFilesSync, nativeFsAvailable, readSmallFilesByPath, readSmallFilesSync, renameExchange, renameFilesSync, smallFilesReader } from '../../src/store/native-fs.js';
 
 function dir(t: { after(fn: () => void): void }): string {
   const d = mkdtempSync(join(tmpdir(), 'sigchain-exchange-'));
@@ -130,5 +130,72 @@ describe('readSmallFilesByPath', { skip: process.platform !== 'linux' && 'the ad
     writeFileSync(join(d, 'a', 'x'), 'caf\u00e9');
     const paths = [join(d, 'a', '1'), join(d, 'a', '2'), join(d, 'b', '1'), join(d, 'a', 'x'), join(d, 'a', 'gone'), join(d, 'nofolder', '1'), 'bare', join(d, 'a', '1')];
     assert.deepEqual(readSmallFilesByPath(paths, 1024, { ascii: true }), ['a1', 'a2', 'b1', { code: 'EILSEQ' }, { code: 'ENOENT' }, undefined, undefined, 'a1']);
+  });
+});
+
+describe('createFilesSync and renameFilesSync', { skip: process.platform !== 'linux' && 'the addon is Linux-only' }, () => {
+  const bytes = (texts: string[]): { data: Buffer; ends: Uint32Array } => {
+    const parts = texts.map((x) => Buffer.from(x, 'utf8'));
+    let at = 0;
+    return { data: Buffer.concat(parts), ends: Uint32Array.from(parts.map((b) => (at += b.length))) };
+  };
+
+  it('creates each file with its exact bytes and exact mode, the umask undone', (t) => {
+    const d = dir(t);
+    const texts = ['first', '', 'é ünïcödé ✓', 'x'.repeat(70_000)];
+    const paths = texts.map((_, i) => join(d, `f${i}`));
+    const { data, ends } = bytes(texts);
+    // 0o666 and 0o640 lose bits to the usual umask (022/027): the call must put them back.
+    const modes = Uint32Array.of(0o600, 0o666, 0o640, 0o600);
+    const old = process.umask(0o027);
+    try {
+      assert.deepEqual(createFilesSync(paths, data, ends, modes), { done: 4 });
+    } finally {
+      process.umask(old);
+    }
+    texts.forEach((x, i) => {
+      assert.equal(readFileSync(paths[i]!, 'utf8'), x);
+      assert.equal(statSync(paths[i]!).mode & 0o7777, modes[i]);
+    });
+  });
+
+  it('never writes over an existing name or through a symlink, and says where it stopped', (t) => {
+    const d = dir(t);
+    writeFileSync(join(d, 'taken'), 'keep me');
+    writeFileSync(join(d, 'target'), 'keep me too');
+    symlinkSync(join(d, 'target'), join(d, 'link'));
+    const { data, ends } = bytes(['a', 'b', 'c']);
+    const modes = Uint32Array.of(0o600, 0o600, 0o600);
+    const taken = createFilesSync([join(d, 'a'), join(d, 'taken'), join(d, 'c')], data, ends, modes)!;
+    assert.equal(taken.done, 1);
+    assert.equal(taken.error?.code, 'EEXIST');
+    assert.equal(taken.error?.path, join(d, 'taken'));
+    assert.equal(readFileSync(join(d, 'taken'), 'utf8'), 'keep me');
+    assert.equal(existsSync(join(d, 'c')), false, 'nothing after the failure');
+    const link = createFilesSync([join(d, 'link')], data, ends.subarray(0, 1), modes)!;
+    assert.equal(link.done, 0);
+    assert.equal(link.error?.code, 'EEXIST');
+    assert.equal(readFileSync(join(d, 'target'), 'utf8'), 'keep me too');
+  });
+
+  it('refuses byte ranges outside the buffer and arguments of the wrong kind', (t) => {
+    const d = dir(t);
+    const bad = createFilesSync([join(d, 'a')], Buffer.from('ab'), Uint32Array.of(3), Uint32Array.of(0o600))!;
+    assert.equal(bad.error?.code, 'EINVAL');
+    assert.equal(existsSync(join(d, 'a')), false);
+    assert.throws(() => createFilesSync([join(d, 'a'), join(d, 'b')], Buffer.from('ab'), Uint32Array.of(1), Uint32Array.of(0o600, 0o600)), TypeError);
+    assert.throws(() => renameFilesSync([join(d, 'a')], []), TypeError);
+  });
+
+  it('renames in order and stops at the first failure, naming it', (t) => {
+    const d = dir(t);
+    for (const n of ['a', 'b', 'c']) writeFileSync(join(d, n), n);
+    mkdirSync(join(d, 'dir', 'inside'), { recursive: true });
+    const p = renameFilesSync([join(d, 'a'), join(d, 'b'), join(d, 'c')], [join(d, 'A'), join(d, 'dir'), join(d, 'C')])!;
+    assert.equal(p.done, 1);
+    assert.ok(['EISDIR', 'ENOTEMPTY', 'EEXIST'].includes(p.error!.code!), p.error!.code);
+    assert.deepEqual(readdirSync(d).sort(), ['A', 'b', 'c', 'dir']);
+    assert.deepEqual(renameFilesSync([join(d, 'b'), join(d, 'c')], [join(d, 'B'), join(d, 'C')]), { done: 2 });
+    assert.equal(readFileSync(join(d, 'C'), 'utf8'), 'c');
   });
 });
