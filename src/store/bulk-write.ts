@@ -41,6 +41,13 @@ export interface NewFile {
   readonly phase?: number;
 }
 
+/** Where a file of a batch goes. */
+interface Placed {
+  readonly path: string;
+  readonly dir: string;
+  readonly phase: number;
+}
+
 /** How {@link createFilesDurably} made its files durable, and how long the parts took (seconds). */
 export interface BulkWriteReport {
   files: number;
@@ -94,7 +101,8 @@ export interface DurableBatchOptions {
  */
 export class DurableBatch {
   readonly #opts: DurableBatchOptions;
-  readonly #files: NewFile[] = [];
+  /** Each file's place, not its bytes: those go to the writer and are not kept for the whole batch. */
+  readonly #files: Placed[] = [];
   readonly #temps: string[] = [];
   readonly #dirs = new Set<string>();
   /** The folders of {@link #dirs} made (or found) so far: a stage may run while `add` still makes some. */
@@ -122,20 +130,20 @@ export class DurableBatch {
   async add(files: readonly NewFile[]): Promise<void> {
     if (!this.#writeStart) this.#writeStart = performance.now();
     const fresh = new Set<string>();
-    for (const f of files) {
-      const d = dirname(f.path);
-      if (!this.#dirs.has(d)) this.#dirs.add(d), fresh.add(d);
-    }
+    const dirs = files.map((f) => dirname(f.path));
+    for (const d of dirs) if (!this.#dirs.has(d)) this.#dirs.add(d), fresh.add(d);
     await ensureDirs(fresh, this.#opts.dirMode ?? PRIVATE_DIR_MODE);
     for (const d of fresh) this.#made.add(d);
     const from = this.#files.length;
-    for (const f of files) {
-      const i = this.#files.push(f) - 1;
+    for (let k = 0; k < files.length; k++) {
+      const f = files[k]!;
+      const dir = dirs[k]!;
+      const i = this.#files.push({ path: f.path, dir, phase: f.phase ?? 0 }) - 1;
       // As writeFileAtomic names its temp files, so a dead writer's are swept (temp-sweep.ts).
-      this.#temps.push(join(dirname(f.path), `.${basename(f.path)}.${this.#stem}${(i & 0xffff).toString(16).padStart(4, '0')}${TEMP_SUFFIX}`));
+      this.#temps.push(join(dir, `.${basename(f.path)}.${this.#stem}${(i & 0xffff).toString(16).padStart(4, '0')}${TEMP_SUFFIX}`));
     }
     if (this.#failure) return;
-    const item = (i: number): TempWrite => ({ tmp: this.#temps[i]!, data: this.#files[i]!.data, mode: this.#files[i]!.mode });
+    const item = (i: number): TempWrite => ({ tmp: this.#temps[i]!, data: files[i - from]!.data, mode: files[i - from]!.mode });
     const indexes = Array.from({ length: files.length }, (_, k) => from + k);
     if (!this.#pool) return this.#note(indexes, writeTemps(indexes.map(item)));
     // Written synchronously by a few threads (measured on a busy ext4: node's I/O threads, 16
@@ -178,7 +186,7 @@ export class DurableBatch {
   #byWriter(indexes: readonly number[]): Map<number, number[]> {
     const perDir = new Map<string, number[]>();
     for (const i of indexes) {
-      const d = dirname(this.#files[i]!.path);
+      const d = this.#files[i]!.dir;
       const list = perDir.get(d);
       if (list) list.push(i);
       else perDir.set(d, [i]);
@@ -271,7 +279,7 @@ export class DurableBatch {
   async #renameRange(from: number, to: number): Promise<{ at: number; error: Error } | undefined> {
     const phases = new Map<number, number[]>();
     for (let i = from; i < to; i++) {
-      const phase = this.#files[i]!.phase ?? 0;
+      const phase = this.#files[i]!.phase;
       const list = phases.get(phase);
       if (list) list.push(i);
       else phases.set(phase, [i]);
