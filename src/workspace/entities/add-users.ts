@@ -16,7 +16,7 @@ import { readAccount, readOperator } from '../read.js';
 import { type Issued, userIssuer } from '../signing/issue.js';
 import type { Workspace } from '../workspace.js';
 import type { AddUserOptions, AddUserResult } from './add-user.js';
-import { newUserKeys } from './user-keys.js';
+import { type UserKeyText, newUserKeys } from './user-keys.js';
 
 /** What {@link addUsers} made: every user, in the order named. */
 export interface AddUsersResult {
@@ -52,12 +52,13 @@ function checkedNames(names: readonly string[]): string[] {
  * Creates many users of one account at once, each as {@link addUser} makes one (a user key
  * stored with its usages, a JWT signed by `opts.signer` or the best key at hand, a creds file),
  * with the same options for all. All or nothing: every name is checked (plain, given once, not
- * taken) and every user's claims are checked before anything is written; if one fails, nothing
- * is. Made at the speed of the disk: one store lock for the batch, the signer chosen once, the
- * users signed a slice at a time while writer threads write the previous slice's files, all
- * through one `DurableBatch` (every byte synced before any file appears, seeds and creds in
- * place before the JWTs that make the users exist, one sync at the end) instead of two fsyncs
- * per file.
+ * taken) before anything is written, and every user's claims before any user is signed; if one
+ * fails, nothing of the batch is left (keys already written are removed). Made at the speed of
+ * the disk: one store lock for the batch, the signer chosen once, the keys' files written as
+ * the keys are made, the users signed a slice at a time while writer threads write the previous
+ * slice's files, all through one `DurableBatch` (every byte synced before its file appears,
+ * seeds and creds in place before the JWTs that make the users exist, put in place in stages
+ * as the batch is written) instead of two fsyncs per file.
  *
  * @example
  * ```ts
@@ -85,43 +86,60 @@ export async function addUsers(ws: Workspace, names: readonly string[], opts: Ad
         );
       }
       const account = await readAccount(op, accountName);
-      const t0 = performance.now();
-      const keys = await newUserKeys(wanted.length);
-      const t1 = performance.now();
-      const claimsList: UserClaims[] = wanted.map((name, i) => {
-        const claims = newUserClaims(name, keys[i]!.publicKey);
-        if (opts.edit) applyUserEdit(claims.nats, opts.edit);
-        if (opts.tags?.length) addTags(claims, ...opts.tags);
-        if (opts.expiry) claims.exp = opts.expiry;
-        if (opts.start) claims.nbf = opts.start;
-        return claims;
-      });
-      const issuer = await userIssuer(ws, account, operator.claims.nats.strict_signing_key_usage === true, claimsList, {
-        ...(opts.signer ? { explicit: opts.signer } : {}),
-        ownPermissions: opts.edit ? editSetsPermissions(opts.edit) : false,
-      });
       const usages = defaultUsages('user');
       const plainSeeds = ws.custody.backendFor('user') === 'file';
       const created = new Date().toISOString();
       const keyPaths: string[] = [];
       if (plainSeeds) await ws.keys.prepare();
-      // formatCreds checks the first user fully (the JWT verifies, the seed is its subject's); the
-      // rest are made by the same code from keys made here, so they reuse its exact frame.
-      let frame: [string, string, string] | undefined;
-      const creds = (token: string, seed: string): string => {
-        if (frame) return frame[0] + token + frame[1] + seed + frame[2];
-        const text = formatCreds(token, seed);
-        const j = text.indexOf(token);
-        const s = text.indexOf(seed, j + token.length);
-        frame = [text.slice(0, j), text.slice(j + token.length, s), text.slice(s + seed.length)];
-        return text;
-      };
       const perUser = (plainSeeds ? 2 : 0) + (dirOp ? 2 : 1);
       const batch = new DurableBatch({ dirMode: PRIVATE_DIR_MODE, how: perUser * wanted.length >= SYNCFS_FROM ? 'auto' : 'fsync', writers: writerThreads(perUser * wanted.length) });
+      const t0 = performance.now();
+      let t1 = t0;
+      let keys: UserKeyText[] = [];
+      let claimsList: UserClaims[] = [];
       const issued: Issued[] = [];
       const tokens: string[] = [];
       let signing = 0;
       try {
+        // Each run of keys goes to the writer threads as soon as it is made (usage record, phase
+        // 0; seed, phase 1): they write while the rest of the keys are made and the users signed.
+        keys = await newUserKeys(
+          wanted.length,
+          plainSeeds
+            ? (chunk) => {
+                const files: NewFile[] = [];
+                for (const key of chunk) {
+                  files.push(...ws.keys.newKeyFiles(key.publicKey, key.seed, usages, 0, created));
+                  keyPaths.push(ws.keys.keyPath(key.publicKey));
+                }
+                return batch.add(files);
+              }
+            : undefined,
+        );
+        t1 = performance.now();
+        claimsList = wanted.map((name, i) => {
+          const claims = newUserClaims(name, keys[i]!.publicKey);
+          if (opts.edit) applyUserEdit(claims.nats, opts.edit);
+          if (opts.tags?.length) addTags(claims, ...opts.tags);
+          if (opts.expiry) claims.exp = opts.expiry;
+          if (opts.start) claims.nbf = opts.start;
+          return claims;
+        });
+        const issuer = await userIssuer(ws, account, operator.claims.nats.strict_signing_key_usage === true, claimsList, {
+          ...(opts.signer ? { explicit: opts.signer } : {}),
+          ownPermissions: opts.edit ? editSetsPermissions(opts.edit) : false,
+        });
+        // formatCreds checks the first user fully (the JWT verifies, the seed is its subject's); the
+        // rest are made by the same code from keys made here, so they reuse its exact frame.
+        let frame: [string, string, string] | undefined;
+        const creds = (token: string, seed: string): string => {
+          if (frame) return frame[0] + token + frame[1] + seed + frame[2];
+          const text = formatCreds(token, seed);
+          const j = text.indexOf(token);
+          const s = text.indexOf(seed, j + token.length);
+          frame = [text.slice(0, j), text.slice(j + token.length, s), text.slice(s + seed.length)];
+          return text;
+        };
         // A slice is signed while the writer threads write the one before it.
         for (let at = 0; at < wanted.length; at += SLICE) {
           const s0 = performance.now();
@@ -133,11 +151,7 @@ export async function addUsers(ws: Workspace, names: readonly string[], opts: Ad
             issued.push(slice[i - at]!);
             const { token } = checkTokenFor('user', issued[i]!.token);
             tokens.push(token);
-            // Phases: usage record (0), then seed and creds (1), then the JWT that makes the user exist (2).
-            if (plainSeeds) {
-              files.push(...ws.keys.newKeyFiles(key.publicKey, key.seed, usages, 0, created));
-              keyPaths.push(ws.keys.keyPath(key.publicKey));
-            }
+            // Phases: usage record (0), then seed (added with the keys) and creds (1), then the JWT that makes the user exist (2).
             files.push({ path: ws.keys.credsPath(op.name, accountName, wanted[i]!), data: creds(token, key.seed), mode: SECRET_FILE_MODE, phase: 1 });
             if (dirOp) files.push({ path: dirOp.userJwtPath(accountName, wanted[i]!), data: token, mode: SECRET_FILE_MODE, phase: 2 });
           }

@@ -36,25 +36,43 @@ export function newUserKeysSync(n: number): UserKeyText[] {
   });
 }
 
+/** Keys handed to `onChunk` at a time. */
+const CHUNK = 512;
+
 /**
- * `n` fresh user keys, about half of them made by a worker thread when there are many.
+ * `n` fresh user keys, about half of them made by a worker thread when there are many. With
+ * `onChunk`, each run of keys is handed over as soon as it exists (this thread's as it makes
+ * them, then the worker's), in the order of the result, so the caller can start writing them.
  *
  * @example
  * ```ts
- * const keys = await newUserKeys(10_000);
+ * const keys = await newUserKeys(10_000, (chunk) => batch.add(filesOf(chunk)));
  * ```
  */
-export async function newUserKeys(n: number): Promise<UserKeyText[]> {
-  if (n < PARALLEL_FROM || availableParallelism() < 2) return newUserKeysSync(n);
+export async function newUserKeys(n: number, onChunk?: (keys: UserKeyText[]) => Promise<void> | void): Promise<UserKeyText[]> {
+  const theirs = n < PARALLEL_FROM || availableParallelism() < 2 ? 0 : Math.floor((n - WORKER_START_KEYS) / 2);
   // The worker starts ~80 ms late (a thread, a heap, its modules): this thread makes as many
   // more keys as it makes meanwhile (~40 µs each), so both finish together.
-  const theirs = Math.floor((n - WORKER_START_KEYS) / 2);
-  const worker = new Promise<UserKeyText[]>((resolve, reject) => {
-    const w = new Worker(new URL('./user-keys-worker.js', import.meta.url), { workerData: theirs });
-    w.once('message', resolve);
-    w.once('error', reject);
-    w.once('exit', (code) => reject(new Error(`a key worker stopped with code ${code}`)));
-  });
-  const mine = newUserKeysSync(n - theirs);
-  return [...mine, ...(await worker)];
+  const worker = theirs
+    ? new Promise<UserKeyText[]>((resolve, reject) => {
+        const w = new Worker(new URL('./user-keys-worker.js', import.meta.url), { workerData: theirs });
+        w.once('message', resolve);
+        w.once('error', reject);
+        w.once('exit', (code) => reject(new Error(`a key worker stopped with code ${code}`)));
+      })
+    : undefined;
+  // A worker that fails while this thread is busy is awaited below, not left unhandled.
+  worker?.catch(() => undefined);
+  const keys: UserKeyText[] = [];
+  for (let at = 0; at < n - theirs; at += CHUNK) {
+    const chunk = newUserKeysSync(Math.min(CHUNK, n - theirs - at));
+    keys.push(...chunk);
+    await onChunk?.(chunk);
+  }
+  if (worker) {
+    const made = await worker;
+    for (let at = 0; at < made.length; at += CHUNK) await onChunk?.(made.slice(at, at + CHUNK));
+    keys.push(...made);
+  }
+  return keys;
 }

@@ -88,6 +88,11 @@ describe('addUsers', () => {
     const before = snapshot(home);
     await rejectsCode(addUsers(ws, ['s1', 's2'], { account: 'A', signer, edit: { allowPub: ['x'] } }), 'SCOPED_USER_HAS_PERMISSIONS');
     assert.deepEqual(snapshot(home), before);
+    // A big batch (writer threads, stages): its keys' files are being written when the signer
+    // refuses; all of them go again (bulk-write.test.ts undoes a stage already in place).
+    const many = Array.from({ length: 1500 }, (_, i) => `m${i}`);
+    await rejectsCode(addUsers(ws, many, { account: 'A', signer, edit: { allowPub: ['x'] } }), 'SCOPED_USER_HAS_PERMISSIONS');
+    assert.deepEqual(snapshot(home), before, 'no key of the refused batch is left');
     const r = await addUsers(ws, ['s1', 's2'], { account: 'A', signer });
     assert.ok(r.users.every((u) => u.scoped));
     await addUser(ws, 'single', { account: 'A', signer });
