@@ -4,9 +4,9 @@
  * does, and says which one failed, if one did. It touches only the paths it is given.
  */
 import { parentPort } from 'node:worker_threads';
-import { renameAll, writeTemps } from './bulk-write.js';
+import { renameAll, writePacked } from './bulk-write.js';
 import type { WriterJob } from './bulk-writers.js';
 
 parentPort?.on('message', ({ id, job }: { id: number; job: WriterJob }) => {
-  parentPort!.postMessage({ id, outcome: job.kind === 'write' ? writeTemps(job.items) : renameAll(job.pairs) });
+  parentPort!.postMessage({ id, outcome: job.kind === 'write' ? writePacked(job.files) : renameAll(job.pairs) });
 });

@@ -14,6 +14,17 @@ export interface TempWrite {
   mode: number;
 }
 
+/**
+ * Temp files to write, packed for a writer thread: every file's bytes in one buffer, `data`
+ * from `ends[i - 1]` (0 for the first) to `ends[i]`, moved to the thread rather than copied.
+ */
+export interface PackedWrites {
+  paths: string[];
+  data: Uint8Array;
+  ends: Uint32Array;
+  modes: Uint32Array;
+}
+
 /** What writing or renaming a list of files came to: how many were done, and the first failure. */
 export interface Outcome {
   done: number;
@@ -21,7 +32,7 @@ export interface Outcome {
 }
 
 /** A job of a writer thread: temp files to write, or [temp, final] pairs to rename. */
-export type WriterJob = { kind: 'write'; items: TempWrite[] } | { kind: 'rename'; pairs: Array<[string, string]> };
+export type WriterJob = { kind: 'write'; files: PackedWrites } | { kind: 'rename'; pairs: Array<[string, string]> };
 
 interface Pending {
   resolve: (o: Outcome) => void;
@@ -81,7 +92,8 @@ export class WriterPool {
     return new Promise((resolve) => {
       if (!pending.size) w.ref();
       pending.set(id, { resolve });
-      w.postMessage({ id, job });
+      // A packed write's bytes are moved to the thread, not copied.
+      w.postMessage({ id, job }, job.kind === 'write' ? [job.files.data.buffer as ArrayBuffer] : []);
     });
   }
 

@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { isSigchainError } from '../../src/errors.js';
-import { DurableBatch, createFilesDurably, renameAllNodeFs, writeTempsNodeFs } from '../../src/store/bulk-write.js';
+import { DurableBatch, createFilesDurably, packWrites, renameAllNodeFs, writePackedNodeFs } from '../../src/store/bulk-write.js';
+import type { TempWrite } from '../../src/store/bulk-write.js';
+
+const writeTempsNodeFs = (items: TempWrite[]) => writePackedNodeFs(packWrites(items));
 
 function tempDir(t: { after(fn: () => void): void }): string {
   const d = mkdtempSync(join(tmpdir(), 'sigchain-bulk-'));
