@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isSigchainError } from '../../../src/errors.js';
 import { KV_HISTORY, KV_LAYOUT, KvStore, kvKeys, kvSegment, parseKvKey } from '../../../src/store/kv/kv-store.js';
-import { Workspace, addAccount, addOperator, addUser } from '../../../src/workspace/index.js';
+import { Workspace, addAccount, addOperator, addUser, addUsers } from '../../../src/workspace/index.js';
 import { rawPut, startJetStream } from '../../helpers/jetstream.js';
 import { freePort, type RunningServer } from '../../helpers/nats-server.js';
 
@@ -127,6 +127,27 @@ describe('KV store on a real nats-server with JetStream', () => {
     assert.match(await op.readAccountJwt('B'), /^eyJ/);
     assert.deepEqual(await op.listAccounts(), ['A', 'B', 'C', 'SYS']);
     assert.equal(await code(op.findAccountByPublicKey('none')), 'KV_ENTRY_INVALID', 'a scan that must read every account says so');
+  });
+
+  it('reads many users at once, in name order, each bad entry its own error', async () => {
+    const ws = workspace('many');
+    await addOperator(ws, 'O');
+    await addAccount(ws, 'A');
+    // More users than reads in flight, so the readers take turns.
+    const names = Array.from({ length: 80 }, (_, i) => `u${String(i).padStart(2, '0')}`);
+    await addUsers(ws, names, { account: 'A' });
+    const op = await ws.store.openOperator('O');
+    const good = await op.readUserJwt('A', 'u07');
+    const [h, p, sig] = good.split('.');
+    const claims = JSON.parse(Buffer.from(p!, 'base64url').toString());
+    claims.name = 'forged';
+    await rawPut(server.url, 'many', kvKeys.user('O', 'A', 'u07'), `${h}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${sig}`);
+    await rawPut(server.url, 'many', kvKeys.user('O', 'A', 'u63'), await op.readAccountJwt('A'));
+    const read = await op.readUsers('A', { tokens: true });
+    assert.deepEqual(read.map((u) => u.name), names);
+    assert.deepEqual(read.filter((u) => u.error).map((u) => [u.name, u.error!.code]), [['u07', 'KV_ENTRY_INVALID'], ['u63', 'KV_ENTRY_INVALID']]);
+    for (const u of read.filter((x) => !x.error)) assert.equal(u.facts?.name, u.name);
+    assert.equal(read.find((u) => u.name === 'u08')!.token, await op.readUserJwt('A', 'u08'));
   });
 
   it('a conflict storm: two writers, 1,000 read-modify-write edits of one entry, nothing lost', async () => {
