@@ -46,6 +46,8 @@ interface Placed {
   readonly path: string;
   readonly dir: string;
   readonly phase: number;
+  /** Its rename was asked for: an undo then reads a missing temp as "in place". */
+  asked?: boolean;
 }
 
 /** How {@link createFilesDurably} made its files durable, and how long the parts took (seconds). */
@@ -60,15 +62,23 @@ function writeAll(fd: number, bytes: Uint8Array): void {
   while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
 }
 
-/** Creates the folders of `paths` that are missing (mode 0700 unless `dirMode`), one stat each. */
-async function ensureDirs(paths: Iterable<string>, dirMode: number): Promise<void> {
+/**
+ * Creates the folders of `paths` that are missing (mode 0700 unless `dirMode`), one stat each,
+ * and notes in `roots` one folder per filesystem they are on (syncfs syncs a whole filesystem).
+ */
+async function ensureDirs(paths: Iterable<string>, dirMode: number, roots: Map<number, string>): Promise<void> {
   for (const dir of paths) {
+    let st;
     try {
-      if (statSync(dir).isDirectory()) continue;
+      st = statSync(dir);
     } catch {
       // missing (or odd): ensureDir says what is wrong with a coded error
     }
-    await ensureDir(dir, dirMode);
+    if (!st?.isDirectory()) {
+      await ensureDir(dir, dirMode);
+      st = statSync(dir);
+    }
+    if (!roots.has(st.dev)) roots.set(st.dev, dir);
   }
 }
 
@@ -105,13 +115,11 @@ export class DurableBatch {
   readonly #files: Placed[] = [];
   readonly #temps: string[] = [];
   readonly #dirs = new Set<string>();
-  /** The folders of {@link #dirs} made (or found) so far: a stage may run while `add` still makes some. */
-  readonly #made = new Set<string>();
+  /** One folder made (or found) so far per filesystem: a stage may run while `add` still makes some. */
+  readonly #roots = new Map<number, string>();
   readonly #stem = `${process.pid}.${randomBytes(4).toString('hex')}`;
   readonly #pool: WriterPool | undefined;
   readonly #inFlight: Array<Promise<void>> = [];
-  /** Per file: 1 once its rename was asked for (so an undo knows a missing temp means "in place"). */
-  #asked = new Uint8Array(1024);
   /** Files before this index belong to a stage already handed to {@link #stages}. */
   #staged = 0;
   /** The stages' syncs and renames, one after the other. */
@@ -119,7 +127,6 @@ export class DurableBatch {
   #staging = false;
   #failure: { path: string; error: unknown } | undefined;
   #writeStart = 0;
-  #rootsOf: { dirs: number; roots: string[] } | undefined;
 
   constructor(opts: DurableBatchOptions = {}) {
     this.#opts = opts;
@@ -132,8 +139,7 @@ export class DurableBatch {
     const fresh = new Set<string>();
     const dirs = files.map((f) => dirname(f.path));
     for (const d of dirs) if (!this.#dirs.has(d)) this.#dirs.add(d), fresh.add(d);
-    await ensureDirs(fresh, this.#opts.dirMode ?? PRIVATE_DIR_MODE);
-    for (const d of fresh) this.#made.add(d);
+    await ensureDirs(fresh, this.#opts.dirMode ?? PRIVATE_DIR_MODE, this.#roots);
     const from = this.#files.length;
     for (let k = 0; k < files.length; k++) {
       const f = files[k]!;
@@ -170,18 +176,12 @@ export class DurableBatch {
     this.#stages = this.#stages.then(async () => {
       await Promise.all(writes);
       if (this.#failure) return;
-      await syncFileSystems(this.#roots(), this.#temps.slice(from, to), this.#opts.how ?? 'auto');
+      await syncFileSystems([...this.#roots.values()], this.#temps.slice(from, to), this.#opts.how ?? 'auto');
       const failed = await this.#renameRange(from, to);
       if (failed && !this.#failure) this.#failure = { path: this.#files[failed.at]!.path, error: failed.error };
     }).finally(() => {
       this.#staging = false;
     });
-  }
-
-  /** One folder per filesystem the batch writes to (syncfs syncs a whole filesystem). */
-  #roots(): string[] {
-    if (this.#rootsOf?.dirs !== this.#made.size) this.#rootsOf = { dirs: this.#made.size, roots: oneDirPerDevice(this.#made) };
-    return this.#rootsOf.roots;
   }
 
   /** `indexes` grouped by the writer thread of their folder. */
@@ -233,7 +233,7 @@ export class DurableBatch {
       try {
         unlinkSync(this.#temps[i]!);
       } catch {
-        if (this.#asked[i]) removeAll([this.#files[i]!.path]);
+        if (this.#files[i]!.asked) removeAll([this.#files[i]!.path]);
       }
     }
   }
@@ -262,7 +262,7 @@ export class DurableBatch {
     const t1 = performance.now();
     // syncfs syncs a whole filesystem: one folder per filesystem is enough (a store of 10,000
     // users has ~1,000 key folders, and a sync is a process).
-    const roots = this.#roots();
+    const roots = [...this.#roots.values()];
     const sync = await syncFileSystems(roots, this.#temps.slice(this.#staged), how);
     const t2 = performance.now();
     const failed = await this.#renameRange(this.#staged, files.length);
@@ -286,14 +286,9 @@ export class DurableBatch {
       if (list) list.push(i);
       else phases.set(phase, [i]);
     }
-    if (this.#asked.length < to) {
-      const grown = new Uint8Array(Math.max(to, 2 * this.#asked.length));
-      grown.set(this.#asked);
-      this.#asked = grown;
-    }
     for (const phase of [...phases.keys()].sort((a, b) => a - b)) {
       const indexes = phases.get(phase)!;
-      for (const i of indexes) this.#asked[i] = 1;
+      for (const i of indexes) this.#files[i]!.asked = true;
       const failed = await this.#rename(indexes);
       if (failed) return failed;
     }
@@ -446,15 +441,6 @@ const PARALLEL_FROM = 4000;
  */
 export function writerThreads(files: number): number {
   return files >= PARALLEL_FROM && availableParallelism() > 1 ? 2 : 0;
-}
-
-function oneDirPerDevice(dirs: Iterable<string>): string[] {
-  const byDevice = new Map<number, string>();
-  for (const d of dirs) {
-    const dev = statSync(d).dev;
-    if (!byDevice.has(dev)) byDevice.set(dev, d);
-  }
-  return [...byDevice.values()];
 }
 
 function removeAll(paths: readonly string[]): void {
