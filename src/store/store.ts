@@ -76,9 +76,12 @@ export interface OperatorEntities {
   listUsers(account: string): Promise<string[]>;
   /**
    * Every user of an account with its token's facts (and, with `tokens`, the token), or the
-   * coded error reading it gave: one entry per user, for listings and bulk work.
+   * coded error reading it gave: one entry per user, for listings and bulk work. A store whose
+   * bytes others can write (KV) verifies each entry's signature as it reads it, unless
+   * `skipSignatures` says the caller verifies every token itself (`validate`); a folder store
+   * never does (its files are the user's own).
    */
-  readUsers(account: string, opts?: { tokens?: boolean }): Promise<JwtDirEntry[]>;
+  readUsers(account: string, opts?: { tokens?: boolean; skipSignatures?: boolean }): Promise<JwtDirEntry[]>;
   hasUser(account: string, user: string): Promise<boolean>;
   /** The user's JWT; `STORE_NOT_FOUND` (listing the users) when absent. */
   readUserJwt(account: string, user: string): Promise<string>;

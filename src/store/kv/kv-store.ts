@@ -398,14 +398,17 @@ export class KvStore implements EntityStore {
     );
   }
 
-  /** @internal The verified token at `key`, of `kind`; undefined when absent. */
-  async token(key: string, kind: StoredKind): Promise<{ token: string; facts: JwtFacts; revision: number } | undefined> {
+  /**
+   * @internal The verified token at `key`, of `kind`; undefined when absent. `verify: false`
+   * only decodes it and checks its kind: for a caller that verifies every signature itself.
+   */
+  async token(key: string, kind: StoredKind, verify = true): Promise<{ token: string; facts: JwtFacts; revision: number } | undefined> {
     const t = await this.text(key);
     if (!t) return undefined;
     try {
-      const facts = verifyStoredToken(t.text);
-      checkTokenFor(kind, t.text);
-      return { token: t.text.trim(), facts, revision: t.revision };
+      if (verify) verifyStoredToken(t.text);
+      const { token, facts } = checkTokenFor(kind, t.text);
+      return { token, facts, revision: t.revision };
     } catch (e) {
       throw this.invalid(key, t.revision, isSigchainError(e) ? `${e.code}: ${e.message}` : String(e));
     }
@@ -698,9 +701,10 @@ export class KvOperatorStore implements OperatorEntities {
 
   /**
    * Every user of the account, in name order, each entry verified as it is read (a bad one is its
-   * error). `READS_IN_FLIGHT` at a time: each read is a round trip to the server.
+   * error; with `skipSignatures`, decoded only). `READS_IN_FLIGHT` at a time: each read is a
+   * round trip to the server.
    */
-  async readUsers(account: string, opts: { tokens?: boolean } = {}): Promise<JwtDirEntry[]> {
+  async readUsers(account: string, opts: { tokens?: boolean; skipSignatures?: boolean } = {}): Promise<JwtDirEntry[]> {
     const a = this.#name(account, 'account');
     const names = await this.listUsers(a);
     const out = new Array<JwtDirEntry | undefined>(names.length);
@@ -710,7 +714,7 @@ export class KvOperatorStore implements OperatorEntities {
         const k = next++;
         const name = names[k]!;
         try {
-          const t = await this.#s.token(kvKeys.user(this.name, a, name), 'user');
+          const t = await this.#s.token(kvKeys.user(this.name, a, name), 'user', !opts.skipSignatures);
           if (t) out[k] = { name, facts: t.facts, ...(opts.tokens ? { token: t.token } : {}) };
         } catch (e) {
           if (!isSigchainError(e)) throw e;

@@ -147,32 +147,50 @@ export async function validateStore(ws: Workspace, opts: ValidateOptions = {}): 
       const judged = await verifyFiles(users.map((u) => u.path), parents, policy, started ? { started } : { workers });
       users.forEach((u, i) => judgeUser(() => `user ${u.account}/${u.name}`, judged[i]!));
     } else {
-      // A store that is not a folder (KV): its entries are read (and their signatures checked) by
-      // the store, then judged over the cores like files.
-      const entries: Array<{ entity: string; token?: string; error?: { code: string; message: string } }> = [];
+      // A store that is not a folder (KV): its entries are read and decoded by the store, then
+      // verified and judged over the cores like files (each signature checked once, there).
+      const entries: Array<{ account: string; name: string; token?: string; error?: { code: string; message: string } }> = [];
       for (const name of accounts) {
         let read: Awaited<ReturnType<typeof op.readUsers>> = [];
         try {
-          read = await op.readUsers(name, { tokens: true });
+          read = await op.readUsers(name, { tokens: true, skipSignatures: true });
         } catch {
           // As above: no users to judge.
         }
-        for (const u of read) entries.push({ entity: `user ${name}/${u.name}`, ...(u.error ? { error: { code: u.error.code, message: u.error.message } } : { token: u.token! }) });
+        for (const u of read) entries.push({ account: name, name: u.name, ...(u.error ? { error: { code: u.error.code, message: u.error.message } } : { token: u.token! }) });
       }
       const ok = entries.filter((e) => e.token !== undefined);
       const judged = await verifyMany(ok.map((e) => e.token!), parents, policy, workers === undefined ? {} : { workers });
       let k = 0;
       for (const e of entries) {
-        if (e.error) judgeUser(() => e.entity, { readError: e.error, errors: [], warnings: [] });
-        else {
-          judgeUser(() => e.entity, { errors: judged.errors[k]!, warnings: judged.warnings[k]! });
-          k++;
+        const entity = (): string => `user ${e.account}/${e.name}`;
+        if (e.error) {
+          judgeUser(entity, { readError: e.error, errors: [], warnings: [] });
+          continue;
         }
+        const errors = judged.errors[k]!;
+        const warnings = judged.warnings[k]!;
+        k++;
+        // An entry whose signature does not verify is the store's KV_ENTRY_INVALID, as any read of
+        // it says: the verifying read names the entry and its revision (rare: bad entries only).
+        const readError = errors.some((r) => r.code === 'BAD_SIGNATURE' || r.code === 'MALFORMED_TOKEN') ? await unreadableUser(op, e.account, e.name) : undefined;
+        judgeUser(entity, readError ? { readError, errors: [], warnings: [] } : { errors, warnings });
       }
     }
     return { operator: op.name, accounts, checked, problems };
   } finally {
     await started?.close();
+  }
+}
+
+/** The coded error a verifying read of the user gives; undefined when it reads. */
+async function unreadableUser(op: OperatorEntities, account: string, user: string): Promise<{ code: string; message: string } | undefined> {
+  try {
+    await op.readUserJwt(account, user);
+    return undefined;
+  } catch (e) {
+    if (!isSigchainError(e)) throw e;
+    return { code: e.code, message: e.message };
   }
 }
 

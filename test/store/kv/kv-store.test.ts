@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isSigchainError } from '../../../src/errors.js';
 import { KV_HISTORY, KV_LAYOUT, KvStore, kvKeys, kvSegment, parseKvKey } from '../../../src/store/kv/kv-store.js';
-import { Workspace, addAccount, addOperator, addUser, addUsers } from '../../../src/workspace/index.js';
+import { Workspace, addAccount, addOperator, addUser, addUsers, validateStore } from '../../../src/workspace/index.js';
 import { rawPut, startJetStream } from '../../helpers/jetstream.js';
 import { freePort, type RunningServer } from '../../helpers/nats-server.js';
 
@@ -148,6 +148,14 @@ describe('KV store on a real nats-server with JetStream', () => {
     assert.deepEqual(read.filter((u) => u.error).map((u) => [u.name, u.error!.code]), [['u07', 'KV_ENTRY_INVALID'], ['u63', 'KV_ENTRY_INVALID']]);
     for (const u of read.filter((x) => !x.error)) assert.equal(u.facts?.name, u.name);
     assert.equal(read.find((u) => u.name === 'u08')!.token, await op.readUserJwt('A', 'u08'));
+    // For a caller that verifies each token itself: decoded and kind-checked, signature unchecked.
+    const unverified = await op.readUsers('A', { tokens: true, skipSignatures: true });
+    assert.deepEqual(unverified.filter((u) => u.error).map((u) => [u.name, u.error!.code]), [['u63', 'KV_ENTRY_INVALID']]);
+    assert.equal(unverified.find((u) => u.name === 'u07')!.facts?.name, 'forged');
+    // validate verifies each signature once (over the cores), and still names a forged entry as the store's.
+    const report = await validateStore(ws, { allAccounts: true });
+    assert.deepEqual(report.problems.map((p) => [p.entity, p.code]), [['user A/u07', 'KV_ENTRY_INVALID'], ['user A/u63', 'KV_ENTRY_INVALID']]);
+    assert.match(report.problems[0]!.message, /many/);
   });
 
   it('a conflict storm: two writers, 1,000 read-modify-write edits of one entry, nothing lost', async () => {
