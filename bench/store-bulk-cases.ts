@@ -8,7 +8,8 @@
  *   reads, signs and writes the same users' files in place with one sync at the end, as many
  *   threads as the re-issue uses, run on the same store right after. Goal: 0.4x of it. Peer
  *   `create_floor` (bench/create-floor.ts) creates as many users' files new, with no crash-safety:
- *   what creating (not re-writing) users costs on this disk.
+ *   what creating (not re-writing) users costs on this disk; `safe_create_floor` the same with
+ *   temp names, a sync and renames: the least any crash-safe creation of these files costs.
  * - `store.list_users_10k`: `sigchain list users -a A` on that store, a process from spawn to
  *   exit (the table drawn to a pipe). Peer `bare_read`: `node -e` listing the same folder and
  *   reading every file with node:fs, spawned the same way in the same rounds. Goal: 0.5x.
@@ -124,11 +125,13 @@ export async function storeBulkFigures(settings: Settings, quick: boolean, progr
     progress(`measuring ${ADD_FIGURE} (create_floor)…\n`);
     const meta = readFileSync(ws.keys.metaPath(made.users[0]!.publicKey), 'utf8');
     const creating = await createFloor(join(home, 'create-floor'), n, 2, jwt.slice(0, jwt.lastIndexOf('.')), Buffer.byteLength(meta), Buffer.byteLength(creds));
-    Object.assign(figures, figuresOf(ADD_FIGURE, new Map([['ours', n / seconds], ['disk_floor', floor], ['create_floor', creating]])));
+    progress(`measuring ${ADD_FIGURE} (safe_create_floor)…\n`);
+    const creatingSafely = await createFloor(join(home, 'safe-create-floor'), n, 2, jwt.slice(0, jwt.lastIndexOf('.')), Buffer.byteLength(meta), Buffer.byteLength(creds), true);
+    Object.assign(figures, figuresOf(ADD_FIGURE, new Map([['ours', n / seconds], ['disk_floor', floor], ['create_floor', creating], ['safe_create_floor', creatingSafely]])));
     const f = figures[ADD_FIGURE]!;
     f.seconds = Number(seconds.toFixed(3));
     f.units = n;
-    f.note = `${n.toLocaleString('en-US')} users created by one addUsers call in ${seconds.toFixed(2)} s (key + usage record + JWT + creds each, ${4 * n} new files, synced before and after they appear); disk_floor (read, sign, write JWT and creds in place, one sync; ${threads === 1 ? '1 thread' : `${threads} threads`}) re-writes ${Math.round(floor).toLocaleString('en-US')} users/s; create_floor (a key, a signature and the same four files created straight under their names, no temp files, one sync; 2 threads) creates ${Math.round(creating).toLocaleString('en-US')} users/s, so ours is ${(n / seconds / creating).toFixed(2)}x of creating them with no crash-safety at all; create_floor itself runs at ${(creating / floor).toFixed(2)}x of disk_floor${creating / floor < GOALS[ADD_FIGURE]!.min ? `, under the ${GOALS[ADD_FIGURE]!.min}x goal: no program that creates these files meets it on this disk (new files cost the disk far more than re-writes in place)` : ''}. The call used ${cpuSeconds.toFixed(2)} s of CPU (all its threads, user + kernel; the sync processes not counted): at least ${(cpuSeconds / cores).toFixed(2)} s on ${cores} cores even with every core busy throughout, where ${GOALS[ADD_FIGURE]!.min}x of disk_floor is ${(n / (GOALS[ADD_FIGURE]!.min * floor)).toFixed(2)} s`;
+    f.note = `${n.toLocaleString('en-US')} users created by one addUsers call in ${seconds.toFixed(2)} s (key + usage record + JWT + creds each, ${4 * n} new files, synced before and after they appear); disk_floor (read, sign, write JWT and creds in place, one sync; ${threads === 1 ? '1 thread' : `${threads} threads`}) re-writes ${Math.round(floor).toLocaleString('en-US')} users/s; create_floor (a key, a signature and the same four files created straight under their names, no temp files, one sync; 2 threads) creates ${Math.round(creating).toLocaleString('en-US')} users/s, so ours is ${(n / seconds / creating).toFixed(2)}x of creating them with no crash-safety at all; safe_create_floor (the same with temp names, one sync, renames into place, one sync more: the least crash-safe creation; 2 threads) creates ${Math.round(creatingSafely).toLocaleString('en-US')} users/s = ${(creatingSafely / floor).toFixed(2)}x of disk_floor, and ours is ${(n / seconds / creatingSafely).toFixed(2)}x of it; create_floor itself runs at ${(creating / floor).toFixed(2)}x of disk_floor${creating / floor < GOALS[ADD_FIGURE]!.min ? `, under the ${GOALS[ADD_FIGURE]!.min}x goal: no program that creates these files meets it on this disk (new files cost the disk far more than re-writes in place)` : ''}. The call used ${cpuSeconds.toFixed(2)} s of CPU (all its threads, user + kernel; the sync processes not counted): at least ${(cpuSeconds / cores).toFixed(2)} s on ${cores} cores even with every core busy throughout, where ${GOALS[ADD_FIGURE]!.min}x of disk_floor is ${(n / (GOALS[ADD_FIGURE]!.min * floor)).toFixed(2)} s`;
     return figures;
   } finally {
     removeLater(home);

@@ -20,6 +20,9 @@ const FIGURES: Record<string, string[]> = {
   'cli.startup.describe_operator': ['node_bare'],
   'agent.sign_1_client': ['node_crypto', 'ssh_agent'],
   'agent.sign_32_clients': ['node_crypto', 'ssh_agent'],
+  'store.add_users_bulk': ['disk_floor', 'create_floor', 'safe_create_floor'],
+  'store.list_users_10k': ['bare_read'],
+  'store.keys_list_10k': ['bare_read'],
 };
 
 const positive = (n: unknown): boolean => typeof n === 'number' && Number.isFinite(n) && n > 0;
