@@ -2,12 +2,14 @@ import { SigchainError } from '../../errors.js';
 import { loadChainFiles, readTokenArg, readTrustArgs, readWasmArg } from '../../input/index.js';
 import { type ChainResolver, type Verdict, definePolicy, memoryResolver, verifyChain } from '../../trust/index.js';
 import { readStoreTrust } from '../../workspace/verify/store-trust.js';
+import { verifyInputs } from '../../workspace/verify/verify-inputs.js';
+import type { PlainPolicy } from '../../workspace/verify/verify-many.js';
 import { type Command, type CommandContext, flag, list, str } from '../command.js';
 import { renderGrid, wrapText } from '../output/table.js';
 import { parseTimeFlag } from '../parse/time.js';
 import { openWorkspace, snake } from './support.js';
 
-const USAGE = 'verify (TOKEN | CREDS_FILE | JWT_FILE | MODULE.wasm | -) [--chain FILE...] [--trust OPERATOR...] [--require-signing-keys] [--ban KEY...] [--clock-skew SECONDS] [--at TIME] [--allow-legacy-hash] [--json]';
+const USAGE = 'verify (TOKEN | CREDS_FILE | JWT_FILE | MODULE.wasm | -)... [--chain FILE...] [--trust OPERATOR...] [--require-signing-keys] [--ban KEY...] [--clock-skew SECONDS] [--at TIME] [--allow-legacy-hash] [--json]';
 
 function seconds(ctx: CommandContext): number | undefined {
   const v = str(ctx, 'clock-skew');
@@ -35,6 +37,33 @@ function renderVerdict(v: Verdict): string {
   reasons('Warnings', v.warnings);
   parts.push('', v.valid ? `VALID: the chain ends at a trusted operator${v.warnings.length ? ` (${v.warnings.length} warning${v.warnings.length > 1 ? 's' : ''})` : ''}.` : `INVALID: ${v.errors.length} error${v.errors.length > 1 ? 's' : ''}.`);
   return parts.join('\n');
+}
+
+/** `verify` of several inputs: problems only (a folder of users is mostly valid), then a count. */
+async function verifySeveral(ctx: CommandContext, chain: string[], policy: PlainPolicy): Promise<void> {
+  const verdicts = await verifyInputs(ctx.positionals, { chain, policy, allowLegacyHash: flag(ctx, 'allow-legacy-hash') });
+  const bad = verdicts.filter((v) => !v.valid);
+  const warned = verdicts.reduce((n, v) => n + v.warnings.length, 0);
+  // Built only for --json: 10,000 verdicts with their warnings are a lot of objects to make for nothing.
+  const result = (): Record<string, unknown> => ({ valid: bad.length === 0, count: verdicts.length, invalid: bad.length, results: verdicts.map((v) => snake(v)) });
+  if (!ctx.printer.json) {
+    const lines = bad.flatMap((v) => [`${v.input}: INVALID`, ...v.errors.map((r) => wrapText(`  ${r.code} (${r.at}${r.field ? ` ${r.field}` : ''}): ${r.message}`, undefined, 4))]);
+    const warnings = warned ? ` ${warned} warning${warned === 1 ? '' : 's'} (--json lists them).` : '';
+    if (bad.length) ctx.printer.result(undefined, lines.join('\n'));
+    else ctx.printer.ok(`All ${verdicts.length} inputs are valid: each chain ends at a trusted operator.${warnings}`);
+  }
+  if (!bad.length) {
+    if (ctx.printer.json) ctx.printer.result(result());
+    return;
+  }
+  if (ctx.printer.json) ctx.printer.besideError(result());
+  const first = bad[0]!;
+  const reason = first.errors[0]!;
+  throw new SigchainError(
+    reason.code,
+    `${bad.length} of ${verdicts.length} inputs ${bad.length === 1 ? 'is' : 'are'} not valid; the first, ${first.input}, ${reason.code} at the ${reason.at}${ctx.printer.json ? `: ${reason.message}` : ' (see above)'}.`,
+    { input: first.input, invalid: bad.length, count: verdicts.length },
+  );
 }
 
 /** `sigchain verify`: judge a token and the chain above it against an explicit policy. */
@@ -67,6 +96,13 @@ export const verifyCommand: Command = {
     'Exit status 0 when valid, 1 when not. With --json, one object that always has "valid": the',
     'verdict ({"valid":true,"chain","errors","warnings",…}); when invalid or refused, also',
     '"error":{"code","message","details"} with the first error (jq .valid, jq .error.code).',
+    '',
+    'Several inputs (verify users/*.jwt) are judged together against the same chain and roots, over',
+    'every core when there are many (as validate judges a store): one line per error of each input',
+    'that is not valid, then a count. An input that cannot be read is reported with its code and the',
+    'others are still judged. Exit status 1 if any is not valid. With --json: {"valid","count",',
+    '"invalid","results":[{"input","valid","errors","warnings"}]}, and "error" as above (the first',
+    'error of the first input that is not valid). A token given inline is named "argument N".',
   ].join('\n'),
   examples: [
     'sigchain verify ~/.local/share/sigchain/creds/O2/A/U.creds',
@@ -74,6 +110,7 @@ export const verifyCommand: Command = {
     'cat user.jwt | sigchain verify - --chain ./nsc/stores/O2 --trust OABX… --require-signing-keys',
     'sigchain verify A.jwt --ban OLDIDENTITY… --clock-skew 30 --at 2027-01-31',
     'sigchain verify echo_s.wasm --chain account.jwt --trust operator.jwt --json',
+    'sigchain verify ./nsc/stores/O2/accounts/A/users/*.jwt --trust OABX…',
   ],
   options: {
     chain: { type: 'string', multiple: 'greedy', valueName: 'FILE', description: 'Take the chain only from these JWT files, creds files or nsc-style store folders (not the store).' },
@@ -84,16 +121,19 @@ export const verifyCommand: Command = {
     at: { type: 'string', valueName: 'TIME', description: 'Judge as of this time (RFC 3339, a date, Unix seconds, or an offset like 30d) instead of now.' },
     'allow-legacy-hash': { type: 'boolean', description: 'For a module: skip the hash of tokens before wascap revision 3, as the real hosts did.' },
   },
-  args: { min: 1, max: 1 },
+  args: { min: 1, max: Number.POSITIVE_INFINITY },
   jsonRefusal: { valid: false },
   async run(ctx) {
-    const wasm = await readWasmArg(ctx.positionals[0]!);
-    const token = wasm ? undefined : (await readTokenArg(ctx.positionals[0]!, ctx)).token;
+    const several = ctx.positionals.length > 1;
+    if (several && ctx.positionals.includes('-')) throw new SigchainError('USAGE', 'Standard input (-) holds one token: verify it alone (`sigchain verify -`), or give the other inputs as files.');
+    const wasm = several ? undefined : await readWasmArg(ctx.positionals[0]!);
+    const token = several || wasm ? undefined : (await readTokenArg(ctx.positionals[0]!, ctx)).token;
     const chainFiles = list(ctx, 'chain');
     // One pass over the store: the chain's tokens, its operators (the default roots, as the store
     // is what this machine already trusts) and its revoked jtis (a damaged list fails closed).
     const store = await readStoreTrust(openWorkspace(ctx));
-    const resolver: ChainResolver = chainFiles.length ? memoryResolver(await loadChainFiles(chainFiles)) : store.resolver;
+    const chain = chainFiles.length ? await loadChainFiles(chainFiles) : store.tokens;
+    const resolver: ChainResolver = chainFiles.length ? memoryResolver(chain) : store.resolver;
     let trusted = await readTrustArgs(list(ctx, 'trust'));
     if (trusted.length === 0) {
       trusted = store.operators;
@@ -103,14 +143,16 @@ export const verifyCommand: Command = {
     const when = at === undefined ? undefined : parseTimeFlag(at, 'at');
     if (when === 0) throw new SigchainError('USAGE', '--at needs a time (a date, RFC 3339, Unix seconds or an offset), not 0.');
     const skew = seconds(ctx);
-    const policy = definePolicy({
+    const plain: PlainPolicy = {
       trustedOperators: trusted,
       requireSigningKeys: flag(ctx, 'require-signing-keys'),
       bannedKeys: list(ctx, 'ban'),
       ...(skew !== undefined ? { clockSkewSeconds: skew } : {}),
       ...(when !== undefined ? { now: when } : {}),
       revokedJtis: store.revokedJtis,
-    });
+    };
+    if (several) return verifySeveral(ctx, chain, plain);
+    const policy = definePolicy(plain);
     const verdict = wasm
       ? await (await import('../../trust/wascap/module.js')).verifyModule(wasm, { resolver, policy, allowLegacyHash: flag(ctx, 'allow-legacy-hash') })
       : await verifyChain(token!, { resolver, policy });

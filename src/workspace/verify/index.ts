@@ -10,3 +10,4 @@
 export { type StoreTrust, readStoreTrust, storeResolver } from './store-trust.js';
 export { type ValidateOptions, type ValidationProblem, type ValidationReport, validateStore } from './validate.js';
 export { type PlainPolicy, type VerifyManyResult, verifyMany } from './verify-many.js';
+export { type InputVerdict, type VerifyInputsOptions, verifyInputs } from './verify-inputs.js';

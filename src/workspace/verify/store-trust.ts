@@ -13,6 +13,8 @@ import type { Workspace } from '../workspace.js';
 export interface StoreTrust {
   /** Every operator and account token of every operator in the store. */
   resolver: SyncChainResolver;
+  /** The same tokens as a list (what `verifyMany` and its worker threads take). */
+  tokens: string[];
   /** The store's operator tokens: the roots `sigchain verify` trusts when given none. */
   operators: string[];
   /** jti → Unix seconds from which the token is refused, for `definePolicy({ revokedJtis })`. */
@@ -68,7 +70,7 @@ async function readTokens(store: EntityStore, revokedJtis?: Map<string, number>)
 export async function readStoreTrust(ws: Workspace): Promise<StoreTrust> {
   const revokedJtis = new Map<string, number>();
   const { tokens, operators } = await readTokens(ws.store, revokedJtis);
-  return { resolver: memoryResolver(tokens), operators, revokedJtis };
+  return { resolver: memoryResolver(tokens), tokens, operators, revokedJtis };
 }
 
 /**
