@@ -8,6 +8,9 @@
  *   our verification of the same tokens in memory on one thread. Goal: 1.0x of `go_jwt`. Ours
  *   are timed in a forked process of their own (bench/validate-child.ts), as Go's are. Without
  *   Go installed the `go_jwt` peer is missing and the note says why (never pretended).
+ * - `store.verify_files_10k`: `sigchain verify` given the same store's user JWT files (what
+ *   `verifyInputs` does for the CLI), files per second, against the same `go_jwt` rate. No goal:
+ *   it shows that verifying many files spreads over the cores as `validate` does.
  */
 import { fork, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -22,6 +25,7 @@ import type { ValidateChildAnswer, ValidateChildRequest } from './validate-child
 import { type Figure, figuresOf } from './report.js';
 
 const VALIDATE_FIGURE = 'store.validate_10k';
+const VERIFY_FILES_FIGURE = 'store.verify_files_10k';
 /** Rounds of the three sides (one in quick mode). */
 const FULL_ROUNDS = 5;
 
@@ -78,6 +82,9 @@ export async function storeFigures(_settings: Settings, quick: boolean, progress
     let go: number | string = 0;
     let checked = 0;
     let cold = 0;
+    let files = 0;
+    const dir = await store.ws.directoryOperator(store.operator);
+    const userFiles = store.users.map((u) => dir.userJwtPath(store.account, u.name));
     // Interleaved: ours, one thread, Go, five times; each side's best, as the other figures (best
     // of their rounds). Ours run in a process of their own (bench/validate-child.ts says why), as
     // Go's do. Our first run is cold (V8 compiles the verifier as it runs, ~20% slower here) where
@@ -94,6 +101,9 @@ export async function storeFigures(_settings: Settings, quick: boolean, progress
         const o = await child.ask({ run: 'one_thread', ...(round === 0 ? { given: { tokens, chain, policy: { trustedOperators: [chain[0]!] } } } : {}) });
         if (o.problem) throw new Error(`bench: one_thread refused a token: ${o.problem}`);
         oneThread = Math.max(oneThread, o.checked / o.seconds);
+        const v = await child.ask({ run: 'verify_files', home, ...(round === 0 ? { files: userFiles } : {}) });
+        if (v.problem) throw new Error(`bench: verify refused a user file: ${v.problem}`);
+        files = Math.max(files, v.checked / v.seconds);
         const g = goRate(tokens, seconds);
         go = typeof g === 'number' ? Math.max(typeof go === 'number' ? go : 0, g) : g;
       }
@@ -106,6 +116,11 @@ export async function storeFigures(_settings: Settings, quick: boolean, progress
     const f = figures[VALIDATE_FIGURE]!;
     f.units = checked;
     f.note = `validate --all-accounts of ${checked.toLocaleString('en-US')} tokens (files read, chains verified over every core): ops/s = tokens per second, best of ${rounds} runs (the first, cold: ${Math.round(cold).toLocaleString('en-US')}/s). one_thread = the same user tokens verified in memory on one thread; go_jwt = ${typeof go === 'number' ? "Go nats-io/jwt's jwt.Decode (parse + verify) on one core over the same tokens" : `not measured: ${go}`}`;
+    const verifying = new Map<string, number>([['ours', files]]);
+    if (typeof go === 'number') verifying.set('go_jwt', go);
+    Object.assign(figures, figuresOf(VERIFY_FILES_FIGURE, verifying));
+    figures[VERIFY_FILES_FIGURE]!.units = userFiles.length;
+    figures[VERIFY_FILES_FIGURE]!.note = `verify of the same ${userFiles.length.toLocaleString('en-US')} user JWT files given as inputs (sigchain verify users/*.jwt: the store's chain and roots read, each file read and judged, over every core), ops/s = files per second, best of ${rounds} runs in the same rounds and process as validate; go_jwt as above`;
     return figures;
   } finally {
     removeLater(home);

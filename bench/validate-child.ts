@@ -1,7 +1,8 @@
 /**
  * The process `store.validate_10k` times our side in (bench/store-cases.ts): forked once, it
- * answers each `run` message with one `validateStore` of the store in `home`, and each
- * `one_thread` message with one in-memory verification of the given tokens on this thread.
+ * answers each `run` message with one `validateStore` of the store in `home`, each
+ * `one_thread` message with one in-memory verification of the given tokens on this thread, and
+ * each `verify_files` message with what `sigchain verify FILE...` does with the store's user files.
  *
  * Why a process of its own: by the time the full bench reaches the store figures, this process
  * has run every token format, verdict and chain shape of the other families through the same
@@ -11,11 +12,13 @@
  * the first is warm, as the Go peer is.
  */
 import { type PlainPolicy, verifyMany } from '../src/workspace/verify/verify-many.js';
+import { readStoreTrust } from '../src/workspace/verify/store-trust.js';
 import { validateStore } from '../src/workspace/verify/validate.js';
+import { verifyInputs } from '../src/workspace/verify/verify-inputs.js';
 import { Workspace } from '../src/workspace/workspace.js';
 
 /** What the parent asks. */
-export type ValidateChildRequest = { run: 'validate'; home: string } | { run: 'one_thread'; given?: OneThreadInput };
+export type ValidateChildRequest = { run: 'validate'; home: string } | { run: 'one_thread'; given?: OneThreadInput } | { run: 'verify_files'; home: string; files?: string[] };
 
 /** The tokens `one_thread` verifies: sent once, kept for the later rounds. */
 export interface OneThreadInput {
@@ -25,6 +28,7 @@ export interface OneThreadInput {
 }
 
 let kept: OneThreadInput | undefined;
+let keptFiles: string[] | undefined;
 
 /** What the child answers: seconds taken and tokens judged, or why it failed. */
 export type ValidateChildAnswer = { seconds: number; checked: number; problem?: string } | { failed: string };
@@ -36,6 +40,18 @@ async function answer(m: ValidateChildRequest): Promise<ValidateChildAnswer> {
     const r = await validateStore(ws, { allAccounts: true });
     const seconds = (performance.now() - t) / 1000;
     return { seconds, checked: r.checked, ...(r.problems.length ? { problem: `${r.problems[0]!.code} ${r.problems[0]!.message}` } : {}) };
+  }
+  if (m.run === 'verify_files') {
+    // As `sigchain verify FILE...` does: the store's chain and roots, then every file judged.
+    keptFiles = m.files ?? keptFiles;
+    if (!keptFiles) return { failed: 'verify_files: no files were given' };
+    const ws = Workspace.open({ env: { SIGCHAIN_KEYRING_BACKEND: 'file', SIGCHAIN_HOME: m.home, HOME: m.home } });
+    const t = performance.now();
+    const store = await readStoreTrust(ws);
+    const r = await verifyInputs(keptFiles, { chain: store.tokens, policy: { trustedOperators: store.operators, revokedJtis: store.revokedJtis } });
+    const seconds = (performance.now() - t) / 1000;
+    const bad = r.find((v) => !v.valid);
+    return { seconds, checked: r.length, ...(bad ? { problem: `${bad.input}: ${bad.errors[0]!.code} ${bad.errors[0]!.message}` } : {}) };
   }
   kept = m.given ?? kept;
   if (!kept) return { failed: 'one_thread: no tokens were given' };

@@ -23,6 +23,7 @@ const FIGURES: Record<string, string[]> = {
   'store.add_users_bulk': ['disk_floor', 'create_floor', 'safe_create_floor'],
   'store.list_users_10k': ['bare_read'],
   'store.keys_list_10k': ['bare_read'],
+  'store.verify_files_10k': [],
 };
 
 const positive = (n: unknown): boolean => typeof n === 'number' && Number.isFinite(n) && n > 0;

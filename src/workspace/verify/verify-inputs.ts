@@ -15,7 +15,7 @@ import { readSmallFilesByPath } from '../../store/native-fs.js';
 import { definePolicy } from '../../trust/policy.js';
 import { memoryResolver } from '../../trust/resolver.js';
 import type { Reason } from '../../trust/verdict.js';
-import { type PlainPolicy, verifyMany } from './verify-many.js';
+import { type PlainPolicy, verifyMany, verifyManyLoaded } from './verify-many.js';
 
 /** The verdict on one input of {@link verifyInputs}. */
 export interface InputVerdict {
@@ -38,8 +38,10 @@ export interface VerifyInputsOptions {
   workers?: number;
 }
 
-/** Inputs read at a time: each is a stat and a read on libuv's pool. */
+/** Inputs read at a time one by one: each is a stat and a read on libuv's pool. */
 const READS_IN_FLIGHT = 32;
+/** Inputs read in one native call, and judged, at a time. */
+const CHUNK = 256;
 
 type Read = { token: string; inline: boolean } | { wasm: Uint8Array } | { error: Reason };
 
@@ -89,11 +91,30 @@ function nameOf(arg: string, k: number, r: Read): string {
 export async function verifyInputs(inputs: readonly string[], opts: VerifyInputsOptions): Promise<InputVerdict[]> {
   if (inputs.includes('-')) throw new SigchainError('USAGE', 'Standard input (-) holds one token: verify it alone (`sigchain verify -`), or give the other inputs as files.');
   const policy: PlainPolicy = { ...opts.policy, now: opts.policy.now ?? Date.now() / 1000 };
-  // Files of text (a folder of JWTs or creds) in one native call per folder; the rest one by one.
-  const texts = readSmallFilesByPath(inputs, JWT_READ_CHUNK, { ascii: true });
+  // Files of text (a folder of JWTs or creds), a chunk at a time in one native call per folder,
+  // each chunk read while the ones before it are verified; what that read cannot take, one by one.
   const read = new Array<Read>(inputs.length);
+  const tokenAt: number[] = [];
   const rest: number[] = [];
-  texts.forEach((t, k) => (typeof t === 'string' ? (read[k] = tokenOfFile(t, inputs[k]!)) : rest.push(k)));
+  const judged = await verifyManyLoaded(
+    Math.ceil(inputs.length / CHUNK),
+    inputs.length,
+    (c) => {
+      const from = c * CHUNK;
+      const texts = readSmallFilesByPath(inputs.slice(from, from + CHUNK), JWT_READ_CHUNK, { ascii: true });
+      const tokens: string[] = [];
+      texts.forEach((t, i) => {
+        const k = from + i;
+        if (typeof t !== 'string') return void rest.push(k);
+        const r = (read[k] = tokenOfFile(t, inputs[k]!));
+        if ('token' in r) tokens.push(r.token), tokenAt.push(k);
+      });
+      return tokens;
+    },
+    opts.chain,
+    policy,
+    opts.workers === undefined ? {} : { workers: opts.workers },
+  );
   let next = 0;
   const reader = async (): Promise<void> => {
     while (next < rest.length) {
@@ -102,17 +123,17 @@ export async function verifyInputs(inputs: readonly string[], opts: VerifyInputs
     }
   };
   await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, rest.length) }, reader));
-
-  const tokenAt: number[] = [];
-  read.forEach((r, k) => 'token' in r && tokenAt.push(k));
-  const judged = await verifyMany(
-    tokenAt.map((k) => (read[k] as { token: string }).token),
+  const restTokens = rest.filter((k) => 'token' in read[k]!);
+  const judgedRest = await verifyMany(
+    restTokens.map((k) => (read[k] as { token: string }).token),
     opts.chain,
     policy,
     opts.workers === undefined ? {} : { workers: opts.workers },
   );
   const out = new Array<InputVerdict>(inputs.length);
-  tokenAt.forEach((k, i) => (out[k] = { input: nameOf(inputs[k]!, k, read[k]!), valid: judged.errors[i]!.length === 0, errors: judged.errors[i]!, warnings: judged.warnings[i]! }));
+  const place = (k: number, errors: Reason[], warnings: Reason[]): void => void (out[k] = { input: nameOf(inputs[k]!, k, read[k]!), valid: errors.length === 0, errors, warnings });
+  tokenAt.forEach((k, i) => place(k, judged.errors[i]!, judged.warnings[i]!));
+  restTokens.forEach((k, i) => place(k, judgedRest.errors[i]!, judgedRest.warnings[i]!));
 
   let module: typeof import('../../trust/wascap/module.js') | undefined;
   for (let k = 0; k < inputs.length; k++) {

@@ -105,6 +105,27 @@ export async function verifyMany(tokens: readonly string[], chain: readonly stri
   }
 }
 
+/**
+ * {@link verifyMany} of tokens made a chunk at a time by `load` (chunks 0 to `count` - 1, each
+ * asked for once, in order; `size`: about how many tokens they hold). Where libuv's pool checks
+ * the signatures ({@link verifyOnPool}), a chunk is made while the ones before it are checked,
+ * so reading the inputs overlaps verifying them; otherwise every chunk is made first. Answers in
+ * the order of the chunks' tokens.
+ *
+ * @example
+ * ```ts
+ * const r = await verifyManyLoaded(Math.ceil(files.length / 256), files.length, (k) => readChunk(k), chain, policy);
+ * ```
+ */
+export async function verifyManyLoaded(count: number, size: number, load: (k: number) => readonly string[], chain: readonly string[], policy: PlainPolicy, opts: { workers?: number } = {}): Promise<VerifyManyResult> {
+  const fixed: PlainPolicy = { ...policy, now: policy.now ?? Date.now() / 1000 };
+  if (!verifyOnPool(size, opts.workers)) return verifyMany(Array.from({ length: count }, (_, k) => load(k)).flat(), chain, fixed, opts);
+  const judge = tokenJudge(chain, fixed);
+  const out: VerifyManyResult = { errors: [], warnings: [] };
+  await judgeAhead(count, (k) => ({ tokens: load(k) }), (c) => judgeInto(out, c.tokens, judge));
+  return out;
+}
+
 /** {@link verifyMany} on this thread, the signatures of the next chunks checked on libuv's pool while one is judged. */
 async function verifyManyAhead(tokens: readonly string[], chain: readonly string[], policy: PlainPolicy): Promise<VerifyManyResult> {
   const judge = tokenJudge(chain, policy);

@@ -59,6 +59,9 @@ describe('verifyInputs', () => {
       [false, 'MALFORMED_TOKEN', 'input'],
       [false, 'IO_ERROR', 'input'],
     ]);
+    // Without libuv's pool (threads named): every input read first, then judged; the same verdicts.
+    const codes = (vs: typeof verdicts) => vs.map((v) => [v.input, ...v.errors.map((r) => r.code), '|', ...v.warnings.map((r) => r.code)]);
+    assert.deepEqual(codes(await verifyInputs(inputs, { chain: store.tokens, policy, workers: 2 })), codes(verdicts));
     // Each verdict is the one the verifier gives that token alone.
     const resolver = memoryResolver(store.tokens);
     const alone = definePolicy({ ...policy, now: Date.now() / 1000 });
