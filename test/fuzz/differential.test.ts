@@ -1,6 +1,5 @@
 // A bounded slice of the Go differential, run only where Go and nats-io/jwt v2 are installed
 // (Debian: golang-go golang-github-nats-io-jwt-dev); elsewhere it is skipped with the reason.
-// Fails on the current code until branch schema is merged (false accepts, case readings).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { corpus } from './corpus.js';

@@ -1,7 +1,7 @@
 // Every reader of untrusted input the fuzzer drives, in one list. When a reader moves (the
 // token and creds readers are moving to src/input/), repoint it here and nowhere else.
 import { CLAIMS_SHAPE, type FieldShape, NATS_SHAPES, type Shape, T } from '../../src/claims/nats/schema.js';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCreds } from '../../src/input/creds.js';
@@ -18,6 +18,7 @@ import type { Verdict } from '../../src/trust/verdict.js';
 import { clearCaches } from '../../src/bounded-map.js';
 import { forgetVerified, verifyJwtsAhead } from '../../src/jwt/verify-ahead.js';
 import { type JwtDirEntry, readJwtDirSync, readJwtFileSync } from '../../src/store/jwt-files.js';
+import { type InputVerdict, verifyInputs } from '../../src/workspace/verify/verify-inputs.js';
 import { type Corpus, IAT } from './corpus.js';
 import { WASMCLOUD_TARGETS } from './wasmcloud-targets.js';
 import { GO_FIELDS, type Mutated, mutateText, resign } from './mutators.js';
@@ -183,9 +184,10 @@ function checkWhole(text: string, tokens: readonly string[]): Semantic | undefin
 
 let tmp: string | undefined;
 let fileNo = 0;
+let lastScratch: string | undefined;
 function scratchFile(input: Input): string {
   tmp ??= mkdtempSync(join(tmpdir(), 'sigchain-fuzz-'));
-  const p = join(tmp, `in-${fileNo++ % 8}.creds`);
+  const p = (lastScratch = join(tmp, `in-${fileNo++ % 8}.creds`));
   writeFileSync(p, Buffer.from(input.text, input.latin1 ? 'latin1' : 'utf8'));
   return p;
 }
@@ -370,6 +372,28 @@ export const TARGETS: Target[] = [
     run: (i, c) => {
       const w = { resolver: memoryResolver([i.text, c.accountJwt, c.systemJwt]), policy: definePolicy({ trustedOperators: [c.keys.op.publicKey], now: IAT + 60 }) };
       return [c.userJwt, c.accountJwt].map((t) => verifyChainSync(t, w));
+    },
+  },
+  {
+    // `verify` of several inputs (the input as a file, then inline): each verdict the plain
+    // verifier's for the token the file holds, or the reader's coded refusal at `input`; never a throw.
+    name: 'trust.verifyInputs',
+    family: 'trust',
+    gen: (rng, c) => (rng.chance(0.6) ? tokenInput(rng, c) : rng.chance(0.5) ? credsInput(rng, c) : textInput(rng, c)),
+    run: (i, c) => verifyInputs([scratchFile(i), ...(i.text.startsWith('-') ? [] : [i.text])], { chain: [c.operatorJwt, c.systemJwt, c.accountJwt], policy: { trustedOperators: [c.operatorJwt], now: IAT + 60 } }),
+    check: (i, r, c) => {
+      world ??= parentWorld(c, c.accountJwt);
+      const [got] = r as InputVerdict[];
+      let want: string;
+      try {
+        const token = tokenFromText(readFileSync(lastScratch!, 'utf8'), lastScratch!);
+        const v = verifyChainSync(token, world);
+        want = JSON.stringify([v.valid, v.errors.map((e) => [e.code, e.at]), v.warnings.map((w) => w.code)]);
+      } catch (e) {
+        want = JSON.stringify([false, [[(e as { code?: string }).code ?? 'threw', 'input']], []]);
+      }
+      const view = got && JSON.stringify([got.valid, got.errors.map((e) => [e.code, e.at]), got.warnings.map((w) => w.code)]);
+      return view === want ? undefined : { cls: 'reads-differently', key: 'verify of several inputs and the plain verifier disagree', message: `verifyInputs ${String(view).slice(0, 160)}, plain ${want.slice(0, 160)}` };
     },
   },
 ];
