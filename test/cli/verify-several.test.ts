@@ -78,9 +78,12 @@ describe('sigchain verify with several inputs', () => {
     // The signed token moved onto another module: its recorded hash is not that module's.
     const changed = join(h, 'changed.wasm');
     writeFileSync(changed, embedToken(readFileSync(join(WASCAP_FIXTURES_DIR, 'kvcounter_unpriv_s.wasm')), readEmbeddedToken(readFileSync(signed))!.token));
-    const j = await runCli(h, ['verify', signed, changed, '--json']);
+    // The smallest module there is: all of its bytes ASCII, and no token in it.
+    const bare = join(h, 'bare.wasm');
+    writeFileSync(bare, Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+    const j = await runCli(h, ['verify', signed, changed, bare, '--json']);
     assert.equal(j.code, 1, j.stderr);
     const out = JSON.parse(j.stdout) as Json;
-    assert.deepEqual(out.results.map((v: Json) => [v.input, v.valid, v.errors[0]?.code ?? null]), [[signed, true, null], [changed, false, 'HASH_MISMATCH']]);
+    assert.deepEqual(out.results.map((v: Json) => [v.input, v.valid, v.errors[0]?.code ?? null]), [[signed, true, null], [changed, false, 'HASH_MISMATCH'], [bare, false, 'NOT_SIGNED']]);
   });
 });

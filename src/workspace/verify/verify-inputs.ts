@@ -42,6 +42,7 @@ export interface VerifyInputsOptions {
 const READS_IN_FLIGHT = 32;
 /** Inputs read in one native call, and judged, at a time. */
 const CHUNK = 256;
+const WASM_MAGIC = '\0asm';
 
 type Read = { token: string; inline: boolean } | { wasm: Uint8Array } | { error: Reason };
 
@@ -105,7 +106,8 @@ export async function verifyInputs(inputs: readonly string[], opts: VerifyInputs
       const tokens: string[] = [];
       texts.forEach((t, i) => {
         const k = from + i;
-        if (typeof t !== 'string') return void rest.push(k);
+        // A module whose bytes happen to be ASCII (a tiny one) is still a module.
+        if (typeof t !== 'string' || t.startsWith(WASM_MAGIC)) return void rest.push(k);
         const r = (read[k] = tokenOfFile(t, inputs[k]!));
         if ('token' in r) tokens.push(r.token), tokenAt.push(k);
       });
