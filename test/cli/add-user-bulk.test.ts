@@ -43,3 +43,15 @@ it('add user with one taken, bad or repeated name adds none (exit 1 or 2), namin
   assert.equal(both.code, 2);
   assert.deepEqual(snapshot(h), before, 'nothing written');
 });
+
+it('add user with thousands of names shows its progress on stderr (not with --json), then each user', async (t) => {
+  const h = home(t);
+  await signingKeyTree(h);
+  const names = Array.from({ length: 2000 }, (_, i) => `p${i}`);
+  const r = await cli(h, ['add', 'user', ...names, '-a', 'A']);
+  assert.match(r.stderr, /2,000\/2,000 users added \(100%/);
+  assert.ok(r.stderr.indexOf('users added (100%') < r.stderr.indexOf('added user "p0"'), 'the progress ends before the users are listed');
+  const j = await cli(h, ['add', 'user', ...names.map((n) => `j${n}`), '-a', 'A', '--json']);
+  assert.doesNotMatch(j.stderr, /users added/);
+  assert.equal(json(j.stdout).users.length, 2000);
+});

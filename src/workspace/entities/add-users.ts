@@ -28,6 +28,15 @@ export interface AddUsersResult {
   phases: { keys: number; sign: number; write: number; sync: number; rename: number };
 }
 
+/** Options of {@link addUsers}: those of `addUser`, the same for every user, and progress. */
+export interface AddUsersOptions extends AddUserOptions {
+  /**
+   * Called as the users are made: `done` of `total` signed and handed to the writers, then
+   * `total` once every file is in place (a call of 100,000 users takes tens of seconds).
+   */
+  onProgress?: (done: number, total: number) => void;
+}
+
 /** The most users one call creates: a batch is one lock and one set of files in memory. */
 export const MAX_USERS_PER_BATCH = 100_000;
 
@@ -66,7 +75,7 @@ function checkedNames(names: readonly string[]): string[] {
  * r.users.map((u) => u.credsPath); // …/creds/O/A/web-1.creds, …
  * ```
  */
-export async function addUsers(ws: Workspace, names: readonly string[], opts: AddUserOptions = {}): Promise<AddUsersResult> {
+export async function addUsers(ws: Workspace, names: readonly string[], opts: AddUsersOptions = {}): Promise<AddUsersResult> {
   const wanted = checkedNames(names);
   return ws.store.locked(() =>
     ws.keys.locked(async () => {
@@ -156,6 +165,8 @@ export async function addUsers(ws: Workspace, names: readonly string[], opts: Ad
             if (dirOp) files.push({ path: dirOp.userJwtPath(accountName, wanted[i]!), data: token, mode: SECRET_FILE_MODE, phase: 2 });
           }
           await batch.add(files);
+          // Less than the total until the files are in place; a KV store counts its writes instead.
+          if (dirOp) opts.onProgress?.(Math.min(at + slice.length, wanted.length - 1), wanted.length);
         }
         // Another backend (sealed, an agent…) stores each key its own way, before any user exists.
         if (!plainSeeds) for (const k of keys) keyPaths.push(ws.custody.whereIs(await ws.custody.importKey(KeyPair.fromSeed(k.seed), usages)));
@@ -165,7 +176,13 @@ export async function addUsers(ws: Workspace, names: readonly string[], opts: Ad
       }
       const written = await batch.commit();
       // Keys and creds are on disk first, as in a directory store: no user exists without its key.
-      if (!dirOp) for (let i = 0; i < wanted.length; i++) await op.addUser(accountName, wanted[i]!, tokens[i]!);
+      if (!dirOp) {
+        for (let i = 0; i < wanted.length; i++) {
+          await op.addUser(accountName, wanted[i]!, tokens[i]!);
+          if (i % 64 === 63) opts.onProgress?.(i + 1, wanted.length);
+        }
+      }
+      opts.onProgress?.(wanted.length, wanted.length);
       const warnings = [...new Set(issued.flatMap((x) => x.warnings))];
       return {
         operator: op.name,

@@ -15,7 +15,7 @@
 export { type AddOperatorOptions, type AddOperatorResult, addOperator } from './add-operator.js';
 export { type AddAccountOptions, type AddAccountResult, addAccount } from './add-account.js';
 export { type AddUserOptions, type AddUserResult, addUser } from './add-user.js';
-export { type AddUsersResult, MAX_USERS_PER_BATCH, addUsers } from './add-users.js';
+export { type AddUsersOptions, type AddUsersResult, MAX_USERS_PER_BATCH, addUsers } from './add-users.js';
 export { type EditOperatorOptions, type EditOperatorResult, editOperator } from './edit-operator.js';
 export { type EditAccountOptions, type EditAccountResult, editAccount } from './edit-account.js';
 export { type EditUserOptions, type EditUserResult, editUser } from './edit-user.js';

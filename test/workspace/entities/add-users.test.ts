@@ -26,8 +26,13 @@ describe('addUsers', () => {
     const { a, accountSk } = await operatorWithAccount(ws);
     // 70 users: past the point where the batch syncs the filesystem once instead of each file.
     const names = Array.from({ length: 70 }, (_, i) => `w${i}`);
-    const r = await addUsers(ws, names, { account: 'A', tags: ['Bulk'] });
+    const seen: Array<[number, number]> = [];
+    const r = await addUsers(ws, names, { account: 'A', tags: ['Bulk'], onProgress: (done, total) => seen.push([done, total]) });
     assert.deepEqual(r.users.map((u) => u.name), names);
+    // Progress: never the total before every file is in place, then the total once.
+    assert.deepEqual(seen.at(-1), [70, 70]);
+    assert.ok(seen.slice(0, -1).every(([d, t], i) => t === 70 && d < 70 && (i === 0 || d >= seen[i - 1]![0])), JSON.stringify(seen));
+    assert.ok(seen.length >= 2);
     const op = await ws.operator();
     assert.deepEqual((await op.listUsers('A')).sort(), [...names].sort(), 'exactly those users');
     for (const u of r.users) {
