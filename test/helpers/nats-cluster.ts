@@ -38,9 +38,15 @@ export interface NatsCluster {
  * kernel (port 0) come from that range, and another test file running at the same time can be
  * handed the same one between our check and the server's bind ("address already in use").
  */
+// Ports this process has handed out: a port is free until its server binds it, so two picks of
+// one cluster (a client port and a monitoring port) could otherwise be the same.
+const handedOut = new Set<number>();
+
 async function quietPort(): Promise<number> {
   for (let i = 0; i < 50; i++) {
     const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
     const free = await new Promise<boolean>((resolve) => {
       const srv = createServer();
       srv.once('error', () => resolve(false));
@@ -123,13 +129,23 @@ export async function startCluster(o: ClusterOptions): Promise<NatsCluster> {
       cluster: { name: 'sigchain-test', listen: `127.0.0.1:${node.clusterPort}`, routes: nodes.filter((_, j) => j !== i).map((n) => `nats-route://127.0.0.1:${n.clusterPort}`) },
     });
     const path = join(root, node.name, 'server.conf');
-    writeFileSync(path, `${conf}\nhttp: 127.0.0.1:${monitorPorts[i]}\n`);
-    logs[i] = '';
-    const child = spawn(natsServerBinary(), ['-c', path, ...(o.trace ? ['-DV'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (d) => (logs[i] += d));
-    child.stderr!.on('data', (d) => (logs[i] += d));
-    procs[i] = child;
-    await waitLog(() => logs[i]!, /Server is ready/, 10_000, child);
+    // The monitoring port is the helper's own: when another process took it since it was picked,
+    // the node starts again on a fresh one (the client and route ports are in the operator JWT).
+    for (let attempt = 1; ; attempt++) {
+      writeFileSync(path, `${conf}\nhttp: 127.0.0.1:${monitorPorts[i]}\n`);
+      logs[i] = '';
+      const child = spawn(natsServerBinary(), ['-c', path, ...(o.trace ? ['-DV'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout!.on('data', (d) => (logs[i] += d));
+      child.stderr!.on('data', (d) => (logs[i] += d));
+      procs[i] = child;
+      try {
+        await waitLog(() => logs[i]!, /Server is ready/, 10_000, child);
+        return;
+      } catch (e) {
+        if (attempt >= 3 || !/can't listen to the monitor port/.test(logs[i]!)) throw e;
+        monitorPorts[i] = await quietPort();
+      }
+    }
   };
   const stop = (i: number) =>
     new Promise<void>((resolve) => {
