@@ -18,6 +18,11 @@
  *                     read in one loop here, so listing 10,000 tokens costs the kernel's work
  *                     and not ten thousand round trips through node:fs.
  *
+ *   readFilesAsync(dir, names, max) -> a promise of [entries, modes]: what readFiles answers (the
+ *                     entries), read on libuv's thread pool, with each opened file's st_mode in
+ *                     modes (an ArrayBuffer of uint32); or of the errno when dir cannot be
+ *                     opened. A listing decodes one slice of files while the next is read.
+ *
  *   createFiles(paths, data, ends, modes) -> [done, errno]: creates each new file of paths
  *                     (O_EXCL: an existing name is EEXIST, a symlink is never followed) with its
  *                     exact mode (fchmod when the umask took bits away) and writes its bytes,
@@ -182,6 +187,164 @@ static napi_value ReadFiles(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/*
+ * readFilesAsync: what readFiles does, on libuv's thread pool. The names are copied here (the
+ * pool thread touches no JS value), every file is read into one growing buffer there, and the
+ * strings are made back on the JS thread, where the promise settles. A listing reads the next
+ * slice of files while it decodes the one before.
+ */
+typedef struct {
+  napi_async_work work;
+  napi_deferred deferred;
+  char *dir;
+  char **names;
+  uint32_t n;
+  long max;
+  int dir_err;   /* the folder could not be opened: the promise gets this errno */
+  int *errs;     /* per file: 0, an errno, or -1 (more than max bytes) */
+  size_t *ends;  /* per file: the end of its bytes in data */
+  uint32_t *modes;
+  char *data;
+  size_t cap;
+} read_job;
+
+static void read_job_free(read_job *j) {
+  if (j->names) for (uint32_t i = 0; i < j->n; i++) free(j->names[i]);
+  free(j->names);
+  free(j->dir);
+  free(j->errs);
+  free(j->ends);
+  free(j->modes);
+  free(j->data);
+  free(j);
+}
+
+static void read_job_execute(napi_env env, void *arg) {
+  (void)env;
+  read_job *j = arg;
+  int dfd = open(j->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) {
+    j->dir_err = errno;
+    return;
+  }
+  size_t used = 0;
+  for (uint32_t i = 0; i < j->n; i++) {
+    j->ends[i] = used;
+    if (j->errs[i]) continue; /* a bad name, found on the JS thread */
+    /* Room for max + 1 bytes: a file that fills it holds more than max. */
+    if (j->cap - used < (size_t)j->max + 1) {
+      size_t cap = j->cap * 2 > used + (size_t)j->max + 1 ? j->cap * 2 : used + (size_t)j->max + 1;
+      char *grown = realloc(j->data, cap);
+      if (!grown) {
+        j->errs[i] = ENOMEM;
+        continue;
+      }
+      j->data = grown;
+      j->cap = cap;
+    }
+    int fd = openat(dfd, j->names[i], O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+      j->errs[i] = errno;
+      continue;
+    }
+    struct stat st;
+    j->modes[i] = fstat(fd, &st) == 0 ? (uint32_t)st.st_mode : 0;
+    long got = read_all(fd, j->data + used, j->max + 1);
+    close(fd);
+    if (got < 0) j->errs[i] = (int)-got;
+    else if (got > j->max) j->errs[i] = -1;
+    else used += (size_t)got;
+    if (j->errs[i] > 0) j->modes[i] = 0; /* as readFiles: a file too big keeps its mode */
+    j->ends[i] = used;
+  }
+  close(dfd);
+}
+
+static void read_job_execute_or_skip(napi_env env, void *arg) {
+  read_job *j = arg;
+  if (!j->dir_err) read_job_execute(env, arg);
+}
+
+static void read_job_complete(napi_env env, napi_status status, void *arg) {
+  read_job *j = arg;
+  napi_value out = NULL, modes_buf = NULL, result = NULL;
+  bool ok = status == napi_ok;
+  if (ok && j->dir_err) {
+    ok = napi_create_int32(env, j->dir_err, &result) == napi_ok;
+  } else if (ok) {
+    void *mode_data = NULL;
+    ok = napi_create_array_with_length(env, j->n, &out) == napi_ok && napi_create_arraybuffer(env, (size_t)j->n * 4, &mode_data, &modes_buf) == napi_ok;
+    if (ok && j->n) memcpy(mode_data, j->modes, (size_t)j->n * 4);
+    for (uint32_t i = 0; ok && i < j->n; i++) {
+      napi_value entry;
+      size_t from = i ? j->ends[i - 1] : 0;
+      if (j->errs[i]) ok = napi_create_int32(env, j->errs[i], &entry) == napi_ok;
+      else ok = napi_create_string_latin1(env, j->data + from, j->ends[i] - from, &entry) == napi_ok;
+      if (ok) ok = napi_set_element(env, out, i, entry) == napi_ok;
+    }
+    /* [texts, modes]: the modes as an ArrayBuffer of n uint32. */
+    if (ok) ok = napi_create_array_with_length(env, 2, &result) == napi_ok && napi_set_element(env, result, 0, out) == napi_ok && napi_set_element(env, result, 1, modes_buf) == napi_ok;
+  }
+  if (ok) napi_resolve_deferred(env, j->deferred, result);
+  else {
+    napi_value msg, err;
+    napi_create_string_utf8(env, "readFilesAsync failed", NAPI_AUTO_LENGTH, &msg);
+    napi_create_error(env, NULL, msg, &err);
+    napi_reject_deferred(env, j->deferred, err);
+  }
+  napi_delete_async_work(env, j->work);
+  read_job_free(j);
+}
+
+static napi_value ReadFilesAsync(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3], promise, name;
+  int32_t max = 0;
+  uint32_t n = 0;
+  bool is_array = false;
+  char path[MAX_PATH_BYTES];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc < 3 || napi_is_array(env, argv[1], &is_array) != napi_ok || !is_array || napi_get_value_int32(env, argv[2], &max) != napi_ok || max < 1 || max > MAX_READ_BYTES) {
+    napi_throw_type_error(env, NULL, "readFilesAsync(dir, names, max) takes a folder, an array of names and a size of 1 byte to 1 MiB");
+    return NULL;
+  }
+  if (napi_get_array_length(env, argv[1], &n) != napi_ok) return NULL;
+  read_job *j = calloc(1, sizeof *j);
+  if (!j) return NULL;
+  j->n = n;
+  j->max = max;
+  j->names = calloc(n ? n : 1, sizeof *j->names);
+  j->errs = calloc(n ? n : 1, sizeof *j->errs);
+  j->ends = calloc(n ? n : 1, sizeof *j->ends);
+  j->modes = calloc(n ? n : 1, sizeof *j->modes);
+  j->cap = 64 * 1024;
+  j->data = malloc(j->cap);
+  int err = path_arg(env, argv[0], path);
+  if (!j->names || !j->errs || !j->ends || !j->modes || !j->data) err = ENOMEM;
+  if (!err) j->dir = strdup(path);
+  if (!err && !j->dir) err = ENOMEM;
+  if (err) j->dir_err = err; /* settled as a folder that cannot be opened */
+  for (uint32_t i = 0; !err && i < n; i++) {
+    napi_valuetype type;
+    if (napi_get_element(env, argv[1], i, &name) != napi_ok || napi_typeof(env, name, &type) != napi_ok) {
+      read_job_free(j);
+      return NULL;
+    }
+    /* Names come from a folder listing: one component, never a path out of the folder. */
+    int bad = type == napi_string ? path_arg(env, name, path) : EINVAL;
+    if (!bad && (path[0] == 0 || strchr(path, '/') != NULL)) bad = EINVAL;
+    if (!bad && !(j->names[i] = strdup(path))) bad = ENOMEM;
+    j->errs[i] = bad;
+  }
+  napi_value resource_name;
+  if (napi_create_promise(env, &j->deferred, &promise) != napi_ok || napi_create_string_utf8(env, "sigchain:readFilesAsync", NAPI_AUTO_LENGTH, &resource_name) != napi_ok ||
+      napi_create_async_work(env, NULL, resource_name, read_job_execute_or_skip, read_job_complete, j, &j->work) != napi_ok || napi_queue_async_work(env, j->work) != napi_ok) {
+    read_job_free(j);
+    return NULL;
+  }
+  return promise;
+}
+
 /* [done, errno] as a JS array. */
 static napi_value progress(napi_env env, uint32_t done, int err) {
   napi_value out, a, b;
@@ -278,6 +441,7 @@ static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     {"exchange", NULL, Exchange, NULL, NULL, NULL, napi_enumerable, NULL},
     {"readFiles", NULL, ReadFiles, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"readFilesAsync", NULL, ReadFilesAsync, NULL, NULL, NULL, napi_enumerable, NULL},
     {"createFiles", NULL, CreateFiles, NULL, NULL, NULL, napi_enumerable, NULL},
     {"renameFiles", NULL, RenameFiles, NULL, NULL, NULL, napi_enumerable, NULL},
   };

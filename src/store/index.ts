@@ -15,7 +15,7 @@ export { type AtomicWriteOptions, PRIVATE_DIR_MODE, PUBLIC_FILE_MODE, SECRET_FIL
 export { type ContextFile, type CurrentContext, currentContext, readContextFile, resolveAccount, resolveOperator, selectAccount, selectOperator, writeContextFile } from './context.js';
 export { type CreateOperatorOptions, FsStore, NSC_FILE, NSC_STORE_VERSION, nscFileContent } from './fs-store.js';
 export { type BulkWriteReport, type NewFile, createFilesDurably } from './bulk-write.js';
-export { type JwtDirEntry, type JwtFacts, type StoredKind, checkTokenFor, readJwtDirSync, readJwtFile } from './jwt-files.js';
+export { type JwtDirEntry, type JwtFacts, type StoredKind, checkTokenFor, readJwtDir, readJwtDirSync, readJwtFile } from './jwt-files.js';
 export { KEYSTORE_GITIGNORE, type KeyEntry, type KeyListing, KeyStore, type KeyStoreOptions, type RetireKeyOptions, type StoreKeyOptions } from './keystore.js';
 export { KEY_META_EXTENSION } from './key-meta-file.js';
 export { DEFAULT_LOCK_TIMEOUT_MS, LOCK_FILE, type LockHolder, type LockOptions, readLockHolder, withStoreLock } from './lock.js';

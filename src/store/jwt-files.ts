@@ -11,7 +11,7 @@ import { decodeJwt, verifyJwt } from '../jwt/decode.js';
 import { roleOfKey } from '../nkeys/roles.js';
 import { ioError } from './atomic.js';
 import { jwtNamesSync } from './bulk-read.js';
-import { smallFilesReader } from './native-fs.js';
+import { type SmallFile, readSmallFilesAsync, smallFilesReader } from './native-fs.js';
 
 /** What kind of token a store file holds. */
 export type StoredKind = 'operator' | 'account' | 'user';
@@ -140,13 +140,8 @@ function corruptFile(path: string, e: unknown): SigchainError {
  * ```
  */
 export function readJwtDirSync(dir: string, opts: { tokens?: boolean } = {}): JwtDirEntry[] {
+  const names = listJwtNames(dir);
   const out: JwtDirEntry[] = [];
-  let names: string[];
-  try {
-    names = jwtNamesSync(dir);
-  } catch (e) {
-    throw ioError('list', dir, e);
-  }
   // Every file read in one native call where the addon is built (each opened relative to the
   // folder); else one buffer for every file: open, read, close (no fstat, no buffer per file). A
   // token is ASCII, so latin1 is exact for a good file; a byte that is not ASCII fails the
@@ -154,18 +149,67 @@ export function readJwtDirSync(dir: string, opts: { tokens?: boolean } = {}): Jw
   const buf = Buffer.allocUnsafe(JWT_READ_CHUNK);
   const at = smallFilesReader(dir, names.map((n) => `${n}.jwt`), JWT_READ_CHUNK);
   for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
-    const path = `${dir}/${name}.jwt`;
-    const text = at(i);
-    // What the native read could not take (gone, a folder, too large…) is read the node:fs way,
-    // which says why in the words every other reader uses.
-    const r = typeof text === 'string' ? tokenFacts(path, text.trim()) : readJwtFileSync(path, buf);
-    if (r === undefined) continue; // removed between the listing and the read: not there any more
-    if ('error' in r) out.push({ name, error: r.error });
-    // The tokens only when asked: a listing of 10,000 users that keeps them pays in collections.
-    else out.push(opts.tokens ? { name, token: r.token, facts: r.facts } : { name, facts: r.facts });
+    const e = dirEntry(dir, names[i]!, at(i), buf, opts.tokens === true);
+    if (e) out.push(e);
   }
   return out;
+}
+
+/** Files per native read of {@link readJwtDir}, and reads under way ahead of the slice decoded. */
+const DIR_SLICE = 256;
+const DIR_READS_AHEAD = 2;
+
+/**
+ * {@link readJwtDirSync} with the reading done on libuv's thread pool, a slice of files at a
+ * time, while this thread decodes the slice before: the same entries, in less time on a machine
+ * of two cores or more (a listing spends about as long reading as decoding).
+ *
+ * @example
+ * ```ts
+ * for (const u of await readJwtDir(op.usersDir('A'))) console.log(u.name, u.facts?.sub ?? u.error.code);
+ * ```
+ */
+export async function readJwtDir(dir: string, opts: { tokens?: boolean } = {}): Promise<JwtDirEntry[]> {
+  const names = listJwtNames(dir);
+  const files = names.map((n) => `${n}.jwt`);
+  const out: JwtDirEntry[] = [];
+  const buf = Buffer.allocUnsafe(JWT_READ_CHUNK);
+  const slices = Math.ceil(names.length / DIR_SLICE);
+  // A read that fails as a whole reads its files the node:fs way below, as without the addon.
+  const read = (k: number): Promise<SmallFile[] | undefined> => readSmallFilesAsync(dir, files.slice(k * DIR_SLICE, (k + 1) * DIR_SLICE), JWT_READ_CHUNK).catch(() => undefined);
+  const ahead: Array<Promise<SmallFile[] | undefined> | undefined> = [];
+  for (let k = 0; k < Math.min(DIR_READS_AHEAD, slices); k++) ahead.push(read(k));
+  for (let k = 0; k < slices; k++) {
+    const texts = await ahead[k];
+    ahead[k] = undefined;
+    if (k + DIR_READS_AHEAD < slices) ahead.push(read(k + DIR_READS_AHEAD));
+    const from = k * DIR_SLICE;
+    for (let i = from; i < Math.min(from + DIR_SLICE, names.length); i++) {
+      const e = dirEntry(dir, names[i]!, texts?.[i - from], buf, opts.tokens === true);
+      if (e) out.push(e);
+    }
+  }
+  return out;
+}
+
+function listJwtNames(dir: string): string[] {
+  try {
+    return jwtNamesSync(dir);
+  } catch (e) {
+    throw ioError('list', dir, e);
+  }
+}
+
+/** The entry of one listed file from the native read's answer, or read the node:fs way (undefined: gone since the listing). */
+function dirEntry(dir: string, name: string, text: SmallFile | undefined, buf: Buffer, tokens: boolean): JwtDirEntry | undefined {
+  const path = `${dir}/${name}.jwt`;
+  // What the native read could not take (gone, a folder, too large…) is read the node:fs way,
+  // which says why in the words every other reader uses.
+  const r = typeof text === 'string' ? tokenFacts(path, text.trim()) : readJwtFileSync(path, buf);
+  if (r === undefined) return undefined; // removed between the listing and the read: not there any more
+  if ('error' in r) return { name, error: r.error };
+  // The tokens only when asked: a listing of 10,000 users that keeps them pays in collections.
+  return tokens ? { name, token: r.token, facts: r.facts } : { name, facts: r.facts };
 }
 
 /**

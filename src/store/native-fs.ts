@@ -19,6 +19,7 @@ import { getSystemErrorName } from 'node:util';
 interface Addon {
   exchange(a: string, b: string): number;
   readFiles(dir: string, names: readonly string[], max: number, modes?: Uint32Array): number | Array<string | number>;
+  readFilesAsync(dir: string, names: readonly string[], max: number): Promise<number | [Array<string | number>, ArrayBuffer]>;
   createFiles(paths: readonly string[], data: Uint8Array, ends: Uint32Array, modes: Uint32Array): [number, number];
   renameFiles(from: readonly string[], to: readonly string[]): [number, number];
 }
@@ -105,8 +106,32 @@ export function readSmallFilesSync(dir: string, names: readonly string[], max: n
   const native = addon();
   if (!native) return undefined;
   const got = opts.modes ? native.readFiles(dir, names, max, opts.modes) : native.readFiles(dir, names, max);
-  if (typeof got === 'number') return undefined;
+  return typeof got === 'number' ? undefined : smallFiles(got, opts);
+}
+
+function smallFiles(got: ReadonlyArray<string | number>, opts: SmallFilesOptions): SmallFile[] {
   return got.map((v) => (typeof v === 'string' ? (opts.ascii && NOT_ASCII.test(v) ? { code: 'EILSEQ' } : v) : { code: typeof v !== 'number' ? 'EIO' : v === -1 ? 'EFBIG' : getSystemErrorName(-v) }));
+}
+
+/**
+ * {@link readSmallFilesSync} on libuv's thread pool: the same answers (and `modes`, filled when
+ * the promise settles), while this thread does something else, such as decoding the files of the
+ * previous call. Undefined when the addon is not built or the folder cannot be opened.
+ *
+ * @example
+ * ```ts
+ * const next = readSmallFilesAsync(usersDir, namesOfNextSlice, 16 * 1024);
+ * decode(current);
+ * const texts = await next;
+ * ```
+ */
+export async function readSmallFilesAsync(dir: string, names: readonly string[], max: number, opts: SmallFilesOptions = {}): Promise<SmallFile[] | undefined> {
+  const native = addon();
+  if (!native) return undefined;
+  const got = await native.readFilesAsync(dir, names, max);
+  if (typeof got === 'number') return undefined;
+  if (opts.modes) opts.modes.set(new Uint32Array(got[1]).subarray(0, opts.modes.length));
+  return smallFiles(got[0], opts);
 }
 
 /** Files per native call of {@link smallFilesReader}: enough to amortise the call, few enough that the texts die young. */

@@ -16,7 +16,7 @@ import { promises as fsp, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SigchainError } from '../errors.js';
 import { PRIVATE_DIR_MODE, SECRET_FILE_MODE, ioError, removeFile, syncDir, writeFileAtomic } from './atomic.js';
-import { type JwtDirEntry, type StoredKind, checkTokenFor, readJwtDirSync, readJwtFile } from './jwt-files.js';
+import { type JwtDirEntry, type StoredKind, checkTokenFor, readJwtDir, readJwtFile } from './jwt-files.js';
 import { type LockOptions, withStoreLock } from './lock.js';
 import { safeName } from './names.js';
 import type { FoundEntity, OperatorEntities, OperatorInfo } from './store.js';
@@ -227,7 +227,7 @@ export class OperatorStore implements OperatorEntities {
 
   /**
    * Every user of an account with the facts the store peeks at (`sub`, `iss`, `name`, type)
-   * and, with `tokens`, its token, read in one pass ({@link readJwtDirSync}: signatures are not verified); a
+   * and, with `tokens`, its token, read in one pass ({@link readJwtDir}: signatures are not verified); a
    * file that cannot be read is an entry with its coded error. `STORE_NOT_FOUND` when the
    * account is absent.
    *
@@ -238,7 +238,7 @@ export class OperatorStore implements OperatorEntities {
    */
   async readUsers(account: string, opts: { tokens?: boolean } = {}): Promise<JwtDirEntry[]> {
     await this.#requireAccount(account);
-    return readJwtDirSync(join(this.accountDir(account), USERS), opts);
+    return readJwtDir(join(this.accountDir(account), USERS), opts);
   }
 
   /** True when the user's JWT file exists. */

@@ -2,12 +2,12 @@
 // built on Linux (a broken build would silently fall back to the slower path), swap exactly,
 // read exactly, and leave alone what it refuses.
 import assert from 'node:assert/strict';
-import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createFilesSync, nativeFsAvailable, readSmallFilesByPath, readSmallFilesSync, renameExchange, renameFilesSync, smallFilesReader } from '../../src/store/native-fs.js';
+import { createFilesSync, nativeFsAvailable, readSmallFilesAsync, readSmallFilesByPath, readSmallFilesSync, renameExchange, renameFilesSync, smallFilesReader } from '../../src/store/native-fs.js';
 
 function dir(t: { after(fn: () => void): void }): string {
   const d = mkdtempSync(join(tmpdir(), 'sigchain-exchange-'));
@@ -104,6 +104,33 @@ describe('readSmallFilesSync', { skip: process.platform !== 'linux' && 'the addo
     assert.deepEqual(readSmallFilesSync(d, ['pipe.jwt'], 1024), ['']);
     assert.equal(readSmallFilesSync(join(d, 'none'), ['a.jwt'], 1024), undefined);
     assert.throws(() => readSmallFilesSync(d, ['a.jwt'], 0), TypeError);
+  });
+});
+
+describe('readSmallFilesAsync', { skip: process.platform !== 'linux' && 'the addon is Linux-only' }, () => {
+  it('answers exactly as readSmallFilesSync, modes included, from libuv\'s thread pool', async (t) => {
+    const d = dir(t);
+    writeFileSync(join(d, 'a.jwt'), 'eyJhbGciOi.x.y\n', { mode: 0o600 });
+    writeFileSync(join(d, 'big.jwt'), 'z'.repeat(101));
+    writeFileSync(join(d, 'bytes.jwt'), Buffer.from([0x41, 0xe9, 0x00, 0xff]));
+    writeFileSync(join(d, 'open.jwt'), 'x', { mode: 0o666 });
+    chmodSync(join(d, 'open.jwt'), 0o666);
+    mkdirSync(join(d, 'folder.jwt'));
+    const names = ['a.jwt', 'big.jwt', 'bytes.jwt', 'open.jwt', 'folder.jwt', 'missing.jwt', '../escape', ''];
+    for (const ascii of [false, true]) {
+      const syncModes = new Uint32Array(names.length);
+      const asyncModes = new Uint32Array(names.length);
+      const want = readSmallFilesSync(d, names, 100, { modes: syncModes, ascii });
+      assert.deepEqual(await readSmallFilesAsync(d, names, 100, { modes: asyncModes, ascii }), want);
+      assert.deepEqual([...asyncModes], [...syncModes]);
+      assert.equal(asyncModes[3]! & 0o777, 0o666);
+    }
+    // Many reads at once (a listing keeps a few ahead): each its own answer.
+    const many = await Promise.all(Array.from({ length: 20 }, (_, i) => readSmallFilesAsync(d, i % 2 ? ['a.jwt'] : ['big.jwt', 'a.jwt'], 100)));
+    many.forEach((r, i) => assert.deepEqual(r, i % 2 ? ['eyJhbGciOi.x.y\n'] : [{ code: 'EFBIG' }, 'eyJhbGciOi.x.y\n']));
+    assert.equal(await readSmallFilesAsync(join(d, 'none'), ['a.jwt'], 100), undefined, 'a folder that cannot be opened is left to node:fs');
+    assert.deepEqual(await readSmallFilesAsync(d, [], 100), []);
+    await assert.rejects(readSmallFilesAsync(d, ['a.jwt'], 0), TypeError);
   });
 });
 
