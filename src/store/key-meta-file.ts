@@ -20,7 +20,7 @@ import { KEY_BACKENDS, type KeyBackend } from '../keys/signer.js';
 import { KEY_USAGES, type KeyUsage, isKeyUsage, normalizeUsages } from '../keys/usage.js';
 import { isPublicKey } from '../nkeys/codec.js';
 import { PRIVATE_DIR_MODE, SECRET_FILE_MODE, ioError, writeFileAtomic } from './atomic.js';
-import { readSmallFilesSync } from './native-fs.js';
+import { readSmallFilesAsync } from './native-fs.js';
 
 /** Extension of the sidecar next to `<PUB>.nk`. */
 export const KEY_META_EXTENSION = '.json';
@@ -213,46 +213,61 @@ export function readKeyMetaFileSync(path: string, publicKey: string): KeyMeta | 
   return parseKeyMeta(text, publicKey, path);
 }
 
+/** Folders whose records are being read on libuv's pool ahead of the one parsed. */
+const RECORD_FOLDERS_AHEAD = 4;
+
 /**
- * {@link readKeyMetaFileSync} for records read in order (a listing, sorted by key): the records
- * of each folder are read in one native call when the first of them is asked for, and only that
- * folder's are held. A record the native read cannot vouch for (not a plain file, writable by
- * others, not ASCII, missing…) is read by {@link readKeyMetaFileSync}, which names the problem.
+ * The records `entries` (`[path, publicKey]`, in the order a listing wants them), for listings
+ * of thousands of keys: each folder's records in one native call on libuv's thread pool while
+ * this thread parses the folders before it. A record the native read cannot vouch for (not a
+ * plain file, writable by others, not ASCII, missing…) is read by {@link readKeyMetaFileSync},
+ * which names the problem: the same answers and refusals. Per entry: the record, the coded
+ * error that refuses it, or undefined when it is gone.
  *
  * @example
  * ```ts
- * const read = keyMetaReader(records.values()); // records: public key → record path
- * for (const [pub, path] of records) console.log(read(path, pub)?.usages);
+ * const metas = await readKeyMetas([[keys.metaPath(pub), pub]]);
  * ```
  */
-export function keyMetaReader(paths: Iterable<string>): (path: string, publicKey: string) => KeyMeta | undefined {
-  const byDir = new Map<string, string[]>();
-  for (const path of paths) {
+export async function readKeyMetas(entries: ReadonlyArray<readonly [string, string]>): Promise<Array<KeyMeta | SigchainError | undefined>> {
+  const groups: Array<{ dir: string; names: string[]; at: number[] }> = [];
+  let last: (typeof groups)[number] | undefined;
+  entries.forEach(([path], i) => {
     const cut = path.lastIndexOf(sep);
     const dir = path.slice(0, cut);
-    let names = byDir.get(dir);
-    if (!names) byDir.set(dir, (names = []));
-    names.push(path.slice(cut + 1));
-  }
-  let heldDir: string | undefined;
-  let held = new Map<string, string>();
-  return (path, publicKey) => {
-    const cut = path.lastIndexOf(sep);
-    const dir = path.slice(0, cut);
-    if (dir !== heldDir) {
-      heldDir = dir;
-      held = new Map();
-      const names = byDir.get(dir) ?? [];
-      const modes = new Uint32Array(names.length);
-      const texts = names.length ? readSmallFilesSync(dir, names, MAX_META_BYTES, { modes, ascii: true }) : undefined;
-      texts?.forEach((t, i) => {
-        const mode = modes[i]!;
-        if (typeof t === 'string' && (mode & constants.S_IFMT) === constants.S_IFREG && (!CHECK_MODES || (mode & 0o022) === 0)) held.set(names[i]!, t);
-      });
-    }
-    const text = held.get(path.slice(cut + 1));
-    return text !== undefined ? parseKeyMeta(text, publicKey, path) : readKeyMetaFileSync(path, publicKey);
+    if (last?.dir !== dir) groups.push((last = { dir, names: [], at: [] }));
+    last.names.push(path.slice(cut + 1));
+    last.at.push(i);
+  });
+  const fetch = (g: (typeof groups)[number]) => {
+    const modes = new Uint32Array(g.names.length);
+    return readSmallFilesAsync(g.dir, g.names, MAX_META_BYTES, { modes, ascii: true })
+      .catch(() => undefined)
+      .then((texts) => ({ texts, modes }));
   };
+  const ahead = groups.slice(0, RECORD_FOLDERS_AHEAD).map(fetch);
+  const out = new Array<KeyMeta | SigchainError | undefined>(entries.length);
+  for (let k = 0; k < groups.length; k++) {
+    const { texts, modes } = await ahead[k]!;
+    if (k + RECORD_FOLDERS_AHEAD < groups.length) ahead.push(fetch(groups[k + RECORD_FOLDERS_AHEAD]!));
+    const g = groups[k]!;
+    g.at.forEach((i, j) => {
+      const [path, publicKey] = entries[i]!;
+      const t = texts?.[j];
+      try {
+        out[i] = typeof t === 'string' && usableText(modes[j]!) ? parseKeyMeta(t, publicKey, path) : readKeyMetaFileSync(path, publicKey);
+      } catch (e) {
+        if (!(e instanceof SigchainError)) throw e;
+        out[i] = e;
+      }
+    });
+  }
+  return out;
+}
+
+/** A record the native read may vouch for: a plain file no one else may write (else the one-file reader names the problem). */
+function usableText(mode: number): boolean {
+  return (mode & constants.S_IFMT) === constants.S_IFREG && (!CHECK_MODES || (mode & 0o022) === 0);
 }
 
 /** Writes the sidecar atomically, 0600 in a 0700 folder. */

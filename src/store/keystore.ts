@@ -22,7 +22,7 @@ import { type Role, roleOfLetter } from '../nkeys/roles.js';
 import { decodePublicKey, isPublicKey, isSeed } from '../nkeys/codec.js';
 import { PRIVATE_DIR_MODE, SECRET_FILE_MODE, ensureDir, ioError, removeFile, syncDir, writeFileAtomic } from './atomic.js';
 import type { NewFile } from './bulk-write.js';
-import { KEY_META_EXTENSION, keyMetaText, keyMetaReader, readKeyMetaFile, readKeyMetaFileSync, writeKeyMetaFile } from './key-meta-file.js';
+import { KEY_META_EXTENSION, keyMetaText, readKeyMetaFile, readKeyMetaFileSync, readKeyMetas, writeKeyMetaFile } from './key-meta-file.js';
 import { type LockOptions, withStoreLock } from './lock.js';
 import { safeName } from './names.js';
 import type { StorePaths } from './paths.js';
@@ -533,20 +533,26 @@ export class KeyStore {
   async listKeyInfo(): Promise<KeyListing[]> {
     const { keys, records } = this.#scan();
     const out: KeyListing[] = [];
-    const readMeta = keyMetaReader(records.values());
+    // The records in the order of the keys, read on libuv's pool a few folders ahead of the parsing.
+    const wanted: Array<readonly [string, string]> = [];
     for (const k of keys) {
       const record = records.get(k.publicKey);
-      try {
-        // No record beside the seed: a key nsc made (getKeyMeta's answer, without asking the disk again).
-        // Both readers return a fresh object: completed in place (a spread per key costs more than its read).
-        const row = ((record !== undefined ? readMeta(record, k.publicKey) : undefined) ?? legacyMeta(k.publicKey)) as { -readonly [K in keyof KeyListing]: KeyListing[K] };
-        row.role = k.role;
-        row.path = k.path;
-        out.push(row);
-      } catch (e) {
-        if (!(e instanceof SigchainError)) throw e;
-        out.push({ publicKey: k.publicKey, role: k.role, path: k.path, usages: [], legacy: false, problem: { code: e.code, message: e.message } });
+      if (record !== undefined) wanted.push([record, k.publicKey]);
+    }
+    const metas = await readKeyMetas(wanted);
+    let next = 0;
+    for (const k of keys) {
+      // No record beside the seed: a key nsc made (getKeyMeta's answer, without asking the disk again).
+      const meta = records.has(k.publicKey) ? metas[next++] : undefined;
+      if (meta instanceof SigchainError) {
+        out.push({ publicKey: k.publicKey, role: k.role, path: k.path, usages: [], legacy: false, problem: { code: meta.code, message: meta.message } });
+        continue;
       }
+      // Both readers return a fresh object: completed in place (a spread per key costs more than its read).
+      const row = (meta ?? legacyMeta(k.publicKey)) as { -readonly [K in keyof KeyListing]: KeyListing[K] };
+      row.role = k.role;
+      row.path = k.path;
+      out.push(row);
     }
     return out;
   }

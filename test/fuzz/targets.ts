@@ -17,7 +17,7 @@ import { verifyChain, verifyChainSync } from '../../src/trust/verify-chain.js';
 import type { Verdict } from '../../src/trust/verdict.js';
 import { clearCaches } from '../../src/bounded-map.js';
 import { forgetVerified, verifyJwtsAhead } from '../../src/jwt/verify-ahead.js';
-import { type JwtDirEntry, readJwtDirSync, readJwtFileSync } from '../../src/store/jwt-files.js';
+import { type JwtDirEntry, readJwtDir, readJwtDirSync, readJwtFileSync } from '../../src/store/jwt-files.js';
 import { type InputVerdict, verifyInputs } from '../../src/workspace/verify/verify-inputs.js';
 import { type Corpus, IAT } from './corpus.js';
 import { WASMCLOUD_TARGETS } from './wasmcloud-targets.js';
@@ -207,6 +207,15 @@ function parentWorld(c: Corpus, account: string): { resolver: ReturnType<typeof 
   return { resolver: memoryResolver([c.operatorJwt, c.systemJwt, account]), policy: definePolicy({ trustedOperators: [c.operatorJwt], now: IAT + 60 }) };
 }
 
+/** A folder reader's answer for the scratch store file against the one-file reader's. */
+function sameAsFileReader(reader: string, [got]: JwtDirEntry[]): Semantic | undefined {
+  const want = readJwtFileSync(join(lastStoreDir!, 'u.jwt'));
+  const view = (e: JwtDirEntry | ReturnType<typeof readJwtFileSync>) => (e === undefined ? 'missing' : 'error' in e && e.error ? `error ${e.error.code}` : JSON.stringify([e.token, e.facts]));
+  const a = view(got);
+  const b = view(want);
+  return a === b ? undefined : { cls: 'reads-differently', key: 'folder reader and file reader disagree', message: `${reader} gave ${a.slice(0, 120)}, readJwtFileSync ${b.slice(0, 120)}` };
+}
+
 let world: ReturnType<typeof parentWorld> | undefined;
 // trust.verifyAhead's plain verdict for each verdict it returns, for its check.
 const aheadPlain = new WeakMap<Verdict, Verdict>();
@@ -293,14 +302,15 @@ export const TARGETS: Target[] = [
     family: 'text',
     gen: (rng, c) => (rng.chance(0.7) ? tokenInput(rng, c) : textInput(rng, c)),
     run: (i) => readJwtDirSync(scratchStoreFile(i), { tokens: true }),
-    check: (i, r) => {
-      const [got] = r as JwtDirEntry[];
-      const want = readJwtFileSync(join(lastStoreDir!, 'u.jwt'));
-      const view = (e: JwtDirEntry | ReturnType<typeof readJwtFileSync>) => (e === undefined ? 'missing' : 'error' in e && e.error ? `error ${e.error.code}` : JSON.stringify([e.token, e.facts]));
-      const a = view(got);
-      const b = view(want);
-      return a === b ? undefined : { cls: 'reads-differently', key: 'folder reader and file reader disagree', message: `readJwtDirSync gave ${a.slice(0, 120)}, readJwtFileSync ${b.slice(0, 120)}` };
-    },
+    check: (_i, r) => sameAsFileReader('readJwtDirSync', r as JwtDirEntry[]),
+  },
+  {
+    // The same, read on libuv's pool (listings).
+    name: 'text.readJwtDir',
+    family: 'text',
+    gen: (rng, c) => (rng.chance(0.7) ? tokenInput(rng, c) : textInput(rng, c)),
+    run: (i) => readJwtDir(scratchStoreFile(i), { tokens: true }),
+    check: (_i, r) => sameAsFileReader('readJwtDir', r as JwtDirEntry[]),
   },
   {
     name: 'trust.verifyChainSync',
