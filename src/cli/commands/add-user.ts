@@ -43,7 +43,8 @@ export const addUserCommand: Command = {
     'Several names add several users at once, with the same flags, all or nothing: if one name',
     'is taken or not a valid name, none is added. A batch is written at the speed of the disk',
     '(one lock, the files synced once) rather than user by user; --json then prints',
-    '{operator, account, users: [...]}.',
+    '{operator, account, users: [...]}. From 2,000 names the progress is shown on stderr (a bar',
+    'on a terminal, a line at each tenth otherwise; not with --json).',
   ].join('\n'),
   examples: [
     'sigchain add user U',
