@@ -127,7 +127,8 @@ function smallFiles(got: ReadonlyArray<string | number>, opts: SmallFilesOptions
  */
 export async function readSmallFilesAsync(dir: string, names: readonly string[], max: number, opts: SmallFilesOptions = {}): Promise<SmallFile[] | undefined> {
   const native = addon();
-  if (!native) return undefined;
+  // An addon built before this call existed (an install not rebuilt since) has no such call.
+  if (typeof native?.readFilesAsync !== 'function') return undefined;
   const got = await native.readFilesAsync(dir, names, max);
   if (typeof got === 'number') return undefined;
   if (opts.modes) opts.modes.set(new Uint32Array(got[1]).subarray(0, opts.modes.length));
