@@ -17,6 +17,7 @@ export { type Creds, parseCreds } from './creds.js';
 export { MAX_CHAIN_INPUT_SIZE, MAX_TEXT_FILE_SIZE, MAX_TOKEN_FILE_SIZE } from './limits.js';
 export { isTokenShaped } from './token-shape.js';
 export { jwtsInText, tokenFromText } from './token-text.js';
+export { isFolderInput, tokenFilesIn } from './token-folders.js';
 export { MAX_WASM_FILE_SIZE, isWasmBytes, readBinaryFile, readWasmArg } from './wasm-files.js';
 export {
   type ReadOptions,

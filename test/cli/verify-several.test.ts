@@ -57,6 +57,15 @@ describe('sigchain verify with several inputs', () => {
     assert.deepEqual(out.error.details, { input: tampered, invalid: 2, count: 4 });
   });
 
+  it('a folder alone is its tokens: verify users/ judges every user file', async () => {
+    const j = await runCli(home, ['verify', users, '--json']);
+    assert.equal(j.code, 0, j.stderr);
+    const out = JSON.parse(j.stdout) as Json;
+    assert.deepEqual(out.results.map((v: Json) => v.input), files);
+    const r = await runCli(home, ['verify', users]);
+    assert.match(r.stderr, /All 3 inputs are valid/);
+  });
+
   it('an inline token is named by its position and not echoed; standard input among several is USAGE', async () => {
     const token = readFileSync(files[0]!, 'utf8').trim();
     const j = await runCli(home, ['verify', files[1]!, token, '--json']);

@@ -2,6 +2,7 @@ import { SigchainError } from '../../errors.js';
 import { loadChainFiles, readTokenArg, readTrustArgs, readWasmArg } from '../../input/index.js';
 import { type ChainResolver, type Verdict, definePolicy, memoryResolver, verifyChain } from '../../trust/index.js';
 import { readStoreTrust } from '../../workspace/verify/store-trust.js';
+import { isFolderInput } from '../../input/token-folders.js';
 import { verifyInputs } from '../../workspace/verify/verify-inputs.js';
 import type { PlainPolicy } from '../../workspace/verify/verify-many.js';
 import { type Command, type CommandContext, flag, list, str } from '../command.js';
@@ -97,12 +98,14 @@ export const verifyCommand: Command = {
     'verdict ({"valid":true,"chain","errors","warnings",…}); when invalid or refused, also',
     '"error":{"code","message","details"} with the first error (jq .valid, jq .error.code).',
     '',
-    'Several inputs (verify users/*.jwt) are judged together against the same chain and roots, over',
-    'every core when there are many (as validate judges a store): one line per error of each input',
-    'that is not valid, then a count. An input that cannot be read is reported with its code and the',
-    'others are still judged. Exit status 1 if any is not valid. With --json: {"valid","count",',
-    '"invalid","results":[{"input","valid","errors","warnings"}]}, and "error" as above (the first',
-    'error of the first input that is not valid). A token given inline is named "argument N".',
+    'Several inputs (verify users/*.jwt), or a folder (verify users/: its *.jwt and *.creds',
+    'files, past the shell\'s limit on arguments), are judged together against the same chain and',
+    'roots, over every core when there are many (as validate judges a store): one line per error',
+    'of each input that is not valid, then a count. An input that cannot be read is reported with',
+    'its code and the others are still judged. Exit status 1 if any is not valid. With --json:',
+    '{"valid","count","invalid","results":[{"input","valid","errors","warnings"}]}, and "error" as',
+    'above (the first error of the first input that is not valid). A token given inline is named',
+    '"argument N".',
   ].join('\n'),
   examples: [
     'sigchain verify ~/.local/share/sigchain/creds/O2/A/U.creds',
@@ -111,6 +114,7 @@ export const verifyCommand: Command = {
     'sigchain verify A.jwt --ban OLDIDENTITY… --clock-skew 30 --at 2027-01-31',
     'sigchain verify echo_s.wasm --chain account.jwt --trust operator.jwt --json',
     'sigchain verify ./nsc/stores/O2/accounts/A/users/*.jwt --trust OABX…',
+    'sigchain verify ./nsc/stores/O2/accounts/A/users --json | jq \'.results[] | select(.valid | not) | .input\'',
   ],
   options: {
     chain: { type: 'string', multiple: 'greedy', valueName: 'FILE', description: 'Take the chain only from these JWT files, creds files or nsc-style store folders (not the store).' },
@@ -124,7 +128,8 @@ export const verifyCommand: Command = {
   args: { min: 1, max: Number.POSITIVE_INFINITY },
   jsonRefusal: { valid: false },
   async run(ctx) {
-    const several = ctx.positionals.length > 1;
+    // A folder is its tokens: judged as several inputs even when it is the only one.
+    const several = ctx.positionals.length > 1 || isFolderInput(ctx.positionals[0]!);
     if (several && ctx.positionals.includes('-')) throw new SigchainError('USAGE', 'Standard input (-) holds one token: verify it alone (`sigchain verify -`), or give the other inputs as files.');
     const wasm = several ? undefined : await readWasmArg(ctx.positionals[0]!);
     const token = several || wasm ? undefined : (await readTokenArg(ctx.positionals[0]!, ctx)).token;

@@ -7,6 +7,7 @@
  * the run: one bad file among thousands is reported, the rest are judged.
  */
 import { SigchainError, isSigchainError } from '../../errors.js';
+import { isFolderInput, tokenFilesIn } from '../../input/token-folders.js';
 import { readTokenArg } from '../../input/token-files.js';
 import { tokenFromText } from '../../input/token-text.js';
 import { readWasmArg } from '../../input/wasm-files.js';
@@ -72,6 +73,25 @@ function tokenOfFile(text: string, path: string): Read {
   }
 }
 
+/**
+ * The inputs with each folder replaced by its `*.jwt` and `*.creds` files (sorted, hidden ones
+ * skipped, not recursive): `verify users/` reads what `verify users/*.jwt` would, past the
+ * shell's limit on arguments. A folder without any stays, to be reported as one.
+ */
+function withFolderFiles(given: readonly string[]): { inputs: string[]; argOf: number[] } {
+  const inputs: string[] = [];
+  // The argument each input came from (an inline token is named by its position among them).
+  const argOf: number[] = [];
+  given.forEach((input, arg) => {
+    const files = isFolderInput(input) ? tokenFilesIn(input) : [];
+    for (const path of files.length ? files : [input]) {
+      inputs.push(path);
+      argOf.push(arg);
+    }
+  });
+  return { inputs, argOf };
+}
+
 /** How an input is named in verdicts: its path, or its position when it is a token (or long text) itself. */
 function nameOf(arg: string, k: number, r: Read): string {
   const inline = 'token' in r ? r.inline : 'error' in r && (arg.length > 256 || /^\s*eyJ/.test(arg));
@@ -79,8 +99,9 @@ function nameOf(arg: string, k: number, r: Read): string {
 }
 
 /**
- * Judges every input (a JWT or creds file, an inline token, or a signed module) with its chain,
- * in the order given. Standard input (`-`) is not an input here: it is one token, for `verify -`.
+ * Judges every input (a JWT or creds file, a folder of them, an inline token, or a signed
+ * module) with its chain, in the order given, a folder's files in name order in its place.
+ * Standard input (`-`) is not an input here: it is one token, for `verify -`.
  *
  * @example
  * ```ts
@@ -89,8 +110,9 @@ function nameOf(arg: string, k: number, r: Read): string {
  * verdicts.filter((v) => !v.valid).map((v) => `${v.input}: ${v.errors[0]!.code}`);
  * ```
  */
-export async function verifyInputs(inputs: readonly string[], opts: VerifyInputsOptions): Promise<InputVerdict[]> {
-  if (inputs.includes('-')) throw new SigchainError('USAGE', 'Standard input (-) holds one token: verify it alone (`sigchain verify -`), or give the other inputs as files.');
+export async function verifyInputs(given: readonly string[], opts: VerifyInputsOptions): Promise<InputVerdict[]> {
+  if (given.includes('-')) throw new SigchainError('USAGE', 'Standard input (-) holds one token: verify it alone (`sigchain verify -`), or give the other inputs as files.');
+  const { inputs, argOf } = withFolderFiles(given);
   const policy: PlainPolicy = { ...opts.policy, now: opts.policy.now ?? Date.now() / 1000 };
   // Files of text (a folder of JWTs or creds), a chunk at a time in one native call per folder,
   // each chunk read while the ones before it are verified; what that read cannot take, one by one.
@@ -133,14 +155,14 @@ export async function verifyInputs(inputs: readonly string[], opts: VerifyInputs
     opts.workers === undefined ? {} : { workers: opts.workers },
   );
   const out = new Array<InputVerdict>(inputs.length);
-  const place = (k: number, errors: Reason[], warnings: Reason[]): void => void (out[k] = { input: nameOf(inputs[k]!, k, read[k]!), valid: errors.length === 0, errors, warnings });
+  const place = (k: number, errors: Reason[], warnings: Reason[]): void => void (out[k] = { input: nameOf(inputs[k]!, argOf[k]!, read[k]!), valid: errors.length === 0, errors, warnings });
   tokenAt.forEach((k, i) => place(k, judged.errors[i]!, judged.warnings[i]!));
   restTokens.forEach((k, i) => place(k, judgedRest.errors[i]!, judgedRest.warnings[i]!));
 
   let module: typeof import('../../trust/wascap/module.js') | undefined;
   for (let k = 0; k < inputs.length; k++) {
     const r = read[k]!;
-    if ('error' in r) out[k] = { input: nameOf(inputs[k]!, k, r), valid: false, errors: [r.error], warnings: [] };
+    if ('error' in r) out[k] = { input: nameOf(inputs[k]!, argOf[k]!, r), valid: false, errors: [r.error], warnings: [] };
     else if ('wasm' in r) {
       module ??= await import('../../trust/wascap/module.js');
       const v = await module.verifyModule(r.wasm, { resolver: memoryResolver(opts.chain), policy: definePolicy(policy), allowLegacyHash: opts.allowLegacyHash === true });

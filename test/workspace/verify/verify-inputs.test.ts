@@ -2,8 +2,8 @@
 // input refused with its own code while the others are judged, every verdict the one the verifier
 // gives that token alone, and an inline token never echoed.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { encodeUser } from '../../../src/claims/nats/encode.js';
 import { newUserClaims } from '../../../src/claims/nats/user.js';
@@ -86,6 +86,33 @@ describe('verifyInputs', () => {
     const untrusted = await verifyInputs([op.userJwtPath('A', 'x'), token], { chain: store.tokens, policy: { trustedOperators: [other] } });
     assert.deepEqual(untrusted.map((v) => [v.valid, v.errors[0]?.code]), [[false, 'ISSUER_NOT_TRUSTED'], [false, 'ISSUER_NOT_TRUSTED']]);
     assert.ok(!JSON.stringify(untrusted).includes(token), 'the token is not repeated in its verdict');
+  });
+
+  it('a folder stands for its *.jwt and *.creds files, in name order, in its place; an inline token keeps its argument number', async (t) => {
+    const { ws, home } = tempWorkspace(t);
+    await addOperator(ws, 'O');
+    await addAccount(ws, 'A');
+    await addUsers(ws, ['b', 'a', 'c'], { account: 'A' });
+    const op = await ws.directoryOperator();
+    const users = dirname(op.userJwtPath('A', 'a'));
+    writeFileSync(join(users, '.hidden.jwt'), 'not read');
+    writeFileSync(join(users, 'notes.txt'), 'not read');
+    const creds = dirname(ws.keys.credsPath('O', 'A', 'a'));
+    const empty = join(home, 'empty');
+    mkdirSync(empty);
+    const token = readFileSync(op.userJwtPath('A', 'c'), 'utf8').trim();
+    const store = await readStoreTrust(ws);
+    const verdicts = await verifyInputs([users, token, `${creds}/`, empty], { chain: store.tokens, policy: { trustedOperators: store.operators } });
+    assert.deepEqual(
+      verdicts.map((v) => [v.input, v.valid]),
+      [
+        ...['a', 'b', 'c'].map((u) => [join(users, `${u}.jwt`), true]),
+        ['argument 2', true],
+        ...['a', 'b', 'c'].map((u) => [join(creds, `${u}.creds`), true]),
+        [empty, false],
+      ],
+    );
+    assert.equal(verdicts.at(-1)!.errors[0]!.at, 'input', 'a folder with no token is reported as an input that cannot be read');
   });
 
   it('refuses standard input among several inputs (USAGE)', async () => {
