@@ -94,12 +94,6 @@ static napi_value Exchange(napi_env env, napi_callback_info info) {
 
 #define MAX_READ_BYTES (1 << 20)
 
-static napi_value int_value(napi_env env, int32_t v) {
-  napi_value out;
-  if (napi_create_int32(env, v, &out) != napi_ok) return NULL;
-  return out;
-}
-
 /* Reads fd to its end into buf (up to cap bytes); the count, or -errno. */
 static long read_all(int fd, char *buf, long cap) {
   long total = 0;
@@ -115,83 +109,10 @@ static long read_all(int fd, char *buf, long cap) {
   return total;
 }
 
-static napi_value ReadFiles(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  uint32_t *modes = NULL;
-  size_t modes_length = 0;
-  char dir[MAX_PATH_BYTES], name[MAX_PATH_BYTES];
-  uint32_t n = 0;
-  int32_t max = 0;
-  bool is_array = false;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
-  if (argc < 3 || napi_is_array(env, argv[1], &is_array) != napi_ok || !is_array || napi_get_value_int32(env, argv[2], &max) != napi_ok || max < 1 || max > MAX_READ_BYTES) {
-    napi_throw_type_error(env, NULL, "readFiles(dir, names, max) takes a folder, an array of names and a size of 1 byte to 1 MiB");
-    return NULL;
-  }
-  if (argc >= 4) {
-    /* Optional: a Uint32Array that gets each opened file's st_mode (0 for the others). */
-    napi_typedarray_type ta_type;
-    void *data = NULL;
-    bool is_ta = false;
-    if (napi_is_typedarray(env, argv[3], &is_ta) != napi_ok || !is_ta || napi_get_typedarray_info(env, argv[3], &ta_type, &modes_length, &data, NULL, NULL) != napi_ok || ta_type != napi_uint32_array) {
-      napi_throw_type_error(env, NULL, "readFiles: the fourth argument, when given, is a Uint32Array for the modes");
-      return NULL;
-    }
-    modes = data;
-  }
-  int err = path_arg(env, argv[0], dir);
-  if (err) return int_value(env, err);
-  if (napi_get_array_length(env, argv[1], &n) != napi_ok) return NULL;
-  int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) return int_value(env, errno);
-  /* One byte more than max: a file that fills it holds more than max. */
-  char *buf = malloc((size_t)max + 1);
-  napi_value out;
-  if (!buf || napi_create_array_with_length(env, n, &out) != napi_ok) {
-    free(buf);
-    close(dfd);
-    return buf ? NULL : int_value(env, ENOMEM);
-  }
-  for (uint32_t i = 0; i < n; i++) {
-    napi_value v, entry;
-    napi_valuetype type;
-    if (napi_get_element(env, argv[1], i, &v) != napi_ok || napi_typeof(env, v, &type) != napi_ok) break;
-    /* Names come from a folder listing: one component, never a path out of the folder. */
-    err = type == napi_string ? path_arg(env, v, name) : EINVAL;
-    if (!err && (name[0] == 0 || strchr(name, '/') != NULL)) err = EINVAL;
-    long got = 0;
-    if (!err) {
-      /* O_NONBLOCK: a fifo planted in the folder reads as empty instead of hanging the reader. */
-      int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-      if (fd < 0) err = errno;
-      else {
-        if (modes && i < modes_length) {
-          struct stat st;
-          modes[i] = fstat(fd, &st) == 0 ? (uint32_t)st.st_mode : 0;
-        }
-        got = read_all(fd, buf, (long)max + 1);
-        if (got < 0) err = (int)-got;
-        close(fd);
-      }
-    }
-    if (err && modes && i < modes_length) modes[i] = 0;
-    napi_status st;
-    if (err) st = napi_create_int32(env, err, &entry);
-    else if (got > max) st = napi_create_int32(env, -1, &entry);
-    else st = napi_create_string_latin1(env, buf, (size_t)got, &entry);
-    if (st != napi_ok || napi_set_element(env, out, i, entry) != napi_ok) break;
-  }
-  free(buf);
-  close(dfd);
-  return out;
-}
-
 /*
- * readFilesAsync: what readFiles does, on libuv's thread pool. The names are copied here (the
- * pool thread touches no JS value), every file is read into one growing buffer there, and the
- * strings are made back on the JS thread, where the promise settles. A listing reads the next
- * slice of files while it decodes the one before.
+ * A read of many files of one folder, for readFiles and readFilesAsync: the names copied out of
+ * JS (so a pool thread can read them), every file read into one growing buffer, and the entries
+ * made back in JS. The reading touches no JS value.
  */
 typedef struct {
   napi_async_work work;
@@ -200,7 +121,7 @@ typedef struct {
   char **names;
   uint32_t n;
   long max;
-  int dir_err;   /* the folder could not be opened: the promise gets this errno */
+  int dir_err;   /* the folder could not be opened (or named): the call answers this errno */
   int *errs;     /* per file: 0, an errno, or -1 (more than max bytes) */
   size_t *ends;  /* per file: the end of its bytes in data */
   uint32_t *modes;
@@ -219,9 +140,55 @@ static void read_job_free(read_job *j) {
   free(j);
 }
 
+/*
+ * The job for (dir, names, max); NULL with a JS exception pending when the arguments are wrong.
+ * A name that is not one path component is that file's EINVAL, never a path out of the folder.
+ */
+static read_job *read_job_new(napi_env env, const char *call, napi_value dir, napi_value names, napi_value maxv) {
+  int32_t max = 0;
+  uint32_t n = 0;
+  bool is_array = false;
+  char path[MAX_PATH_BYTES];
+  napi_value name;
+  if (napi_is_array(env, names, &is_array) != napi_ok || !is_array || napi_get_value_int32(env, maxv, &max) != napi_ok || max < 1 || max > MAX_READ_BYTES || napi_get_array_length(env, names, &n) != napi_ok) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s(dir, names, max) takes a folder, an array of names and a size of 1 byte to 1 MiB", call);
+    napi_throw_type_error(env, NULL, msg);
+    return NULL;
+  }
+  read_job *j = calloc(1, sizeof *j);
+  if (!j) return NULL;
+  j->n = n;
+  j->max = max;
+  j->names = calloc(n ? n : 1, sizeof *j->names);
+  j->errs = calloc(n ? n : 1, sizeof *j->errs);
+  j->ends = calloc(n ? n : 1, sizeof *j->ends);
+  j->modes = calloc(n ? n : 1, sizeof *j->modes);
+  j->cap = 64 * 1024;
+  j->data = malloc(j->cap);
+  int err = path_arg(env, dir, path);
+  if (!j->names || !j->errs || !j->ends || !j->modes || !j->data) err = ENOMEM;
+  if (!err && !(j->dir = strdup(path))) err = ENOMEM;
+  j->dir_err = err;
+  for (uint32_t i = 0; !err && i < n; i++) {
+    napi_valuetype type;
+    if (napi_get_element(env, names, i, &name) != napi_ok || napi_typeof(env, name, &type) != napi_ok) {
+      read_job_free(j);
+      return NULL;
+    }
+    int bad = type == napi_string ? path_arg(env, name, path) : EINVAL;
+    if (!bad && (path[0] == 0 || strchr(path, '/') != NULL)) bad = EINVAL;
+    if (!bad && !(j->names[i] = strdup(path))) bad = ENOMEM;
+    j->errs[i] = bad;
+  }
+  return j;
+}
+
+/* Reads every file of the job (any thread). Each opened relative to the folder (openat). */
 static void read_job_execute(napi_env env, void *arg) {
   (void)env;
   read_job *j = arg;
+  if (j->dir_err) return;
   int dfd = open(j->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0) {
     j->dir_err = errno;
@@ -230,7 +197,7 @@ static void read_job_execute(napi_env env, void *arg) {
   size_t used = 0;
   for (uint32_t i = 0; i < j->n; i++) {
     j->ends[i] = used;
-    if (j->errs[i]) continue; /* a bad name, found on the JS thread */
+    if (j->errs[i]) continue; /* a bad name, found when the job was made */
     /* Room for max + 1 bytes: a file that fills it holds more than max. */
     if (j->cap - used < (size_t)j->max + 1) {
       size_t cap = j->cap * 2 > used + (size_t)j->max + 1 ? j->cap * 2 : used + (size_t)j->max + 1;
@@ -242,6 +209,7 @@ static void read_job_execute(napi_env env, void *arg) {
       j->data = grown;
       j->cap = cap;
     }
+    /* O_NONBLOCK: a fifo planted in the folder reads as empty instead of hanging the reader. */
     int fd = openat(dfd, j->names[i], O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
       j->errs[i] = errno;
@@ -254,36 +222,66 @@ static void read_job_execute(napi_env env, void *arg) {
     if (got < 0) j->errs[i] = (int)-got;
     else if (got > j->max) j->errs[i] = -1;
     else used += (size_t)got;
-    if (j->errs[i] > 0) j->modes[i] = 0; /* as readFiles: a file too big keeps its mode */
+    if (j->errs[i] > 0) j->modes[i] = 0; /* a file too big keeps its mode */
     j->ends[i] = used;
   }
   close(dfd);
 }
 
-static void read_job_execute_or_skip(napi_env env, void *arg) {
-  read_job *j = arg;
-  if (!j->dir_err) read_job_execute(env, arg);
+/* The job's answer: the folder's errno, or one entry per name (latin1 text, or errno / -1). */
+static napi_status read_job_entries(napi_env env, read_job *j, napi_value *out) {
+  if (j->dir_err) return napi_create_int32(env, j->dir_err, out);
+  napi_status st = napi_create_array_with_length(env, j->n, out);
+  for (uint32_t i = 0; st == napi_ok && i < j->n; i++) {
+    napi_value entry;
+    size_t from = i ? j->ends[i - 1] : 0;
+    st = j->errs[i] ? napi_create_int32(env, j->errs[i], &entry) : napi_create_string_latin1(env, j->data + from, j->ends[i] - from, &entry);
+    if (st == napi_ok) st = napi_set_element(env, *out, i, entry);
+  }
+  return st;
 }
 
+static napi_value ReadFiles(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4] = {NULL, NULL, NULL, NULL}, out;
+  uint32_t *modes = NULL;
+  size_t modes_length = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc < 3) {
+    napi_throw_type_error(env, NULL, "readFiles(dir, names, max) takes a folder, an array of names and a size of 1 byte to 1 MiB");
+    return NULL;
+  }
+  if (argc >= 4) {
+    /* Optional: a Uint32Array that gets each opened file's st_mode (0 for the others). */
+    napi_typedarray_type ta_type;
+    void *data = NULL;
+    bool is_ta = false;
+    if (napi_is_typedarray(env, argv[3], &is_ta) != napi_ok || !is_ta || napi_get_typedarray_info(env, argv[3], &ta_type, &modes_length, &data, NULL, NULL) != napi_ok || ta_type != napi_uint32_array) {
+      napi_throw_type_error(env, NULL, "readFiles: the fourth argument, when given, is a Uint32Array for the modes");
+      return NULL;
+    }
+    modes = data;
+  }
+  read_job *j = read_job_new(env, "readFiles", argv[0], argv[1], argv[2]);
+  if (!j) return NULL;
+  read_job_execute(env, j);
+  if (modes && !j->dir_err) for (uint32_t i = 0; i < j->n && i < modes_length; i++) modes[i] = j->modes[i];
+  napi_status st = read_job_entries(env, j, &out);
+  read_job_free(j);
+  return st == napi_ok ? out : NULL;
+}
+
+/* readFilesAsync, back on the JS thread: [entries, modes] (or the folder's errno) settles the promise. */
 static void read_job_complete(napi_env env, napi_status status, void *arg) {
   read_job *j = arg;
-  napi_value out = NULL, modes_buf = NULL, result = NULL;
-  bool ok = status == napi_ok;
-  if (ok && j->dir_err) {
-    ok = napi_create_int32(env, j->dir_err, &result) == napi_ok;
-  } else if (ok) {
-    void *mode_data = NULL;
-    ok = napi_create_array_with_length(env, j->n, &out) == napi_ok && napi_create_arraybuffer(env, (size_t)j->n * 4, &mode_data, &modes_buf) == napi_ok;
+  napi_value entries = NULL, modes_buf = NULL, result = NULL;
+  void *mode_data = NULL;
+  bool ok = status == napi_ok && read_job_entries(env, j, &entries) == napi_ok;
+  if (ok && j->dir_err) result = entries;
+  else if (ok) {
+    ok = napi_create_arraybuffer(env, (size_t)j->n * 4, &mode_data, &modes_buf) == napi_ok;
     if (ok && j->n) memcpy(mode_data, j->modes, (size_t)j->n * 4);
-    for (uint32_t i = 0; ok && i < j->n; i++) {
-      napi_value entry;
-      size_t from = i ? j->ends[i - 1] : 0;
-      if (j->errs[i]) ok = napi_create_int32(env, j->errs[i], &entry) == napi_ok;
-      else ok = napi_create_string_latin1(env, j->data + from, j->ends[i] - from, &entry) == napi_ok;
-      if (ok) ok = napi_set_element(env, out, i, entry) == napi_ok;
-    }
-    /* [texts, modes]: the modes as an ArrayBuffer of n uint32. */
-    if (ok) ok = napi_create_array_with_length(env, 2, &result) == napi_ok && napi_set_element(env, result, 0, out) == napi_ok && napi_set_element(env, result, 1, modes_buf) == napi_ok;
+    if (ok) ok = napi_create_array_with_length(env, 2, &result) == napi_ok && napi_set_element(env, result, 0, entries) == napi_ok && napi_set_element(env, result, 1, modes_buf) == napi_ok;
   }
   if (ok) napi_resolve_deferred(env, j->deferred, result);
   else {
@@ -298,47 +296,16 @@ static void read_job_complete(napi_env env, napi_status status, void *arg) {
 
 static napi_value ReadFilesAsync(napi_env env, napi_callback_info info) {
   size_t argc = 3;
-  napi_value argv[3], promise, name;
-  int32_t max = 0;
-  uint32_t n = 0;
-  bool is_array = false;
-  char path[MAX_PATH_BYTES];
+  napi_value argv[3] = {NULL, NULL, NULL}, promise, resource_name;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
-  if (argc < 3 || napi_is_array(env, argv[1], &is_array) != napi_ok || !is_array || napi_get_value_int32(env, argv[2], &max) != napi_ok || max < 1 || max > MAX_READ_BYTES) {
+  if (argc < 3) {
     napi_throw_type_error(env, NULL, "readFilesAsync(dir, names, max) takes a folder, an array of names and a size of 1 byte to 1 MiB");
     return NULL;
   }
-  if (napi_get_array_length(env, argv[1], &n) != napi_ok) return NULL;
-  read_job *j = calloc(1, sizeof *j);
+  read_job *j = read_job_new(env, "readFilesAsync", argv[0], argv[1], argv[2]);
   if (!j) return NULL;
-  j->n = n;
-  j->max = max;
-  j->names = calloc(n ? n : 1, sizeof *j->names);
-  j->errs = calloc(n ? n : 1, sizeof *j->errs);
-  j->ends = calloc(n ? n : 1, sizeof *j->ends);
-  j->modes = calloc(n ? n : 1, sizeof *j->modes);
-  j->cap = 64 * 1024;
-  j->data = malloc(j->cap);
-  int err = path_arg(env, argv[0], path);
-  if (!j->names || !j->errs || !j->ends || !j->modes || !j->data) err = ENOMEM;
-  if (!err) j->dir = strdup(path);
-  if (!err && !j->dir) err = ENOMEM;
-  if (err) j->dir_err = err; /* settled as a folder that cannot be opened */
-  for (uint32_t i = 0; !err && i < n; i++) {
-    napi_valuetype type;
-    if (napi_get_element(env, argv[1], i, &name) != napi_ok || napi_typeof(env, name, &type) != napi_ok) {
-      read_job_free(j);
-      return NULL;
-    }
-    /* Names come from a folder listing: one component, never a path out of the folder. */
-    int bad = type == napi_string ? path_arg(env, name, path) : EINVAL;
-    if (!bad && (path[0] == 0 || strchr(path, '/') != NULL)) bad = EINVAL;
-    if (!bad && !(j->names[i] = strdup(path))) bad = ENOMEM;
-    j->errs[i] = bad;
-  }
-  napi_value resource_name;
   if (napi_create_promise(env, &j->deferred, &promise) != napi_ok || napi_create_string_utf8(env, "sigchain:readFilesAsync", NAPI_AUTO_LENGTH, &resource_name) != napi_ok ||
-      napi_create_async_work(env, NULL, resource_name, read_job_execute_or_skip, read_job_complete, j, &j->work) != napi_ok || napi_queue_async_work(env, j->work) != napi_ok) {
+      napi_create_async_work(env, NULL, resource_name, read_job_execute, read_job_complete, j, &j->work) != napi_ok || napi_queue_async_work(env, j->work) != napi_ok) {
     read_job_free(j);
     return NULL;
   }
