@@ -173,15 +173,20 @@ export class DurableBatch {
     const to = (this.#staged = this.#files.length);
     const writes = [...this.#inFlight];
     this.#staging = true;
-    this.#stages = this.#stages.then(async () => {
-      await Promise.all(writes);
-      if (this.#failure) return;
-      await syncFileSystems([...this.#roots.values()], this.#temps.slice(from, to), this.#opts.how ?? 'auto');
-      const failed = await this.#renameRange(from, to);
-      if (failed && !this.#failure) this.#failure = { path: this.#files[failed.at]!.path, error: failed.error };
-    }).finally(() => {
-      this.#staging = false;
-    });
+    this.#stages = this.#stages
+      .then(async () => {
+        await Promise.all(writes);
+        if (this.#failure) return;
+        await syncFileSystems([...this.#roots.values()], this.#temps.slice(from, to), this.#opts.how ?? 'auto');
+        const failed = await this.#renameRange(from, to);
+        if (failed && !this.#failure) this.#failure = { path: this.#files[failed.at]!.path, error: failed.error };
+      })
+      // A stage that throws (a sync that fails) is the batch's failure: commit and abort then
+      // undo everything, as for a failed write, instead of meeting a rejection that skips the undo.
+      .catch((e: unknown) => void (this.#failure ??= { path: this.#files[from]!.path, error: e }))
+      .finally(() => {
+        this.#staging = false;
+      });
   }
 
   /** `indexes` grouped by the writer thread of their folder. */
