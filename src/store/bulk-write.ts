@@ -122,6 +122,7 @@ export class DurableBatch {
   readonly #inFlight: Array<Promise<void>> = [];
   /** Files before this index belong to a stage already handed to {@link #stages}. */
   #staged = 0;
+  #committed = false;
   /** The stages' syncs and renames, one after the other. */
   #stages: Promise<void> = Promise.resolve();
   #staging = false;
@@ -229,6 +230,15 @@ export class DurableBatch {
   }
 
   /**
+   * Removes every file of a committed batch again: for a caller whose next step, part of the
+   * same all-or-nothing operation, failed (the files were new, so nothing older is lost).
+   */
+  undoCommitted(): void {
+    if (!this.#committed) throw new Error('internal: undoCommitted before a commit succeeded');
+    this.#undo();
+  }
+
+  /**
    * Puts the disk back as it was before the batch: every temp file goes, and every file whose
    * rename was asked for and whose temp is gone was renamed into place, and goes too (it was
    * new or is re-creatable).
@@ -279,6 +289,7 @@ export class DurableBatch {
     // Folders created on the way are entries of their parents: those are synced too.
     await syncFileSystems(roots, [...new Set([...this.#dirs, ...[...this.#dirs].map((d) => dirname(d))])], how);
     const t4 = performance.now();
+    this.#committed = true;
     return { files: files.length, sync, seconds: { write: (t1 - this.#writeStart) / 1000, sync: (t2 - t1 + t4 - t3) / 1000, rename: (t3 - t2) / 1000 } };
   }
 

@@ -31,3 +31,30 @@ export function safeName(name: string, kind: NameKind): string {
   if (trimmed.startsWith('.')) throw bad("starts with '.', which is reserved for the store's own files");
   return trimmed;
 }
+
+/**
+ * Each of `names` through {@link safeName}, refusing one given twice (after trimming): a batch
+ * that creates them would make the second overwrite or collide with the first. Throws `USAGE`.
+ *
+ * @example
+ * ```ts
+ * namedOnce(['web-1', ' web-2'], 'user'); // ['web-1', 'web-2']
+ * namedOnce(['a', 'a '], 'user');         // throws USAGE
+ * ```
+ */
+export function namedOnce(names: readonly string[], kind: NameKind): string[] {
+  const out = names.map((n) => safeName(n, kind));
+  const seen = new Set<string>();
+  const twice = [...new Set(out.filter((n) => (seen.has(n) ? true : (seen.add(n), false))))];
+  if (twice.length) throw new SigchainError('USAGE', `${twice.length === 1 ? `A ${kind} is` : `${kind[0]!.toUpperCase()}${kind.slice(1)}s are`} named twice: ${twice.slice(0, 10).join(', ')}${twice.length > 10 ? ', …' : ''}. Name each ${kind} once.`, { names: twice.slice(0, 100) });
+  return out;
+}
+
+/** `STORE_EXISTS` for a batch of new users of which `taken` exist already: nothing of it was added. */
+export function usersTakenError(taken: readonly string[], account: string): SigchainError {
+  return new SigchainError(
+    'STORE_EXISTS',
+    `${taken.length === 1 ? `User ${taken[0]} already exists` : `Users ${taken.slice(0, 10).join(', ')}${taken.length > 10 ? ', …' : ''} already exist`} in account ${account}; no user was added. Choose other names, or edit ${taken.length === 1 ? 'that user' : 'those users'}.`,
+    { kind: 'user', names: taken.slice(0, 100), account },
+  );
+}

@@ -18,7 +18,9 @@ import { SigchainError } from '../errors.js';
 import { PRIVATE_DIR_MODE, SECRET_FILE_MODE, ioError, removeFile, syncDir, writeFileAtomic } from './atomic.js';
 import { type JwtDirEntry, type StoredKind, checkTokenFor, readJwtDir, readJwtFile } from './jwt-files.js';
 import { type LockOptions, withStoreLock } from './lock.js';
-import { safeName } from './names.js';
+import { namedOnce, safeName, usersTakenError } from './names.js';
+import { jwtNamesSync } from './bulk-read.js';
+import { createFilesDurably } from './bulk-write.js';
 import type { FoundEntity, OperatorEntities, OperatorInfo } from './store.js';
 
 export type { FoundEntity, OperatorInfo } from './store.js';
@@ -262,6 +264,22 @@ export class OperatorStore implements OperatorEntities {
       await this.#requireAccount(account);
       if (await exists(path)) throw new SigchainError('STORE_EXISTS', `User ${safeName(user, 'user')} already exists in account ${safeName(account, 'account')}. Choose another name, or edit that user.`, { kind: 'user', path });
       await this.#write('user', path, token);
+    });
+  }
+
+  /**
+   * Stores new users under an existing account, all or none: one durable batch (every file
+   * synced, then renamed into place); `STORE_EXISTS` naming those that exist, and nothing written.
+   */
+  async addUsers(account: string, users: ReadonlyArray<{ name: string; token: string }>): Promise<void> {
+    const names = namedOnce(users.map((u) => u.name), 'user');
+    const files = users.map(({ token }, i) => ({ path: this.userJwtPath(account, names[i]!), data: checkTokenFor('user', token).token, mode: SECRET_FILE_MODE }));
+    return this.#locked(async () => {
+      await this.#requireAccount(account);
+      const existing = new Set(jwtNamesSync(this.usersDir(account)));
+      const taken = names.filter((n) => existing.has(n));
+      if (taken.length) throw usersTakenError(taken, safeName(account, 'account'));
+      if (files.length) await createFilesDurably(files, { dirMode: PRIVATE_DIR_MODE, how: files.length >= 64 ? 'auto' : 'fsync' });
     });
   }
 

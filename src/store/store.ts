@@ -87,6 +87,11 @@ export interface OperatorEntities {
   readUserJwt(account: string, user: string): Promise<string>;
   /** Stores a new user under an existing account; `STORE_EXISTS` when one of that name exists. */
   addUser(account: string, user: string, token: string): Promise<void>;
+  /**
+   * Stores new users under an existing account, all or none: `STORE_EXISTS` naming the users
+   * that exist (one may have been added by another writer meanwhile), and then none is stored.
+   */
+  addUsers(account: string, users: ReadonlyArray<{ name: string; token: string }>): Promise<void>;
   /** Stores or replaces a user's JWT (the account must exist). */
   writeUserJwt(account: string, user: string, token: string): Promise<void>;
   /** Deletes a user's JWT; false when it did not exist. */

@@ -105,6 +105,27 @@ test('creating what exists is STORE_EXISTS and changes nothing', async (t) => {
   assert.deepEqual(await store.listOperators(), ['ACME'], 'a folder without .nsc is not an operator');
 });
 
+test('addUsers stores a batch of users whole, or none of it when one name is taken', async (t) => {
+  const stores = tempDir(t);
+  const c = chain();
+  const store = new FsStore(stores);
+  const op = await store.createOperator(c.op, c.opJwt);
+  await op.addAccount(c.acct, c.acctJwt);
+  await op.addUser(c.acct, c.user, c.userJwt);
+  const users = Array.from({ length: 70 }, (_, i) => ({ name: `b${i}`, token: token('user', KeyPair.create('user'), `b${i}`, c.akp) }));
+  const before = tree(stores);
+  await assert.rejects(op.addUsers(c.acct, [...users, { name: c.user, token: c.userJwt }]), (e) => isSigchainError(e, 'STORE_EXISTS') && e.message.includes(`User ${c.user} already exists`) && e.message.includes('no user was added'));
+  await assert.rejects(op.addUsers(c.acct, [users[0]!, { ...users[1]!, name: ' b0' }]), (e) => isSigchainError(e, 'USAGE'));
+  await assert.rejects(op.addUsers(c.acct, [{ name: 'x', token: c.acctJwt }]), (e) => isSigchainError(e, 'WRONG_CLAIM_TYPE'));
+  await assert.rejects(op.addUsers('nope', users), (e) => isSigchainError(e, 'STORE_NOT_FOUND'));
+  assert.deepEqual(tree(stores), before, 'nothing written');
+  await op.addUsers(c.acct, users);
+  assert.deepEqual(await op.listUsers(c.acct), [...users.map((u) => u.name), c.user].sort());
+  for (const u of users) assert.equal(await op.readUserJwt(c.acct, u.name), u.token);
+  assert.equal(mode(op.userJwtPath(c.acct, 'b7')), 0o600);
+  assert.ok(!tree(stores).some((p) => p.endsWith('.tmp')), 'no temp file left');
+});
+
 test('bad names are refused with INVALID_NAME before touching the disk', async (t) => {
   const stores = tempDir(t);
   const c = chain();

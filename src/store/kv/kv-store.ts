@@ -31,7 +31,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { SigchainError, isSigchainError } from '../../errors.js';
 import { MAX_TOKEN_SIZE } from '../../jwt/decode.js';
 import { type JwtDirEntry, type JwtFacts, type StoredKind, checkTokenFor, verifyStoredToken } from '../jwt-files.js';
-import { type NameKind, safeName } from '../names.js';
+import { type NameKind, namedOnce, safeName } from '../names.js';
 import type { CreateOperatorOptions, EntityStore, FoundEntity, OperatorEntities, OperatorInfo } from '../store.js';
 
 /** Revisions kept per entry: what `watch` and an audit of the bucket can look back on. */
@@ -47,6 +47,8 @@ const MAX_KV_KEYS = 1_000_000;
 
 /** Entries a bulk read asks the server for at once (each a round trip; more gained nothing on 127.0.0.1). */
 const READS_IN_FLIGHT = 32;
+/** Entries a bulk create sends at once (see {@link KvStore.createAll}). */
+const WRITES_IN_FLIGHT = 32;
 
 /** Tuning of a {@link KvStore}. */
 export interface KvStoreOptions {
@@ -137,6 +139,15 @@ export function parseKvKey(key: string): KvKey | undefined {
     default:
       return undefined;
   }
+}
+
+/** Runs `fn(0)`…`fn(count - 1)`, `limit` at a time (each a round trip to the server), in order of start. */
+async function inFlight(count: number, limit: number, fn: (k: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < count) await fn(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, lane));
 }
 
 // --- errors -------------------------------------------------------------------------------------
@@ -432,6 +443,45 @@ export class KvStore implements EntityStore {
     tx.seen.set(key, { revision, value: bytes });
   }
 
+  /**
+   * @internal Creates every entry of `entries` ({@link WRITES_IN_FLIGHT} at a time), all or
+   * none: each must not exist (a deleted one may be written again). At the first failure no
+   * more are sent, the ones already created are deleted again (each only if still at the
+   * revision this call wrote), and the failure is thrown: a `KvConflict` naming the key that
+   * exists, or the server's error.
+   */
+  async createAll(entries: ReadonlyArray<readonly [key: string, text: string]>): Promise<void> {
+    const tx = this.#writing();
+    const encoder = new TextEncoder();
+    const bytes = entries.map(([key, text]) => {
+      const b = encoder.encode(text);
+      if (b.length > MAX_KV_ENTRY) throw new SigchainError('TOKEN_TOO_LARGE', `The entry for ${key} is ${b.length} bytes; a store entry holds at most ${MAX_KV_ENTRY}.`, { key });
+      return b;
+    });
+    const kv = await this.#bucket(true);
+    const made: Array<{ key: string; revision: number }> = [];
+    let failure: unknown;
+    await inFlight(entries.length, WRITES_IN_FLIGHT, async (k) => {
+      if (failure !== undefined) return;
+      const key = entries[k]![0];
+      try {
+        const revision = await this.#within(`writing ${key}`, () => kv.create(key, bytes[k]!), key);
+        made.push({ key, revision });
+        tx.seen.set(key, { revision, value: bytes[k] });
+      } catch (e) {
+        failure ??= e;
+      }
+    });
+    if (failure === undefined) return;
+    // Undone as far as the server lets us: an entry another writer changed since is theirs now.
+    await inFlight(made.length, WRITES_IN_FLIGHT, async (k) => {
+      const { key, revision } = made[k]!;
+      tx.seen.delete(key);
+      await this.#within(`deleting ${key}`, () => kv.delete(key, { previousSeq: revision }), key).catch(() => undefined);
+    });
+    throw failure;
+  }
+
   /** @internal Deletes `key` if it still has the revision read; false when it held nothing. */
   async remove(key: string): Promise<boolean> {
     const tx = this.#writing();
@@ -708,21 +758,16 @@ export class KvOperatorStore implements OperatorEntities {
     const a = this.#name(account, 'account');
     const names = await this.listUsers(a);
     const out = new Array<JwtDirEntry | undefined>(names.length);
-    let next = 0;
-    const reader = async (): Promise<void> => {
-      while (next < names.length) {
-        const k = next++;
-        const name = names[k]!;
-        try {
-          const t = await this.#s.token(kvKeys.user(this.name, a, name), 'user', !opts.skipSignatures);
-          if (t) out[k] = { name, facts: t.facts, ...(opts.tokens ? { token: t.token } : {}) };
-        } catch (e) {
-          if (!isSigchainError(e)) throw e;
-          out[k] = { name, error: e };
-        }
+    await inFlight(names.length, READS_IN_FLIGHT, async (k) => {
+      const name = names[k]!;
+      try {
+        const t = await this.#s.token(kvKeys.user(this.name, a, name), 'user', !opts.skipSignatures);
+        if (t) out[k] = { name, facts: t.facts, ...(opts.tokens ? { token: t.token } : {}) };
+      } catch (e) {
+        if (!isSigchainError(e)) throw e;
+        out[k] = { name, error: e };
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, names.length) }, reader));
+    });
     return out.filter((u): u is JwtDirEntry => u !== undefined);
   }
 
@@ -747,6 +792,25 @@ export class KvOperatorStore implements OperatorEntities {
 
   writeUserJwt(account: string, user: string, token: string): Promise<void> {
     return this.#putUser(account, user, token, false);
+  }
+
+  async addUsers(account: string, users: ReadonlyArray<{ name: string; token: string }>): Promise<void> {
+    const a = this.#name(account, 'account');
+    const keys = namedOnce(users.map((u) => u.name), 'user').map((u) => kvKeys.user(this.name, a, u));
+    const names = new Map(keys.map((key, i) => [key, users[i]!.name]));
+    const entries = users.map(({ token }, i) => [keys[i]!, checkTokenFor('user', token).token] as const);
+    return this.#s.locked(async () => {
+      await this.#requireAccount(a);
+      try {
+        await this.#s.createAll(entries);
+      } catch (e) {
+        // Not a conflict to re-run: that user exists now, and a re-run would find it taken anyway.
+        if (!(e instanceof KvConflict)) throw e;
+        const key = String(e.details?.key);
+        const name = names.get(key) ?? key;
+        throw new SigchainError('STORE_EXISTS', `User ${name} was added to account ${a} by another writer while these ${users.length} were being added; none of them was added. Choose other names, or edit that user.`, { kind: 'user', names: [name], account: a, path: this.#where(key) });
+      }
+    });
   }
 
   /** Stores a user's token under the store lock; `fresh`: refuses a user that exists (STORE_EXISTS). */

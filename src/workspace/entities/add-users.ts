@@ -10,7 +10,7 @@ import { PRIVATE_DIR_MODE, SECRET_FILE_MODE } from '../../store/atomic.js';
 import { jwtNamesSync } from '../../store/bulk-read.js';
 import { DurableBatch, type NewFile, writerThreads } from '../../store/bulk-write.js';
 import { checkTokenFor } from '../../store/jwt-files.js';
-import { safeName } from '../../store/names.js';
+import { namedOnce, usersTakenError } from '../../store/names.js';
 import { applyUserEdit, editSetsPermissions } from '../edits/user-edit.js';
 import { readAccount, readOperator } from '../read.js';
 import { type Issued, userIssuer } from '../signing/issue.js';
@@ -50,11 +50,7 @@ const SLICE = 512;
 function checkedNames(names: readonly string[]): string[] {
   if (!names.length) throw new SigchainError('USAGE', 'Name at least one user to add.');
   if (names.length > MAX_USERS_PER_BATCH) throw new SigchainError('USAGE', `${names.length} users in one call is more than ${MAX_USERS_PER_BATCH}; add them in batches.`);
-  const out = names.map((n) => safeName(n, 'user'));
-  const seen = new Set<string>();
-  const twice = [...new Set(out.filter((n) => (seen.has(n) ? true : (seen.add(n), false))))];
-  if (twice.length) throw new SigchainError('USAGE', `${twice.length === 1 ? 'A user is' : 'Users are'} named twice: ${twice.slice(0, 10).join(', ')}${twice.length > 10 ? ', …' : ''}. Name each user once.`, { names: twice.slice(0, 100) });
-  return out;
+  return namedOnce(names, 'user');
 }
 
 /**
@@ -87,13 +83,7 @@ export async function addUsers(ws: Workspace, names: readonly string[], opts: Ad
       const dirOp = op instanceof OperatorStore ? op : undefined;
       const existing = new Set(dirOp ? jwtNamesSync(dirOp.usersDir(accountName)) : await op.listUsers(accountName));
       const taken = wanted.filter((n) => existing.has(n));
-      if (taken.length) {
-        throw new SigchainError(
-          'STORE_EXISTS',
-          `${taken.length === 1 ? `User ${taken[0]} already exists` : `Users ${taken.slice(0, 10).join(', ')}${taken.length > 10 ? ', …' : ''} already exist`} in account ${accountName}; no user was added. Choose other names, or edit ${taken.length === 1 ? 'that user' : 'those users'}.`,
-          { kind: 'user', names: taken.slice(0, 100), account: accountName },
-        );
-      }
+      if (taken.length) throw usersTakenError(taken, accountName);
       const account = await readAccount(op, accountName);
       const usages = defaultUsages('user');
       const plainSeeds = ws.custody.backendFor('user') === 'file';
@@ -165,21 +155,26 @@ export async function addUsers(ws: Workspace, names: readonly string[], opts: Ad
             if (dirOp) files.push({ path: dirOp.userJwtPath(accountName, wanted[i]!), data: token, mode: SECRET_FILE_MODE, phase: 2 });
           }
           await batch.add(files);
-          // Less than the total until the files are in place; a KV store counts its writes instead.
-          if (dirOp) opts.onProgress?.(Math.min(at + slice.length, wanted.length - 1), wanted.length);
+          // Less than the total until the files (and a KV store's entries) are in place.
+          opts.onProgress?.(Math.min(at + slice.length, wanted.length - 1), wanted.length);
         }
         // Another backend (sealed, an agent…) stores each key its own way, before any user exists.
         if (!plainSeeds) for (const k of keys) keyPaths.push(ws.custody.whereIs(await ws.custody.importKey(KeyPair.fromSeed(k.seed), usages)));
       } catch (e) {
         await batch.abort();
+        await forgetKeys(ws, keys.slice(0, keyPaths.length), plainSeeds);
         throw e;
       }
       const written = await batch.commit();
       // Keys and creds are on disk first, as in a directory store: no user exists without its key.
+      // The store adds every user or none; if none, this call's keys and creds go again.
       if (!dirOp) {
-        for (let i = 0; i < wanted.length; i++) {
-          await op.addUser(accountName, wanted[i]!, tokens[i]!);
-          if (i % 64 === 63) opts.onProgress?.(i + 1, wanted.length);
+        try {
+          await op.addUsers(accountName, wanted.map((name, i) => ({ name, token: tokens[i]! })));
+        } catch (e) {
+          batch.undoCommitted();
+          await forgetKeys(ws, keys, plainSeeds);
+          throw e;
         }
       }
       opts.onProgress?.(wanted.length, wanted.length);
@@ -201,4 +196,10 @@ export async function addUsers(ws: Workspace, names: readonly string[], opts: Ad
       };
     }),
   );
+}
+
+/** Removes keys this call stored outside its batch (another backend than plain files), as far as it can. */
+async function forgetKeys(ws: Workspace, keys: readonly UserKeyText[], plainSeeds: boolean): Promise<void> {
+  if (plainSeeds) return; // those were files of the batch, undone with it
+  for (const k of keys) await ws.keys.removeKey(k.publicKey).catch(() => false);
 }

@@ -2,12 +2,13 @@
 // compare-and-set under a conflict storm, entries checked when read, and the failures a
 // shared store meets (no bucket, a foreign bucket, no server, a server that never answers).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isSigchainError } from '../../../src/errors.js';
+import { withSign } from '../../../src/keys/signer.js';
 import { KV_HISTORY, KV_LAYOUT, KvStore, kvKeys, kvSegment, parseKvKey } from '../../../src/store/kv/kv-store.js';
 import { Workspace, addAccount, addOperator, addUser, addUsers, validateStore } from '../../../src/workspace/index.js';
 import { rawPut, startJetStream } from '../../helpers/jetstream.js';
@@ -156,6 +157,63 @@ describe('KV store on a real nats-server with JetStream', () => {
     const report = await validateStore(ws, { allAccounts: true });
     assert.deepEqual(report.problems.map((p) => [p.entity, p.code]), [['user A/u07', 'KV_ENTRY_INVALID'], ['user A/u63', 'KV_ENTRY_INVALID']]);
     assert.match(report.problems[0]!.message, /many/);
+  });
+
+  it('adds many users at once, all or none: a name taken by another writer fails the whole batch', async () => {
+    const ws = workspace('bulk');
+    await addOperator(ws, 'O');
+    await addAccount(ws, 'A');
+    const op = await ws.store.openOperator('O');
+    await addUser(ws, 'first', { account: 'A' });
+    const token = await op.readUserJwt('A', 'first');
+    const names = Array.from({ length: 80 }, (_, i) => `b${String(i).padStart(2, '0')}`);
+    // Another writer's entry at b57: the creates in flight before it are deleted again.
+    await rawPut(server.url, 'bulk', kvKeys.user('O', 'A', 'b57'), token);
+    const err = await op.addUsers('A', names.map((name) => ({ name, token }))).catch((e: unknown) => e);
+    assert.ok(isSigchainError(err) && err.code === 'STORE_EXISTS', String(err));
+    assert.deepEqual(err.details?.names, ['b57']);
+    assert.match(err.message, /b57.*none of them was added/);
+    assert.deepEqual(await op.listUsers('A'), ['b57', 'first']);
+    // A name whose entry was deleted is free again; a fresh batch is stored whole.
+    assert.equal(await op.deleteUser('A', 'b57'), true);
+    await op.addUsers('A', names.map((name) => ({ name, token })));
+    assert.deepEqual(await op.listUsers('A'), [...names, 'first']);
+    assert.equal(await code(op.addUsers('A', [{ name: 'x', token }, { name: 'x ', token }])), 'USAGE', 'a name given twice');
+    assert.equal(await code(op.addUsers('Nope', [{ name: 'y', token }])), 'STORE_NOT_FOUND');
+    assert.equal(await code(op.addUsers('A', [{ name: 'y', token: await op.readAccountJwt('A') }])), 'WRONG_CLAIM_TYPE');
+  });
+
+  it('addUsers on a KV store: another writer taking a name while the users are signed leaves nothing of the call (entries, keys, creds)', async () => {
+    const ws = workspace('bulkrace');
+    await addOperator(ws, 'O');
+    const a = await addAccount(ws, 'A');
+    await addUser(ws, 'first', { account: 'A' });
+    const op = await ws.store.openOperator('O');
+    const token = await op.readUserJwt('A', 'first');
+    const keysBefore = (await ws.keys.listKeys()).map((k) => k.publicKey);
+    const credsBefore = readdirSync(ws.keys.accountCredsDir('O', 'A')).sort();
+    // The name is free when addUsers checks; the other writer takes it while the users are signed.
+    const real = await ws.custody.signer(a.account.publicKey);
+    let raced: Promise<void> | undefined;
+    const signer = withSign(real, async (data, context) => {
+      raced ??= rawPut(server.url, 'bulkrace', kvKeys.user('O', 'A', 'r41'), token);
+      await raced;
+      return real.sign(data, context);
+    });
+    const names = Array.from({ length: 80 }, (_, i) => `r${String(i).padStart(2, '0')}`);
+    const err = await addUsers(ws, names, { account: 'A', signer }).catch((e: unknown) => e);
+    assert.ok(isSigchainError(err) && err.code === 'STORE_EXISTS', String(err));
+    assert.match(err.message, /r41/);
+    assert.ok(raced, 'the other writer ran');
+    assert.deepEqual(await op.listUsers('A'), ['first', 'r41']);
+    assert.deepEqual((await ws.keys.listKeys()).map((k) => k.publicKey), keysBefore, 'no key of the call is left');
+    assert.deepEqual(readdirSync(ws.keys.accountCredsDir('O', 'A')).sort(), credsBefore, 'no creds of the call are left');
+    // Without the other writer the same names are added, all of them.
+    await op.deleteUser('A', 'r41');
+    const r = await addUsers(ws, names, { account: 'A' });
+    assert.equal(r.users.length, 80);
+    assert.deepEqual(await op.listUsers('A'), ['first', ...names]);
+    assert.deepEqual((await validateStore(ws, { allAccounts: true })).problems, []);
   });
 
   it('a conflict storm: two writers, 1,000 read-modify-write edits of one entry, nothing lost', async () => {
