@@ -5,6 +5,7 @@
  * badly in JavaScript (400 dashes took 2 s), and untrusted files must read in linear time.
  */
 import { isSeed } from '../nkeys/codec.js';
+import { trimSpace } from '../text.js';
 
 /** One armored block: what its BEGIN line says and its content lines. */
 export interface ArmorBlock {
@@ -75,7 +76,7 @@ export function scanArmor(text: string): ArmorScan | undefined {
     // Only a line beginning with '-' (armor), or 'S' (a seed) outside a block, matters.
     const first = text.charCodeAt(k);
     if (!open && first !== 45 && first !== 83) continue;
-    const t = text.slice(k, end).trim();
+    const t = trimSpace(text.slice(k, end));
     if (isArmorLine(t)) {
       sawArmor = true;
       if (!open) {

@@ -10,6 +10,7 @@ import { SigchainError } from '../errors.js';
 import { isPublicKey, isSeed } from '../nkeys/codec.js';
 import { MAX_CHAIN_INPUT_SIZE, MAX_TEXT_FILE_SIZE, MAX_TOKEN_FILE_SIZE } from './limits.js';
 import { jwtsInText, tokenFromText } from './token-text.js';
+import { trimSpace } from '../text.js';
 
 /** A token read from an argument, a file or standard input, with where it came from. */
 export interface TokenInput {
@@ -320,7 +321,7 @@ export async function loadChainFiles(paths: Iterable<string>): Promise<string[]>
 export async function readTrustArgs(values: Iterable<string>): Promise<string[]> {
   const out: string[] = [];
   for (const v of values) {
-    const t: string = typeof v === 'string' ? v.trim() : '';
+    const t: string = typeof v === 'string' ? trimSpace(v) : '';
     if (isPublicKey(t) || isSeed(t as unknown)) {
       out.push(t);
       continue;

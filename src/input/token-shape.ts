@@ -24,7 +24,8 @@ function shapeProblem(t: string): string | undefined {
     } else if (isB64url(c)) part++;
     else if (c === 61) return 'has "=" padding (a token is unpadded base64url)';
     else if (c === 43 || c === 47) return 'has "+" or "/" (standard base64, not the base64url a token uses)';
-    else if (c <= 32 || c === 0xa0 || c === 0xfeff) return 'holds whitespace or control characters inside';
+    else if (c === 0xfeff && i === 0) return 'begins with a byte-order mark (U+FEFF); save the file as UTF-8 without one';
+    else if (c <= 32 || c === 0x7f || c === 0x85 || c === 0xa0 || c === 0xfeff || c === 0x2028 || c === 0x2029) return 'holds whitespace or a control character where only base64url may be (spaces, tabs and line ends around a token are ignored, nothing else)';
     else return 'holds a character that is not base64url';
   }
   if (part === 0) return t.length === 0 ? 'is empty' : 'has an empty part';

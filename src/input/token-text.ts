@@ -10,6 +10,7 @@ import { type ArmorScan, scanArmor } from './armor.js';
 import { credsFromArmor } from './creds.js';
 import { MAX_TEXT_FILE_SIZE, MAX_TOKEN_FILE_SIZE } from './limits.js';
 import { malformed, strictToken, tokenOfBlock, tooLarge } from './token-shape.js';
+import { trimSpace } from '../text.js';
 
 function isCredential(armor: ArmorScan): boolean {
   return armor.bareSeed !== undefined || armor.blocks.some((b) => b.kind === 'key');
@@ -38,7 +39,7 @@ export function tokenFromText(text: string, source = 'The input'): string {
   if (text.length > MAX_TOKEN_FILE_SIZE) throw tooLarge(source, text.length, MAX_TOKEN_FILE_SIZE);
   const armor = scanArmor(text);
   if (!armor) {
-    const t = text.trim();
+    const t = trimSpace(text);
     if (!t) throw malformed(source, 'is empty');
     return strictToken(t, source);
   }

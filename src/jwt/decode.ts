@@ -6,6 +6,7 @@ import { b64urlDecode, b64urlDecodeUtf8 } from './base64url.js';
 import { NATS_FORMAT, type TokenFormat } from './formats.js';
 import { asciiInScratch } from './scratch.js';
 import { goFold, parseStrictJson } from './strict-json.js';
+import { trimSpace } from '../text.js';
 
 /** Tokens larger than this are refused, as nats-server refuses them (jwt v2.8.1+). */
 export const MAX_TOKEN_SIZE = 1024 * 1024;
@@ -72,7 +73,7 @@ function parseHeader(part: string): Readonly<Record<string, unknown>> {
  */
 export function decodeJwt<C = Record<string, unknown>>(token: string, format: TokenFormat = NATS_FORMAT): DecodedJwt<C> {
   if (typeof token !== 'string') throw malformed('it is not a string');
-  token = token.trim();
+  token = trimSpace(token);
   if (token.length > MAX_TOKEN_SIZE) throw new SigchainError('TOKEN_TOO_LARGE', `The token is ${token.length} bytes; NATS refuses tokens over ${MAX_TOKEN_SIZE}. Remove revocations or permissions.`);
   const first = token.indexOf('.');
   const second = first < 0 ? -1 : token.indexOf('.', first + 1);

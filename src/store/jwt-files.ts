@@ -12,6 +12,7 @@ import { roleOfKey } from '../nkeys/roles.js';
 import { ioError } from './atomic.js';
 import { jwtNamesSync } from './bulk-read.js';
 import { type SmallFile, readSmallFilesAsync, smallFilesReader } from './native-fs.js';
+import { trimSpace } from '../text.js';
 
 /** What kind of token a store file holds. */
 export type StoredKind = 'operator' | 'account' | 'user';
@@ -65,7 +66,7 @@ function facts(token: string): JwtFacts {
  * ```
  */
 export function checkTokenFor(kind: StoredKind, token: string): { token: string; facts: JwtFacts } {
-  const trimmed = typeof token === 'string' ? token.trim() : token;
+  const trimmed = typeof token === 'string' ? trimSpace(token) : token;
   const f = facts(trimmed);
   if (f.type !== undefined && f.type !== kind) {
     throw new SigchainError('WRONG_CLAIM_TYPE', `This is ${withArticle(f.type)} token; only ${withArticle(kind)} token can be stored as ${withArticle(kind)}. Check which file or token you passed.`, { expected: kind, got: f.type });
@@ -84,8 +85,8 @@ export function checkTokenFor(kind: StoredKind, token: string): { token: string;
  * ```
  */
 export function verifyStoredToken(token: string): JwtFacts {
-  verifyJwt(token.trim(), STORE_FORMAT);
-  return facts(token.trim());
+  verifyJwt(trimSpace(token), STORE_FORMAT);
+  return facts(trimSpace(token));
 }
 
 /**
@@ -98,24 +99,11 @@ export function verifyStoredToken(token: string): JwtFacts {
  * ```
  */
 export async function readJwtFile(path: string): Promise<{ token: string; facts: JwtFacts } | undefined> {
-  let text: string;
-  try {
-    // Sync: a JWT is a few hundred bytes, less to read than a trip through the thread pool costs.
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    if (code === 'EISDIR') throw new SigchainError('STORE_CORRUPT', `${path} should be a JWT file but is a folder. Move it away.`, { path });
-    throw ioError('read', path, e);
-  }
-  const token = text.trim();
-  try {
-    return { token, facts: facts(token) };
-  } catch (e) {
-    // The decoder's own advice ("copy the token again") does not fit a file; keep only its code.
-    const why = e instanceof SigchainError ? e.code : 'unparsable';
-    throw new SigchainError('STORE_CORRUPT', `${path} does not hold a valid JWT (${why}). Restore it from a backup, or re-issue the entity's token.`, { path, cause: why });
-  }
+  // Sync: a JWT is a few hundred bytes, less to read than a trip through the thread pool costs.
+  // The same read as every bulk reader's, so one file gets one verdict whoever reads it.
+  const r = readJwtFileSync(path);
+  if (r && 'error' in r) throw r.error;
+  return r;
 }
 
 /** One file of {@link readJwtDirSync}: its facts, or why it cannot be read. */
@@ -205,7 +193,7 @@ function dirEntry(dir: string, name: string, text: SmallFile | undefined, buf: B
   const path = `${dir}/${name}.jwt`;
   // What the native read could not take (gone, a folder, too large…) is read the node:fs way,
   // which says why in the words every other reader uses.
-  const r = typeof text === 'string' ? tokenFacts(path, text.trim()) : readJwtFileSync(path, buf);
+  const r = typeof text === 'string' ? tokenFacts(path, trimSpace(text)) : readJwtFileSync(path, buf);
   if (r === undefined) return undefined; // removed between the listing and the read: not there any more
   if ('error' in r) return { name, error: r.error };
   // The tokens only when asked: a listing of 10,000 users that keeps them pays in collections.
@@ -256,7 +244,7 @@ export function readJwtTextSync(path: string, buf: Buffer = Buffer.allocUnsafe(J
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     return { error: code === 'EISDIR' ? new SigchainError('STORE_CORRUPT', `${path} should be a JWT file but is a folder. Move it away.`, { path }) : ioError('read', path, e) };
   }
-  return text.trim();
+  return trimSpace(text);
 }
 
 /**

@@ -26,6 +26,7 @@ import { KEY_META_EXTENSION, keyMetaText, readKeyMetaFile, readKeyMetaFileSync, 
 import { type LockOptions, withStoreLock } from './lock.js';
 import { safeName } from './names.js';
 import type { StorePaths } from './paths.js';
+import { trimSpace } from '../text.js';
 
 /** Extension an age-sealed seed adds to `<PUB>.nk`. */
 export const ENCRYPTED_EXTENSION = '.age';
@@ -262,7 +263,7 @@ export class KeyStore {
         const chosen = options.usages ?? (existing === undefined ? options.usagesIfNew : undefined);
         const wanted = chosen === undefined ? undefined : normalizeUsages(chosen);
         // A different or unreadable seed under this name is damage; replacing it would hide it.
-        if (existing !== undefined && existing.trim() !== seed) throw new SigchainError('STORE_CORRUPT', `${path} already exists and does not hold the seed of ${kp.publicKey}. Inspect or move the file away, then store the key again.`, { path });
+        if (existing !== undefined && trimSpace(existing) !== seed) throw new SigchainError('STORE_CORRUPT', `${path} already exists and does not hold the seed of ${kp.publicKey}. Inspect or move the file away, then store the key again.`, { path });
         if (wanted) {
           const recorded = await readKeyMetaFile(this.metaPath(kp.publicKey), kp.publicKey);
           const current = recorded?.usages ?? (existing !== undefined ? KEY_USAGES : undefined);
@@ -344,7 +345,7 @@ export class KeyStore {
     if (text === undefined) {
       throw new SigchainError('STORE_NOT_FOUND', `The seed of ${publicKey} is not in the key store (${path}). Import it, or sign with --private-key pointing at the seed.`, { publicKey, path });
     }
-    const seed = text.trim();
+    const seed = trimSpace(text);
     const corrupt = (why: string): SigchainError =>
       new SigchainError('STORE_CORRUPT', `${path} ${why}. Restore it from a backup, or remove it and import the seed again.`, { path, publicKey });
     if (!isSeed(seed)) throw corrupt('does not hold a valid nkey seed');

@@ -8,6 +8,7 @@ import { decodeOperator } from '../claims/nats/decode.js';
 import { decodePublicKey } from '../nkeys/codec.js';
 import { decodeWascap } from '../claims/wascap/codec.js';
 import { isWascapToken } from './wascap/token-facts.js';
+import { trimSpace } from '../text.js';
 
 /** A jti revocation list: jti → Unix seconds from which the token counts as revoked (0 = always). */
 export type JtiRevocations = Readonly<Record<string, number>> | ReadonlyMap<string, number> | ((jti: string) => number | boolean | undefined);
@@ -123,7 +124,7 @@ export function definePolicy(options: PolicyOptions = {}): Policy {
   const pinnedOperators = new Map<string, string>();
   const pinnedIat = new Map<string, number>();
   for (const raw of options.trustedOperators ?? []) {
-    const text = String(raw).trim();
+    const text = trimSpace(String(raw));
     if (text.startsWith('eyJ')) {
       const { sub, iat } = pinned(text);
       trustedKeys.add(sub);
@@ -140,7 +141,7 @@ export function definePolicy(options: PolicyOptions = {}): Policy {
   }
   const bannedKeys = new Set<string>();
   for (const raw of options.bannedKeys ?? []) {
-    const key = String(raw).trim();
+    const key = trimSpace(String(raw));
     decodePublicKey(key);
     bannedKeys.add(key);
   }

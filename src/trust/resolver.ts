@@ -6,6 +6,7 @@ import { supersedes } from './current-token.js';
 import { signingKeysOf } from './nats/operators.js';
 import { type TokenFacts, tokenFacts } from './nats/token-facts.js';
 import { isWascapToken, wascapFacts } from './wascap/token-facts.js';
+import { trimSpace } from '../text.js';
 
 /** A value or a promise of it: in-memory resolvers answer synchronously. */
 export type MaybePromise<T> = T | Promise<T>;
@@ -68,7 +69,7 @@ export function memoryResolver(tokens: Iterable<string>): SyncChainResolver {
   const accounts = new Map<string, Candidate>();
   const operators = new Map<string, Candidate>();
   for (const raw of tokens) {
-    const token = String(raw).trim();
+    const token = trimSpace(String(raw));
     const f = factsOf(token);
     if (!f.claims || !f.sub) continue;
     const into = f.type === 'account' ? accounts : f.type === 'operator' ? operators : undefined;

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatCreds } from '../../src/claims/nats/index.js';
-import { SigchainError } from '../../src/errors.js';
+import { SigchainError, isSigchainError } from '../../src/errors.js';
 import { MAX_TOKEN_FILE_SIZE, isTokenShaped, jwtsInText, tokenFromText } from '../../src/input/index.js';
 import { memoryResolverConfig } from '../../src/nats/server-config.js';
 import { makeAccount, makeOperator, makeSystemAccount, makeUser } from '../trust/helpers.js';
@@ -52,7 +52,10 @@ describe('isTokenShaped', () => {
 describe('tokenFromText', () => {
   it('reads a bare token (trimmed), a decorated JWT and the user JWT of a creds file', () => {
     assert.equal(tokenFromText(`  ${user.jwt}\r\n`), user.jwt);
-    assert.equal(tokenFromText(`\ufeff${user.jwt}\n`), user.jwt);
+    // Only ASCII whitespace is set aside: a byte-order mark or a no-break space is refused, as every
+    // store reader refuses it (test/workspace/reader-agreement.test.ts).
+    assert.throws(() => tokenFromText(`\ufeff${user.jwt}\n`), (e) => isSigchainError(e, 'MALFORMED_TOKEN') && /byte-order mark/.test(e.message));
+    assert.throws(() => tokenFromText(`${user.jwt}\u00a0`), (e) => isSigchainError(e, 'MALFORMED_TOKEN') && /only base64url/.test(e.message));
     assert.equal(tokenFromText(decorated('ACCOUNT', acct.jwt)), acct.jwt);
     assert.equal(tokenFromText(decorated('ACCOUNT', acct.jwt).replace(/\n/g, '\r\n')), acct.jwt);
     assert.equal(tokenFromText(formatCreds(user.jwt, user.key.seed)), user.jwt);

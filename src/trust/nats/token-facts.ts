@@ -13,6 +13,7 @@ import { DEFAULT_MAX_CONTROL_LINE, connectLineSize, validateShapedClaims } from 
 import { verifyJwtUncached } from '../../jwt/decode.js';
 import { isPublicKey } from '../../nkeys/codec.js';
 import { roleOfKey } from '../../nkeys/roles.js';
+import { trimSpace } from '../../text.js';
 
 /** A finding about one token, not yet placed in a chain. */
 
@@ -263,7 +264,7 @@ function issue(i: Finding): Finding {
  * ```
  */
 export function tokenFacts(token: string): TokenFacts {
-  const key = typeof token === 'string' ? token.trim() : '';
+  const key = typeof token === 'string' ? trimSpace(token) : '';
   const hit = cache.get(key);
   if (hit) return hit;
   const facts = build(key);

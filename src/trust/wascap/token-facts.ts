@@ -12,6 +12,7 @@ import { b64urlDecodeUtf8 } from '../../jwt/base64url.js';
 import { type DecodedJwt, verifyJwtUncached } from '../../jwt/decode.js';
 import { WASCAP_FORMAT } from '../../jwt/formats.js';
 import type { TokenFacts } from '../nats/token-facts.js';
+import { trimSpace } from '../../text.js';
 
 /** {@link TokenFacts} of a wascap token; `type` is its wascap kind. */
 export interface WascapFacts extends TokenFacts {
@@ -140,7 +141,7 @@ function build(token: string): WascapFacts {
  * ```
  */
 export function wascapFacts(token: string): WascapFacts {
-  const key = typeof token === 'string' ? token.trim() : '';
+  const key = typeof token === 'string' ? trimSpace(token) : '';
   const hit = cache.get(key);
   if (hit) return hit;
   const facts = build(key);

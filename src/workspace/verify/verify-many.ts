@@ -18,6 +18,7 @@ import { verifyChainSync } from '../../trust/verify-chain.js';
 import { JWT_READ_CHUNK, readJwtTextSync, storedJwtError } from '../../store/jwt-files.js';
 import { readSmallFilesByPath } from '../../store/native-fs.js';
 import { forgetVerified, verifyJwtsAhead } from '../../jwt/verify-ahead.js';
+import { trimSpace } from '../../text.js';
 
 /** The policy as plain data, so that it crosses a thread boundary (no functions). */
 export interface PlainPolicy extends Omit<PolicyOptions, 'now' | 'revokedJtis' | 'trustedOperators' | 'bannedKeys'> {
@@ -182,7 +183,7 @@ function readTexts(paths: readonly string[]): FileText[] {
   const got = readSmallFilesByPath(paths, JWT_READ_CHUNK, { ascii: true });
   return paths.map((p, i) => {
     const t = got[i];
-    return typeof t === 'string' ? t.trim() : readJwtTextSync(p, buf);
+    return typeof t === 'string' ? trimSpace(t) : readJwtTextSync(p, buf);
   });
 }
 
