@@ -59,7 +59,9 @@ const PUBLIC_SHAPED = /^[OAUNCMVX][A-Z2-7]*$/;
 /** Describes a key for messages without ever echoing seed or private-key material. */
 export function describeKeyText(text: string): string {
   const t = text.trim();
-  if (/^s/i.test(t)) return 'a seed';
+  // Long enough to hold most of a seed: never echoed, and called what it may be. A short word
+  // that happens to start with s (a role name such as "svc") is just the text given.
+  if (/^s/i.test(t)) return t.length >= 40 ? 'a seed' : 'the text given';
   if (!PUBLIC_SHAPED.test(t)) return 'the text given';
   return t.length > 12 ? `"${t.slice(0, 12)}…"` : `"${t}"`;
 }

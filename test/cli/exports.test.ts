@@ -39,6 +39,9 @@ describe('add export / add import / generate activation', () => {
     const token = decorated.split('\n')[1]!;
     assert.deepEqual([decodeActivation(token).sub, decodeActivation(token).iss, decodeActivation(token).nats.issuer_account], [s.b, s.acctSk, s.acct]);
     await refused(s.h, ['generate', 'activation', '-a', 'A', '-t', 'B', '-o', file], 'STORE_EXISTS');
+    // Signed already expired, as asked, with a warning (add import then refuses it).
+    const late = await cli(s.h, ['generate', 'activation', '-a', 'A', '-t', s.b, '-s', 'help', '--expiry', '2020-01-01']);
+    assert.match(late.stderr, /^\[WARN\] The token of the activation of "help" for account A\w{55} is issued already expired/m);
     // Without -o: the decorated token on stdout, nothing else.
     const printed = await cli(s.h, ['generate', 'activation', '-a', 'A', '-t', s.b, '-s', 'help']);
     assert.match(printed.stdout, /^-----BEGIN NATS ACTIVATION JWT-----\n\S+\n------END NATS ACTIVATION JWT------\n/);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { decodeUser } from '../../src/claims/nats/decode.js';
+import { decodeAccount, decodeUser } from '../../src/claims/nats/decode.js';
 import { issueAccount, readAccount, readOperator } from '../../src/workspace/index.js';
 import { cli, runCli } from '../helpers/cli.js';
 import { home, json, wsOf } from './fixtures-a.js';
@@ -33,6 +33,15 @@ test('edit user on a revoked user is refused (USER_REVOKED) unless --lift-revoca
   assert.ok((json(lifted.stdout).warnings as string[]).some((w) => /was revoked .* servers accept it again/.test(w)));
   const after = decodeUser(readFileSync(join(h, 'stores', 'O', 'accounts', 'A', 'users', 'mallory.jwt'), 'utf8'));
   assert.deepEqual(after.nats.pub?.allow, ['x']);
+  // Really let back in: dated after the revocation (which fell in the same second), so valid.
+  const account = decodeAccount(readFileSync(join(h, 'stores', 'O', 'accounts', 'A', 'A.jwt'), 'utf8'));
+  assert.ok(after.iat! > account.nats.revocations![after.sub]!, `iat ${after.iat} after the revocation ${account.nats.revocations![after.sub]}`);
+  assert.equal((await runCli(h, ['validate'])).code, 0);
+  // A revocation still ahead cannot be waited out: refused, naming how to remove it.
+  await cli(h, ['revocations', 'add-user', '-n', 'mallory', '--at', '2h']);
+  const ahead = await refused(h, ['edit', 'user', 'mallory', '--lift-revocation'], 'USER_REVOKED');
+  assert.match(ahead.message, /still ahead/);
+  assert.match(ahead.message, /revocations delete-user -a A -u U/);
 });
 
 test("revoke jti of an account's current JWT is refused unless --force, saying what it would do", async (t) => {
@@ -62,6 +71,14 @@ test('a token issued already expired, and a user signed by the identity key for 
   assert.ok(warnings.some((w) => /identity key: the account has no usable signing key \(it lists none\)/.test(w)), warnings.join('\n'));
   const text = await runCli(h, ['add', 'account', 'B', '--expiry', '2020-01-01']);
   assert.match(text.stderr, /^\[WARN\] The token of account "B" is issued already expired/m);
+  // Operators too, added and edited.
+  assert.match((await runCli(h, ['add', 'operator', 'O2', '--expiry', '2020-01-01'])).stderr, /^\[WARN\] The token of operator "O2" is issued already expired/m);
+  const edited = await runCli(h, ['edit', 'operator', '--expiry', '2020-01-01', '--json']);
+  assert.equal(edited.code, 0, edited.stderr);
+  assert.ok((json(edited.stdout).warnings as string[]).some((w) => /operator "O2" is issued already expired/.test(w)), edited.stdout);
+  await cli(h, ['edit', 'operator', '--expiry', '0']);
+  await cli(h, ['select', 'operator', 'O']);
+  await cli(h, ['select', 'account', 'A']);
   // With a signing key at hand: neither warning.
   await cli(h, ['edit', 'account', 'A', '--sk', 'generate']);
   const ok = json((await cli(h, ['add', 'user', 'fine', '-a', 'A', '--expiry', '30d', '--json'])).stdout).warnings as string[] | undefined;
@@ -109,6 +126,9 @@ test('keys compromised that cannot read an account says the search is incomplete
     assert.equal(text.code, 1);
     assert.match(text.stderr, /SEARCH_INCOMPLETE/);
     assert.doesNotMatch(text.stdout + text.stderr, /nothing to re-issue/);
+    // The dry run shows what it found, and no apply command as if it could run now.
+    assert.doesNotMatch(text.stdout, /To apply:/);
+    if (key === sk) assert.match(text.stdout, /search is incomplete .* once every account can be read/);
   }
   const before = readFileSync(join(h, 'stores', 'O', 'O.jwt'), 'utf8');
   await refused(h, ['keys', 'compromised', sk, '--apply'], 'SEARCH_INCOMPLETE');
@@ -130,6 +150,10 @@ test('a blocked dry run prints the full apply command with -K naming the key it 
   const role = await refused(h, ['keys', 'compromised', ask, '-K', 'svc'], 'USAGE');
   assert.match(role.message, /-K "svc" is neither a key nor a file/);
   assert.doesNotMatch(role.message, /no such file|must be a seed/);
+  // Given as the key itself: the public key is asked for, and nothing calls it a seed.
+  const positional = await refused(h, ['keys', 'compromised', 'svc'], 'NKEY_MALFORMED');
+  assert.match(positional.message, /public key of the leaked key .* not a name, role or label/);
+  assert.doesNotMatch(positional.message, /seed/);
 });
 
 test('nats server-config checks --listen and does not create missing folders for -o', async (t) => {

@@ -15,6 +15,9 @@ import { COMMANDS } from '../../src/cli/registry.js';
 import { run } from '../../src/cli/run.js';
 import { stderr as cliStderr, stdout as cliStdout } from '../../src/cli/output/stdio.js';
 import { encodeSeed } from '../../src/nkeys/codec.js';
+import { KeyPair } from '../../src/nkeys/keypair.js';
+import { encodeUser } from '../../src/claims/nats/encode.js';
+import { newUserClaims } from '../../src/claims/nats/user.js';
 
 const userSeed = encodeSeed('user', randomBytes(32));
 const operatorSeed = encodeSeed('operator', randomBytes(32));
@@ -120,6 +123,13 @@ describe('a seed on the command line', () => {
     assert.equal(hasSeedShape('eyJ0eXAiOiJKV1QiLCJhbGciOiJlZDI1NTE5LW5rZXkifQ.eyJzdWIiOiJVQUJDIn0.sig'), false);
     assert.equal(hasSeedShape(userSeed), true);
     assert.equal(hasSeedShape(`name=${badCrc},more`), true);
-    assert.equal(hasSeedShape(userSeed.toLowerCase()), false, 'nkeys are upper case; lower case is no seed to any tool');
+    // Lower-cased it is the same secret (upper-case it again): refused as a value, a path or a list item…
+    for (const v of [userSeed.toLowerCase(), `./${userSeed.toLowerCase()}.creds`, `a,${userSeed.toLowerCase()}`, `--tag=${userSeed.toLowerCase()}`, userSeed.slice(0, 2) + userSeed.slice(2).toLowerCase()]) assert.equal(hasSeedShape(v), true, v.length > 10 ? v.slice(0, 10) : v);
+    // …but never found inside a token, whatever runs of letters its parts hold.
+    for (let i = 0; i < 300; i++) {
+      const token = encodeUser(newUserClaims(`u${i}`, KeyPair.create('user').publicKey), KeyPair.create('account'));
+      assert.equal(hasSeedShape(token), false, token);
+    }
+    assert.equal(hasSeedShape(`eyJ0eXAiOiJKV1QifQ.${userSeed.toLowerCase()}.c2ln`), false, 'a token part is not a value of its own');
   });
 });

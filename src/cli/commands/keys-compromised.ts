@@ -90,7 +90,9 @@ function planText(plan: CompromisePlan, apply: string): string {
     renderTable(`Compromised ${kindOf(plan.role, null)}: blast radius`, sections),
     ...plan.notes,
     ...blocked,
-    `Dry run: nothing was changed. ${plan.status === 'resuming' ? 'To finish the interrupted run' : 'To apply'}:`,
+    plan.unsearched.length
+      ? 'Dry run: nothing was changed. The search is incomplete (below): once every account can be read, run this again; it would then apply with:'
+      : `Dry run: nothing was changed. ${plan.status === 'resuming' ? 'To finish the interrupted run' : 'To apply'}:`,
     `  ${apply}`,
     '',
   ].join('\n');
@@ -175,6 +177,8 @@ export const keysCompromisedCommand: Command = {
     const key = ctx.positionals[0]!.trim();
     // A seed pasted here must not be echoed back in an error or the output.
     if (isSeed(key)) throw new SigchainError('NKEY_PUBLIC_EXPECTED', 'keys compromised takes the public key of the leaked signing key (O… or A…), not its seed. Keep the seed out of shells and logs.');
+    // A role or a label (`svc`, the name of a scoped key) is what people remember a key by.
+    if (ctx.positionals[0]!.trim().length < 40) throw new SigchainError('NKEY_MALFORMED', 'keys compromised takes the public key of the leaked key (56 characters, O… or A…), not a name, role or label. Find it with `sigchain keys list` or `sigchain describe account NAME` (its Signing Keys).');
     const ws = openWorkspace(ctx);
     refuseRoleName(str(ctx, 'private-key'));
     const signer = await signerFrom(ctx, ws);

@@ -17,6 +17,12 @@ import type { OptionSpec, OptionValues } from '../command.js';
  * with S) and tokens (base64url, mixed case) do not match.
  */
 const SEED_SHAPED = /S[OAUNCMVX][A-Z2-7]{54}/;
+/**
+ * A seed in any letter case (lower-cased, it is the same secret once upper-cased again), as a
+ * whole value or a whole path or list item: never inside a token, whose base64url parts hold
+ * runs of letters and digits that could look like one.
+ */
+const SEED_ANY_CASE = /(?:^|[\s/\\=,:])S[OAUNCMVX][A-Z2-7]{54,56}(?=$|[\s/\\,.])/i;
 
 /**
  * True when `text` holds something shaped like an nkey seed (see SEED_SHAPED above).
@@ -28,7 +34,7 @@ const SEED_SHAPED = /S[OAUNCMVX][A-Z2-7]{54}/;
  * ```
  */
 export function hasSeedShape(text: string): boolean {
-  return SEED_SHAPED.test(text);
+  return SEED_SHAPED.test(text) || SEED_ANY_CASE.test(text);
 }
 
 /** The refusal of a seed where none is expected; `where` names the place, never the value. */

@@ -2,6 +2,7 @@ import { SigchainError } from '../../errors.js';
 import { type CommandContext, type OptionSpec, str } from '../command.js';
 
 const UNITS: Record<string, (d: Date, n: number) => void> = {
+  s: (d, n) => d.setUTCSeconds(d.getUTCSeconds() + n),
   m: (d, n) => d.setUTCMinutes(d.getUTCMinutes() + n),
   h: (d, n) => d.setUTCHours(d.getUTCHours() + n),
   d: (d, n) => d.setUTCDate(d.getUTCDate() + n),
@@ -12,7 +13,7 @@ const UNITS: Record<string, (d: Date, n: number) => void> = {
 
 /**
  * Parses an `--expiry` / `--start` value as nsc accepts it: `0` (never / now-less),
- * a relative offset (`30m`, `12h`, `7d`, `2w`, `3M`, `1y`), a date `yyyy-mm-dd`, an RFC 3339
+ * a relative offset (`90s`, `30m`, `12h`, `7d`, `2w`, `3M`, `1y`), a date `yyyy-mm-dd`, an RFC 3339
  * time, or Unix seconds. Returns Unix seconds (0 = unset).
  *
  * @example
@@ -23,7 +24,7 @@ const UNITS: Record<string, (d: Date, n: number) => void> = {
 export function parseTimeFlag(value: string, flagName: string, now: Date = new Date()): number {
   const v = value.trim();
   if (v === '0' || v === '') return 0;
-  const rel = /^(\d+)([mhdwMy])$/.exec(v);
+  const rel = /^(\d+)([smhdwMy])$/.exec(v);
   if (rel) {
     const d = new Date(now.getTime());
     UNITS[rel[2]!]!(d, Number(rel[1]));
@@ -34,7 +35,7 @@ export function parseTimeFlag(value: string, flagName: string, now: Date = new D
     const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
     if (!Number.isNaN(t)) return Math.floor(t / 1000);
   }
-  throw new SigchainError('USAGE', `--${flagName} "${value}" is not a time. Use 0 (unset), an offset like 30m, 12h, 7d, 2w, 3M or 1y, a date 2027-01-31, an RFC 3339 time, or Unix seconds.`);
+  throw new SigchainError('USAGE', `--${flagName} "${value}" is not a time. Use 0 (unset), an offset like 90s, 30m, 12h, 7d, 2w, 3M or 1y, a date 2027-01-31, an RFC 3339 time, or Unix seconds.`);
 }
 
 /**

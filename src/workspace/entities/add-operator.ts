@@ -8,7 +8,7 @@ import { decodeAccount } from '../../claims/nats/decode.js';
 import { SigchainError } from '../../errors.js';
 import { defaultUsages } from '../../keys/usage.js';
 import { KeyPair } from '../../nkeys/keypair.js';
-import { issueAccount, issueUser } from '../signing/issue.js';
+import { expiredAtIssue, issueAccount, issueUser } from '../signing/issue.js';
 import { tokenSigner } from '../signing/token-signer.js';
 import { assertSignerMay } from '../signing/signer-usage.js';
 import type { Workspace } from '../workspace.js';
@@ -84,6 +84,8 @@ export async function addOperator(ws: Workspace, name: string, opts: AddOperator
       throw e;
     }
     const result: AddOperatorResult = { operator: { name: op.name, publicKey: identity.publicKey, keyPath }, warnings: [] };
+    const expired = expiredAtIssue(`operator "${op.name}"`, claims.exp);
+    if (expired) result.warnings.push(expired);
     if (sk && skPath) result.signingKey = { publicKey: sk.publicKey, keyPath: skPath };
 
     if (sys && sysSk) {

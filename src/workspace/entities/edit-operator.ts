@@ -8,7 +8,7 @@ import { isPublicKey } from '../../nkeys/codec.js';
 import { type Restriction, missingKinds, readRestrictions } from '../../keys/restrictions.js';
 import { accountStatementKinds } from '../../keys/statement-kinds.js';
 import type { KeyPair } from '../../nkeys/keypair.js';
-import { issueAccount } from '../signing/issue.js';
+import { expiredAtIssue, issueAccount } from '../signing/issue.js';
 import { readOperator } from '../read.js';
 import { assertSignerMay } from '../signing/signer-usage.js';
 import { type PendingSigningKey, resolveSigningKeyArg, storeSigningKeys } from '../signing/signing-key-arg.js';
@@ -114,6 +114,8 @@ export async function editOperator(ws: Workspace, opts: EditOperatorOptions): Pr
     applyClaimEdit(claims, opts);
 
     const token = await encodeOperatorAsync(claims, tokenSigner(signer, 'identity', identity));
+    const expired = expiredAtIssue(`operator "${op.name}"`, claims.exp);
+    if (expired) result.warnings.push(expired);
     result.added = await storeSigningKeys(ws, pending);
     await op.writeOperatorJwt(token);
     const updated = { name: op.name, token, claims };

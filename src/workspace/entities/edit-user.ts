@@ -4,6 +4,7 @@ import { isRevoked } from '../../claims/nats/account.js';
 import { formatCreds } from '../../claims/nats/creds.js';
 import { SigchainError } from '../../errors.js';
 import type { KeyPair } from '../../nkeys/keypair.js';
+import type { RevocationList } from '../../claims/nats/types.js';
 import { issueUser } from '../signing/issue.js';
 import { readAccountInStore, readUser } from '../read.js';
 import { type UserEdit, applyUserEdit, editSetsPermissions } from '../edits/user-edit.js';
@@ -57,6 +58,7 @@ export async function editUser(ws: Workspace, opts: EditUserOptions): Promise<Ed
         { user: opts.user, public_key: claims.sub, account: accountName },
       );
     }
+    if (revoked) await pastRevocation(account.claims.nats.revocations, claims.sub, opts.user, accountName);
     if (opts.edit) applyUserEdit(claims.nats, opts.edit);
     applyClaimEdit(claims, opts);
     const issued = await issueUser(ws, account, operator.claims.nats.strict_signing_key_usage === true, claims, {
@@ -80,4 +82,27 @@ export async function editUser(ws: Workspace, opts: EditUserOptions): Promise<Ed
     }
     return result;
   });
+}
+
+/**
+ * Waits until a token issued now is newer than the revocation of `publicKey` (servers refuse a
+ * token issued at or before it, to the second: a user revoked and re-issued within one second
+ * would stay locked out). A revocation more than a few seconds ahead cannot be outwaited:
+ * `USER_REVOKED`, saying how to remove it.
+ */
+async function pastRevocation(list: RevocationList | undefined, publicKey: string, user: string, account: string): Promise<void> {
+  const own = list && Object.hasOwn(list, publicKey) ? list[publicKey] : undefined;
+  const all = list && Object.hasOwn(list, '*') ? list['*'] : undefined;
+  const until = Math.max(typeof own === 'number' ? own : 0, typeof all === 'number' ? all : 0);
+  const wait = (until + 1) * 1000 - Date.now();
+  if (wait <= 0) return;
+  if (wait > 3000) {
+    const which = typeof all === 'number' && all === until ? `its revocation of every user (\`sigchain revocations delete-user -a ${account} -u '*'\`)` : `its revocation of this user (\`sigchain revocations delete-user -a ${account} -u ${publicKey}\`)`;
+    throw new SigchainError(
+      'USER_REVOKED',
+      `User "${user}" (${publicKey}) is revoked by account ${account} for every token issued until ${new Date(until * 1000).toISOString()}, which is still ahead: a token issued now would be refused too. Remove ${which} first, then edit the user.`,
+      { user, public_key: publicKey, account, revoked_until: until },
+    );
+  }
+  await new Promise((resolve) => setTimeout(resolve, wait));
 }

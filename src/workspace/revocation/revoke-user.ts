@@ -187,7 +187,7 @@ export async function revokeUser(ws: Workspace, opts: RevokeUserOptions): Promis
     }
     if (changed) {
       result.nextSteps.push(
-        `Tokens of ${who} issued at or before ${iso(at)} are refused; a token issued later, even for the same key, is accepted. To let ${key === '*' ? 'users' : 'the user'} back in, issue a new token at least one second after that (\`sigchain edit user ${user ?? 'NAME'} -a ${name}\`); to keep a user out, do not re-issue it.`,
+        `Tokens of ${who} issued at or before ${iso(at)} are refused; a token issued later, even for the same key, is accepted. To let ${key === '*' ? 'users' : 'the user'} back in, re-issue its token on purpose (\`sigchain edit user ${user ?? 'NAME'} -a ${name} --lift-revocation\`: the new token is dated after the revocation); to keep a user out, do not re-issue it.`,
       );
     }
     return result;

@@ -4,7 +4,7 @@ import type { AccountClaims, ActivationClaims } from '../../claims/nats/types.js
 import { validateClaims } from '../../claims/nats/validate.js';
 import { SigchainError } from '../../errors.js';
 import type { Stored } from '../read.js';
-import { type Issued, accountParent, pickSigner } from './issue.js';
+import { type Issued, accountParent, expiredAtIssue, pickSigner } from './issue.js';
 import { tokenSigner } from './token-signer.js';
 import type { Workspace } from '../workspace.js';
 
@@ -31,6 +31,8 @@ export async function issueActivation(ws: Workspace, exporter: Stored<AccountCla
   }
   const token = await encodeActivationAsync(claims, tokenSigner(signer.key, 'issuing', claims.sub));
   const warnings: string[] = [];
+  const expired = expiredAtIssue(`the activation of "${claims.nats.subject}" for account ${claims.sub}`, claims.exp);
+  if (expired) warnings.push(expired);
   if (signer.as === 'identity') {
     warnings.push(
       `The activation was signed by account "${exporter.name}"'s identity key. Keep that key offline: add an account signing key (\`sigchain edit account ${exporter.name} --sk generate\`) and sign activations with it (-K).`,
