@@ -8,6 +8,7 @@
  * them, `verifyChain` does not. nsc's `validate` checks none of the cross-account rules.
  */
 import type { Finding } from '../../errors.js';
+import { isoSeconds } from '../../claims/nats/common.js';
 import { isContainedIn } from '../../claims/nats/subjects.js';
 import { label } from '../judge.js';
 import type { SyncChainResolver } from '../resolver.js';
@@ -45,9 +46,9 @@ function matchingExport(exporter: TokenFacts, type: string, subject: string): Js
  * Judges each import of an account token against the exporting accounts `resolver` knows,
  * returning one finding per import that would not take effect (codes `IMPORT_EXPORTER_MISSING`,
  * `IMPORT_NOT_EXPORTED`, `ACTIVATION_REQUIRED`, `SIGNING_KEY_NOT_LISTED` for an activation
- * signed by a key the exporter does not list, `BAD_SIGNATURE`, `TOKEN_REVOKED`). Defects of the
- * import itself (a malformed token, one made for another account, an expired one) are the
- * account token's own findings ({@link tokenFacts}), not repeated here. Never throws.
+ * signed by a key the exporter does not list, `BAD_SIGNATURE`, `TOKEN_REVOKED`, and, judged at
+ * `now` (Unix seconds), `TOKEN_EXPIRED` / `TOKEN_NOT_YET_VALID`). Defects of the import itself
+ * (a malformed token, one made for another account) are the account token's own findings ({@link tokenFacts}), not repeated here. Never throws.
  *
  * @example
  * ```ts
@@ -55,7 +56,7 @@ function matchingExport(exporter: TokenFacts, type: string, subject: string): Js
  * for (const f of findings) console.log(f.code, f.field, f.message);
  * ```
  */
-export function judgeImports(accountToken: string, resolver: Pick<SyncChainResolver, 'account'>): Finding[] {
+export function judgeImports(accountToken: string, resolver: Pick<SyncChainResolver, 'account'>, now: number = Date.now() / 1000): Finding[] {
   const out: Finding[] = [];
   const account = tokenFacts(accountToken);
   if (!account.claims || account.type !== 'account') return out;
@@ -102,6 +103,16 @@ export function judgeImports(accountToken: string, resolver: Pick<SyncChainResol
         message: `The activation token of the ${show(im, i)} is signed by ${act.iss}, which is neither the identity key nor a signing key of account ${who} (its current token), so nats-server refuses the activation. Ask ${who} for an activation signed by one of its keys.`,
         field: `${field}.token`,
       });
+      return;
+    }
+    // In time at `now`, as nats-server checks an activation when it applies the import (and
+    // drops the import when it expires).
+    if (act.exp !== undefined && act.exp > 0 && now > act.exp) {
+      out.push({ code: 'TOKEN_EXPIRED', message: `The activation token of the ${show(im, i)} expired at ${isoSeconds(act.exp).replace('.000Z', 'Z')}, so nats-server drops the import. Ask ${who} for a new activation.`, field: `${field}.token` });
+      return;
+    }
+    if (act.nbf !== undefined && act.nbf > 0 && act.nbf > now) {
+      out.push({ code: 'TOKEN_NOT_YET_VALID', message: `The activation token of the ${show(im, i)} is not valid before ${isoSeconds(act.nbf).replace('.000Z', 'Z')}, so nats-server does not apply the import until then.`, field: `${field}.token` });
       return;
     }
     const revocations = obj(e.revocations);

@@ -128,7 +128,7 @@ export async function validateStore(ws: Workspace, opts: ValidateOptions = {}): 
     accountTokens.forEach((a, i) => {
       const entity = `account ${a.name}`;
       for (const r of own(judged.errors[i]!, 'account')) problems.push(problem(entity, r));
-      for (const f of judgeImports(a.token, resolver)) problems.push(problem(entity, f));
+      for (const f of judgeImports(a.token, resolver, now)) problems.push(problem(entity, f));
       checked++;
     });
     // Most users are clean: their entity is named only when one has a problem.

@@ -135,6 +135,33 @@ describe('validateStore', () => {
     assert.match(r.problems[0]!.message, new RegExp(rogue.publicKey));
   });
 
+  it('an expired activation is TOKEN_EXPIRED, one not yet valid TOKEN_NOT_YET_VALID; --at judges them at that time', async (t) => {
+    const s = await twoAccounts(t);
+    const expKey = await s.ws.keys.getKey(s.exp);
+    const now = Math.floor(Date.now() / 1000);
+    const act = (exp?: number, nbf?: number) => {
+      const c = newActivationClaims('grant', s.imp, 'private.>', 'stream');
+      if (exp) c.exp = exp;
+      if (nbf) c.nbf = nbf;
+      return encodeActivation(c, expKey);
+    };
+    await rewriteAccount(s.ws, 'EXP', (c) => void (c.nats.exports = [stream('private.>', { token_req: true })]));
+    await rewriteAccount(s.ws, 'IMP', (c) => {
+      c.nats.imports = [
+        { name: 'old', subject: 'private.a', account: s.exp, type: 'stream', token: act(now - 10) },
+        { name: 'soon', subject: 'private.b', account: s.exp, type: 'stream', token: act(now + 30 * 86400) },
+        { name: 'later', subject: 'private.c', account: s.exp, type: 'stream', token: act(undefined, now + 3600) },
+        { name: 'fine', subject: 'private.d', account: s.exp, type: 'stream', token: act(now + 90 * 86400) },
+      ];
+    });
+    const r = await validateStore(s.ws);
+    assert.deepEqual(r.problems.map((p) => [p.entity, p.code]).sort(), [['account IMP', 'TOKEN_EXPIRED'], ['account IMP', 'TOKEN_NOT_YET_VALID']]);
+    assert.match(r.problems.find((p) => p.code === 'TOKEN_EXPIRED')!.message, /"old".*expired at/);
+    // Sixty days on: the 30-day one has expired too, the later one is valid.
+    const ahead = await validateStore(s.ws, { now: now + 60 * 86400 });
+    assert.deepEqual(ahead.problems.filter((p) => p.entity === 'account IMP').map((p) => [p.code, /"(\w+)"/.exec(p.message)?.[1]]).sort(), [['TOKEN_EXPIRED', 'old'], ['TOKEN_EXPIRED', 'soon']]);
+  });
+
   it('an activation revoked by the export is TOKEN_REVOKED', async (t) => {
     const s = await twoAccounts(t);
     const expKey = await s.ws.keys.getKey(s.exp);
