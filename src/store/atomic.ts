@@ -187,3 +187,12 @@ export async function pathKind(path: string): Promise<'missing' | 'file' | 'othe
     throw ioError('inspect', path, e);
   }
 }
+
+/** True when `path` is a folder (following links, as writing into it would). */
+export async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await fsp.stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -19,8 +19,6 @@ import { PRIVATE_DIR_MODE, SECRET_FILE_MODE, ioError, removeFile, syncDir, write
 import { type JwtDirEntry, type StoredKind, checkTokenFor, readJwtDir, readJwtFile } from './jwt-files.js';
 import { type LockOptions, withStoreLock } from './lock.js';
 import { namedOnce, safeName, usersTakenError } from './names.js';
-import { jwtNamesSync } from './bulk-read.js';
-import { createFilesDurably } from './bulk-write.js';
 import type { FoundEntity, OperatorEntities, OperatorInfo } from './store.js';
 
 export type { FoundEntity, OperatorInfo } from './store.js';
@@ -276,6 +274,8 @@ export class OperatorStore implements OperatorEntities {
     const files = users.map(({ token }, i) => ({ path: this.userJwtPath(account, names[i]!), data: checkTokenFor('user', token).token, mode: SECRET_FILE_MODE }));
     return this.#locked(async () => {
       await this.#requireAccount(account);
+      // Loaded here: every command opens an operator store, few add users in bulk.
+      const [{ jwtNamesSync }, { createFilesDurably }] = await Promise.all([import('./bulk-read.js'), import('./bulk-write.js')]);
       const existing = new Set(jwtNamesSync(this.usersDir(account)));
       const taken = names.filter((n) => existing.has(n));
       if (taken.length) throw usersTakenError(taken, safeName(account, 'account'));

@@ -39,6 +39,10 @@ describe('add export / add import / generate activation', () => {
     const token = decorated.split('\n')[1]!;
     assert.deepEqual([decodeActivation(token).sub, decodeActivation(token).iss, decodeActivation(token).nats.issuer_account], [s.b, s.acctSk, s.acct]);
     await refused(s.h, ['generate', 'activation', '-a', 'A', '-t', 'B', '-o', file], 'STORE_EXISTS');
+    // A path that cannot be written is refused before anything is signed.
+    const nowhere = await refused(s.h, ['generate', 'activation', '-a', 'A', '-t', 'B', '-o', s.h], 'IO_ERROR');
+    assert.match(nowhere.message, /is not a regular file/);
+    assert.doesNotMatch(nowhere.stderr, /generated activation|\[WARN\]/);
     // Signed already expired, as asked, with a warning (add import then refuses it).
     const late = await cli(s.h, ['generate', 'activation', '-a', 'A', '-t', s.b, '-s', 'help', '--expiry', '2020-01-01']);
     assert.match(late.stderr, /^\[WARN\] The token of the activation of "help" for account A\w{55} is issued already expired/m);

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { SigchainError } from '../../errors.js';
 import { type GenerateActivationOptions, generateActivation } from '../../workspace/entities/activation.js';
-import { writeOutputFile } from '../../workspace/output-file.js';
+import { checkOutputFile, writeOutputFile } from '../../workspace/output-file.js';
 import { type Command, flag, str } from '../command.js';
 import { TIME_OPTIONS, entityScope, natsOnly, openWorkspace, printWarnings, scopeOptions, signerFrom, snake, timeOptions } from './support.js';
 
@@ -46,11 +46,13 @@ export const generateActivationCommand: Command = {
     const opts: GenerateActivationOptions = { ...entityScope(ctx), ...timeOptions(ctx), target };
     const subject = str(ctx, 'subject');
     if (subject !== undefined) opts.subject = subject;
+    const out = str(ctx, 'output-file');
+    // Checked before anything is signed: a refused path must not cost a signature (or an audit record).
+    if (out !== undefined && out !== '--') await checkOutputFile(resolve(out), { force: flag(ctx, 'force') });
     const ws = openWorkspace(ctx);
     const signer = await signerFrom(ctx, ws);
     if (signer) opts.signer = signer;
     const r = await natsOnly(() => 'wasmCloud accounts have no NATS exports.', () => generateActivation(ws, opts));
-    const out = str(ctx, 'output-file');
     const summary = `generated activation of ${r.export.type} ${JSON.stringify(r.subject)} (export "${r.export.name}") for account ${r.target.name ? `"${r.target.name}" (${r.target.publicKey})` : r.target.publicKey}, signed by ${r.signedBy === 'identity' ? 'identity' : 'signing'} key ${r.issuer}`;
     if (out === undefined || out === '--') {
       ctx.printer.ok(summary);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { SigchainError } from '../../errors.js';
-import { writeOutputFile } from '../../workspace/output-file.js';
+import { checkOutputFile, writeOutputFile } from '../../workspace/output-file.js';
 import { generateCreds } from '../../workspace/entities/generate-creds.js';
 import { type Command, flag, str } from '../command.js';
 import { entityName, NAME_OPTION, openWorkspace, scopeOptions } from './support.js';
@@ -52,8 +52,9 @@ export const generateCredsCommand: Command = {
       }
       user = users[0]!;
     }
-    const creds = await generateCreds(ws, { user, ...(operatorName !== undefined ? { operator: operatorName } : {}), ...(accountName !== undefined ? { account: accountName } : {}) });
     const out = str(ctx, 'output') ?? str(ctx, 'output-file');
+    if (out !== undefined) await checkOutputFile(resolve(out), { force: flag(ctx, 'force') });
+    const creds = await generateCreds(ws, { user, ...(operatorName !== undefined ? { operator: operatorName } : {}), ...(accountName !== undefined ? { account: accountName } : {}) });
     const who = { operator: creds.operator, account: creds.account, user: creds.user };
     if (out === undefined) {
       if (ctx.printer.json) ctx.printer.result({ ...who, creds: creds.text });

@@ -1,7 +1,7 @@
 import { SigchainError } from '../../errors.js';
 import { parseBackend } from '../../custody/custody.js';
 import { isSeed } from '../../nkeys/codec.js';
-import { writeOutputFile } from '../../workspace/output-file.js';
+import { checkOutputFile, writeOutputFile } from '../../workspace/output-file.js';
 import { type Command, flag, str } from '../command.js';
 import { openWorkspace } from './support.js';
 
@@ -38,6 +38,7 @@ export const keysExportCommand: Command = {
     const output = str(ctx, 'output');
     const show = flag(ctx, 'show-seed');
     if ([toText !== undefined, output !== undefined, show].filter(Boolean).length !== 1) throw new SigchainError('USAGE', `Say where the copy goes: one of --to BACKEND, --output FILE or --show-seed.\nUsage: sigchain ${USAGE}`);
+    if (output !== undefined) await checkOutputFile(output, { force: flag(ctx, 'force') });
     const ws = openWorkspace(ctx);
     const held = await ws.custody.locate(pub);
     if (!held) await ws.custody.signer(pub); // STORE_NOT_FOUND, saying where it looked

@@ -1,9 +1,8 @@
-import { statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { decodeAccount } from '../../claims/nats/decode.js';
 import { SigchainError } from '../../errors.js';
 import { memoryResolverConfig, natsResolverConfig } from '../../nats/server-config.js';
-import { writeOutputFile } from '../../workspace/output-file.js';
+import { checkOutputFile, writeOutputFile } from '../../workspace/output-file.js';
 import { readOperator } from '../../workspace/read.js';
 import { type Command, flag, list, str } from '../command.js';
 import { natsOnly, openWorkspace, snake } from './support.js';
@@ -51,21 +50,6 @@ function checkListen(value: string, flagName = '--listen'): string {
     throw new SigchainError('USAGE', `${flagName} ${JSON.stringify(value.slice(0, 80))} is not a listen address. Give PORT, HOST:PORT or [IPv6]:PORT with a port from 1 to 65535, e.g. 127.0.0.1:4222.`);
   }
   return v;
-}
-
-/**
- * Refuses an -o path whose folder does not exist (`IO_ERROR`): a mistyped folder is a mistake
- * to report, not a tree to create beside the intended one.
- */
-function checkOutputFolder(path: string): void {
-  const dir = dirname(path);
-  let isDir = false;
-  try {
-    isDir = statSync(dir).isDirectory();
-  } catch {
-    /* missing: refused below */
-  }
-  if (!isDir) throw new SigchainError('IO_ERROR', `The folder ${dir} does not exist (or is not a folder), so ${path} was not written. sigchain does not create folders for -o: create it first, or check the path.`, { path: dir });
 }
 
 /** `sigchain nats server-config`: a nats-server configuration for operator mode, memory resolver. */
@@ -119,7 +103,7 @@ export const natsServerConfigCommand: Command = {
     const listenFlag = str(ctx, 'listen');
     const listen = listenFlag === undefined ? undefined : checkListen(listenFlag);
     const out = str(ctx, 'output');
-    if (out !== undefined) checkOutputFolder(resolve(out));
+    if (out !== undefined) await checkOutputFile(resolve(out), { force: true, existingFolder: true });
     const resolver = str(ctx, 'resolver') ?? 'memory';
     if (resolver !== 'memory' && resolver !== 'full' && resolver !== 'cache') throw new SigchainError('USAGE', `--resolver takes memory, full or cache; got "${resolver}".`);
     if (resolver === 'memory') {
@@ -178,7 +162,7 @@ export const natsServerConfigCommand: Command = {
     }
     const path = resolve(out);
     // A configuration is regenerated after every account change: replacing it is the point.
-    await writeOutputFile(path, config, { secret: false, force: true });
+    await writeOutputFile(path, config, { secret: false, force: true, existingFolder: true });
     ctx.printer.ok(`wrote nats-server configuration for operator "${op.name}" with ${accounts.length} account(s) to ${path}`);
     ctx.printer.info(`Start: nats-server -c ${path}. After account changes regenerate and reload (SIGHUP); after operator changes restart the server.`);
     ctx.printer.result(snake({ ...data, path }));

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { SigchainError } from '../../errors.js';
-import { writeOutputFile } from '../../workspace/output-file.js';
+import { checkOutputFile, writeOutputFile } from '../../workspace/output-file.js';
 import { type Command, flag, str } from '../command.js';
 import { TIME_OPTIONS, openWorkspace, signerFrom, snake, timeOptions } from './support.js';
 
@@ -90,6 +90,8 @@ export const wasmSignCommand: Command = {
     const tagsRaw = ctx.options.tag;
     const tags = (Array.isArray(tagsRaw) ? tagsRaw : typeof tagsRaw === 'string' ? [tagsRaw] : []).map((t) => t.trim()).filter(Boolean);
     const bytes = await readModule(input);
+    // Checked before the module is signed (and a module key perhaps generated and stored).
+    await checkOutputFile(output, { force: flag(ctx, 'force') });
     const ws = openWorkspace(ctx);
     const issuer = (await signerFrom(ctx, ws))!;
     const { signModule } = await import('../../workspace/wasmcloud/wasm-sign.js');

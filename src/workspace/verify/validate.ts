@@ -100,7 +100,7 @@ export async function validateStore(ws: Workspace, opts: ValidateOptions = {}): 
     const policy: PlainPolicy = { trustedOperators: typeof operatorJwt === 'string' ? [operatorJwt] : [], revokedJtis: trust.revokedJtis, now };
     let checked = 0;
     if (typeof operatorJwt !== 'string') {
-      problems.push({ entity: opEntity, code: 'STORE_CORRUPT', message: `The operator's JWT cannot be read: ${operatorJwt.message}` });
+      problems.push({ entity: opEntity, code: 'STORE_CORRUPT', message: `The operator's JWT cannot be read: ${operatorJwt.message} Until it is, its accounts cannot be judged against it.` });
     } else {
       // An operator JWT that is not a genuine operator token cannot be a root: judged as it is.
       try {
@@ -113,6 +113,7 @@ export async function validateStore(ws: Workspace, opts: ValidateOptions = {}): 
       }
       checked++;
     }
+    const noOperator = !policy.trustedOperators?.length;
     const stored = await allAccountTokens(op);
     const resolver = memoryResolver([...trust.resolver.operators(), ...stored]);
     const chain = [...(typeof operatorJwt === 'string' ? [operatorJwt] : [])];
@@ -127,7 +128,9 @@ export async function validateStore(ws: Workspace, opts: ValidateOptions = {}): 
     const judged = await verifyMany(accountTokens.map((a) => a.token), parents, policy);
     accountTokens.forEach((a, i) => {
       const entity = `account ${a.name}`;
-      for (const r of own(judged.errors[i]!, 'account')) problems.push(problem(entity, r));
+      // Without a readable operator no account's issuer can be trusted: that is the operator's
+      // problem, reported once there, not an ISSUER_NOT_TRUSTED (with advice for `verify`) per account.
+      for (const r of own(judged.errors[i]!, 'account')) if (!(noOperator && r.code === 'ISSUER_NOT_TRUSTED')) problems.push(problem(entity, r));
       for (const f of judgeImports(a.token, resolver, now)) problems.push(problem(entity, f));
       checked++;
     });

@@ -63,6 +63,20 @@ describe('validateStore', () => {
     assert.deepEqual(all.problems.map((p) => [p.entity, p.code]), [['user B/OLD', 'TOKEN_EXPIRED']]);
   });
 
+  it('an unreadable operator JWT is reported once, at the operator, not as an untrusted issuer at each account', async (t) => {
+    const { ws } = tempWorkspace(t);
+    await addOperator(ws, 'O');
+    await addAccount(ws, 'A');
+    await addAccount(ws, 'B');
+    await addUser(ws, 'U', { account: 'A' });
+    const op = await ws.directoryOperator();
+    writeFileSync(op.jwtPath, 'garbage');
+    const r = await validateStore(ws, { allAccounts: true });
+    assert.deepEqual(r.problems.map((p) => [p.entity, p.code]), [['operator O', 'STORE_CORRUPT']]);
+    assert.match(r.problems[0]!.message, /its accounts cannot be judged against it/);
+    assert.doesNotMatch(r.problems[0]!.message, /--trust|--chain/);
+  });
+
   it('an expired account is reported once, at the account, not at each of its users', async (t) => {
     const { ws } = tempWorkspace(t);
     await addOperator(ws, 'O');
