@@ -14,7 +14,11 @@ function optionLines(options: Record<string, OptionSpec>): string[] {
 export function commandHelp(cmd: Command): string {
   const lines = [`Usage: sigchain ${cmd.usage}`, '', cmd.summary, '', ...cmd.description.split('\n').map((l) => l.trimEnd())];
   if (Object.keys(cmd.options).length) lines.push('', 'Flags:', ...optionLines(cmd.options));
-  lines.push('', 'Global flags:', ...optionLines(GLOBAL_OPTIONS));
+  // A global flag the command names for itself (nsc's `generate nkey --store`) is the command's:
+  // listing both would show two meanings for one name.
+  const shadowed = Object.keys(GLOBAL_OPTIONS).filter((n) => n in cmd.options);
+  lines.push('', 'Global flags:', ...optionLines(Object.fromEntries(Object.entries(GLOBAL_OPTIONS).filter(([n]) => !(n in cmd.options)))));
+  if (shadowed.length) lines.push(`  (${shadowed.map((n) => `--${n}`).join(', ')}: this command's own flag above, as nsc names it, not the global one)`);
   if (cmd.examples.length) lines.push('', 'Examples:', ...cmd.examples.map((e) => `  ${e}`));
   return `${lines.join('\n')}\n`;
 }

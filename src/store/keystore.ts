@@ -625,7 +625,16 @@ export class KeyStore {
   /** Removes a user's creds file; returns whether it was there. */
   async removeCreds(operator: string, account: string, user: string): Promise<boolean> {
     const path = this.credsPath(operator, account, user);
-    return withStoreLock(this.root, () => removeFile(path), this.#lock);
+    return withStoreLock(
+      this.root,
+      async () => {
+        const removed = await removeFile(path);
+        // The account's creds folder goes with its last file (as a key shard's does): no empty folders of deleted accounts.
+        if (removed) await removeIfEmpty(dirname(path));
+        return removed;
+      },
+      this.#lock,
+    );
   }
 }
 

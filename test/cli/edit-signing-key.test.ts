@@ -46,6 +46,13 @@ describe('edit signing-key', () => {
     assert.equal(row(d.stdout, 'Issuer Scoped'), 'Yes (role svc)');
   });
 
+  test('add user without -K when the only signing key is scoped: signed by the identity key, and the warning says to ask for the role', async () => {
+    const r = await cli(home, ['add', 'user', 'plain', '-a', 'A', '--json']);
+    const warnings = json(r.stdout).warnings as string[];
+    assert.ok(warnings.some((w) => /signing keys are scoped \(role "svc"\).*-K svc/.test(w)), warnings.join('\n'));
+    assert.ok(!warnings.some((w) => /none of its signing keys has its private key here/.test(w)), warnings.join('\n'));
+  });
+
   test('add user -K <role> with permission flags → SCOPED_USER_HAS_PERMISSIONS', async () => {
     await refused(home, ['add', 'user', 'bad', '-a', 'A', '-K', 'svc', '--allow-pub', 'x'], 'SCOPED_USER_HAS_PERMISSIONS');
   });

@@ -10,6 +10,7 @@ import { encodeActivation } from '../../src/claims/nats/encode.js';
 import { issueAccount, readAccount, readOperator } from '../../src/workspace/index.js';
 import { cli, runCli } from '../helpers/cli.js';
 import { home, json, wsOf } from './fixtures-a.js';
+import { distance } from '../../src/cli/commands/expirations.js';
 
 const DAY = 86400;
 const now = () => Math.floor(Date.now() / 1000);
@@ -99,4 +100,15 @@ test('a token that cannot be read is a warning naming it, and exits 1: its expir
   assert.deepEqual(body.expirations, []);
   assert.match(body.warnings.join('\n'), /user A\/u could not be read/);
   assert.match(r.stderr, /\[WARN\] The user A\/u could not be read/);
+});
+
+test('distances read as a person says them: seconds under a minute and a half, never "1 minute ago" for 2 s', () => {
+  const now = 1_800_000_000;
+  assert.equal(distance(now - 2, now), '2 seconds ago');
+  assert.equal(distance(now, now), '1 second ago');
+  assert.equal(distance(now + 1, now), 'in 1 second');
+  assert.equal(distance(now - 89, now), '89 seconds ago');
+  assert.equal(distance(now - 90, now), '2 minutes ago');
+  assert.equal(distance(now + 3 * 3600, now), 'in 3 hours');
+  assert.equal(distance(now - 2 * 86400, now), '2 days ago');
 });

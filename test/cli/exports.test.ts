@@ -3,7 +3,7 @@
 // print (--json and people), and their coded refusals with exit codes (2 for a bad command line).
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { decodeAccount, decodeActivation } from '../../src/claims/nats/decode.js';
 import { addAccount, addUser } from '../../src/workspace/index.js';
@@ -117,7 +117,11 @@ describe('delete export / import / user / account', () => {
     await cli(s.h, ['delete', 'import', '-a', 'B']);
     assert.equal(s.accountJwt('B').nats.imports, undefined);
     await refused(s.h, ['delete', 'account'], 'USAGE');
+    await cli(s.h, ['add', 'user', 'gone', '-a', 'A', '-K', s.acctSk]);
+    assert.ok(existsSync(paths.creds(s.h, 'O2', 'A', 'gone')));
     const da = json((await cli(s.h, ['delete', 'account', '-n', 'A', '-D', '-C', '--json'])).stdout);
+    assert.deepEqual(da.removed_creds, ['gone']);
+    assert.ok(!existsSync(dirname(paths.creds(s.h, 'O2', 'A', 'gone'))), 'no empty creds folder of the deleted account');
     assert.equal(da.account.name, 'A');
     assert.ok(da.removed_keys.includes(s.acct) && da.removed_keys.includes(s.acctSk));
     assert.ok(!existsSync(paths.accountJwt(s.h, 'O2', 'A')));
@@ -132,6 +136,8 @@ describe('delete export / import / user / account', () => {
     const plain = await cli(s.h, ['delete', 'user', 'V', '-a', 'A']);
     assert.match(plain.stderr, /\[ OK \] deleted user "V" from account "A"/);
     assert.match(plain.stderr, /\[WARN\] Deleting does not revoke: the creds of "V" still connect/);
+    // The store no longer has V: the warning gives the command that still can revoke it, key and all.
+    assert.ok(plain.stderr.replace(/\s+/g, ' ').includes(`sigchain revocations add-user -a A -u ${v.user.publicKey}`), plain.stderr);
     assert.ok(existsSync(v.user.credsPath), 'creds stay without -C');
     const r = json((await cli(s.h, ['delete', 'user', '-n', 'U', '-a', 'A', '-R', '-D', '-C', '--json'])).stdout);
     assert.deepEqual(r.users, [{ name: 'U', public_key: u.user.publicKey, revocation: 'revoked', key: 'removed', creds: 'removed' }]);

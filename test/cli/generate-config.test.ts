@@ -32,16 +32,18 @@ describe('generate config', () => {
     assert.equal((await runCli(h, ['generate', 'config', '--mem-resolver', '--nats-resolver'])).code, 2);
   });
 
-  it('--nats-resolver is nats server-config --resolver full (refused while this build lacks that option)', async (t) => {
+  it('--nats-resolver is nats server-config --resolver full; written to a file it says the accounts are pushed', async (t) => {
     const h = home(t);
     await signingKeyTree(h);
+    assert.ok('resolver' in natsServerConfigCommand.options);
     const r = await runCli(h, ['generate', 'config', '--nats-resolver']);
-    if ('resolver' in natsServerConfigCommand.options) {
-      assert.equal(r.code, 0, r.stderr);
-      assert.equal(r.stdout, (await cli(h, ['nats', 'server-config', '--resolver', 'full'])).stdout);
-    } else {
-      assert.equal(r.code, 2);
-      assert.match(r.stderr, /--resolver full/);
-    }
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, (await cli(h, ['nats', 'server-config', '--resolver', 'full'])).stdout);
+    const file = await cli(h, ['generate', 'config', '--nats-resolver', '-o', join(h, 'server.conf')]);
+    assert.match(file.stderr, /full NATS resolver, system account preloaded/);
+    assert.match(file.stderr, /sigchain push/);
+    assert.doesNotMatch(file.stderr, /account\(s\)/);
+    const mem = await cli(h, ['generate', 'config', '--mem-resolver', '-o', join(h, 'mem.conf')]);
+    assert.match(mem.stderr, /with \d+ account\(s\) preloaded/);
   });
 });

@@ -158,12 +158,12 @@ test('a blocked dry run prints the full apply command with -K naming the key it 
 
 test('nats server-config checks --listen and does not create missing folders for -o', async (t) => {
   const h = await store(t);
-  for (const bad of ['127.0.0.1:4222\nauthorization { users = [] }', '0', '70000', 'host:', 'a b:4222', '"x":1', '[::1]:99999']) {
+  for (const bad of ['127.0.0.1:4222\nauthorization { users = [] }', '0', '70000', 'host:', 'a b:4222', '"x":1', '[::1]:99999', '1.2.3.4.5:80', '256.1.1.1:4222', '1.2.3:4222']) {
     const r = await runCli(h, ['nats', 'server-config', '--listen', bad]);
     assert.equal(r.code, 2, `${JSON.stringify(bad)}: ${r.stdout}${r.stderr}`);
     assert.equal(r.stdout, '', 'no configuration printed');
   }
-  for (const good of ['127.0.0.1:4222', '4222', '[::1]:4222', 'nats.example.com:4222']) {
+  for (const good of ['127.0.0.1:4222', '4222', ':4222', '0.0.0.0:4222', '[::1]:4222', 'nats.example.com:4222']) {
     const r = await runCli(h, ['nats', 'server-config', '--listen', good]);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(r.stdout.includes(`listen: ${good}`) || r.stdout.includes(`listen: "${good}"`) || r.stdout.includes(good), r.stdout.slice(0, 200));

@@ -7,10 +7,10 @@ import { openWorkspace } from './support.js';
 
 const USAGE = 'expirations [--within WHEN] [--operator NAME] [--json]';
 
-/** `in 3 days`, `in 5 hours`, `2 days ago`: how far a time is from now, as a person reads it. */
-function distance(unix: number, now: number): string {
+/** `in 3 days`, `in 5 hours`, `2 days ago`, `4 seconds ago`: how far a time is from now, as a person reads it. */
+export function distance(unix: number, now: number): string {
   const s = Math.abs(unix - now);
-  const [n, unit] = s >= 86400 ? [Math.round(s / 86400), 'day'] : s >= 3600 ? [Math.round(s / 3600), 'hour'] : [Math.max(1, Math.round(s / 60)), 'minute'];
+  const [n, unit] = s >= 86400 ? [Math.round(s / 86400), 'day'] : s >= 3600 ? [Math.round(s / 3600), 'hour'] : s >= 90 ? [Math.round(s / 60), 'minute'] : [Math.max(1, Math.round(s)), 'second'];
   const amount = `${n} ${unit}${n === 1 ? '' : 's'}`;
   return unix <= now ? `${amount} ago` : `in ${amount}`;
 }

@@ -32,8 +32,8 @@ function extra(config: string, name: string | undefined, cluster: { name: string
 }
 
 /**
- * Checks a --listen value before it is written into a configuration: `PORT`, `HOST:PORT` or
- * `[IPv6]:PORT`, port 1–65535, host letters, digits, `.`, `-`, `_` (or an IPv6 address in
+ * Checks a --listen value before it is written into a configuration: `PORT`, `HOST:PORT`, `:PORT` or
+ * `[IPv6]:PORT`, port 1–65535, an IPv4 host of four numbers 0–255, host letters, digits, `.`, `-`, `_` (or an IPv6 address in
  * brackets). Anything else (a newline, a brace, a quote) could end the value and write
  * configuration of its own, or leave a server that does not start: `USAGE`.
  *
@@ -44,9 +44,13 @@ function extra(config: string, name: string | undefined, cluster: { name: string
  */
 function checkListen(value: string, flagName = '--listen'): string {
   const v = value.trim();
-  const m = /^(?:(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):)?(\d{1,5})$/.exec(v);
+  // An empty host (`:4222`) is every interface, as nats-server reads it.
+  const m = /^(?:(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]*):)?(\d{1,5})$/.exec(v);
   const port = m ? Number(m[2]) : NaN;
-  if (!m || port < 1 || port > 65535 || (m[1] !== undefined && /^[.-]|[.-]$/.test(m[1]))) {
+  const host = m?.[1];
+  // Digits and dots only is an IPv4 address or nothing: `1.2.3.4.5` would fail at start-up, not here.
+  const badIpv4 = host !== undefined && /^[\d.]+$/.test(host) && !/^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/.test(host);
+  if (!m || port < 1 || port > 65535 || badIpv4 || (host !== undefined && /^[.-]|[.-]$/.test(host))) {
     throw new SigchainError('USAGE', `${flagName} ${JSON.stringify(value.slice(0, 80))} is not a listen address. Give PORT, HOST:PORT or [IPv6]:PORT with a port from 1 to 65535, e.g. 127.0.0.1:4222.`);
   }
   return v;
@@ -163,8 +167,14 @@ export const natsServerConfigCommand: Command = {
     const path = resolve(out);
     // A configuration is regenerated after every account change: replacing it is the point.
     await writeOutputFile(path, config, { secret: false, force: true, existingFolder: true });
-    ctx.printer.ok(`wrote nats-server configuration for operator "${op.name}" with ${accounts.length} account(s) to ${path}`);
-    ctx.printer.info(`Start: nats-server -c ${path}. After account changes regenerate and reload (SIGHUP); after operator changes restart the server.`);
+    if (resolver === 'memory') {
+      ctx.printer.ok(`wrote nats-server configuration for operator "${op.name}" with ${accounts.length} account(s) preloaded to ${path}`);
+      ctx.printer.info(`Start: nats-server -c ${path}. After account changes regenerate and reload (SIGHUP); after operator changes restart the server.`);
+    } else {
+      // The NATS resolver preloads only the system account: the others reach the servers by push.
+      ctx.printer.ok(`wrote nats-server configuration for operator "${op.name}" (${resolver} NATS resolver, system account preloaded) to ${path}`);
+      ctx.printer.info(`Start: nats-server -c ${path}, then send the accounts to it: \`sigchain push --server nats://HOST:PORT\` (again after every account change). After operator changes regenerate and restart the server.`);
+    }
     ctx.printer.result(snake({ ...data, path }));
   },
 };

@@ -27,7 +27,9 @@ function str(v: unknown): string | undefined {
 
 function show(im: Json, i: number): string {
   const name = str(im.name);
-  return `import ${name ? `"${name}" ` : ''}${JSON.stringify(im.subject ?? '')} (nats.imports[${i}])`;
+  const subject = JSON.stringify(im.subject ?? '');
+  // nsc names an import after its subject: said once, not `import "a.b" "a.b"`.
+  return `import ${name && JSON.stringify(name) !== subject ? `"${name}" ` : ''}${subject} (nats.imports[${i}])`;
 }
 
 // The export of `exporter` that serves an import of `subject` of kind `type`: the server picks

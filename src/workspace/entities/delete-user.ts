@@ -99,10 +99,12 @@ export async function deleteUser(ws: Workspace, opts: DeleteUserOptions): Promis
       result.users.push(d);
     }
     if (!opts.revoke) {
-      const live = users.filter((u) => !u.claims.exp || u.claims.exp > Date.now() / 1000).map((u) => u.name);
+      const live = users.filter((u) => !u.claims.exp || u.claims.exp > Date.now() / 1000);
       if (live.length) {
+        // The store no longer knows these users: their keys are the only way to revoke them now.
+        const revoke = live.slice(0, 3).map((u) => `\`sigchain revocations add-user -a ${name} -u ${u.claims.sub}\``);
         result.warnings.push(
-          `Deleting does not revoke: the creds of ${live.map((n) => `"${n}"`).join(', ')} still connect to servers${users.some((u) => u.claims.exp) ? ' until they expire' : ''}. To refuse them, delete with -R (or revoke the key: \`sigchain revocations add-user -a ${name} -u <U…>\`).`,
+          `Deleting does not revoke: the creds of ${live.map((u) => `"${u.name}"`).join(', ')} still connect to servers${users.some((u) => u.claims.exp) ? ' until they expire' : ''}. To refuse them, delete with -R next time, or revoke the key${live.length > 1 ? 's' : ''} now: ${revoke.join(', ')}${live.length > 3 ? ` and ${live.length - 3} more (public keys in --json)` : ''}.`,
         );
       }
     } else if (result.resigned) {

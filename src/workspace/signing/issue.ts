@@ -229,6 +229,17 @@ export async function userIssuer(
   return { issue: (slice, first) => signUsers(signer, account, slice, first, opts) };
 }
 
+/** Why no signing key of the account signed a user: none listed, only scoped ones (used when asked), or none usable here. */
+function noSigningKeyReason(listed: NonNullable<AccountClaims['nats']['signing_keys']>): string {
+  if (!listed.length) return 'it lists none';
+  const roles = listed.map((sk) => (typeof sk === 'string' ? undefined : sk.role));
+  if (roles.every((r) => r !== undefined)) {
+    const named = [...new Set(roles)].map((r) => `"${r}"`).join(', ');
+    return `its signing keys are scoped (role ${named}), and a scoped key signs only when asked, since it gives the user its role's permissions: sign with \`-K ${roles[0]}\` for that`;
+  }
+  return 'none of its signing keys has its private key here with the issuing usage';
+}
+
 async function signUsers(signer: ChosenSigner, account: Stored<AccountClaims>, claimsList: readonly UserClaims[], first: number, opts: { explicit?: SignerLike; once?: boolean }): Promise<Issued[]> {
   const tokens = await Promise.all(claimsList.map((claims) => encodeUserAsync(claims, tokenSigner(signer.key, 'issuing', claims.sub))));
   return claimsList.map((claims, i) => {
@@ -242,7 +253,7 @@ async function signUsers(signer: ChosenSigner, account: Stored<AccountClaims>, c
     if (first + i === 0 && opts.once !== false && signer.as === 'identity' && (!opts.explicit || account.claims.nats.signing_keys === undefined || account.claims.nats.signing_keys.length === 0)) {
       warnings.push(
         `User "${claims.name ?? claims.sub}" is signed by account "${account.name}"'s identity key: the account has no usable signing key ` +
-          `(${(account.claims.nats.signing_keys ?? []).length ? 'none of its signing keys has its private key here with the issuing usage' : 'it lists none'}). ` +
+          `(${noSigningKeyReason(account.claims.nats.signing_keys ?? [])}). ` +
           `If the identity key leaks, the account and every user must be replaced. Add one: \`sigchain edit account ${account.name} --sk generate\`.`,
       );
     }
