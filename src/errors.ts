@@ -140,7 +140,7 @@ export const ErrorCodes = {
   // validate and describe --field (issue 12)
   IMPORT_EXPORTER_MISSING: 'An import names an exporting account that is not known, so nats-server drops the import.',
   IMPORT_NOT_EXPORTED: 'An import asks an account for a stream or service it does not export, so nats-server drops the import.',
-  FIELD_NOT_FOUND: 'The claim path given to --field does not exist in the token (the message names the closest one that does).',
+  FIELD_NOT_FOUND: 'The claim path given to --field is not in the token: a field this kind of token can hold but that is not set (a NATS JWT leaves out empty lists and unset values), an index past the end of a list, or no such field (the message names the exact-case or closest path).',
   // a store shared through JetStream KV (issue 11, item 5)
   STORE_UNREACHABLE: 'The NATS server holding the store (--store nats://…, $SIGCHAIN_STORE) did not answer in time, refused the connection, or has no JetStream.',
   KV_BUCKET_MISSING: "The NATS server has no sigchain store bucket (nothing was ever written there): a read cannot be answered. A write creates it.",

@@ -11,7 +11,7 @@ import { type DescribeOptions, type KeyNames, describeClaimsTable } from '../ren
 export const DESCRIBE_OPTIONS: Record<string, OptionSpec> = {
   raw: { type: 'boolean', short: 'R', description: 'Print only the raw JWT on stdout (for piping to other tools).' },
   file: { type: 'string', short: 'f', valueName: 'FILE', description: 'Describe the token in FILE (a .jwt, a creds file, or - for stdin) instead of the store.' },
-  field: { type: 'string', short: 'F', valueName: 'PATH', description: 'Print one claim value as JSON (nats.signing_keys, sub, nats.pub.allow[0]); a path that is not there names the closest one (FIELD_NOT_FOUND).' },
+  field: { type: 'string', short: 'F', valueName: 'PATH', description: 'Print one claim value as JSON (nats.signing_keys, sub, nats.pub.allow[0]); a path that is not there exits 1 saying why: not set in this token, or the closest path (FIELD_NOT_FOUND).' },
 };
 
 /** `--raw` and `--json` ask for two different stdouts: refuse the pair early. */
