@@ -36,7 +36,8 @@ function renderVerdict(v: Verdict): string {
   };
   reasons('Errors', v.errors);
   reasons('Warnings', v.warnings);
-  parts.push('', v.valid ? `VALID: the chain ends at a trusted operator${v.warnings.length ? ` (${v.warnings.length} warning${v.warnings.length > 1 ? 's' : ''})` : ''}.` : `INVALID: ${v.errors.length} error${v.errors.length > 1 ? 's' : ''}.`);
+  // Wrapped like the reasons: at 40 columns the verdict is wider than the screen.
+  parts.push('', wrapText(v.valid ? `VALID: the chain ends at a trusted operator${v.warnings.length ? ` (${v.warnings.length} warning${v.warnings.length > 1 ? 's' : ''})` : ''}.` : `INVALID: ${v.errors.length} error${v.errors.length > 1 ? 's' : ''}.`));
   return parts.join('\n');
 }
 

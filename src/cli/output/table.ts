@@ -1,10 +1,13 @@
 /**
  * Box-drawn tables in the style `nsc describe` prints, so output looks familiar to NATS
  * operators, fitted to the width of the screen: `$COLUMNS` when set, else the terminal's width,
- * else 120 (a pipe or a file). A table wider than that has its widest columns narrowed and their
- * cells wrapped (at spaces when there are some, else inside the word: a 56-character key
- * splits over two lines rather than push the border off the screen). Every table of every
- * command is drawn here, so this is the one place the rule lives.
+ * else 120 (a pipe or a file). A table wider than that narrows its columns and wraps their
+ * cells, at the least cost first: at spaces, then inside subjects, paths and lists (after `.`
+ * `/` `,` `;` `:` `-`), and only when nothing else fits, inside a word. A key, a jti or any word that can be kept
+ * whole on one line stays whole (`sigchain keys list | grep PUB` finds its row); one too wide
+ * for any column the width allows is cut over lines, never truncated. A grid too narrow for its
+ * headers turns each row into a block of "header │ cell" lines (see {@link renderGrid}). Every
+ * table of every command is drawn here, so this is the one place the rule lives.
  */
 import { fstatSync } from 'node:fs';
 
@@ -14,7 +17,7 @@ export interface TableSection {
 
 /** Where no terminal tells the width (a pipe, a file, a test): nsc's widest tables fit. */
 export const DEFAULT_WIDTH = 120;
-/** No column is narrowed below this many characters (a table that cannot fit then overflows). */
+/** Prose ({@link wrapText}) is never wrapped narrower than this, whatever its indent. */
 const MIN_COLUMN = 4;
 
 /**
@@ -64,44 +67,115 @@ function center(s: string, n: number): string {
 }
 
 /**
- * `text` cut into lines of at most `max` characters: at the last space (or after the last comma
- * or semicolon) that fits when there is one in the line's second half, else exactly at `max`
- * (keys and URLs have no spaces). Each
- * line of a multi-line `text` is wrapped on its own.
+ * `text` cut into lines of at most `max` characters, each line of a multi-line `text` on its own.
+ * Words (text between spaces) are never cut while they fit a line: a word that does not fit
+ * where the line is goes whole to the next one. Only a word longer than `max` is cut: after
+ * a `.`, `/`, `,`, `;`, `:` or `-` (subjects, paths, lists), and a piece still longer than `max`
+ * (a key, a jti) is cut every `max` characters, starting on a line of its own. Cutting is chosen
+ * over truncating with an ellipsis: every character stays on screen, so a key can still be
+ * copied, two halves at a time.
  *
  * @example
  * ```ts
  * wrapCell('scoped: role svc', 10); // ['scoped:', 'role svc']
+ * wrapCell('svc.req.*.status', 10); // ['svc.req.*.', 'status']
  * ```
  */
 export function wrapCell(text: string, max: number): string[] {
   // The common case of a listing, kept cheap: one line that fits.
   if (text.length <= max && !text.includes('\n')) return [text];
   const out: string[] = [];
-  for (const line of text.split('\n')) wrapLine(line, max, out);
+  for (const line of text.split('\n')) wrapLine(line, Math.max(1, max), out);
   return out;
 }
 
-function wrapLine(line: string, max: number, out: string[]): void {
-  // Without surrogate pairs a string's characters are its code units: slice it as it is.
-  const chars: string | readonly string[] = SURROGATE.test(line) ? [...line] : line;
-  const part = (a: number, b: number): string => (typeof chars === 'string' ? chars.slice(a, b) : chars.slice(a, b).join(''));
-  const n = chars.length;
-  if (n === 0) out.push('');
-  let start = 0;
-  while (start < n) {
-    if (n - start <= max) {
-      out.push(part(start, n));
-      break;
-    }
-    // After the last space, comma or semicolon that fits (`identity,issuing` splits at the comma).
-    let cut = -1;
-    for (let i = max; i > 0 && cut < 0; i--) if (chars[start + i] === ' ' || chars[start + i - 1] === ',' || chars[start + i - 1] === ';') cut = i;
-    if (cut < Math.ceil(max / 2)) cut = max;
-    out.push(part(start, start + cut).trimEnd());
-    start += cut;
-    while (chars[start] === ' ') start++;
+/** Where a word too long for a line may be cut: after these (subjects, paths, lists, names). */
+const SOFT = /(?<=[.,;:/-])/;
+
+/** The pieces of a word cut after each {@link SOFT} character, as a word too long is cut. */
+function pieces(word: string): string[] {
+  return word.split(SOFT);
+}
+
+/**
+ * Appends `line` wrapped to `out`: its first line at most `max` wide, the others at most `rest`
+ * (prose indents its continuation lines, see {@link wrapText}).
+ */
+function wrapLine(line: string, max: number, out: string[], rest = max): void {
+  if (width(line) <= max) {
+    out.push(line);
+    return;
   }
+  const base = out.length;
+  const limit = () => (out.length === base ? max : rest);
+  // The line being filled: its text, its width, and whether anything (even an empty word, one
+  // of several spaces in a row) was put on it.
+  let cur = '';
+  let cw = 0;
+  let used = false;
+  const emit = () => {
+    const done = cur.replace(/ +$/, '');
+    // A line of nothing but spaces, left by a break, is dropped rather than printed blank.
+    if (done) out.push(done);
+    cur = '';
+    cw = 0;
+    used = false;
+  };
+  const put = (text: string, w: number, sep: boolean) => {
+    if (sep && used) {
+      cur += ' ';
+      cw++;
+    }
+    cur += text;
+    cw += w;
+    used = true;
+  };
+  // A key or a jti: cut every line's width of characters, from the start of a line.
+  const cut = (p: string) => {
+    if (used) emit();
+    const chars = SURROGATE.test(p) ? [...p] : p;
+    let at = 0;
+    for (let l = limit(); chars.length - at > l; l = limit()) {
+      out.push(slice(chars, at, at + l));
+      at += l;
+    }
+    put(slice(chars, at, chars.length), chars.length - at, false);
+  };
+  for (const word of line.split(' ')) {
+    const w = width(word);
+    // Spaces that fell on a break are not carried to the start of the next line.
+    if (w === 0 && !used && out.length > base) continue;
+    if (w <= limit() - (used ? cw + 1 : 0)) {
+      put(word, w, true);
+      continue;
+    }
+    // A word that fits a line of its own goes whole to the next one.
+    if (w <= rest) {
+      emit();
+      if (w <= limit()) {
+        if (w > 0) put(word, w, false);
+        continue;
+      }
+    }
+    // A word longer than a line: its pieces, glued to each other, fill lines as words do.
+    let first = true;
+    for (const p of pieces(word)) {
+      const pw = width(p);
+      if (pw <= limit() - (used ? cw + (first ? 1 : 0) : 0)) put(p, pw, first);
+      else if (pw <= rest) {
+        emit();
+        if (pw <= limit()) put(p, pw, false);
+        else cut(p);
+      } else cut(p);
+      first = false;
+    }
+  }
+  const last = cur.replace(/ +$/, '');
+  if (last || out.length === base) out.push(last);
+}
+
+function slice(chars: string | readonly string[], a: number, b: number): string {
+  return typeof chars === 'string' ? chars.slice(a, b) : chars.slice(a, b).join('');
 }
 
 /**
@@ -119,47 +193,192 @@ export function wrapText(text: string, max: number = outputWidth(), indent = 0):
     .map((line) => {
       if (width(line) <= max) return line;
       const lead = /^ */.exec(line)![0].length;
-      const first = wrapCell(line.slice(lead), Math.max(MIN_COLUMN, max - lead));
-      const head = `${' '.repeat(lead)}${first[0]}`;
-      const tail = wrapCell(first.slice(1).join(' '), Math.max(MIN_COLUMN, max - indent)).map((l) => `${' '.repeat(indent)}${l}`);
-      return [head, ...(first.length > 1 ? tail : [])].join('\n');
+      // One pass with two widths: joining the first line's leftovers with spaces and wrapping
+      // them again would put a space into a word cut at the first line's end.
+      const lines: string[] = [];
+      wrapLine(line.slice(lead), Math.max(MIN_COLUMN, max - lead), lines, Math.max(MIN_COLUMN, max - indent));
+      return lines.map((l, i) => `${' '.repeat(i === 0 ? lead : indent)}${l}`).join('\n');
     })
     .join('\n');
 }
 
 /**
- * Column widths that fit `budget` characters of cell content: columns narrower than their
- * share keep their width, the rest split what is left (the widest narrowed first).
+ * What a column needs, from the most to the least comfortable: how narrow it may get while its
+ * cells wrap at each cost (see {@link wrapCell}).
+ */
+export interface ColumnNeeds {
+  /** Its widest line: nothing wraps. */
+  natural: number;
+  /** Its longest word: text wraps at spaces only. */
+  word: number;
+  /** Its longest piece of a word cut after `.` `/` `,` `;` `:` `-`: no word is cut inside. */
+  piece: number;
+  /** The narrowest it may be at all; narrower, the table takes another layout. */
+  floor: number;
+  /** Its widest cell (the first of them): how many lines it wraps into stands for the column's. */
+  longest?: string;
+}
+
+/** Widest line of a cell (a cell may hold several). */
+function cellWidth(c: string): number {
+  return c.includes('\n') ? Math.max(...c.split('\n').map(width)) : width(c);
+}
+
+/** A cell's longest word and longest piece of a word (see {@link ColumnNeeds}). */
+function longestWord(c: string): [number, number] {
+  let word = 0;
+  let piece = 0;
+  for (const line of c.split('\n')) {
+    for (const w of line.split(' ')) {
+      const ww = width(w);
+      if (ww > word) word = ww;
+      if (ww > piece) for (const p of pieces(w)) piece = Math.max(piece, width(p));
+    }
+  }
+  return [word, piece];
+}
+
+/**
+ * Words up to this long are read, not copied: a grid never cuts one (names, types, subjects'
+ * tokens, dates, headers). Longer ones (keys, jtis) are cut when they must be. When the
+ * columns' floors (see {@link gridFloor}) do not fit, the grid gives way to blocks.
+ */
+const READ_WORD = 12;
+
+/**
+ * The narrowest a grid's column may be: its header's longest word, and its longest piece of a
+ * word up to {@link READ_WORD}. A grid narrower than that would cut headers and short words into
+ * slivers nobody reads (see {@link renderGrid}).
+ */
+function gridFloor(headerWord: number, piece: number): number {
+  return Math.max(1, headerWord, Math.min(piece, READ_WORD));
+}
+
+/**
+ * The needs of a grid's column: its header and its cells (see {@link ColumnNeeds}).
  *
  * @example
  * ```ts
- * fitColumns([10, 60], 40); // [10, 30]
+ * columnNeeds('Subject', ['svc.req.*.status']); // { natural: 16, word: 16, piece: 7, floor: 7 }
  * ```
  */
-export function fitColumns(natural: number[], budget: number): number[] {
-  const total = natural.reduce((a, b) => a + b, 0);
-  if (total <= budget) return natural;
-  const out = [...natural];
-  const open = new Set(natural.map((_, i) => i));
-  let left = budget;
-  // Settle every column that fits within an even share of what is left, until none does.
-  for (let changed = true; changed && open.size > 0; ) {
-    changed = false;
-    const share = Math.floor(left / open.size);
-    for (const i of [...open]) {
-      if (natural[i]! <= share) {
-        left -= natural[i]!;
-        open.delete(i);
-        changed = true;
+export function columnNeeds(header: string, cells: Iterable<string>): ColumnNeeds {
+  const [headerWord, headerPiece] = longestWord(header);
+  const needs: ColumnNeeds = { natural: cellWidth(header), word: headerWord, piece: headerPiece, floor: 0, longest: header };
+  for (const c of cells) {
+    const [w, p] = longestWord(c);
+    if (cellWidth(c) > needs.natural) {
+      needs.natural = cellWidth(c);
+      needs.longest = c;
+    }
+    needs.word = Math.max(needs.word, w);
+    needs.piece = Math.max(needs.piece, p);
+  }
+  needs.floor = gridFloor(headerWord, needs.piece);
+  return needs;
+}
+
+function sum(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0);
+}
+
+/**
+ * Column widths that fit `budget` characters of cell content, or null when not even every
+ * column's floor fits. Columns keep their natural width when all fit. Otherwise every column
+ * gets the most comfortable need all columns can have at once (its longest word, else its
+ * longest piece of a word, else its floor), then as many columns as fit one step up, the
+ * narrowest needs first (so that the words kept whole are as many as possible; a tie goes to
+ * the column further left: the table's subject, e.g. the key of `list accounts` rather than
+ * its signer's). So a key is cut only when it cannot be kept whole at all, and a description
+ * wraps at its spaces before a subject is cut at its dots. What budget is left first makes the
+ * rows as short as it can (judged by each column's widest cell: a key cut in two rather than
+ * in three), then keeps more words whole and more cells on one line the same way, and last
+ * widens the columns still short of their natural width, the widest first.
+ *
+ * @example
+ * ```ts
+ * fitColumns([{ natural: 10, word: 10, piece: 10, floor: 1 }, { natural: 60, word: 8, piece: 8, floor: 1 }], 40); // [10, 30]
+ * ```
+ */
+export function fitColumns(needs: readonly ColumnNeeds[], budget: number): number[] | null {
+  const natural = needs.map((c) => c.natural);
+  if (sum(natural) <= budget) return natural;
+  const floor = needs.map((c) => Math.min(c.floor, c.natural));
+  if (sum(floor) > budget) return null;
+  const piece = needs.map((c, i) => Math.min(c.natural, Math.max(floor[i]!, c.piece)));
+  const word = needs.map((c, i) => Math.min(c.natural, Math.max(piece[i]!, c.word)));
+  const levels = [floor, piece, word, natural];
+  let k = 0;
+  while (sum(levels[k + 1]!) <= budget) k++;
+  const widths = upgrade([...levels[k]!], levels.slice(k + 1, 3), budget);
+  return waterFill(upgrade(shortestRows(needs, widths, budget), [piece, word, natural], budget), natural, budget);
+}
+
+/**
+ * `widths` raised, level after level, to each level's width for as many columns as `budget`
+ * allows, the narrowest first (a tie to the column further left).
+ */
+function upgrade(widths: number[], levels: ReadonlyArray<readonly number[]>, budget: number): number[] {
+  let left = budget - sum(widths);
+  for (const level of levels) {
+    const order = widths.map((_, i) => i).sort((a, b) => level[a]! - level[b]! || a - b);
+    for (const i of order) {
+      const cost = level[i]! - widths[i]!;
+      if (cost > 0 && cost <= left) {
+        widths[i] = level[i]!;
+        left -= cost;
       }
     }
   }
-  const rest = [...open];
-  const share = Math.max(MIN_COLUMN, Math.floor(left / Math.max(1, rest.length)));
-  let extra = Math.max(0, left - share * rest.length);
-  for (const i of rest) {
-    out[i] = share + (extra > 0 ? 1 : 0);
-    if (extra > 0) extra--;
+  return widths;
+}
+
+/**
+ * The narrowest widths, from `lo` up, at which no column's widest cell wraps into more lines than
+ * it must for all of them to fit `budget`: the budget goes where it saves lines (a key column
+ * widened until the key takes two lines, not three) before it is spread evenly.
+ */
+function shortestRows(needs: readonly ColumnNeeds[], lo: readonly number[], budget: number): number[] {
+  // Lines of each column's widest cell at each width from lo up (a long cell sampled: the
+  // count only ranks widths, and a few hundred widths of it are wrapped).
+  const lines = needs.map((c, i) => {
+    const sample = (c.longest ?? '').slice(0, 2000);
+    const out: number[] = [];
+    for (let w = lo[i]!; w <= Math.min(c.natural, budget); w++) out.push(wrapCell(sample, w).length);
+    return out;
+  });
+  const tallest = Math.max(1, ...lines.map((l) => l[0] ?? 1));
+  for (let h = 1; h < tallest; h++) {
+    const widths = lines.map((l, i) => {
+      const j = l.findIndex((n) => n <= h);
+      return j < 0 ? Infinity : lo[i]! + j;
+    });
+    if (sum(widths) <= budget) return widths;
+  }
+  return [...lo];
+}
+
+/**
+ * Widths between `lo` and `hi` adding up to `budget` (sum(lo) <= budget < sum(hi)): every column
+ * at one level, clamped to its bounds; what rounding leaves goes one character each to the first
+ * columns still short of their bound.
+ */
+function waterFill(lo: readonly number[], hi: readonly number[], budget: number): number[] {
+  const at = (t: number) => lo.map((l, i) => Math.max(l, Math.min(t, hi[i]!)));
+  let a = 0;
+  let b = Math.max(...hi);
+  while (b - a > 1) {
+    const m = (a + b) >> 1;
+    if (sum(at(m)) <= budget) a = m;
+    else b = m;
+  }
+  const out = at(a);
+  let extra = budget - sum(out);
+  for (let i = 0; i < out.length && extra > 0; i++) {
+    if (lo[i]! <= a && a < hi[i]!) {
+      out[i]!++;
+      extra--;
+    }
   }
   return out;
 }
@@ -187,8 +406,19 @@ export function renderTable(title: string, sections: TableSection[], max: number
       return values.map((v, i): [string, string] => [i === 0 ? label : '', v]);
     }))
     .filter((rows) => rows.length > 0);
+  const cells = expanded.flat();
+  // Each column's floor is its longest piece of a word up to READ_WORD, as in a grid.
+  const needs = (column: 0 | 1): ColumnNeeds => {
+    const c = columnNeeds('', cells.map((row) => row[column]));
+    return { ...c, natural: Math.max(1, c.natural) };
+  };
   // Borders and padding: "│ " + " │ " + " │" = 7 characters around the two columns.
-  const [w1, w2Rows] = fitColumns([Math.max(...expanded.flat().map(([l]) => width(l)), 1), Math.max(...expanded.flat().map(([, v]) => width(v)), 1)], max - 7);
+  const fitted = fitColumns([needs(0), needs(1)], max - 7);
+  // Too narrow for a box whose labels and short words stay whole (some 30 columns for
+  // `describe`): the rows as "label: value" lines, wrapped, say it all without a frame around
+  // slivers.
+  if (!fitted) return [...wrapCell(title, max), ...cells.flatMap(([l, v]) => wrapCell(l ? `${l}: ${v}` : v, max))].join('\n');
+  const [w1, w2Rows] = fitted;
   // The title spans both columns; widen the value column when the title is wider (as far as the width allows).
   const w2 = Math.max(w2Rows!, Math.min(width(title) - w1! - 3, max - 7 - w1!));
   const inner = w1! + w2 + 5;
@@ -210,9 +440,9 @@ function spaces(n: number): string {
 }
 
 // A cell holding none of these wraps by slicing every `width` characters: wrapLine finds no
-// space, comma or semicolon to cut at, and trimEnd has no whitespace to remove. Keys, names and
-// paths are such cells; the others go through wrapCell.
-const NOT_PLAIN = /[\s,;\uD800-\uDFFF]/;
+// space nor any SOFT character to cut at. Keys and jtis are such cells; the others go through
+// wrapCell.
+const NOT_PLAIN = /[\s.,;:/\-\uD800-\uDFFF]/;
 
 /**
  * Renders a titled table with column headers (for `list`), at most `max` characters wide
@@ -226,22 +456,59 @@ const NOT_PLAIN = /[\s,;\uD800-\uDFFF]/;
 export function renderGrid(title: string, headers: string[], rows: string[][], max: number = outputWidth()): string {
   const n = headers.length;
   // Natural widths in one pass over the cells (a listing may have 10,000 rows).
-  const natural = headers.map((h) => width(h));
+  const natural = headers.map((h) => cellWidth(h));
+  const longest = [...headers];
   // Whether any cell has a surrogate pair: without one, a string's width is its length.
   let pairs = false;
   for (const r of rows) {
     for (let i = 0; i < n; i++) {
       const c = r[i] ?? '';
-      let w = c.length;
-      if (SURROGATE.test(c)) {
-        pairs = true;
-        w = [...c].length;
+      if (SURROGATE.test(c)) pairs = true;
+      // A cell's length is at least its width: only a longer one may widen its column.
+      if (c.length > natural[i]!) {
+        const w = cellWidth(c);
+        if (w > natural[i]!) {
+          natural[i] = w;
+          longest[i] = c;
+        }
       }
-      if (w > natural[i]!) natural[i] = w;
     }
   }
   // Borders and padding: 3 characters per column and the closing border.
-  const widths = fitColumns(natural, max - 3 * n - 1);
+  const budget = max - 3 * n - 1;
+  let fitted: number[] | null = natural;
+  if (sum(natural) > budget) {
+    // Words are measured only for a table too wide, and only in cells longer than the longest
+    // piece found so far: a shorter one cannot change its column's needs (nor can the
+    // 9,999 other keys of a listing once one is measured).
+    const headerWords: number[] = [];
+    const needs = headers.map((h, i): ColumnNeeds => {
+      const [word, piece] = longestWord(h);
+      headerWords.push(word);
+      return { natural: natural[i]!, word, piece, floor: 0, longest: longest[i]! };
+    });
+    for (const r of rows) {
+      for (let i = 0; i < n; i++) {
+        const c = r[i] ?? '';
+        const need = needs[i]!;
+        if (c.length <= need.piece) continue;
+        const [word, piece] = longestWord(c);
+        if (word > need.word) need.word = word;
+        if (piece > need.piece) need.piece = piece;
+      }
+    }
+    needs.forEach((need, i) => (need.floor = gridFloor(headerWords[i]!, need.piece)));
+    fitted = fitColumns(needs, budget);
+  }
+  // Too narrow for the columns' floors (every header and every short word whole; 7 columns at
+  // 40, say): each row becomes a block of "header │ cell" lines in the two-column style of
+  // `describe`, under the same title. A grid of two- or three-character columns would fit too,
+  // but with every header and word cut into slivers nobody could read it; the blocks keep
+  // every character, fit the width (renderTable itself falls back to plain "header: cell"
+  // lines where not even two columns fit), and cut a key only when the width itself is
+  // narrower than the key.
+  if (!fitted) return renderTable(title, rows.map((r) => ({ rows: headers.map((h, i): [string, string] => [h, r[i] ?? '']) })), max);
+  const widths = fitted;
   const innerWidth = () => widths.reduce((a, b) => a + b + 3, 0) - 1;
   // A title wider than the columns widens the last column (as far as the width allows).
   const room = max - 2 - innerWidth();

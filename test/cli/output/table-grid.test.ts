@@ -1,10 +1,12 @@
-// renderGrid draws listings of 10,000 rows in one pass, slicing plain cells in place: its output
-// must be, byte for byte, what the straightforward drawing (kept below as the reference: every
-// cell through wrapCell, every line padded on its own) gives, for any cells at any width.
+// renderGrid draws listings of 10,000 rows in one pass, slicing plain cells in place and measuring
+// words only where they may matter: its output must be, byte for byte, what the straightforward
+// drawing (kept below as the reference: every column measured by columnNeeds, every cell through
+// wrapCell, every line padded on its own, the key/value blocks when the columns cannot fit) gives,
+// for any cells at any width.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { fitColumns, renderGrid, wrapCell } from '../../../src/cli/output/table.js';
+import { columnNeeds, fitColumns, renderGrid, renderTable, wrapCell } from '../../../src/cli/output/table.js';
 
 const width = (s: string): number => [...s].length;
 const pad = (s: string, n: number): string => s + ' '.repeat(Math.max(0, n - width(s)));
@@ -15,7 +17,9 @@ const center = (s: string, n: number): string => {
 };
 
 function referenceGrid(title: string, headers: string[], rows: string[][], max: number): string {
-  const widths = fitColumns(headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? '')))), max - 3 * headers.length - 1);
+  const fitted = fitColumns(headers.map((h, i) => columnNeeds(h, rows.map((r) => r[i] ?? ''))), max - 3 * headers.length - 1);
+  if (!fitted) return renderTable(title, rows.map((r) => ({ rows: headers.map((h, i): [string, string] => [h, r[i] ?? '']) })), max);
+  const widths = fitted;
   const innerWidth = () => widths.reduce((a, b) => a + b + 3, 0) - 1;
   const room = max - 2 - innerWidth();
   if (width(title) + 2 > innerWidth() && room > 0) widths[widths.length - 1]! += Math.min(room, width(title) + 2 - innerWidth());

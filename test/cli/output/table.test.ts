@@ -3,6 +3,7 @@
 // long keys, scoped signing keys, revoked tokens and a failing chain.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { addUser, editAccount } from '../../../src/workspace/index.js';
 import { DEFAULT_WIDTH, outputWidth, renderGrid, renderTable, wrapCell, wrapText } from '../../../src/cli/output/table.js';
 import { cli, runCli } from '../../helpers/cli.js';
@@ -48,6 +49,76 @@ describe('table renderer', () => {
     const t = wrapText(`  TOKEN_EXPIRED (user exp): ${'word '.repeat(40)}`, 50, 4);
     assert.ok(widest(t) <= 50);
     assert.ok(t.split('\n').slice(1).every((l) => l.startsWith('    ')));
+  });
+});
+
+describe('words stay whole', () => {
+  const OP = 'ODRV67AIFELFZ52O74XZZNC67SVPZQYFNXBMKUJNFQB6CMLK5LPKPJ7J';
+  const ACCOUNT = 'ABRDPGCWF3BIUGR57AAOINFVITZ5QYWORMG7L6ISNJPQY6EUP2O3YPFJ';
+
+  it('wrapCell cuts at spaces, then after the dots of a subject, and inside a word only when it is longer than the line', () => {
+    assert.deepEqual(wrapCell('lat.svc.req.status (headers)', 12), ['lat.svc.req.', 'status', '(headers)']);
+    assert.deepEqual(wrapCell('svc.req.*.status', 12), ['svc.req.*.', 'status']);
+    assert.deepEqual(wrapCell('account O/SYS signing key', 13), ['account O/SYS', 'signing key']);
+    assert.deepEqual(wrapCell('/tmp/home/config.json', 12), ['/tmp/home/', 'config.json']);
+    // A word that fits a line goes whole to the next line rather than being cut to fill this one.
+    assert.deepEqual(wrapCell(`key ${ACCOUNT}`, 56), ['key', ACCOUNT]);
+    // Longer than the line: cut, every character kept, starting a line of its own.
+    assert.deepEqual(wrapCell(`of ${ACCOUNT} / A`, 30), ['of', ACCOUNT.slice(0, 30), `${ACCOUNT.slice(30)} / A`]);
+  });
+
+  it('wrapCell never cuts a word that fits the width, and keeps every word in order (any words, any width)', () => {
+    const word = fc.stringMatching(/^[A-Za-z0-9]{1,20}$/);
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 12 }), fc.integer({ min: 20, max: 80 }), (words, max) => {
+        const lines = wrapCell(words.join(' '), max);
+        assert.ok(lines.every((l) => l.length <= max));
+        assert.deepEqual(lines.flatMap((l) => l.split(' ')), words);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('wrapText cuts a key at the line end without putting a space into it', () => {
+    const t = wrapText(`  IDENTITY_KEY_MISUSE (account iss): signed by operator "O" (${OP}). It is accepted.`, 60, 4);
+    assert.ok(widest(t) <= 60, t);
+    assert.ok(t.replace(/\n {4}/g, '').includes(`(${OP}).`), t);
+  });
+
+  it('in a pipe (120) a listing keeps each key whole on one line, narrowing the other columns first', () => {
+    const keys = renderGrid('Stored Keys', ['Key', 'Role', 'Usages', 'Backend', 'Status', 'Entity'], [
+      [ACCOUNT, 'account', 'identity,issuing', 'file', 'active', 'account O/A'],
+      [OP, 'operator', 'identity,issuing', 'file', 'active', 'operator O'],
+      [KEY, 'user', 'authentication', 'file', 'active', 'user O/SYS/a-user-with-a-rather-long-name'],
+    ], 120);
+    assert.ok(widest(keys) <= 120, keys);
+    for (const k of [ACCOUNT, OP, KEY]) assert.equal(keys.split('\n').filter((l) => l.includes(k)).length, 1, keys);
+    // Two keys and the borders do not fit 120 beside each other: the row's own key (the first
+    // column of the two) stays whole, the signer's is cut.
+    const accounts = renderGrid('Accounts of O', ['Name', 'Public Key', 'Signed By', 'Signing Key'], [['A', ACCOUNT, OP, 'identity key of operator O']], 120);
+    assert.ok(widest(accounts) <= 120, accounts);
+    assert.match(accounts, new RegExp(`│ A +│ ${ACCOUNT} │`));
+    assert.ok(!accounts.includes(OP), accounts);
+  });
+
+  it('a grid too narrow for its headers becomes a block per row; any table fits any width', () => {
+    const headers = ['Name', 'Type', 'Remote', 'Local', 'Expires', 'From Account', 'Public'];
+    const text = renderGrid('Imports', headers, [['stream.events.>', 'Stream', 'stream.events.>', 'imported.events.from.a.>', '', `${ACCOUNT} / A`, 'Yes']], 40);
+    assert.ok(widest(text) <= 40, text);
+    for (const h of headers) assert.match(text, new RegExp(`^│ ${h} +│`, 'm'), text);
+    assert.match(text, /│ +Imports +│/);
+    const piece = fc.constantFrom('A', 'Z', '7', ' ', '.', '/', ',', '\n', '😀', 'x'.repeat(30), KEY, 'word');
+    const cell = fc.array(piece, { maxLength: 8 }).map((p) => p.join(''));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 8 }).chain((n) => fc.tuple(fc.array(cell, { minLength: n, maxLength: n }), fc.array(fc.array(cell, { minLength: n, maxLength: n }), { maxLength: 4 }), cell, fc.integer({ min: 1, max: 200 }))),
+        ([headers, rows, title, max]) => {
+          assert.ok(widest(renderGrid(title, headers, rows, max)) <= max);
+          assert.ok(widest(renderTable(title, [{ rows: headers.map((h, i): [string, string] => [h, rows[0]?.[i] ?? '']) }], max)) <= max);
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });
 
