@@ -8,6 +8,18 @@ import { FsStore, nscFileContent } from '../../src/store/fs-store.js';
 import { safeName } from '../../src/store/names.js';
 import { chain, mode, tempDir, token, tree } from './helpers/fixtures.js';
 
+
+/** A store holding the chain's operator, its account and a user of it. */
+async function storeWithUser(t: Parameters<typeof tempDir>[0]) {
+  const stores = tempDir(t);
+  const c = chain();
+  const store = new FsStore(stores);
+  const op = await store.createOperator(c.op, c.opJwt);
+  await op.addAccount(c.acct, c.acctJwt);
+  await op.addUser(c.acct, c.user, c.userJwt);
+  return { stores, c, store, op };
+}
+
 test('creates the nsc layout byte for byte: .nsc, <Op>.jwt, accounts/<A>/<A>.jwt, users/<U>.jwt, 0600 files in 0700 folders', async (t) => {
   const stores = join(tempDir(t), 'stores');
   const c = chain();
@@ -27,12 +39,7 @@ test('creates the nsc layout byte for byte: .nsc, <Op>.jwt, accounts/<A>/<A>.jwt
 });
 
 test('reads, lists, replaces, finds by public key and deletes', async (t) => {
-  const stores = tempDir(t);
-  const c = chain();
-  const store = new FsStore(stores);
-  const op = await store.createOperator(c.op, c.opJwt);
-  await op.addAccount(c.acct, c.acctJwt);
-  await op.addUser(c.acct, c.user, c.userJwt);
+  const { stores, c, store, op } = await storeWithUser(t);
   const other = KeyPair.create('account');
   await op.addAccount('SYS', token('account', other, 'SYS', c.okp));
 
@@ -86,12 +93,7 @@ test('missing store and missing entities are STORE_NOT_FOUND, listing what exist
 });
 
 test('creating what exists is STORE_EXISTS and changes nothing', async (t) => {
-  const stores = tempDir(t);
-  const c = chain();
-  const store = new FsStore(stores);
-  const op = await store.createOperator(c.op, c.opJwt);
-  await op.addAccount(c.acct, c.acctJwt);
-  await op.addUser(c.acct, c.user, c.userJwt);
+  const { stores, c, store, op } = await storeWithUser(t);
   await assert.rejects(store.createOperator(c.op, token('operator', KeyPair.create('operator'), c.op)), (e) => isSigchainError(e, 'STORE_EXISTS'));
   await assert.rejects(op.addAccount(c.acct, token('account', KeyPair.create('account'), c.acct, c.okp)), (e) => isSigchainError(e, 'STORE_EXISTS'));
   await assert.rejects(op.addUser(c.acct, c.user, token('user', KeyPair.create('user'), c.user, c.akp)), (e) => isSigchainError(e, 'STORE_EXISTS'));
@@ -106,12 +108,7 @@ test('creating what exists is STORE_EXISTS and changes nothing', async (t) => {
 });
 
 test('addUsers stores a batch of users whole, or none of it when one name is taken', async (t) => {
-  const stores = tempDir(t);
-  const c = chain();
-  const store = new FsStore(stores);
-  const op = await store.createOperator(c.op, c.opJwt);
-  await op.addAccount(c.acct, c.acctJwt);
-  await op.addUser(c.acct, c.user, c.userJwt);
+  const { stores, c, op } = await storeWithUser(t);
   const users = Array.from({ length: 70 }, (_, i) => ({ name: `b${i}`, token: token('user', KeyPair.create('user'), `b${i}`, c.akp) }));
   const before = tree(stores);
   await assert.rejects(op.addUsers(c.acct, [...users, { name: c.user, token: c.userJwt }]), (e) => isSigchainError(e, 'STORE_EXISTS') && e.message.includes(`User ${c.user} already exists`) && e.message.includes('no user was added'));
