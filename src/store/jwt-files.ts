@@ -4,7 +4,6 @@
  */
 import { withArticle } from '../nkeys/roles.js';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { join } from 'node:path';
 import { SigchainError } from '../errors.js';
 import { NATS_FORMAT, WASCAP_FORMAT, type TokenFormat } from '../jwt/formats.js';
 import { decodeJwt, verifyJwt } from '../jwt/decode.js';

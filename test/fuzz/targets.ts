@@ -21,7 +21,7 @@ import { type JwtDirEntry, readJwtDir, readJwtDirSync, readJwtFileSync } from '.
 import { type InputVerdict, verifyInputs } from '../../src/workspace/verify/verify-inputs.js';
 import { type Corpus, IAT } from './corpus.js';
 import { WASMCLOUD_TARGETS } from './wasmcloud-targets.js';
-import { GO_FIELDS, type Mutated, mutateText, resign } from './mutators.js';
+import { type Mutated, mutateText, resign } from './mutators.js';
 import type { Rng } from './rng.js';
 
 /** One generated input: the text handed to the reader and how it was made. */
@@ -98,8 +98,6 @@ function textInput(rng: Rng, c: Corpus): Input {
 }
 
 // --- oracles ---
-
-const GO_LOWER = new Map(GO_FIELDS.map((f) => [f.toLowerCase(), f]));
 
 // Go matches JSON keys to fields case-insensitively (with Unicode folding: ſ→s, K→k), so a key
 // that is not exactly a Go field but folds to one is read by Go as that field.

@@ -10,7 +10,7 @@
  */
 import type { ErrorCode } from '../../errors.js';
 import { FRACTION_MARK, JSON_ESCAPES, JSON_FRACTIONS, escapedStrings, goFold, parseMarkingFractions } from '../../jwt/strict-json.js';
-import { CLAIMS_SHAPE, type FieldShape, GENERIC_SHAPE, NATS_SHAPES, type Shape, T, USER_SCOPE_SHAPE } from './schema.js';
+import { CLAIMS_SHAPE, type FieldShape, GENERIC_SHAPE, NATS_SHAPES, type Shape, T } from './schema.js';
 
 /** Why claims do not have the shape Go decodes. */
 export interface ShapeProblem {

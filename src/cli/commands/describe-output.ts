@@ -5,7 +5,7 @@ import type { OperatorEntities } from '../../store/store.js';
 import { isWascapStored, keyNames, readAccount, readOperator } from '../../workspace/read.js';
 import { type CommandContext, type OptionSpec, flag, str } from '../command.js';
 import { type CheckedToken, checkToken } from '../parse/token-input.js';
-import { type DescribeOptions, type KeyNames, describeClaimsTable } from '../render/describe.js';
+import type { DescribeOptions, KeyNames } from '../render/describe.js';
 
 /** Flags every `describe` command takes, as nsc spells them. */
 export const DESCRIBE_OPTIONS: Record<string, OptionSpec> = {

@@ -1,8 +1,7 @@
 /** A token checked for display (describe): verified, or only inspected when its signature fails. Tokens are read by src/input. */
 import { decodeNatsClaims, inspectNatsClaims } from '../../claims/nats/decode.js';
 import type { CheckedToken } from './checked-token.js';
-import { SigchainError, isSigchainError } from '../../errors.js';
-import { decodeJwt } from '../../jwt/decode.js';
+import { isSigchainError } from '../../errors.js';
 
 export type { CheckedToken } from './checked-token.js';
 

@@ -30,7 +30,7 @@
  * - No head while the audit key exists and records are there → 1 (head.json was removed).
  */
 import { type Stats, constants, fstatSync, statSync, writeSync } from 'node:fs';
-import { type FileHandle, open, stat } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SigchainError } from '../../errors.js';
 

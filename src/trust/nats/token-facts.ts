@@ -4,7 +4,7 @@
  * a warm chain (account and operator seen before) costs only map lookups above the leaf.
  */
 import { sharedCache } from '../../bounded-map.js';
-import { type ErrorCode, type Finding, isSigchainError } from '../../errors.js';
+import { type Finding, isSigchainError } from '../../errors.js';
 import { checkPayloadShape } from '../../claims/nats/check-shape.js';
 import { claimKind } from '../../claims/nats/kinds.js';
 import { inspectNatsClaims, payloadTextOf, shapeError } from '../../claims/nats/decode.js';

@@ -12,7 +12,6 @@ import { type SignerLike, toSigner } from '../signing/signer-like.js';
 import type { Signer } from '../../keys/signer.js';
 import { SigchainError, isSigchainError } from '../../errors.js';
 import { defaultUsages } from '../../keys/usage.js';
-import { KeyPair } from '../../nkeys/keypair.js';
 import { withStoreLock } from '../../store/lock.js';
 import { type CompromiseJournal, removeJournal, writeJournal } from './journal.js';
 import { applyParentSteps } from './parents.js';

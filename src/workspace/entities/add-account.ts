@@ -1,5 +1,4 @@
 import type { SignerLike } from '../signing/signer-like.js';
-import type { Signer } from '../../keys/signer.js';
 import { newAccountClaims } from '../../claims/nats/account.js';
 import { SigchainError } from '../../errors.js';
 import { defaultUsages } from '../../keys/usage.js';

@@ -1,5 +1,4 @@
 import type { SignerLike } from '../signing/signer-like.js';
-import type { Signer } from '../../keys/signer.js';
 import { addTags } from '../../claims/nats/common.js';
 import { formatCreds } from '../../claims/nats/creds.js';
 import { newUserClaims } from '../../claims/nats/user.js';

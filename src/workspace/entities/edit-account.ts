@@ -1,11 +1,9 @@
 import type { SignerLike } from '../signing/signer-like.js';
-import type { Signer } from '../../keys/signer.js';
 import { addSigningKey, removeSigningKey } from '../../claims/nats/account.js';
 import { decodeUser } from '../../claims/nats/decode.js';
 import type { OperatorLimits } from '../../claims/nats/types.js';
 import { SigchainError } from '../../errors.js';
 import type { Restriction } from '../../keys/restrictions.js';
-import type { KeyPair } from '../../nkeys/keypair.js';
 import { issueAccount } from '../signing/issue.js';
 import { readAccountInStore } from '../read.js';
 import { type PendingSigningKey, resolveSigningKeyArg, storeSigningKeys } from '../signing/signing-key-arg.js';

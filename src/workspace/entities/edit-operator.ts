@@ -1,5 +1,4 @@
 import { type SignerLike, toSigner } from '../signing/signer-like.js';
-import type { Signer } from '../../keys/signer.js';
 import { decodeAccount, decodeUser } from '../../claims/nats/decode.js';
 import { encodeOperatorAsync } from '../../claims/nats/encode.js';
 import { addOperatorSigningKey, removeOperatorSigningKey } from '../../claims/nats/operator.js';
@@ -7,7 +6,6 @@ import { SigchainError } from '../../errors.js';
 import { isPublicKey } from '../../nkeys/codec.js';
 import { type Restriction, missingKinds, readRestrictions } from '../../keys/restrictions.js';
 import { accountStatementKinds } from '../../keys/statement-kinds.js';
-import type { KeyPair } from '../../nkeys/keypair.js';
 import { expiredAtIssue, issueAccount } from '../signing/issue.js';
 import { readOperator } from '../read.js';
 import { assertSignerMay } from '../signing/signer-usage.js';

@@ -1,9 +1,7 @@
 import type { SignerLike } from '../signing/signer-like.js';
-import type { Signer } from '../../keys/signer.js';
 import { isRevoked } from '../../claims/nats/account.js';
 import { formatCreds } from '../../claims/nats/creds.js';
 import { SigchainError } from '../../errors.js';
-import type { KeyPair } from '../../nkeys/keypair.js';
 import type { RevocationList } from '../../claims/nats/types.js';
 import { issueUser } from '../signing/issue.js';
 import { readAccountInStore, readUser } from '../read.js';

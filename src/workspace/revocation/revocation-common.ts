@@ -8,7 +8,6 @@ import { decodeUser } from '../../claims/nats/decode.js';
 import type { AccountClaims, OperatorClaims } from '../../claims/nats/types.js';
 import { SigchainError, isSigchainError } from '../../errors.js';
 import { MAX_TOKEN_SIZE } from '../../jwt/decode.js';
-import type { KeyPair } from '../../nkeys/keypair.js';
 import type { OperatorEntities } from '../../store/store.js';
 import { type Issued, issueAccount } from '../signing/issue.js';
 import type { Stored } from '../read.js';

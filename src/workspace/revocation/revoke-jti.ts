@@ -6,11 +6,9 @@
  * a key revocation at the token's iat, which the account JWT carries (an OPERATOR key signs it).
  */
 import { type SignerLike, toSigner } from '../signing/signer-like.js';
-import type { Signer } from '../../keys/signer.js';
 import { clearRevocation, revoke } from '../../claims/nats/account.js';
 import type { AccountClaims } from '../../claims/nats/types.js';
 import { SigchainError } from '../../errors.js';
-import type { KeyPair } from '../../nkeys/keypair.js';
 import { type RevokedJti, readRevokedJtis, revokedJtiEntries, writeRevokedJtis } from '../../store/revoked-jtis.js';
 import { type JtiToken, checkJti, keyRevocationObstacle, resolveJtiTarget, tokenForJti } from './jti-target.js';
 import { readAccount, readOperator } from '../read.js';

@@ -4,11 +4,9 @@
  * the ACCOUNT JWT, so an OPERATOR key signs them. nsc: `revocations add-user` / `delete-user`.
  */
 import { type SignerLike, toSigner } from '../signing/signer-like.js';
-import type { Signer } from '../../keys/signer.js';
 import { clearRevocation, isRevoked, revoke } from '../../claims/nats/account.js';
 import { SigchainError, isSigchainError } from '../../errors.js';
 import { decodePublicKey } from '../../nkeys/codec.js';
-import type { KeyPair } from '../../nkeys/keypair.js';
 import type { OperatorEntities } from '../../store/store.js';
 import { readRevokedJtis, revokedJtiEntries } from '../../store/revoked-jtis.js';
 import { readAccountInStore, readUser } from '../read.js';

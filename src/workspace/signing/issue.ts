@@ -1,5 +1,4 @@
 import { type SignerLike, toSigner } from './signer-like.js';
-import type { Signer } from '../../keys/signer.js';
 import { encodeAccountAsync, encodeUserAsync, natsPayload } from '../../claims/nats/encode.js';
 import { tokenSigner } from './token-signer.js';
 import { setScoped } from '../../claims/nats/user.js';
