@@ -36,7 +36,7 @@ export function signRaw(payload: string | Buffer, signer: KeyPair, header = HEAD
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const RUN_CHARS = ['-', ' ', '\t', '\n', '\r\n', '=', '.', 'A', 'eyJ', '-----', '*', '\u0000', '{', '['];
-const ODD = ['\u0000', '\uFFFD', '\uD800', '\uDFFF', '\u00FF', '\u00E9', '\u200B', '\uFEFF', '\r', '\u2028', 'ř', '\u{1F600}'];
+const ODD = ['\u0000', '\u00A0', '\uFFFD', '\uD800', '\uDFFF', '\u00FF', '\u00E9', '\u200B', '\uFEFF', '\r', '\u2028', 'ř', '\u{1F600}'];
 
 function runLength(rng: Rng, big: boolean): number {
   if (big && rng.chance(0.05)) return 1_000_000 + rng.int(3_000_000);

@@ -97,6 +97,21 @@ function textInput(rng: Rng, c: Corpus): Input {
   return { text: m.text, recipe: `text base ${i} ∘ ${m.recipe}`, latin1: rng.chance(0.3) };
 }
 
+// What editors, shells and encodings leave around a token in a file: ASCII whitespace (set aside
+// by every reader) and characters String#trim would drop but no reader may (a no-break space, a
+// byte-order mark, a line separator, NEL, an ideographic space).
+const AROUND = [' ', '\n', '\r\n', '\t', '\u00A0', '\uFEFF', '\u2028', '\u0085', '\u3000'];
+
+/** `i` with, sometimes, one of {@link AROUND} before and/or after it. */
+function surrounded(rng: Rng, i: Input): Input {
+  if (!rng.chance(0.4)) return i;
+  const before = rng.chance(0.5) ? rng.pick(AROUND) : '';
+  const after = rng.chance(0.7) ? rng.pick(AROUND) : '';
+  // Written as latin1 too: there U+00A0 is the single byte 0xA0, which a latin1 reader sees as a no-break space.
+  const latin1 = i.latin1 === true || rng.chance(0.4);
+  return { ...i, text: `${before}${i.text}${after}`, recipe: `${i.recipe} ∘ around ${JSON.stringify(before)}…${JSON.stringify(after)}${latin1 ? ' as latin1' : ''}`, latin1 };
+}
+
 // --- oracles ---
 
 // Go matches JSON keys to fields case-insensitively (with Unicode folding: ſ→s, K→k), so a key
@@ -211,7 +226,13 @@ function sameAsFileReader(reader: string, [got]: JwtDirEntry[]): Semantic | unde
   const view = (e: JwtDirEntry | ReturnType<typeof readJwtFileSync>) => (e === undefined ? 'missing' : 'error' in e && e.error ? `error ${e.error.code}` : JSON.stringify([e.token, e.facts]));
   const a = view(got);
   const b = view(want);
-  return a === b ? undefined : { cls: 'reads-differently', key: 'folder reader and file reader disagree', message: `${reader} gave ${a.slice(0, 120)}, readJwtFileSync ${b.slice(0, 120)}` };
+  if (a !== b) return { cls: 'reads-differently', key: 'folder reader and file reader disagree', message: `${reader} gave ${a.slice(0, 120)}, readJwtFileSync ${b.slice(0, 120)}` };
+  // A token is ASCII: a file with any other byte is no token to any reader, whether it decodes
+  // the file as UTF-8 or as latin1 (where 0xA0 would be a no-break space a lenient trim drops).
+  if (want && !('error' in want) && readFileSync(join(lastStoreDir!, 'u.jwt')).some((byte) => byte > 0x7f)) {
+    return { cls: 'reads-differently', key: 'a non-ASCII file read as a token', message: `readJwtFileSync accepted a file holding a byte over 0x7F: ${b.slice(0, 120)}` };
+  }
+  return undefined;
 }
 
 let world: ReturnType<typeof parentWorld> | undefined;
@@ -298,7 +319,7 @@ export const TARGETS: Target[] = [
     // reader (node:fs): the same token and facts, or the same coded error, for any bytes.
     name: 'text.readJwtDirSync',
     family: 'text',
-    gen: (rng, c) => (rng.chance(0.7) ? tokenInput(rng, c) : textInput(rng, c)),
+    gen: (rng, c) => surrounded(rng, rng.chance(0.7) ? tokenInput(rng, c) : textInput(rng, c)),
     run: (i) => readJwtDirSync(scratchStoreFile(i), { tokens: true }),
     check: (_i, r) => sameAsFileReader('readJwtDirSync', r as JwtDirEntry[]),
   },
@@ -306,7 +327,7 @@ export const TARGETS: Target[] = [
     // The same, read on libuv's pool (listings).
     name: 'text.readJwtDir',
     family: 'text',
-    gen: (rng, c) => (rng.chance(0.7) ? tokenInput(rng, c) : textInput(rng, c)),
+    gen: (rng, c) => surrounded(rng, rng.chance(0.7) ? tokenInput(rng, c) : textInput(rng, c)),
     run: (i) => readJwtDir(scratchStoreFile(i), { tokens: true }),
     check: (_i, r) => sameAsFileReader('readJwtDir', r as JwtDirEntry[]),
   },
