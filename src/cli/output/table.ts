@@ -85,8 +85,48 @@ export function wrapCell(text: string, max: number): string[] {
   // The common case of a listing, kept cheap: one line that fits.
   if (text.length <= max && !text.includes('\n')) return [text];
   const out: string[] = [];
-  for (const line of text.split('\n')) wrapLine(line, Math.max(1, max), out);
+  const m = Math.max(1, max);
+  if (!text.includes('\n')) {
+    if (!wrapWords(text, m, out)) wrapLine(text, m, out);
+    return out;
+  }
+  for (const line of text.split('\n')) if (!wrapWords(line, m, out)) wrapLine(line, m, out);
   return out;
+}
+
+/**
+ * {@link wrapLine} for the common cell of a listing (`user O/A/u1`, `identity, issuing`): words
+ * of plain characters, one space apart, each fitting a line. Those fill lines greedily, which is
+ * what wrapLine does with them, without its closures (a listing wraps thousands of such cells).
+ * False, with nothing appended, for any other line.
+ */
+function wrapWords(line: string, max: number, out: string[]): boolean {
+  const n = line.length;
+  if (n === 0 || SURROGATE.test(line)) return false;
+  // One scan: single spaces between words, none at the ends, no word wider than a line.
+  let run = 0;
+  for (let k = 0; k < n; k++) {
+    if (line.charCodeAt(k) === 32) {
+      if (run === 0) return false;
+      run = 0;
+    } else if (++run > max) return false;
+  }
+  if (run === 0) return false;
+  // Greedy fill by index: only the lines are made, never the words.
+  let start = 0;
+  let end = -1;
+  for (let pos = 0; pos < n; ) {
+    const sp = line.indexOf(' ', pos);
+    const wordEnd = sp < 0 ? n : sp;
+    if (end >= 0 && wordEnd - start > max) {
+      out.push(line.slice(start, end));
+      start = pos;
+    }
+    end = wordEnd;
+    pos = wordEnd + 1;
+  }
+  out.push(line.slice(start, end));
+  return true;
 }
 
 /** Where a word too long for a line may be cut: after these (subjects, paths, lists, names). */
@@ -226,6 +266,7 @@ function cellWidth(c: string): number {
 
 /** A cell's longest word and longest piece of a word (see {@link ColumnNeeds}). */
 function longestWord(c: string): [number, number] {
+  if (!SURROGATE.test(c)) return longestWordPlain(c);
   let word = 0;
   let piece = 0;
   for (const line of c.split('\n')) {
@@ -233,6 +274,32 @@ function longestWord(c: string): [number, number] {
       const ww = width(w);
       if (ww > word) word = ww;
       if (ww > piece) for (const p of pieces(w)) piece = Math.max(piece, width(p));
+    }
+  }
+  return [word, piece];
+}
+
+/** {@link longestWord} of text without surrogate pairs, in one scan (no words or pieces made). */
+function longestWordPlain(c: string): [number, number] {
+  let word = 0;
+  let piece = 0;
+  let w = 0;
+  let p = 0;
+  for (let k = 0; k <= c.length; k++) {
+    const ch = k < c.length ? c.charCodeAt(k) : 10;
+    if (ch === 32 || ch === 10) {
+      if (w > word) word = w;
+      if (p > piece) piece = p;
+      w = 0;
+      p = 0;
+      continue;
+    }
+    w++;
+    p++;
+    // A piece ends after . , ; : / - (see SOFT).
+    if (ch === 46 || ch === 44 || ch === 59 || ch === 58 || ch === 47 || ch === 45) {
+      if (p > piece) piece = p;
+      p = 0;
     }
   }
   return [word, piece];
@@ -523,6 +590,7 @@ export function renderGrid(title: string, headers: string[], rows: string[][], m
   // Rows drawn into one string, with as little garbage as possible: a cell that fits is used as
   // it is, a plain one (see NOT_PLAIN) is sliced in place, only the others are wrapped.
   const wrapped: Array<string[] | undefined> = new Array(n);
+  const lineBufs: string[][] = Array.from({ length: n }, () => []);
   const plain: boolean[] = new Array(n);
   // Flattened every few hundred rows: the pieces of a long concatenation then die young instead
   // of surviving (and being copied by) every collection until the end.
@@ -546,7 +614,10 @@ export function renderGrid(title: string, headers: string[], rows: string[][], m
         if (h > height) height = h;
         continue;
       }
-      const lines = wrapCell(c, w);
+      // The usual wrapped cell (words that each fit) fills this column's reused array.
+      const reused = lineBufs[i]!;
+      reused.length = 0;
+      const lines = !c.includes('\n') && wrapWords(c, w, reused) ? reused : wrapCell(c, w);
       wrapped[i] = lines;
       if (lines.length > height) height = lines.length;
     }
