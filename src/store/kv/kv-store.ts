@@ -808,7 +808,7 @@ export class KvOperatorStore implements OperatorEntities {
         if (!(e instanceof KvConflict)) throw e;
         const key = String(e.details?.key);
         const name = names.get(key) ?? key;
-        throw new SigchainError('STORE_EXISTS', `User ${name} was added to account ${a} by another writer while these ${users.length} were being added; none of them was added. Choose other names, or edit that user.`, { kind: 'user', names: [name], account: a, path: this.#where(key) });
+        throw new SigchainError('STORE_EXISTS', `User ${name} already exists in account ${a} (another writer may have added it meanwhile), so none of the ${users.length} users was added. Choose other names, or edit that user.`, { kind: 'user', names: [name], account: a, path: this.#where(key) });
       }
     });
   }

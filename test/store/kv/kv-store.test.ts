@@ -172,7 +172,7 @@ describe('KV store on a real nats-server with JetStream', () => {
     const err = await op.addUsers('A', names.map((name) => ({ name, token }))).catch((e: unknown) => e);
     assert.ok(isSigchainError(err) && err.code === 'STORE_EXISTS', String(err));
     assert.deepEqual(err.details?.names, ['b57']);
-    assert.match(err.message, /b57.*none of them was added/);
+    assert.match(err.message, /b57 already exists .* none of the 80 users was added/);
     assert.deepEqual(await op.listUsers('A'), ['b57', 'first']);
     // A name whose entry was deleted is free again; a fresh batch is stored whole.
     assert.equal(await op.deleteUser('A', 'b57'), true);
