@@ -102,6 +102,22 @@ describe('add export / add import / generate activation', () => {
   });
 });
 
+describe('edit account --rm-sk with activations out', () => {
+  it('names the imports whose activation the removed key signed (nats-server stops honouring them)', async (t) => {
+    const s = await setup(t);
+    await cli(s.h, ['add', 'export', '-a', 'A', '-s', 'priv.>', '-p']);
+    const act = join(s.h, 'priv.act');
+    await cli(s.h, ['generate', 'activation', '-a', 'A', '-t', 'B', '-o', act]);
+    await cli(s.h, ['add', 'import', '-a', 'B', '--token', act]);
+    await cli(s.h, ['edit', 'account', 'A', '--sk', 'generate']);
+    const r = await cli(s.h, ['edit', 'account', 'A', '--rm-sk', s.acctSk, '--json']);
+    const warnings = json(r.stdout).warnings as string[];
+    assert.ok(warnings.some((w) => /Activation tokens signed by the removed key are no longer honoured for the import\(s\) of "B" \(priv\.>\)/.test(w)), warnings.join('\n'));
+    // validate agrees: the activation's signer is no longer listed.
+    assert.ok((await runCli(s.h, ['validate', '--all-accounts'])).stdout.includes('SIGNING_KEY_NOT_LISTED'));
+  });
+});
+
 describe('delete export / import / user / account', () => {
   it('delete export warns about the importers; delete account is refused while B imports from A, naming B', async (t) => {
     const s = await setup(t);

@@ -1,6 +1,6 @@
 import type { SignerLike } from '../signing/signer-like.js';
 import { addSigningKey, removeSigningKey } from '../../claims/nats/account.js';
-import { decodeUser } from '../../claims/nats/decode.js';
+import { decodeAccount, decodeActivation, decodeUser } from '../../claims/nats/decode.js';
 import type { OperatorLimits } from '../../claims/nats/types.js';
 import { SigchainError } from '../../errors.js';
 import type { Restriction } from '../../keys/restrictions.js';
@@ -95,6 +95,33 @@ export async function editAccount(ws: Workspace, opts: EditAccountOptions): Prom
         result.warnings.push(
           `${result.orphanedUsers.length} user(s) of account "${name}" were signed by a removed signing key and are no longer accepted: ${result.orphanedUsers.join(', ')}. ` +
             `Re-issue each with \`sigchain edit user NAME -K <account signing key>\`, and regenerate the server configuration so servers drop the old key.`,
+        );
+      }
+      // Activations this account handed out are held in the importers' tokens: name those the
+      // removed keys signed, since nats-server stops honouring them too.
+      const removed = new Set(result.removed);
+      const stale: string[] = [];
+      for (const other of await op.listAccounts()) {
+        if (other === name) continue;
+        let imports;
+        try {
+          imports = decodeAccount(await op.readAccountJwt(other)).nats.imports ?? [];
+        } catch {
+          continue; // an unreadable account is validate's finding, not this edit's
+        }
+        for (const im of imports) {
+          if (im.account !== claims.sub || typeof im.token !== 'string' || !im.token.startsWith('eyJ')) continue;
+          try {
+            const act = decodeActivation(im.token);
+            if (removed.has(act.iss!)) stale.push(`"${other}" (${im.subject})`);
+          } catch {
+            /* a damaged activation is validate's finding */
+          }
+        }
+      }
+      if (stale.length) {
+        result.warnings.push(
+          `Activation tokens signed by the removed key are no longer honoured for the import(s) of ${stale.join(', ')}: generate new ones (\`sigchain generate activation -a ${name} -t ACCOUNT -s SUBJECT\`) and add them to those imports.`,
         );
       }
     }
