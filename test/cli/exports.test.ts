@@ -112,7 +112,7 @@ describe('edit account --rm-sk with activations out', () => {
     await cli(s.h, ['edit', 'account', 'A', '--sk', 'generate']);
     const r = await cli(s.h, ['edit', 'account', 'A', '--rm-sk', s.acctSk, '--json']);
     const warnings = json(r.stdout).warnings as string[];
-    assert.ok(warnings.some((w) => /Activation tokens signed by the removed key are no longer honoured for the import\(s\) of "B" \(priv\.>\)/.test(w)), warnings.join('\n'));
+    assert.ok(warnings.some((w) => /Activation tokens signed by the removed key are no longer honoured for the imports of "B" \(priv\.>\)/.test(w)), warnings.join('\n'));
     // validate agrees: the activation's signer is no longer listed.
     assert.ok((await runCli(s.h, ['validate', '--all-accounts'])).stdout.includes('SIGNING_KEY_NOT_LISTED'));
   });

@@ -121,7 +121,7 @@ export async function editAccount(ws: Workspace, opts: EditAccountOptions): Prom
       }
       if (stale.length) {
         result.warnings.push(
-          `Activation tokens signed by the removed key are no longer honoured for the import(s) of ${stale.join(', ')}: generate new ones (\`sigchain generate activation -a ${name} -t ACCOUNT -s SUBJECT\`) and add them to those imports.`,
+          `Activation tokens signed by the removed key are no longer honoured for the imports of ${stale.join(', ')}: generate new ones (\`sigchain generate activation -a ${name} -t ACCOUNT -s SUBJECT\`) and add them to those imports.`,
         );
       }
     }
