@@ -52,6 +52,12 @@ interface Kept {
   timer: NodeJS.Timeout | undefined;
   /** When the lock file and the `.want` marker were last looked at (performance.now()). */
   checked: number;
+  /**
+   * Who keeps it: only that writer may use it kept. A writer trusts a kept lock to mean "nobody
+   * wrote since my last batch"; another writer of the same file in this process must take the
+   * lock (the keeper then lets go) so that the first one reads the file again.
+   */
+  owner: object | undefined;
 }
 
 /**
@@ -87,10 +93,10 @@ function letGo(path: string, token: string): void {
   }
 }
 
-/** The kept lock at `path`, if this process keeps one that is idle and still its own. */
-function idleKept(path: string): Kept | undefined {
+/** The kept lock at `path`, if `owner` keeps one that is idle and still its own. */
+function idleKept(path: string, owner: object | undefined): Kept | undefined {
   const k = kept.get(path);
-  if (!k || k.busy) return undefined;
+  if (!k || k.busy || k.owner !== owner) return undefined;
   if (performance.now() - k.checked < KEEP_CHECK_MS) return k;
   k.checked = performance.now();
   let text: string | undefined;
@@ -198,7 +204,7 @@ async function breakStale(path: string, token: string, myToken: string): Promise
  * await withAuditLock(`${dir}/audit.lock`, async () => appendLines(...));
  * ```
  */
-export async function withAuditLock<T>(path: string, fn: (how: { kept: boolean }) => Promise<T>, timeoutMs = AUDIT_LOCK_TIMEOUT_MS, options: { keep?: boolean } = {}): Promise<T> {
+export async function withAuditLock<T>(path: string, fn: (how: { kept: boolean }) => Promise<T>, timeoutMs = AUDIT_LOCK_TIMEOUT_MS, options: { keep?: boolean; owner?: object } = {}): Promise<T> {
   if (!exitHook) {
     exitHook = true;
     // process.exit() in the middle of a write skips `finally`: release on the way out.
@@ -206,7 +212,7 @@ export async function withAuditLock<T>(path: string, fn: (how: { kept: boolean }
       for (const p of held.keys()) rmSync(p, { force: true });
     });
   }
-  let k = idleKept(path);
+  let k = idleKept(path, options.owner);
   const wasKept = k !== undefined;
   let token: string;
   if (k) {
@@ -219,7 +225,7 @@ export async function withAuditLock<T>(path: string, fn: (how: { kept: boolean }
     await take(path, token, timeoutMs);
     held.set(path, token);
   }
-  k ??= { token, busy: true, timer: undefined, checked: performance.now() };
+  k ??= { token, busy: true, timer: undefined, checked: performance.now(), owner: options.owner };
   k.busy = true;
   let ok = false;
   try {
@@ -265,8 +271,8 @@ function afterUse(path: string, k: Kept, keep: boolean): void {
  * if (!done) await withAuditLock(lockPath, async () => appendLines(), undefined, { keep: true });
  * ```
  */
-export function withKeptAuditLockSync<T>(path: string, fn: () => T): { value: T } | undefined {
-  const k = idleKept(path);
+export function withKeptAuditLockSync<T>(path: string, fn: () => T, owner?: object): { value: T } | undefined {
+  const k = idleKept(path, owner);
   if (!k) return undefined;
   if (k.timer) clearTimeout(k.timer);
   k.timer = undefined;

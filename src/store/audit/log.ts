@@ -189,7 +189,7 @@ export class AuditLog implements AuditSink {
         await this.close();
         throw e;
       }
-    }, undefined, { keep: true }); // kept between batches while signatures keep coming
+    }, undefined, { keep: true, owner: this }); // kept between batches while signatures keep coming
   }
 
   /**
@@ -204,10 +204,14 @@ export class AuditLog implements AuditSink {
     if (!fh || !tail || this.#syncEach || performance.now() - this.#lookedAt >= LOOK_MS) return false;
     unsealedSet().add(this.dir);
     try {
-      const done = withKeptAuditLockSync(this.#lock, () => {
-        this.#appendLines(fh, tail, tail.seq, tail.hash, records);
-        this.#syncSoon(fh);
-      });
+      const done = withKeptAuditLockSync(
+        this.#lock,
+        () => {
+          this.#appendLines(fh, tail, tail.seq, tail.hash, records);
+          this.#syncSoon(fh);
+        },
+        this,
+      );
       return done !== undefined;
     } catch (e) {
       void this.close();
@@ -478,7 +482,7 @@ export class AuditLog implements AuditSink {
       } finally {
         await fh?.close().catch(() => undefined);
       }
-    });
+    }, undefined, { owner: this });
     if (result.sealed) unsealedSet().delete(this.dir);
     return result;
   }
