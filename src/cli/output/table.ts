@@ -333,13 +333,20 @@ export function columnNeeds(header: string, cells: Iterable<string>): ColumnNeed
   const [headerWord, headerPiece] = longestWord(header);
   const needs: ColumnNeeds = { natural: cellWidth(header), word: headerWord, piece: headerPiece, floor: 0, longest: header };
   for (const c of cells) {
-    const [w, p] = longestWord(c);
-    if (cellWidth(c) > needs.natural) {
-      needs.natural = cellWidth(c);
-      needs.longest = c;
+    // A cell's length is at least its width, and its longest word or piece at most its length:
+    // only a longer cell can change a need (so 9,999 keys of a listing are not measured again).
+    if (c.length > needs.natural) {
+      const w = cellWidth(c);
+      if (w > needs.natural) {
+        needs.natural = w;
+        needs.longest = c;
+      }
     }
-    needs.word = Math.max(needs.word, w);
-    needs.piece = Math.max(needs.piece, p);
+    if (c.length > needs.piece) {
+      const [w, p] = longestWord(c);
+      if (w > needs.word) needs.word = w;
+      if (p > needs.piece) needs.piece = p;
+    }
   }
   needs.floor = gridFloor(headerWord, needs.piece);
   return needs;
@@ -524,7 +531,6 @@ export function renderGrid(title: string, headers: string[], rows: string[][], m
   const n = headers.length;
   // Natural widths in one pass over the cells (a listing may have 10,000 rows).
   const natural = headers.map((h) => cellWidth(h));
-  const longest = [...headers];
   // Whether any cell has a surrogate pair: without one, a string's width is its length.
   let pairs = false;
   for (const r of rows) {
@@ -532,39 +538,15 @@ export function renderGrid(title: string, headers: string[], rows: string[][], m
       const c = r[i] ?? '';
       if (SURROGATE.test(c)) pairs = true;
       // A cell's length is at least its width: only a longer one may widen its column.
-      if (c.length > natural[i]!) {
-        const w = cellWidth(c);
-        if (w > natural[i]!) {
-          natural[i] = w;
-          longest[i] = c;
-        }
-      }
+      if (c.length > natural[i]!) natural[i] = Math.max(natural[i]!, cellWidth(c));
     }
   }
   // Borders and padding: 3 characters per column and the closing border.
   const budget = max - 3 * n - 1;
   let fitted: number[] | null = natural;
   if (sum(natural) > budget) {
-    // Words are measured only for a table too wide, and only in cells longer than the longest
-    // piece found so far: a shorter one cannot change its column's needs (nor can the
-    // 9,999 other keys of a listing once one is measured).
-    const headerWords: number[] = [];
-    const needs = headers.map((h, i): ColumnNeeds => {
-      const [word, piece] = longestWord(h);
-      headerWords.push(word);
-      return { natural: natural[i]!, word, piece, floor: 0, longest: longest[i]! };
-    });
-    for (const r of rows) {
-      for (let i = 0; i < n; i++) {
-        const c = r[i] ?? '';
-        const need = needs[i]!;
-        if (c.length <= need.piece) continue;
-        const [word, piece] = longestWord(c);
-        if (word > need.word) need.word = word;
-        if (piece > need.piece) need.piece = piece;
-      }
-    }
-    needs.forEach((need, i) => (need.floor = gridFloor(headerWords[i]!, need.piece)));
+    // Words are measured only for a table too wide (see columnNeeds for the cells skipped).
+    const needs = headers.map((h, i) => columnNeeds(h, rows.map((r) => r[i] ?? '')));
     fitted = fitColumns(needs, budget);
   }
   // Too narrow for the columns' floors (every header and every short word whole; 7 columns at
