@@ -208,11 +208,27 @@ export function clearRevocation(claims: AccountClaims, userPublicKey: string): A
  * ```
  */
 export function isRevoked(list: RevocationList | undefined, publicKey: string, iat: number): boolean {
-  if (typeof list !== 'object' || list === null) return false;
+  const until = revokedUntil(list, publicKey);
+  return until !== undefined && until.at >= iat;
+}
+
+/**
+ * Until when `list` revokes tokens of `publicKey` (the later of its own entry and `"*"`), and
+ * whether `"*"` is that entry; undefined when neither is there. A token issued after `at` is
+ * accepted.
+ *
+ * @example
+ * ```ts
+ * revokedUntil(acct.nats.revocations, user.sub)?.at; // 1767225600
+ * ```
+ */
+export function revokedUntil(list: RevocationList | undefined, publicKey: string): { at: number; all: boolean } | undefined {
+  if (typeof list !== 'object' || list === null) return undefined;
   // Own entries only: a key such as "constructor" must not find Object.prototype's.
   const all = Object.hasOwn(list, '*') ? list['*'] : undefined;
   const one = Object.hasOwn(list, publicKey) ? list[publicKey] : undefined;
-  return (typeof all === 'number' && all >= iat) || (typeof one === 'number' && one >= iat);
+  if (typeof all === 'number' && (typeof one !== 'number' || all >= one)) return { at: all, all: true };
+  return typeof one === 'number' ? { at: one, all: false } : undefined;
 }
 
 /**

@@ -8,7 +8,9 @@
  * them, `verifyChain` does not. nsc's `validate` checks none of the cross-account rules.
  */
 import type { Finding } from '../../errors.js';
+import { revokedUntil } from '../../claims/nats/account.js';
 import { isoSeconds } from '../../claims/nats/common.js';
+import type { RevocationList } from '../../claims/nats/types.js';
 import { isContainedIn } from '../../claims/nats/subjects.js';
 import { label } from '../judge.js';
 import type { SyncChainResolver } from '../resolver.js';
@@ -117,9 +119,9 @@ export function judgeImports(accountToken: string, resolver: Pick<SyncChainResol
       out.push({ code: 'TOKEN_NOT_YET_VALID', message: `The activation token of the ${show(im, i)} is not valid before ${isoSeconds(act.nbf).replace('.000Z', 'Z')}, so nats-server does not apply the import until then.`, field: `${field}.token` });
       return;
     }
-    const revocations = obj(e.revocations);
-    const since = revocations ? (revocations[account.sub] ?? revocations['*']) : undefined;
-    if (typeof since === 'number' && act.iat !== undefined && act.iat <= since) {
+    // Both the importer's entry and "*" count, as Go's RevocationList.IsRevoked reads them.
+    const since = revokedUntil(obj(e.revocations) as RevocationList | undefined, account.sub)?.at;
+    if (since !== undefined && act.iat !== undefined && act.iat <= since) {
       out.push({ code: 'TOKEN_REVOKED', message: `The activation token of the ${show(im, i)} was issued at or before its revocation by account ${who}'s export, so nats-server refuses it. Ask ${who} for a new activation.`, field: `${field}.token` });
     }
   });

@@ -1,5 +1,5 @@
 import type { SignerLike } from '../signing/signer-like.js';
-import { isRevoked } from '../../claims/nats/account.js';
+import { isRevoked, revokedUntil } from '../../claims/nats/account.js';
 import { formatCreds } from '../../claims/nats/creds.js';
 import { SigchainError } from '../../errors.js';
 import type { RevocationList } from '../../claims/nats/types.js';
@@ -89,13 +89,13 @@ export async function editUser(ws: Workspace, opts: EditUserOptions): Promise<Ed
  * `USER_REVOKED`, saying how to remove it.
  */
 async function pastRevocation(list: RevocationList | undefined, publicKey: string, user: string, account: string): Promise<void> {
-  const own = list && Object.hasOwn(list, publicKey) ? list[publicKey] : undefined;
-  const all = list && Object.hasOwn(list, '*') ? list['*'] : undefined;
-  const until = Math.max(typeof own === 'number' ? own : 0, typeof all === 'number' ? all : 0);
+  const revoked = revokedUntil(list, publicKey);
+  if (!revoked) return;
+  const until = revoked.at;
   const wait = (until + 1) * 1000 - Date.now();
   if (wait <= 0) return;
   if (wait > 3000) {
-    const which = typeof all === 'number' && all === until ? `its revocation of every user (\`sigchain revocations delete-user -a ${account} -u '*'\`)` : `its revocation of this user (\`sigchain revocations delete-user -a ${account} -u ${publicKey}\`)`;
+    const which = revoked.all ? `its revocation of every user (\`sigchain revocations delete-user -a ${account} -u '*'\`)` : `its revocation of this user (\`sigchain revocations delete-user -a ${account} -u ${publicKey}\`)`;
     throw new SigchainError(
       'USER_REVOKED',
       `User "${user}" (${publicKey}) is revoked by account ${account} for every token issued until ${new Date(until * 1000).toISOString()}, which is still ahead: a token issued now would be refused too. Remove ${which} first, then edit the user.`,

@@ -184,6 +184,9 @@ describe('validateStore', () => {
     await rewriteAccount(s.ws, 'IMP', (c) => void (c.nats.imports = [{ subject: 'private.a', account: s.exp, type: 'stream', token }]));
     const r = await validateStore(s.ws);
     assert.deepEqual(r.problems.map((p) => [p.entity, p.code]), [['account IMP', 'TOKEN_REVOKED']]);
+    // An older entry of its own does not hide a later "*" (Go reads both).
+    await rewriteAccount(s.ws, 'EXP', (c) => void (c.nats.exports = [stream('private.>', { token_req: true, revocations: { [s.imp]: 1600000000, '*': 1800000000 } })]));
+    assert.deepEqual((await validateStore(s.ws)).problems.map((p) => [p.entity, p.code]), [['account IMP', 'TOKEN_REVOKED']]);
   });
 });
 
