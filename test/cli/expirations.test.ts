@@ -10,7 +10,7 @@ import { encodeActivation } from '../../src/claims/nats/encode.js';
 import { issueAccount, readAccount, readOperator } from '../../src/workspace/index.js';
 import { cli, runCli } from '../helpers/cli.js';
 import { home, json, wsOf } from './fixtures-a.js';
-import { distance } from '../../src/cli/commands/expirations.js';
+import { formatDistance } from '../../src/cli/render/format.js';
 
 const DAY = 86400;
 const now = () => Math.floor(Date.now() / 1000);
@@ -104,11 +104,11 @@ test('a token that cannot be read is a warning naming it, and exits 1: its expir
 
 test('distances read as a person says them: seconds under a minute and a half, never "1 minute ago" for 2 s', () => {
   const now = 1_800_000_000;
-  assert.equal(distance(now - 2, now), '2 seconds ago');
-  assert.equal(distance(now, now), '1 second ago');
-  assert.equal(distance(now + 1, now), 'in 1 second');
-  assert.equal(distance(now - 89, now), '89 seconds ago');
-  assert.equal(distance(now - 90, now), '2 minutes ago');
-  assert.equal(distance(now + 3 * 3600, now), 'in 3 hours');
-  assert.equal(distance(now - 2 * 86400, now), '2 days ago');
+  assert.equal(formatDistance(now - 2, now), '2 seconds ago');
+  assert.equal(formatDistance(now, now), '1 second ago');
+  assert.equal(formatDistance(now + 1, now), 'in 1 second');
+  assert.equal(formatDistance(now - 89, now), '89 seconds ago');
+  assert.equal(formatDistance(now - 90, now), '2 minutes ago');
+  assert.equal(formatDistance(now + 3 * 3600, now), 'in 3 hours');
+  assert.equal(formatDistance(now - 2 * 86400, now), '2 days ago');
 });

@@ -2,18 +2,10 @@ import { listExpirations } from '../../workspace/expirations.js';
 import { type Command, str } from '../command.js';
 import { renderGrid } from '../output/table.js';
 import { parseTimeFlag } from '../parse/time.js';
-import { formatTime } from '../render/format.js';
+import { formatDistance, formatTime } from '../render/format.js';
 import { openWorkspace } from './support.js';
 
 const USAGE = 'expirations [--within WHEN] [--operator NAME] [--json]';
-
-/** `in 3 days`, `in 5 hours`, `2 days ago`, `4 seconds ago`: how far a time is from now, as a person reads it. */
-export function distance(unix: number, now: number): string {
-  const s = Math.abs(unix - now);
-  const [n, unit] = s >= 86400 ? [Math.round(s / 86400), 'day'] : s >= 3600 ? [Math.round(s / 3600), 'hour'] : s >= 90 ? [Math.round(s / 60), 'minute'] : [Math.max(1, Math.round(s)), 'second'];
-  const amount = `${n} ${unit}${n === 1 ? '' : 's'}`;
-  return unix <= now ? `${amount} ago` : `in ${amount}`;
-}
 
 /** `sigchain expirations`: what expires soon or has expired, for monitoring. */
 export const expirationsCommand: Command = {
@@ -51,7 +43,7 @@ export const expirationsCommand: Command = {
     for (const u of r.unreadable) ctx.printer.warn(`The ${u.kind} ${u.account ? `${u.account}/` : ''}${u.name} could not be read (${u.code}), so its expiry is unknown: ${u.message}`);
     const expirations = r.expirations.map((e) => ({ kind: e.kind, name: e.name, public_key: e.publicKey, account: e.account, expires: e.expires, expired: e.expired }));
     const resource = (e: (typeof r.expirations)[number]) => (e.kind === 'operator' ? r.operator : e.kind === 'account' ? `${r.operator}/${e.name}` : `${r.operator}/${e.account}/${e.name}`);
-    const rows = r.expirations.map((e) => [e.expired ? 'Yes' : 'Soon', e.kind, resource(e), `${formatTime(e.expires)} (${distance(e.expires, now)})`]);
+    const rows = r.expirations.map((e) => [e.expired ? 'Yes' : 'Soon', e.kind, resource(e), `${formatTime(e.expires)} (${formatDistance(e.expires, now)})`]);
     const text = rows.length
       ? renderGrid(`Expiration Report (until ${formatTime(r.until)})`, ['Expired', 'Kind', 'Resource', 'Expiration'], rows)
       : `No token of operator ${r.operator} has expired or expires before ${formatTime(r.until)}.`;

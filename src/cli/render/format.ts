@@ -14,6 +14,14 @@ export function formatExpiry(unix: number | undefined, now = Date.now() / 1000):
   return `${formatTime(unix)} (${rel})`;
 }
 
+/** `in 3 days`, `in 5 hours`, `2 days ago`, `4 seconds ago`: how far a time is from now, as a person reads it. */
+export function formatDistance(unix: number, now: number): string {
+  const s = Math.abs(unix - now);
+  const [n, unit] = s >= 86400 ? [Math.round(s / 86400), 'day'] : s >= 3600 ? [Math.round(s / 3600), 'hour'] : s >= 90 ? [Math.round(s / 60), 'minute'] : [Math.max(1, Math.round(s)), 'second'];
+  const amount = `${n} ${unit}${n === 1 ? '' : 's'}`;
+  return unix <= now ? `${amount} ago` : `in ${amount}`;
+}
+
 /** A count limit: -1 is Unlimited. */
 export function formatCount(n: number | undefined): string {
   if (n === undefined || n < 0) return 'Unlimited';
