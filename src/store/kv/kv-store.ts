@@ -150,6 +150,15 @@ async function inFlight(count: number, limit: number, fn: (k: number) => Promise
   await Promise.all(Array.from({ length: Math.min(limit, count) }, lane));
 }
 
+const ENCODER = new TextEncoder();
+
+/** `text` as the bytes of the entry at `key`; `TOKEN_TOO_LARGE` over {@link MAX_KV_ENTRY}. */
+function entryBytes(key: string, text: string): Uint8Array {
+  const bytes = ENCODER.encode(text);
+  if (bytes.length > MAX_KV_ENTRY) throw new SigchainError('TOKEN_TOO_LARGE', `The entry for ${key} is ${bytes.length} bytes; a store entry holds at most ${MAX_KV_ENTRY}.`, { key });
+  return bytes;
+}
+
 // --- errors -------------------------------------------------------------------------------------
 
 /** A compare-and-set that lost: retried by {@link KvStore.locked}, never seen outside it. */
@@ -437,8 +446,7 @@ export class KvStore implements EntityStore {
     const tx = this.#writing();
     const before = await this.get(key);
     const kv = await this.#bucket(true);
-    const bytes = new TextEncoder().encode(text);
-    if (bytes.length > MAX_KV_ENTRY) throw new SigchainError('TOKEN_TOO_LARGE', `The entry for ${key} is ${bytes.length} bytes; a store entry holds at most ${MAX_KV_ENTRY}.`, { key });
+    const bytes = entryBytes(key, text);
     const revision = await this.#within(`writing ${key}`, () => (before.revision === 0 ? kv.create(key, bytes) : kv.update(key, bytes, before.revision)), key);
     tx.seen.set(key, { revision, value: bytes });
   }
@@ -452,12 +460,7 @@ export class KvStore implements EntityStore {
    */
   async createAll(entries: ReadonlyArray<readonly [key: string, text: string]>): Promise<void> {
     const tx = this.#writing();
-    const encoder = new TextEncoder();
-    const bytes = entries.map(([key, text]) => {
-      const b = encoder.encode(text);
-      if (b.length > MAX_KV_ENTRY) throw new SigchainError('TOKEN_TOO_LARGE', `The entry for ${key} is ${b.length} bytes; a store entry holds at most ${MAX_KV_ENTRY}.`, { key });
-      return b;
-    });
+    const bytes = entries.map(([key, text]) => entryBytes(key, text));
     const kv = await this.#bucket(true);
     const made: Array<{ key: string; revision: number }> = [];
     let failure: unknown;
